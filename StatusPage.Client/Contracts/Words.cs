@@ -1,0 +1,51 @@
+namespace StatusPage.Client.Contracts;
+
+// The product's vocabulary (DESIGN.md "Words"); serialized snake_case everywhere: ledger, API, content.
+public enum ComponentStatus { Operational, DegradedPerformance, PartialOutage, MajorOutage, UnderMaintenance }
+
+public enum IncidentStatus { Investigating, Identified, Monitoring, Resolved }
+
+public enum Impact { None, Minor, Major, Critical }
+
+public enum MaintenanceStatus { Scheduled, InProgress, Verifying, Completed, Cancelled }
+
+public enum CauseKind { Unknown, Internal, Upstream }
+
+public static class Limits
+{
+    public const int TitleMaxLength = 200;
+    public const int BodyMaxLength = 20_000;
+    public const int ReasonMaxLength = 500;
+    public const int TicketMaxLength = 100;
+    public const int IdMaxLength = 80;
+
+    // A stated time may run this far ahead of the server clock (clock skew), no further.
+    public static readonly TimeSpan FutureTolerance = TimeSpan.FromMinutes(2);
+}
+
+public static class WordsExtensions
+{
+    public static string ToWord<TEnum>(this TEnum value) where TEnum : struct, Enum =>
+        System.Text.Json.JsonNamingPolicy.SnakeCaseLower.ConvertName(value.ToString());
+
+    public static bool TryParseWord<TEnum>(string? word, out TEnum value) where TEnum : struct, Enum
+    {
+        value = default;
+        if (string.IsNullOrWhiteSpace(word))
+        {
+            return false;
+        }
+        foreach (var candidate in Enum.GetValues<TEnum>())
+        {
+            if (string.Equals(candidate.ToWord(), word.Trim(), StringComparison.Ordinal))
+            {
+                value = candidate;
+                return true;
+            }
+        }
+        return false;
+    }
+
+    public static bool IsTerminal(this MaintenanceStatus status) =>
+        status is MaintenanceStatus.Completed or MaintenanceStatus.Cancelled;
+}

@@ -1,0 +1,369 @@
+using System.Collections.Immutable;
+using StatusPage.Client.Contracts;
+using StatusPage.Server.History;
+using StatusPage.Server.Ledger;
+using StatusPage.Server.Site;
+using YamlDotNet.Core;
+
+namespace StatusPage.Server.Content;
+
+public sealed record IngestReport(int Appended, ImmutableArray<ContentProblem> Problems);
+
+// Appends what content/ says and the ledger does not have yet. Never rewrites: a changed, already-recorded update is reported.
+public sealed partial class ContentIngestor(LedgerService ledger, SiteSettingsHolder site, ILogger<ContentIngestor> logger)
+{
+    public async Task<IngestReport> IngestAsync(string contentPath, CancellationToken cancellationToken = default)
+    {
+        var run = new Run(ledger, contentPath, cancellationToken);
+        await run.SiteAsync(site).ConfigureAwait(false);
+        foreach (var file in EnumerateMarkdown(contentPath, "incidents"))
+        {
+            await run.FileAsync(file, isMaintenance: false).ConfigureAwait(false);
+        }
+        foreach (var file in EnumerateMarkdown(contentPath, "maintenance"))
+        {
+            await run.FileAsync(file, isMaintenance: true).ConfigureAwait(false);
+        }
+        foreach (var problem in run.Problems)
+        {
+            LogProblem(logger, problem);
+        }
+        LogIngested(logger, contentPath, run.Appended, run.Problems.Count);
+        return new IngestReport(run.Appended, [.. run.Problems]);
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Content not ingested: {Problem}")]
+    private static partial void LogProblem(ILogger logger, ContentProblem problem);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Content ingested from {Path}: {Appended} new ledger entries, {Problems} problems")]
+    private static partial void LogIngested(ILogger logger, string path, int appended, int problems);
+
+    private static IEnumerable<string> EnumerateMarkdown(string contentPath, string folder)
+    {
+        var dir = Path.Combine(contentPath, folder);
+        return Directory.Exists(dir) ? Directory.EnumerateFiles(dir, "*.md").Order(StringComparer.Ordinal) : [];
+    }
+
+    private sealed class Run(LedgerService ledger, string contentPath, CancellationToken cancellationToken)
+    {
+        public List<ContentProblem> Problems { get; } = [];
+
+        public int Appended { get; private set; }
+
+        public async Task SiteAsync(SiteSettingsHolder holder)
+        {
+            const string name = "site.yml";
+            var path = Path.Combine(contentPath, name);
+            if (!File.Exists(path))
+            {
+                Problems.Add(new ContentProblem(name, 1, $"no site.yml in {contentPath}"));
+                return;
+            }
+            SiteFile siteFile;
+            try
+            {
+                siteFile = ContentFiles.YamlReader.Deserialize<SiteFile>(await File.ReadAllTextAsync(path, cancellationToken).ConfigureAwait(false))
+                    ?? new SiteFile();
+            }
+            catch (YamlException e)
+            {
+                Problems.Add(new ContentProblem(name, (int)e.Start.Line, $"bad YAML: {(e.InnerException ?? e).Message}"));
+                return;
+            }
+            holder.Current = ToSettings(siteFile);
+            var position = 0;
+            foreach (var provider in siteFile.Providers)
+            {
+                await AppendAsync(name, 1, new DeclareProvider(provider.Id, provider.Name, provider.Url), "content/" + name).ConfigureAwait(false);
+            }
+            foreach (var group in siteFile.Groups)
+            {
+                await AppendAsync(name, 1, new DeclareGroup(group.Id, group.Name, position++), "content/" + name).ConfigureAwait(false);
+                foreach (var c in group.Components)
+                {
+                    await AppendAsync(name, 1, new DeclareComponent(c.Id, c.Name, c.Description, group.Id, c.Sla, position++),
+                        "content/" + name).ConfigureAwait(false);
+                }
+            }
+            foreach (var c in siteFile.Components)
+            {
+                await AppendAsync(name, 1, new DeclareComponent(c.Id, c.Name, c.Description, null, c.Sla, position++), "content/" + name)
+                    .ConfigureAwait(false);
+            }
+        }
+
+        private SiteSettings ToSettings(SiteFile file)
+        {
+            var zone = TimeZoneInfo.Utc;
+            if (file.TimeZone is { Length: > 0 } id && !TimeZoneInfo.TryFindSystemTimeZoneById(id, out zone))
+            {
+                Problems.Add(new ContentProblem("site.yml", 1, $"unknown time zone '{id}'; using UTC"));
+                zone = TimeZoneInfo.Utc;
+            }
+            var url = Uri.TryCreate(file.Url, UriKind.Absolute, out var parsed) ? parsed : SiteSettings.Default.Url;
+            return new SiteSettings(file.Name ?? SiteSettings.Default.Name, url, zone ?? TimeZoneInfo.Utc,
+                file.Languages.Count > 0 ? file.Languages : SiteSettings.Default.Languages);
+        }
+
+        public async Task FileAsync(string fullPath, bool isMaintenance)
+        {
+            var display = Path.GetRelativePath(contentPath, fullPath).Replace('\\', '/');
+            var (file, problems) = ContentFiles.Parse(display, await File.ReadAllTextAsync(fullPath, cancellationToken).ConfigureAwait(false));
+            Problems.AddRange(problems);
+            if (file is null)
+            {
+                return;
+            }
+            var author = "content/" + display;
+            var id = file.Front.Id ?? Path.GetFileNameWithoutExtension(fullPath);
+            if (isMaintenance)
+            {
+                await MaintenanceAsync(file, id, author).ConfigureAwait(false);
+            }
+            else
+            {
+                await IncidentAsync(file, id, author).ConfigureAwait(false);
+            }
+        }
+
+        private async Task IncidentAsync(ContentFile file, string id, string author)
+        {
+            if (!ledger.Current.Incidents.ContainsKey(id))
+            {
+                var first = file.Sections.FirstOrDefault();
+                if (first is not { Kind: SectionKind.Status }
+                    || !TryWord<IncidentStatus>(file, first, first.Status, "status", out var status)
+                    || !TryFront(file, out var impact, out var startedAt, out var cause)
+                    || !TryComponents(file, first, out var components))
+                {
+                    if (first is not { Kind: SectionKind.Status })
+                    {
+                        Problems.Add(new ContentProblem(file.Path, first?.Line ?? 1, "an incident starts with a status section"));
+                    }
+                    return;
+                }
+                var open = new OpenIncident(id, file.Front.Title ?? "", impact, status, first.Body, components, cause,
+                    startedAt ?? first.StatedAt, first.StatedAt, first.NextUpdateBy, [.. file.Front.Components]);
+                if (!await AppendAsync(file.Path, first.Line, open, author).ConfigureAwait(false))
+                {
+                    return;
+                }
+            }
+            else if (TryFront(file, out _, out _, out var cause) && cause is not null
+                     && ledger.Current.Incidents[id].Cause is var recorded
+                     && (recorded.Kind != cause.Kind || recorded.ProviderId != cause.Provider || recorded.Ticket != cause.Ticket))
+            {
+                await AppendAsync(file.Path, 2, new AttributeCause(id, cause), author).ConfigureAwait(false);
+            }
+            foreach (var section in file.Sections)
+            {
+                var incident = ledger.Current.Incidents[id];
+                var recorded = FindRecorded(incident.AllPosts, incident.Postmortem, section);
+                if (recorded is not null)
+                {
+                    CompareRecorded(file, section, recorded);
+                    continue;
+                }
+                HistoryCommand? command = section.Kind switch
+                {
+                    SectionKind.Status when TryWord<IncidentStatus>(file, section, section.Status, "status", out var status)
+                                            && TryComponents(file, section, out var components) =>
+                        new PostUpdate(id, status, section.Body, components, section.StatedAt, section.NextUpdateBy),
+                    SectionKind.Postmortem => new PublishPostmortem(id, section.Body, section.StatedAt),
+                    SectionKind.Correction => Correction(file, section, incident.AllPosts),
+                    _ => null,
+                };
+                if (command is not null)
+                {
+                    await AppendAsync(file.Path, section.Line, command, author).ConfigureAwait(false);
+                }
+            }
+        }
+
+        private async Task MaintenanceAsync(ContentFile file, string id, string author)
+        {
+            if (!ledger.Current.Maintenances.ContainsKey(id))
+            {
+                var first = file.Sections.FirstOrDefault();
+                if (first is not { Kind: SectionKind.Status, Status: "scheduled" })
+                {
+                    Problems.Add(new ContentProblem(file.Path, first?.Line ?? 1, "a maintenance starts with a 'scheduled' section"));
+                    return;
+                }
+                if (!ContentFiles.TryParseTime(file.Front.ScheduledFor, out var from) || !ContentFiles.TryParseTime(file.Front.ScheduledUntil, out var until))
+                {
+                    Problems.Add(new ContentProblem(file.Path, 2, "scheduled_for and scheduled_until must be times like 2026-09-12T00:00:00Z"));
+                    return;
+                }
+                var schedule = new ScheduleMaintenance(id, file.Front.Title ?? "", [.. file.Front.Components], from, until, first.Body,
+                    first.StatedAt);
+                if (!await AppendAsync(file.Path, first.Line, schedule, author).ConfigureAwait(false))
+                {
+                    return;
+                }
+            }
+            foreach (var section in file.Sections)
+            {
+                var maintenance = ledger.Current.Maintenances[id];
+                var recorded = FindRecorded(maintenance.Posts, null, section);
+                if (recorded is not null)
+                {
+                    CompareRecorded(file, section, recorded);
+                    continue;
+                }
+                var command = section.Kind switch
+                {
+                    SectionKind.Status when TryWord<MaintenanceStatus>(file, section, section.Status, "status", out var status)
+                                            && TryComponents(file, section, out var components) =>
+                        new PostMaintenanceUpdate(id, status, section.Body, section.Components is null ? null : components,
+                            section.StatedAt),
+                    SectionKind.Correction => Correction(file, section, maintenance.Posts),
+                    SectionKind.Postmortem => Unsupported(file, section, "a maintenance has no postmortem"),
+                    _ => null,
+                };
+                if (command is not null)
+                {
+                    await AppendAsync(file.Path, section.Line, command, author).ConfigureAwait(false);
+                }
+            }
+        }
+
+        private static Post? FindRecorded(ImmutableList<Post> posts, Post? postmortem, ContentSection section) => section.Kind switch
+        {
+            SectionKind.Status => posts.FirstOrDefault(p => p.IsStatusUpdate && p.StatedAt == section.StatedAt),
+            SectionKind.Correction => posts.FirstOrDefault(p => p.Kind == PostKind.Correction && p.StatedAt == section.StatedAt),
+            _ => postmortem?.StatedAt == section.StatedAt ? postmortem : null,
+        };
+
+        // The file changed after this update was recorded: keep the record, tell a person exactly what differs.
+        private void CompareRecorded(ContentFile file, ContentSection section, Post recorded)
+        {
+            var differences = new List<string>();
+            if (section.Kind == SectionKind.Status && section.Status != recorded.Status)
+            {
+                differences.Add($"status is '{section.Status}' in the file but '{recorded.Status}' was recorded");
+            }
+            if (LedgerEntry.Sha256Hex(section.Body) != recorded.BodySha256)
+            {
+                differences.Add(recorded.Body is null ? "the text differs from the recorded (since redacted) text" : DescribeTextChange(recorded.Body, section.Body));
+            }
+            if (differences.Count > 0)
+            {
+                Problems.Add(new ContentProblem(file.Path, section.Line,
+                    $"the update stated at {section.StatedAt:yyyy-MM-ddTHH:mm:ssZ} was already recorded " +
+                    $"on {recorded.RecordedAt:yyyy-MM-dd HH:mm} UTC (ledger entry {recorded.Seq}) and the file was changed since: " +
+                    $"{string.Join("; ", differences)}. The recorded history is kept and still served; " +
+                    "to amend it, add a '## <time> correction <time of this update>' section."));
+            }
+        }
+
+        private static string DescribeTextChange(string recorded, string file)
+        {
+            var a = recorded.Split('\n');
+            var b = file.Split('\n');
+            for (var i = 0; i < Math.Max(a.Length, b.Length); i++)
+            {
+                var left = i < a.Length ? a[i] : "(nothing)";
+                var right = i < b.Length ? b[i] : "(nothing)";
+                if (left != right)
+                {
+                    return $"line {i + 1} of the text was \"{Clip(left)}\" and is now \"{Clip(right)}\"";
+                }
+            }
+            return "the text differs in whitespace";
+        }
+
+        private static string Clip(string text) => text.Length > 80 ? text[..77] + "..." : text;
+
+        private CorrectPost? Correction(ContentFile file, ContentSection section, ImmutableList<Post> posts)
+        {
+            var target = posts.FirstOrDefault(p => p.Kind != PostKind.Correction && p.StatedAt == section.Corrects);
+            if (target is null)
+            {
+                Problems.Add(new ContentProblem(file.Path, section.Line,
+                    $"there is no update stated at {section.Corrects:yyyy-MM-ddTHH:mm:ssZ} in this file to correct"));
+                return null;
+            }
+            return new CorrectPost(target.Id, section.Body, section.Reason ?? "", section.StatedAt);
+        }
+
+        private HistoryCommand? Unsupported(ContentFile file, ContentSection section, string message)
+        {
+            Problems.Add(new ContentProblem(file.Path, section.Line, message));
+            return null;
+        }
+
+        private bool TryFront(ContentFile file, out Impact impact, out DateTimeOffset? startedAt, out CauseInput? cause)
+        {
+            var front = file.Front;
+            startedAt = null;
+            cause = null;
+            if (!TryWord(file, null, front.Impact ?? "minor", "impact", out impact))
+            {
+                return false;
+            }
+            if (front.StartedAt is not null)
+            {
+                if (!ContentFiles.TryParseTime(front.StartedAt, out var started))
+                {
+                    Problems.Add(new ContentProblem(file.Path, 2, $"started_at '{front.StartedAt}' is not a time like 2026-06-14T01:56:00Z"));
+                    return false;
+                }
+                startedAt = started;
+            }
+            if (front.Cause is not null)
+            {
+                if (!TryWord<CauseKind>(file, null, front.Cause, "cause", out var kind))
+                {
+                    return false;
+                }
+                cause = new CauseInput(kind, front.Provider, front.Ticket);
+            }
+            return true;
+        }
+
+        private bool TryComponents(ContentFile file, ContentSection section, out ImmutableSortedDictionary<string, ComponentStatus> components)
+        {
+            var builder = ImmutableSortedDictionary.CreateBuilder<string, ComponentStatus>(StringComparer.Ordinal);
+            foreach (var (id, word) in section.Components ?? ImmutableSortedDictionary<string, string>.Empty)
+            {
+                if (!TryWord<ComponentStatus>(file, section, word, $"status of component '{id}'", out var status))
+                {
+                    components = ImmutableSortedDictionary<string, ComponentStatus>.Empty;
+                    return false;
+                }
+                builder[id] = status;
+            }
+            components = builder.ToImmutable();
+            return true;
+        }
+
+        private bool TryWord<TEnum>(ContentFile file, ContentSection? section, string? word, string what, out TEnum value)
+            where TEnum : struct, Enum
+        {
+            if (WordsExtensions.TryParseWord(word, out value))
+            {
+                return true;
+            }
+            var allowed = string.Join(", ", Enum.GetValues<TEnum>().Select(v => v.ToWord()));
+            Problems.Add(new ContentProblem(file.Path, section?.Line ?? 2, $"{what} '{word}' is not one of: {allowed}"));
+            return false;
+        }
+
+        private async Task<bool> AppendAsync(string file, int line, HistoryCommand command, string author)
+        {
+            if (ledger.Current.IsReadOnly)
+            {
+                return false;
+            }
+            var result = await ledger.AppendAsync(command, author, cancellationToken).ConfigureAwait(false);
+            if (result.Violation is { } violation)
+            {
+                Problems.Add(new ContentProblem(file, line, $"{violation.Message} ({violation.Field}: {violation.Rule})"));
+                return false;
+            }
+            Appended += result.Entries.Length;
+            return true;
+        }
+    }
+}

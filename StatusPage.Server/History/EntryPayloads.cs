@@ -1,0 +1,111 @@
+using System.Collections.Immutable;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using StatusPage.Client.Contracts;
+
+namespace StatusPage.Server.History;
+
+// The kinds of ledger entry and the payload each carries. Payloads are stored as JSON text and hashed as stored.
+public static class EntryKinds
+{
+    public const string ProviderDeclared = "provider.declared";
+    public const string GroupDeclared = "group.declared";
+    public const string ComponentDeclared = "component.declared";
+    public const string ComponentStatusSet = "component.status_set";
+    public const string IncidentOpened = "incident.opened";
+    public const string IncidentUpdatePosted = "incident.update_posted";
+    public const string IncidentReopened = "incident.reopened";
+    public const string PostmortemPublished = "incident.postmortem_published";
+    public const string CauseAttributed = "incident.cause_attributed";
+    public const string MaintenanceScheduled = "maintenance.scheduled";
+    public const string MaintenanceUpdatePosted = "maintenance.update_posted";
+    public const string Corrected = "post.corrected";
+    public const string Redacted = "post.redacted";
+
+    public static readonly ImmutableDictionary<string, Type> PayloadTypes = new Dictionary<string, Type>
+    {
+        [ProviderDeclared] = typeof(ProviderDeclared),
+        [GroupDeclared] = typeof(GroupDeclared),
+        [ComponentDeclared] = typeof(ComponentDeclared),
+        [ComponentStatusSet] = typeof(ComponentStatusSet),
+        [IncidentOpened] = typeof(IncidentOpened),
+        [IncidentUpdatePosted] = typeof(IncidentUpdatePosted),
+        [IncidentReopened] = typeof(IncidentUpdatePosted),
+        [PostmortemPublished] = typeof(PostmortemPublished),
+        [CauseAttributed] = typeof(CauseAttributed),
+        [MaintenanceScheduled] = typeof(MaintenanceScheduled),
+        [MaintenanceUpdatePosted] = typeof(MaintenanceUpdatePosted),
+        [Corrected] = typeof(Corrected),
+        [Redacted] = typeof(Redacted),
+    }.ToImmutableDictionary();
+}
+
+public interface IEntryPayload;
+
+// A payload whose Markdown body lives beside it; the payload commits to the body through its SHA-256.
+public interface IBodyPayload : IEntryPayload
+{
+    string BodySha256 { get; }
+}
+
+public sealed record ProviderDeclared(string Name, string? Url) : IEntryPayload;
+
+public sealed record GroupDeclared(string Name, int Position) : IEntryPayload;
+
+public sealed record ComponentDeclared(string Name, string? Description, string? GroupId, decimal? SlaTarget, int Position)
+    : IEntryPayload;
+
+public sealed record ComponentStatusSet(ComponentStatus Status, DateTimeOffset StatedAt) : IEntryPayload;
+
+public sealed record IncidentOpened(string Title, Impact Impact, ImmutableArray<string> Components, DateTimeOffset StartedAt)
+    : IEntryPayload;
+
+public sealed record IncidentUpdatePosted(
+    IncidentStatus Status,
+    DateTimeOffset StatedAt,
+    string BodySha256,
+    ImmutableSortedDictionary<string, ComponentStatus> Components,
+    DateTimeOffset? NextUpdateBy) : IBodyPayload;
+
+public sealed record PostmortemPublished(DateTimeOffset StatedAt, string BodySha256) : IBodyPayload;
+
+public sealed record CauseAttributed(CauseKind Cause, string? Provider, string? Ticket) : IEntryPayload;
+
+public sealed record MaintenanceScheduled(
+    string Title,
+    ImmutableArray<string> Components,
+    DateTimeOffset ScheduledFor,
+    DateTimeOffset ScheduledUntil) : IEntryPayload;
+
+public sealed record MaintenanceUpdatePosted(
+    MaintenanceStatus Status,
+    DateTimeOffset StatedAt,
+    string BodySha256,
+    ImmutableSortedDictionary<string, ComponentStatus> Components) : IBodyPayload;
+
+public sealed record Corrected(string Corrects, string Reason, DateTimeOffset StatedAt, string BodySha256) : IBodyPayload;
+
+public sealed record Redacted(string Redacts, string Reason) : IEntryPayload;
+
+public static class PayloadJson
+{
+    public static readonly JsonSerializerOptions Options = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        DictionaryKeyPolicy = null,
+        DefaultIgnoreCondition = JsonIgnoreCondition.Never,
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower, allowIntegerValues: false) },
+    };
+
+    public static string Serialize(IEntryPayload payload) => JsonSerializer.Serialize(payload, payload.GetType(), Options);
+
+    public static IEntryPayload Deserialize(string kind, string payload)
+    {
+        if (!EntryKinds.PayloadTypes.TryGetValue(kind, out var type))
+        {
+            throw new JsonException($"unknown entry kind '{kind}'");
+        }
+        return (IEntryPayload)(JsonSerializer.Deserialize(payload, type, Options)
+            ?? throw new JsonException($"empty payload for kind '{kind}'"));
+    }
+}

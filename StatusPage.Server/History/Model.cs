@@ -1,0 +1,155 @@
+using System.Collections.Immutable;
+using StatusPage.Client.Contracts;
+using StatusPage.Server.Ledger;
+
+namespace StatusPage.Server.History;
+
+// The read model: immutable records projected from the ledger. Everything derived (statuses, resolve time) is computed, never stored.
+public sealed record StatusSnapshot(
+    LedgerHead Head,
+    ImmutableDictionary<string, UpstreamProvider> Providers,
+    ImmutableDictionary<string, ComponentGroup> Groups,
+    ImmutableDictionary<string, ServiceComponent> Components,
+    ImmutableDictionary<string, Incident> Incidents,
+    ImmutableDictionary<string, Maintenance> Maintenances,
+    ImmutableDictionary<string, string> PostOwners,
+    string? IntegrityProblem)
+{
+    public static readonly StatusSnapshot Empty = new(
+        LedgerHead.Empty,
+        ImmutableDictionary<string, UpstreamProvider>.Empty,
+        ImmutableDictionary<string, ComponentGroup>.Empty,
+        ImmutableDictionary<string, ServiceComponent>.Empty,
+        ImmutableDictionary<string, Incident>.Empty,
+        ImmutableDictionary<string, Maintenance>.Empty,
+        ImmutableDictionary<string, string>.Empty,
+        IntegrityProblem: null);
+
+    public bool IsReadOnly => IntegrityProblem is not null;
+
+    public IEnumerable<ServiceComponent> ComponentsInOrder =>
+        Components.Values.OrderBy(c => c.Position).ThenBy(c => c.Name, StringComparer.Ordinal);
+
+    public IEnumerable<Incident> UnresolvedIncidents =>
+        Incidents.Values.Where(i => i.Status != IncidentStatus.Resolved).OrderByDescending(i => i.StartedAt);
+
+    public Post? FindPost(string postId) =>
+        PostOwners.TryGetValue(postId, out var owner) ? FindTimeline(owner)?.FirstOrDefault(p => p.Id == postId) : null;
+
+    public ImmutableList<Post>? FindTimeline(string subjectId) =>
+        Incidents.TryGetValue(subjectId, out var incident) ? incident.AllPosts
+        : Maintenances.TryGetValue(subjectId, out var maintenance) ? maintenance.Posts
+        : null;
+}
+
+public sealed record UpstreamProvider(string Id, string Name, string? Url);
+
+public sealed record ComponentGroup(string Id, string Name, int Position, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);
+
+public sealed record StatusChange(DateTimeOffset At, ComponentStatus Status, string? SourceId, long Seq);
+
+public sealed record ServiceComponent(
+    string Id,
+    string Name,
+    string? Description,
+    string? GroupId,
+    decimal? SlaTarget,
+    int Position,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset UpdatedAt,
+    ImmutableList<StatusChange> Changes)
+{
+    public ComponentStatus Status => Changes.IsEmpty ? ComponentStatus.Operational : Changes[^1].Status;
+
+    public string? LastChangedBy => Changes.IsEmpty ? null : Changes[^1].SourceId;
+}
+
+public enum PostKind { Update, Reopen, Correction, Postmortem }
+
+public sealed record ComponentChange(string ComponentId, ComponentStatus OldStatus, ComponentStatus NewStatus);
+
+public sealed record Redaction(string Id, string Reason, DateTimeOffset RecordedAt, string Author);
+
+// One published text in a timeline: an update, a reopen, a correction or a postmortem. Status is the status word at that post.
+public sealed record Post(
+    string Id,
+    long Seq,
+    PostKind Kind,
+    string? Status,
+    DateTimeOffset StatedAt,
+    DateTimeOffset RecordedAt,
+    string Author,
+    string? Body,
+    string BodySha256,
+    ImmutableArray<ComponentChange> ComponentChanges,
+    DateTimeOffset? NextUpdateBy,
+    string? Corrects,
+    string? Reason,
+    ImmutableList<string> CorrectedBy,
+    Redaction? Redaction)
+{
+    public bool IsBackfilled => RecordedAt - StatedAt > TimeSpan.FromMinutes(5);
+
+    public bool IsStatusUpdate => Kind is PostKind.Update or PostKind.Reopen;
+}
+
+public sealed record Cause(CauseKind Kind, string? ProviderId, string? ProviderName, string? Ticket)
+{
+    public static readonly Cause Unknown = new(CauseKind.Unknown, null, null, null);
+}
+
+public sealed record Incident(
+    string Id,
+    string Title,
+    Impact Impact,
+    ImmutableArray<string> ComponentIds,
+    DateTimeOffset StartedAt,
+    Cause Cause,
+    ImmutableList<Post> AllPosts,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset UpdatedAt,
+    string Author)
+{
+    public IEnumerable<Post> Updates => AllPosts.Where(p => p.IsStatusUpdate);
+
+    public Post? LatestUpdate => AllPosts.LastOrDefault(p => p.IsStatusUpdate);
+
+    public Post? Postmortem => AllPosts.LastOrDefault(p => p.Kind == PostKind.Postmortem);
+
+    public IncidentStatus Status =>
+        LatestUpdate is { Status: { } word } && WordsExtensions.TryParseWord<IncidentStatus>(word, out var status)
+            ? status
+            : IncidentStatus.Investigating;
+
+    public DateTimeOffset? ResolvedAt => Status == IncidentStatus.Resolved ? LatestUpdate?.StatedAt : null;
+
+    public DateTimeOffset? MonitoringAt =>
+        Status is IncidentStatus.Monitoring or IncidentStatus.Resolved
+            ? Updates.LastOrDefault(p => p.Status == IncidentStatus.Monitoring.ToWord())?.StatedAt
+            : null;
+
+    public DateTimeOffset LastStatedAt => AllPosts.IsEmpty ? StartedAt : AllPosts.Max(p => p.StatedAt);
+
+    public DateTimeOffset? NextUpdateBy => Status == IncidentStatus.Resolved ? null : LatestUpdate?.NextUpdateBy;
+}
+
+public sealed record Maintenance(
+    string Id,
+    string Title,
+    ImmutableArray<string> ComponentIds,
+    DateTimeOffset ScheduledFor,
+    DateTimeOffset ScheduledUntil,
+    ImmutableList<Post> Posts,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset UpdatedAt,
+    string Author,
+    int Revision)
+{
+    public MaintenanceStatus Status =>
+        Posts.LastOrDefault(p => p.IsStatusUpdate) is { Status: { } word }
+        && WordsExtensions.TryParseWord<MaintenanceStatus>(word, out var status)
+            ? status
+            : MaintenanceStatus.Scheduled;
+
+    public DateTimeOffset LastStatedAt => Posts.IsEmpty ? CreatedAt : Posts.Max(p => p.StatedAt);
+}

@@ -1,0 +1,102 @@
+using System.Text.Json;
+using StatusPage.Server.History;
+
+namespace StatusPage.Server.Ledger;
+
+public sealed record ChainProblem(long Seq, string EntryId, string Reason)
+{
+    public override string ToString() => $"entry {Seq} ({EntryId}): {Reason}";
+}
+
+// Checks the chain entry by entry: gap-free sequence, links, hashes, bodies against the hashes the payloads commit to.
+public sealed class ChainVerifier
+{
+    private readonly HashSet<string> _redacted = [];
+    private readonly Dictionary<string, long> _missingBodies = [];
+    private LedgerHead _head = LedgerHead.Empty;
+
+    public LedgerHead Head => _head;
+
+    public long Count => _head.Seq;
+
+    public ChainProblem? Check(LedgerEntry entry)
+    {
+        if (entry.Seq != _head.Seq + 1)
+        {
+            return new(entry.Seq, entry.Id, $"sequence number {entry.Seq} where {_head.Seq + 1} was expected (an entry is missing or moved)");
+        }
+        if (entry.PrevHash != _head.Hash)
+        {
+            return new(entry.Seq, entry.Id, $"previous hash {Short(entry.PrevHash)} does not match entry {_head.Seq}'s hash {Short(_head.Hash)}");
+        }
+        if (entry.ComputeHash() != entry.Hash)
+        {
+            return new(entry.Seq, entry.Id, "hash does not match the entry's contents (a field was altered after it was written)");
+        }
+        if (CheckPayload(entry) is { } reason)
+        {
+            return new(entry.Seq, entry.Id, reason);
+        }
+        _head = new LedgerHead(entry.Seq, entry.Hash);
+        return null;
+    }
+
+    // Called after the last entry: a body may be absent only if a later entry redacted it.
+    public ChainProblem? Finish()
+    {
+        foreach (var (entryId, seq) in _missingBodies.OrderBy(m => m.Value))
+        {
+            if (!_redacted.Contains(entryId))
+            {
+                return new(seq, entryId, "body is missing but no redaction names this entry");
+            }
+        }
+        return null;
+    }
+
+    public static ChainProblem? VerifyAll(IEnumerable<LedgerEntry> entries, out LedgerHead head)
+    {
+        var verifier = new ChainVerifier();
+        foreach (var entry in entries)
+        {
+            if (verifier.Check(entry) is { } problem)
+            {
+                head = verifier.Head;
+                return problem;
+            }
+        }
+        head = verifier.Head;
+        return verifier.Finish();
+    }
+
+    private string? CheckPayload(LedgerEntry entry)
+    {
+        IEntryPayload payload;
+        try
+        {
+            payload = PayloadJson.Deserialize(entry.Kind, entry.Payload);
+        }
+        catch (JsonException e)
+        {
+            return $"payload cannot be read: {e.Message}";
+        }
+        if (payload is Redacted redacted)
+        {
+            _redacted.Add(redacted.Redacts);
+        }
+        if (payload is not IBodyPayload withBody)
+        {
+            return entry.Body is null ? null : "carries a body although its kind has none";
+        }
+        if (entry.Body is null)
+        {
+            _missingBodies[entry.Id] = entry.Seq;
+            return null;
+        }
+        return LedgerEntry.Sha256Hex(entry.Body) == withBody.BodySha256
+            ? null
+            : "body does not match the SHA-256 its payload commits to (the text was altered)";
+    }
+
+    private static string Short(string hash) => hash.Length > 12 ? hash[..12] : hash;
+}

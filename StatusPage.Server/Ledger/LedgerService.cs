@@ -1,0 +1,126 @@
+using System.Collections.Immutable;
+using System.Security.Cryptography;
+using StatusPage.Server.History;
+
+namespace StatusPage.Server.Ledger;
+
+public sealed record AppendResult(ImmutableArray<LedgerEntry> Entries, RuleViolation? Violation, StatusSnapshot Snapshot)
+{
+    public bool Succeeded => Violation is null;
+}
+
+// The one write path: decide against the current snapshot, commit to LiteDB, then publish the next snapshot. One writer at a time.
+public sealed partial class LedgerService(LedgerStore store, TimeProvider time, ILogger<LedgerService> logger) : IDisposable
+{
+    private readonly SemaphoreSlim _writer = new(1, 1);
+    private StatusSnapshot _current = StatusSnapshot.Empty;
+
+    public StatusSnapshot Current => Volatile.Read(ref _current);
+
+    public string DataPath => store.DataPath;
+
+    // Replays and verifies the whole chain. On a bad entry, keeps the verified prefix and turns read-only.
+    public void Load()
+    {
+        var verifier = new ChainVerifier();
+        var snapshot = StatusSnapshot.Empty;
+        ChainProblem? problem = null;
+        foreach (var entry in store.ReadAll())
+        {
+            problem = verifier.Check(entry);
+            if (problem is not null)
+            {
+                break;
+            }
+            snapshot = Projection.Apply(snapshot, entry);
+        }
+        problem ??= verifier.Finish();
+        if (problem is not null)
+        {
+            LogVerificationFailed(logger, problem, verifier.Head.Seq);
+            snapshot = snapshot with { IntegrityProblem = $"The ledger failed verification at {problem}." };
+        }
+        else
+        {
+            LogVerified(logger, verifier.Count, verifier.Head.Hash);
+        }
+        Volatile.Write(ref _current, snapshot);
+    }
+
+    public async Task<AppendResult> AppendAsync(HistoryCommand command, string author, CancellationToken cancellationToken = default)
+    {
+        await _writer.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return Append(command, author);
+        }
+        finally
+        {
+            _writer.Release();
+        }
+    }
+
+    private AppendResult Append(HistoryCommand command, string author)
+    {
+        var state = Current;
+        if (state.IsReadOnly)
+        {
+            return new([], new RuleViolation(ViolationKind.ReadOnly, "", "ledger_read_only", state.IntegrityProblem!), state);
+        }
+        var now = LedgerEntry.TruncateToMilliseconds(time.GetUtcNow());
+        var decision = Rules.Decide(state, command, now);
+        if (decision.Violation is not null || decision.Entries.IsEmpty)
+        {
+            return new([], decision.Violation, state);
+        }
+        var entries = Seal(state.Head, decision.Entries, author, now);
+        var erased = decision.Entries.Select(e => e.Payload).OfType<Redacted>().Select(r => r.Redacts).ToList();
+        store.Append(entries, erased);
+        var next = state;
+        foreach (var entry in entries)
+        {
+            next = Projection.Apply(next, entry);
+        }
+        Volatile.Write(ref _current, next);
+        return new(entries, null, next);
+    }
+
+    private static ImmutableArray<LedgerEntry> Seal(LedgerHead head, ImmutableArray<PendingEntry> pending, string author,
+        DateTimeOffset now)
+    {
+        var sealedEntries = ImmutableArray.CreateBuilder<LedgerEntry>(pending.Length);
+        foreach (var p in pending)
+        {
+            var seq = head.Seq + 1;
+            var id = NewId();
+            var payload = PayloadJson.Serialize(p.Payload);
+            var hash = LedgerEntry.ComputeHash(seq, id, now, p.Kind, p.Subject, author, payload, head.Hash);
+            sealedEntries.Add(new LedgerEntry(seq, id, now, p.Kind, p.Subject, author, payload, p.Body, head.Hash, hash));
+            head = new LedgerHead(seq, hash);
+        }
+        return sealedEntries.MoveToImmutable();
+    }
+
+    // 12 characters of base-32 (60 random bits), like Statuspage's ids.
+    public static string NewId()
+    {
+        const string alphabet = "abcdefghijklmnopqrstuvwxyz234567";
+        Span<byte> bytes = stackalloc byte[12];
+        RandomNumberGenerator.Fill(bytes);
+        Span<char> chars = stackalloc char[12];
+        for (var i = 0; i < chars.Length; i++)
+        {
+            chars[i] = alphabet[bytes[i] & 31];
+        }
+        return new string(chars);
+    }
+
+    public void Dispose() => _writer.Dispose();
+
+    [LoggerMessage(Level = LogLevel.Critical, Message = "Ledger verification failed at {Problem}. Serving the verified history " +
+        "up to entry {Seq}, read-only; no writes are accepted. Run the 'verify' command for details.")]
+    private static partial void LogVerificationFailed(ILogger logger, ChainProblem problem, long seq);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Ledger verified: {Count} entries, head {Hash}")]
+    private static partial void LogVerified(ILogger logger, long count, string hash);
+}

@@ -1,0 +1,19 @@
+namespace StatusPage.Server.Site;
+
+// What site.yml says about the site itself (not history, so not in the ledger): name, address, time zone, languages.
+public sealed record SiteSettings(string Name, Uri Url, TimeZoneInfo TimeZone, IReadOnlyList<string> Languages)
+{
+    public static readonly SiteSettings Default = new("Status", new Uri("http://localhost/"), TimeZoneInfo.Utc, ["en"]);
+}
+
+// Holds the settings read at start; pages read it, content ingestion sets it.
+public sealed class SiteSettingsHolder
+{
+    private SiteSettings _current = SiteSettings.Default;
+
+    public SiteSettings Current
+    {
+        get => Volatile.Read(ref _current);
+        set => Volatile.Write(ref _current, value);
+    }
+}

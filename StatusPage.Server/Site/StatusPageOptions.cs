@@ -1,0 +1,31 @@
+namespace StatusPage.Server.Site;
+
+// Configuration section "StatusPage": set in appsettings, as StatusPage__DataPath in the environment, or --StatusPage:DataPath=...
+public sealed class StatusPageOptions
+{
+    public const string Section = "StatusPage";
+
+    public string DataPath { get; set; } = Path.Combine("data", "statuspage.db");
+
+    public string? ContentPath { get; set; }
+
+    // Resolves both paths: relative ones against the repository root (the folder holding content/), so `dotnet run` works from anywhere.
+    public (string DataPath, string ContentPath) Resolve(string contentRoot)
+    {
+        var root = FindRepositoryRoot(contentRoot) ?? FindRepositoryRoot(AppContext.BaseDirectory) ?? contentRoot;
+        var content = ContentPath is { Length: > 0 } configured ? Path.GetFullPath(configured, root) : Path.Combine(root, "content");
+        return (Path.GetFullPath(DataPath, root), content);
+    }
+
+    private static string? FindRepositoryRoot(string start)
+    {
+        for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "content", "site.yml")))
+            {
+                return dir.FullName;
+            }
+        }
+        return null;
+    }
+}
