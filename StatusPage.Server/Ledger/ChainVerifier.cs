@@ -23,7 +23,7 @@ public sealed class ChainVerifier
     {
         if (entry.Seq != _head.Seq + 1)
         {
-            return new(entry.Seq, entry.Id, $"sequence number {entry.Seq} where {_head.Seq + 1} was expected (an entry is missing or moved)");
+            return new(_head.Seq + 1, "?", $"entry {_head.Seq + 1} is missing or was renumbered; the next stored entry is {entry.Seq} ({entry.Id})");
         }
         if (entry.PrevHash != _head.Hash)
         {

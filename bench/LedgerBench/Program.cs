@@ -1,0 +1,275 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Runtime;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
+using StatusPage.Server.History;
+using StatusPage.Server.Ledger;
+
+namespace StatusPage.Bench;
+
+// Start-up benchmark of the ledger (see bench/README.md):
+//   generate --data PATH --entries N [--seed S]   builds a realistic ledger through LedgerService.AppendAsync
+//   load --data PATH                              times LedgerService.Load() (replay + full chain verification) and reads memory
+//   profile --data PATH                           splits the same work into phases, to see where the time goes
+// Each mode ends with one "RESULT key=value ..." line that bench/startup.sh parses.
+internal static class Program
+{
+    private static async Task<int> Main(string[] args)
+    {
+        if (args.Length == 0)
+        {
+            return Usage();
+        }
+        var options = Options.Parse(args.Skip(1));
+        if (options.Data is null)
+        {
+            return Usage();
+        }
+        try
+        {
+            return args[0] switch
+            {
+                "generate" => await GenerateAsync(options.Data, options.Entries, options.Seed),
+                "load" => Load(options.Data),
+                "profile" => Profile(options.Data),
+                _ => Usage(),
+            };
+        }
+        catch (DataFileInUseException e)
+        {
+            await Console.Error.WriteLineAsync(e.Message);
+            return 2;
+        }
+    }
+
+    private static int Usage()
+    {
+        Console.Error.WriteLine("usage: LedgerBench generate --data PATH --entries N [--seed S]");
+        Console.Error.WriteLine("       LedgerBench load --data PATH");
+        Console.Error.WriteLine("       LedgerBench profile --data PATH");
+        return 2;
+    }
+
+    private static async Task<int> GenerateAsync(string dataPath, long entries, int seed)
+    {
+        if (File.Exists(dataPath))
+        {
+            Console.Error.WriteLine($"{dataPath} already exists; generate writes a new ledger only (delete it first).");
+            return 2;
+        }
+        if (entries < 20)
+        {
+            Console.Error.WriteLine("--entries must be at least 20");
+            return 2;
+        }
+        var clock = new FakeTimeProvider(Generator.ClockStart);
+        var total = Stopwatch.StartNew();
+        using (var store = new LedgerStore(dataPath))
+        using (var ledger = new LedgerService(store, clock, NullLogger<LedgerService>.Instance))
+        {
+            ledger.Load();
+            var generator = new Generator(ledger, clock, entries, seed);
+            var lap = Stopwatch.StartNew();
+            var lastReported = 0L;
+            await generator.RunAsync(written =>
+            {
+                if (written - lastReported >= 10_000)
+                {
+                    Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                        $"  {written,8:N0} entries  {total.Elapsed.TotalSeconds,7:F1} s  " +
+                        $"{(written - lastReported) / lap.Elapsed.TotalSeconds,6:F0} entries/s  clock {clock.GetUtcNow():yyyy-MM-dd}"));
+                    lastReported = written;
+                    lap.Restart();
+                }
+            });
+            var snapshot = ledger.Current;
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"generated {snapshot.Head.Seq:N0} entries through LedgerService.AppendAsync ({generator.Commands:N0} commands): " +
+                $"{snapshot.Incidents.Count:N0} incidents, {snapshot.Maintenances.Count:N0} maintenances, " +
+                $"{snapshot.Components.Count} components, {generator.Corrections:N0} corrections, {generator.Redactions:N0} redactions; " +
+                $"history {Generator.ClockStart:yyyy-MM-dd} .. {clock.GetUtcNow():yyyy-MM-dd}"));
+        }
+        total.Stop();
+        var fileMb = FileSizeMb(dataPath);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"generate: {total.Elapsed.TotalSeconds:F1} s ({entries / total.Elapsed.TotalSeconds:F0} entries/s), file {fileMb:F1} MB"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"RESULT generate_ms={total.ElapsedMilliseconds} entries={entries} file_mb={fileMb:F1}"));
+        return 0;
+    }
+
+    private static int Load(string dataPath)
+    {
+        if (!File.Exists(dataPath))
+        {
+            Console.Error.WriteLine($"no data file {dataPath}");
+            return 2;
+        }
+        var sinceStart = SinceProcessStart();
+        var watch = Stopwatch.StartNew();
+        var store = new LedgerStore(dataPath);
+        var openMs = watch.Elapsed.TotalMilliseconds;
+        using var ledger = new LedgerService(store, TimeProvider.System, NullLogger<LedgerService>.Instance);
+        var gcBefore = (Pause: GC.GetTotalPauseDuration(), Gen2: GC.CollectionCount(2), Gen0: GC.CollectionCount(0));
+        watch.Restart();
+        ledger.Load();
+        var loadMs = watch.Elapsed.TotalMilliseconds;
+        var processMs = SinceProcessStart();
+        var gcPauseMs = (GC.GetTotalPauseDuration() - gcBefore.Pause).TotalMilliseconds;
+        var gen0 = GC.CollectionCount(0) - gcBefore.Gen0;
+        var gen2 = GC.CollectionCount(2) - gcBefore.Gen2;
+        var snapshot = ledger.Current;
+        var (heapBytes, memory) = AfterFullGc();
+        // What the read model alone keeps once LiteDB's page cache is gone (the server keeps the store open).
+        store.Dispose();
+        var (modelBytes, _) = AfterFullGc();
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"""
+            load: {dataPath} ({FileSizeMb(dataPath):F1} MB), {(GCSettings.IsServerGC ? "server" : "workstation")} GC, {Environment.ProcessorCount} cores
+              open store (LiteDB + lock)      {openMs,8:F0} ms
+              LedgerService.Load()            {loadMs,8:F0} ms   (replay + verification of {snapshot.Head.Seq:N0} entries)
+              GC during Load()                {gcPauseMs,8:F0} ms paused, {gen0} gen0 / {gen2} gen2 collections
+              process start -> loaded         {processMs,8:F0} ms   (runtime start-up before Main: {sinceStart:F0} ms)
+              head                            {snapshot.Head.Seq} {snapshot.Head.Hash}
+              verified                        {(snapshot.IsReadOnly ? "NO: " + snapshot.IntegrityProblem : "yes")}
+              read model                      {snapshot.Incidents.Count:N0} incidents, {snapshot.Maintenances.Count:N0} maintenances, {snapshot.PostOwners.Count:N0} posts
+              after full GC                   VmRSS {memory.RssKb / 1024.0:F1} MB, VmHWM (peak) {memory.HwmKb / 1024.0:F1} MB, managed heap {heapBytes / 1048576.0:F1} MB
+              managed heap, store closed      {modelBytes / 1048576.0:F1} MB (the read model alone)
+            """));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"RESULT load_ms={loadMs:F0} open_ms={openMs:F0} process_ms={processMs:F0} gc_pause_ms={gcPauseMs:F0} entries={snapshot.Head.Seq} " +
+            $"head={snapshot.Head.Hash} vmrss_kb={memory.RssKb} vmhwm_kb={memory.HwmKb} heap_kb={heapBytes / 1024} " +
+            $"model_kb={modelBytes / 1024} verified={!snapshot.IsReadOnly}"));
+        GC.KeepAlive(snapshot);
+        return snapshot.IsReadOnly ? 1 : 0;
+    }
+
+    // The phases Load() interleaves, run one after the other over a materialised list; twice, as the first pass also pays
+    // for JIT compilation and first-use initialisation (what a real start-up pays too).
+    private static int Profile(string dataPath)
+    {
+        using var store = new LedgerStore(dataPath);
+        var failed = false;
+        foreach (var pass in new[] { "cold", "warm" })
+        {
+            GC.Collect();
+            var gcPause = GC.GetTotalPauseDuration();
+            var watch = Stopwatch.StartNew();
+            var entries = store.ReadAll().ToList();
+            var readMs = Lap(watch);
+            var hashes = 0;
+            foreach (var entry in entries)
+            {
+                hashes += entry.ComputeHash() == entry.Hash ? 1 : 0;
+            }
+            var hashMs = Lap(watch);
+            var bodies = 0;
+            foreach (var entry in entries)
+            {
+                bodies += entry.Body is null ? 0 : LedgerEntry.Sha256Hex(entry.Body).Length / 64;
+            }
+            var bodyMs = Lap(watch);
+            var payloads = 0;
+            foreach (var entry in entries)
+            {
+                payloads += PayloadJson.Deserialize(entry.Kind, entry.Payload) is null ? 0 : 1;
+            }
+            var jsonMs = Lap(watch);
+            var problem = ChainVerifier.VerifyAll(entries, out var head);
+            var verifyMs = Lap(watch);
+            var snapshot = entries.Aggregate(StatusSnapshot.Empty, Projection.Apply);
+            var projectMs = Lap(watch);
+            var gcPauseMs = (GC.GetTotalPauseDuration() - gcPause).TotalMilliseconds;
+            var (heapBytes, memory) = AfterFullGc();
+            failed |= problem is not null;
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"""
+                profile ({pass}): {dataPath}, {entries.Count:N0} entries ({hashes:N0} hashes match, {payloads:N0} payloads, {bodies:N0} bodies)
+                  LiteDB read + map (ReadAll)      {readMs,8:F0} ms
+                  entry hash (netstrings+SHA-256)  {hashMs,8:F0} ms
+                  body SHA-256                     {bodyMs,8:F0} ms
+                  payload JSON deserialize         {jsonMs,8:F0} ms
+                  ChainVerifier.VerifyAll (all 3)  {verifyMs,8:F0} ms   -> {(problem is null ? "OK" : problem.ToString())}, head {head.Seq}
+                  Projection.Apply (replay)        {projectMs,8:F0} ms   -> {snapshot.Incidents.Count:N0} incidents (includes a 2nd payload JSON parse)
+                  GC pauses in this pass           {gcPauseMs,8:F0} ms
+                  after full GC (list still held)  VmRSS {memory.RssKb / 1024.0:F1} MB, VmHWM {memory.HwmKb / 1024.0:F1} MB, managed heap {heapBytes / 1048576.0:F1} MB
+                """));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"RESULT pass={pass} read_ms={readMs:F0} hash_ms={hashMs:F0} body_ms={bodyMs:F0} json_ms={jsonMs:F0} verify_ms={verifyMs:F0} " +
+                $"project_ms={projectMs:F0} gc_pause_ms={gcPauseMs:F0} entries={entries.Count}"));
+            GC.KeepAlive(snapshot);
+        }
+        return failed ? 1 : 0;
+    }
+
+    private static double Lap(Stopwatch watch)
+    {
+        var ms = watch.Elapsed.TotalMilliseconds;
+        watch.Restart();
+        return ms;
+    }
+
+    private static double SinceProcessStart()
+    {
+        using var self = Process.GetCurrentProcess();
+        return (DateTime.Now - self.StartTime).TotalMilliseconds;
+    }
+
+    private static double FileSizeMb(string path) => new FileInfo(path).Length / 1048576.0;
+
+    private static (long HeapBytes, (long RssKb, long HwmKb) Memory) AfterFullGc()
+    {
+        GCSettings.LargeObjectHeapCompactionMode = GCLargeObjectHeapCompactionMode.CompactOnce;
+        GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
+        GC.WaitForPendingFinalizers();
+        GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
+        return (GC.GetTotalMemory(forceFullCollection: false), ReadProcStatus());
+    }
+
+    // VmRSS: resident now; VmHWM: the peak resident size of the process so far.
+    private static (long RssKb, long HwmKb) ReadProcStatus()
+    {
+        long rss = -1, hwm = -1;
+        foreach (var line in File.ReadLines("/proc/self/status"))
+        {
+            if (line.StartsWith("VmRSS:", StringComparison.Ordinal))
+            {
+                rss = ParseKb(line);
+            }
+            else if (line.StartsWith("VmHWM:", StringComparison.Ordinal))
+            {
+                hwm = ParseKb(line);
+            }
+        }
+        return (rss, hwm);
+    }
+
+    private static long ParseKb(string line) =>
+        long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture);
+
+    private sealed record Options(string? Data, long Entries, int Seed)
+    {
+        public static Options Parse(IEnumerable<string> args)
+        {
+            var options = new Options(null, 100_000, 20_260_101);
+            using var e = args.GetEnumerator();
+            while (e.MoveNext())
+            {
+                var name = e.Current;
+                if (!e.MoveNext())
+                {
+                    throw new ArgumentException($"{name} needs a value");
+                }
+                options = name switch
+                {
+                    "--data" => options with { Data = e.Current },
+                    "--entries" => options with { Entries = long.Parse(e.Current, CultureInfo.InvariantCulture) },
+                    "--seed" => options with { Seed = int.Parse(e.Current, CultureInfo.InvariantCulture) },
+                    _ => throw new ArgumentException($"unknown option {name}"),
+                };
+            }
+            return options;
+        }
+    }
+}

@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Builds and runs every test project, installing what the tests need if it is missing.
+# Ends with one plain line "N passed, N failed"; exits non-zero on any failure.
+set -uo pipefail
+cd "$(dirname "$0")"
+
+need_apt=()
+command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
+if [ ${#need_apt[@]} -gt 0 ]; then
+  echo "Installing ${need_apt[*]} (Debian packages) ..."
+  export DEBIAN_FRONTEND=noninteractive
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  $SUDO apt-get update -qq && $SUDO apt-get install -y -qq "${need_apt[@]}" >/dev/null || {
+    echo "could not install ${need_apt[*]}"; echo "0 passed, 1 failed"; exit 1; }
+fi
+
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+results="$(pwd)/TestResults"
+rm -rf "$results"
+
+if ! dotnet build StatusPage.slnx -c Release -nologo -v quiet; then
+  echo "build failed"
+  echo "0 passed, 1 failed"
+  exit 1
+fi
+
+dotnet test StatusPage.slnx -c Release --no-build --nologo \
+  --logger "trx" --results-directory "$results" -- RunConfiguration.TestSessionTimeout=2400000
+status=$?
+
+passed=0; failed=0
+for trx in "$results"/*.trx; do
+  [ -f "$trx" ] || continue
+  p=$(grep -o 'outcome="Passed"' "$trx" | wc -l)
+  f=$(grep -oE 'outcome="(Failed|Error|Timeout|Aborted)"' "$trx" | wc -l)
+  passed=$((passed + p)); failed=$((failed + f))
+done
+if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then
+  failed=1  # the runner failed without a failing test (crash, build or time-out): count it
+fi
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]

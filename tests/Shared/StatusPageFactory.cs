@@ -1,0 +1,72 @@
+using System.Net;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace StatusPage.Tests;
+
+// The real server over a real LiteDB file in its own temp folder, with the repository's content/ unless told otherwise.
+public sealed class StatusPageFactory : WebApplicationFactory<Program>
+{
+    public StatusPageFactory(string? contentPath = null, TimeProvider? time = null, string? dataDir = null, bool kestrel = false)
+    {
+        DataDir = dataDir ?? Directory.CreateTempSubdirectory("statuspage-test-").FullName;
+        ContentPath = contentPath ?? TestPaths.RepositoryContent;
+        Time = time;
+        if (kestrel)
+        {
+            UseKestrel(options => options.Listen(IPAddress.Loopback, 0));
+        }
+    }
+
+    public string DataDir { get; }
+
+    public string DataPath => Path.Combine(DataDir, "statuspage.db");
+
+    public string ContentPath { get; }
+
+    public TimeProvider? Time { get; }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseSetting("StatusPage:DataPath", DataPath);
+        builder.UseSetting("StatusPage:ContentPath", ContentPath);
+        builder.UseEnvironment("Production");
+        if (Time is not null)
+        {
+            builder.ConfigureServices(services => services.Replace(ServiceDescriptor.Singleton(Time)));
+        }
+    }
+}
+
+public static class TestPaths
+{
+    public static string RepositoryRoot { get; } = FindRoot();
+
+    public static string RepositoryContent => Path.Combine(RepositoryRoot, "content");
+
+    public static string ServerDll => Path.Combine(AppContext.BaseDirectory, "StatusPage.Server.dll");
+
+    public static string TestOutput
+    {
+        get
+        {
+            var dir = Path.Combine(RepositoryRoot, "test-output");
+            Directory.CreateDirectory(dir);
+            return dir;
+        }
+    }
+
+    private static string FindRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "StatusPage.slnx")))
+            {
+                return dir.FullName;
+            }
+        }
+        throw new InvalidOperationException("cannot find the repository root (StatusPage.slnx) above " + AppContext.BaseDirectory);
+    }
+}

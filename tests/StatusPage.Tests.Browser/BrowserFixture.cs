@@ -1,0 +1,75 @@
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Playwright;
+
+namespace StatusPage.Tests.Browser;
+
+// One real server on a loopback port and one headless Chromium, shared by the tests of a class.
+public sealed class BrowserFixture : IAsyncLifetime
+{
+    private static readonly string[] ChromiumArgs =
+    [
+        "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    ];
+
+    private IPlaywright? _playwright;
+    private IBrowser? _browser;
+
+    public StatusPageFactory Server { get; } = new(kestrel: true);
+
+    public Uri BaseAddress { get; private set; } = null!;
+
+    public IBrowser Browser => _browser ?? throw new InvalidOperationException("the fixture is not initialized");
+
+    public async Task InitializeAsync()
+    {
+        Server.StartServer();
+        BaseAddress = ServerAddress();
+        _playwright = await Playwright.CreateAsync();
+        _browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = "/usr/bin/chromium",
+            Headless = true,
+            Args = ChromiumArgs,
+        });
+    }
+
+    // A fresh context (own cookies, viewport, colour scheme, JS switch) whose relative URLs go to the test server.
+    public Task<IBrowserContext> NewContextAsync(BrowserNewContextOptions? options = null)
+    {
+        options ??= new BrowserNewContextOptions();
+        options.BaseURL = BaseAddress.ToString();
+        return Browser.NewContextAsync(options);
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_browser is not null)
+        {
+            await _browser.DisposeAsync();
+        }
+        _playwright?.Dispose();
+        await Server.DisposeAsync();
+        try
+        {
+            Directory.Delete(Server.DataDir, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A temp folder left behind is harmless.
+        }
+    }
+
+    // Kestrel picked a free port; the server's addresses feature says which.
+    private Uri ServerAddress()
+    {
+        var server = Server.Services.GetRequiredService<IServer>();
+        var addresses = server.Features.Get<IServerAddressesFeature>()?.Addresses
+            ?? throw new InvalidOperationException("the server exposes no addresses");
+        var address = addresses.FirstOrDefault(a => a.StartsWith("http://", StringComparison.Ordinal))
+            ?? throw new InvalidOperationException("the server listens on no http address: " + string.Join(", ", addresses));
+        return new Uri(address.TrimEnd('/') + "/");
+    }
+}

@@ -1,0 +1,43 @@
+using System.Buffers.Binary;
+using Microsoft.Playwright;
+
+namespace StatusPage.Tests.Browser;
+
+// Full-page screenshots for people to look at (test-output/), plus what can be checked mechanically about the layout.
+public sealed class HomePageScreenshotTests(BrowserFixture fixture) : IClassFixture<BrowserFixture>
+{
+    private static readonly byte[] PngSignature = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A];
+
+    [Theory]
+    [InlineData("home-light.png", 1280, 800, ColorScheme.Light)]
+    [InlineData("home-dark.png", 1280, 800, ColorScheme.Dark)]
+    [InlineData("home-mobile.png", 375, 667, ColorScheme.Light)]
+    public async Task Home_page_fits_the_viewport_width_and_is_saved_as_a_full_page_png(string file, int width, int height, ColorScheme scheme)
+    {
+        await using var context = await fixture.NewContextAsync(new BrowserNewContextOptions
+        {
+            ViewportSize = new ViewportSize { Width = width, Height = height },
+            ColorScheme = scheme,
+            DeviceScaleFactor = 1,
+        });
+        var page = await context.NewPageAsync();
+        var response = await page.GotoAsync("/") ?? throw new InvalidOperationException("no response for /");
+        Assert.Equal(200, response.Status);
+
+        var dark = await page.EvaluateAsync<bool>("() => matchMedia('(prefers-color-scheme: dark)').matches");
+        Assert.Equal(scheme == ColorScheme.Dark, dark);
+        var scrollWidth = await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth");
+        Assert.True(scrollWidth <= width, $"the page scrolls horizontally at {width} px: scrollWidth is {scrollWidth}");
+
+        var path = Path.Combine(TestPaths.TestOutput, file);
+        File.Delete(path);
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = path, FullPage = true });
+
+        var png = await File.ReadAllBytesAsync(path);
+        Assert.True(png.Length > 24, $"{path} is empty or truncated ({png.Length} bytes)");
+        Assert.Equal(PngSignature, png[..8]);
+        // The IHDR chunk follows the signature: width then height, big-endian.
+        Assert.Equal(width, BinaryPrimitives.ReadInt32BigEndian(png.AsSpan(16, 4)));
+        Assert.True(BinaryPrimitives.ReadInt32BigEndian(png.AsSpan(20, 4)) >= height, "the full-page screenshot is shorter than the viewport");
+    }
+}

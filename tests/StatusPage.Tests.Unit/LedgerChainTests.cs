@@ -1,0 +1,275 @@
+using System.Collections.Immutable;
+using LiteDB;
+using StatusPage.Client.Contracts;
+using StatusPage.Server.Cli;
+using StatusPage.Server.History;
+using StatusPage.Server.Ledger;
+
+namespace StatusPage.Tests.Unit;
+
+public sealed class LedgerChainTests : IDisposable
+{
+    private readonly TestLedger _t = TestLedger.Create();
+
+    public void Dispose() => _t.Dispose();
+
+    // A history that touches every entry kind.
+    private void WriteRichHistory()
+    {
+        var open = _t.Ok(new OpenIncident("inc-1", "Private network down", Impact.Major, IncidentStatus.Investigating,
+            "Investigating  \n  *trailing spaces* and blank lines kept\n\n", ImmutableSortedDictionary<string, ComponentStatus>.Empty
+                .Add("private-network", ComponentStatus.MajorOutage), new CauseInput(CauseKind.Upstream, "halden", "HH-1"),
+            NextUpdateBy: TestLedger.Start.AddMinutes(30)));
+        _t.Time.Advance(TimeSpan.FromMinutes(5));
+        var identified = _t.Ok(new PostUpdate("inc-1", IncidentStatus.Identified, "Token sk_live_1 pasted")).Entries.Single();
+        _t.Ok(new CorrectPost(open.Entries[1].Id, "Investigating an interruption in FRA1.", "Wrong wording"));
+        _t.Ok(new RedactPost(identified.Id, "Secret pasted"), "admin");
+        _t.Time.Advance(TimeSpan.FromMinutes(5));
+        _t.Ok(new PostUpdate("inc-1", IncidentStatus.Resolved, "Fixed."));
+        _t.Ok(new PublishPostmortem("inc-1", "### What happened\n\nA switch restarted."));
+        _t.Ok(new ReopenIncident("inc-1", IncidentStatus.Monitoring, "Seen again."));
+        _t.Ok(new AttributeCause("inc-1", new CauseInput(CauseKind.Internal)));
+        _t.Ok(new ScheduleMaintenance("mnt-1", "Firmware", ["private-network"], TestLedger.Start.AddDays(1),
+            TestLedger.Start.AddDays(1).AddHours(2), "Planned."));
+        _t.Ok(new SetComponentStatus("query-api", ComponentStatus.DegradedPerformance));
+    }
+
+    [Fact]
+    public void A_fresh_ledger_verifies_with_a_gap_free_chain()
+    {
+        WriteRichHistory();
+
+        var entries = _t.Store.ReadAll().ToList();
+
+        Assert.Null(ChainVerifier.VerifyAll(entries, out var head));
+        Assert.Equal(Enumerable.Range(1, entries.Count).Select(i => (long)i), entries.Select(e => e.Seq));
+        Assert.Equal(LedgerEntry.GenesisHash, entries[0].PrevHash);
+        Assert.All(entries.Skip(1).Zip(entries), pair => Assert.Equal(pair.Second.Hash, pair.First.PrevHash));
+        Assert.Equal(_t.State.Head, head);
+    }
+
+    [Fact]
+    public void Bodies_are_stored_exactly_including_whitespace()
+    {
+        WriteRichHistory();
+        _t.Restart();
+
+        var first = _t.State.Incidents["inc-1"].Updates.First();
+
+        Assert.Equal("Investigating  \n  *trailing spaces* and blank lines kept\n\n", first.Body);
+    }
+
+    [Fact]
+    public void Replaying_the_ledger_gives_the_same_read_model_as_the_live_projection()
+    {
+        WriteRichHistory();
+        var live = Serialize(_t.State);
+
+        _t.Restart();
+
+        Assert.Equal(live, Serialize(_t.State));
+        Assert.False(_t.State.IsReadOnly);
+    }
+
+    public static TheoryData<string> StoredFields { get; } =
+        ["EntryId", "RecordedAt", "Kind", "Subject", "Author", "Payload", "Body", "PrevHash", "Hash"];
+
+    [Theory]
+    [MemberData(nameof(StoredFields))]
+    public void Changing_any_stored_field_of_an_entry_is_detected_and_that_entry_is_named(string field)
+    {
+        WriteRichHistory();
+        var target = _t.Store.ReadAll().First(e => e.Body is not null && e.Seq > 6);
+        _t.Close();
+
+        using (var db = new LiteDatabase(_t.DataPath))
+        {
+            var collection = db.GetCollection("ledger");
+            var doc = collection.FindById(target.Seq);
+            doc[field] = field switch
+            {
+                "RecordedAt" => "2020-01-01T00:00:00.000Z",
+                "Payload" => doc[field].AsString.Replace("\"status\":\"", "\"status\":\"x", StringComparison.Ordinal),
+                _ => doc[field].AsString + "x",
+            };
+            collection.Update(doc);
+        }
+        using var store = new LedgerStore(_t.DataPath);
+
+        var problem = ChainVerifier.VerifyAll(store.ReadAll(), out var head);
+
+        Assert.NotNull(problem);
+        Assert.Equal(target.Seq, problem.Seq);
+        Assert.Equal(target.Seq - 1, head.Seq);
+    }
+
+    [Fact]
+    public void A_deleted_body_without_a_redaction_is_detected()
+    {
+        WriteRichHistory();
+        var target = _t.Store.ReadAll().Last(e => e.Body is not null);
+        _t.Close();
+        using (var db = new LiteDatabase(_t.DataPath))
+        {
+            var doc = db.GetCollection("ledger").FindById(target.Seq);
+            doc["Body"] = BsonValue.Null;
+            db.GetCollection("ledger").Update(doc);
+        }
+        using var store = new LedgerStore(_t.DataPath);
+
+        var problem = ChainVerifier.VerifyAll(store.ReadAll(), out _);
+
+        Assert.Equal(target.Seq, problem?.Seq);
+        Assert.Contains("no redaction", problem!.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_deleted_entry_is_detected_and_the_gap_is_named()
+    {
+        WriteRichHistory();
+        _t.Close();
+        using (var db = new LiteDatabase(_t.DataPath))
+        {
+            db.GetCollection("ledger").Delete(4);
+        }
+        using var store = new LedgerStore(_t.DataPath);
+
+        Assert.Equal(4, ChainVerifier.VerifyAll(store.ReadAll(), out _)?.Seq);
+    }
+
+    [Fact]
+    public void A_tampered_ledger_loads_read_only_with_the_verified_prefix_and_refuses_writes()
+    {
+        WriteRichHistory();
+        _t.Close();
+        using (var db = new LiteDatabase(_t.DataPath))
+        {
+            var doc = db.GetCollection("ledger").FindById(8);
+            doc["Author"] = "mallory";
+            db.GetCollection("ledger").Update(doc);
+        }
+
+        _t.Restart();
+
+        Assert.True(_t.State.IsReadOnly);
+        Assert.Contains("entry 8", _t.State.IntegrityProblem, StringComparison.Ordinal);
+        Assert.Equal(7, _t.State.Head.Seq);
+        var refused = _t.Do(new SetComponentStatus("query-api", ComponentStatus.MajorOutage));
+        Assert.Equal(ViolationKind.ReadOnly, refused.Violation?.Kind);
+    }
+
+    [Fact]
+    public void Concurrent_appends_from_many_threads_stay_gap_free_and_verify()
+    {
+        const int threads = 8;
+        const int perThread = 500;
+        var before = _t.State.Head.Seq;
+        var statuses = Enum.GetValues<ComponentStatus>();
+
+        Parallel.For(0, threads, new ParallelOptions { MaxDegreeOfParallelism = threads }, thread =>
+        {
+            for (var i = 0; i < perThread; i++)
+            {
+                var result = _t.Ledger.AppendAsync(new SetComponentStatus("query-api", statuses[(thread + i) % statuses.Length]),
+                    $"thread-{thread}").GetAwaiter().GetResult();
+                Assert.True(result.Succeeded);
+            }
+        });
+
+        var entries = _t.Store.ReadAll().ToList();
+        Assert.Equal(before + threads * perThread, entries.Count);
+        Assert.Null(ChainVerifier.VerifyAll(entries, out var head));
+        Assert.Equal(_t.State.Head, head);
+        Assert.All(Enumerable.Range(0, threads), t => Assert.Equal(perThread, entries.Count(e => e.Author == $"thread-{t}")));
+    }
+
+    [Fact]
+    public void A_second_store_on_the_same_data_file_fails_fast_with_a_clear_message()
+    {
+        var error = Assert.Throws<DataFileInUseException>(() => new LedgerStore(_t.DataPath));
+
+        Assert.Contains(_t.DataPath, error.Message, StringComparison.Ordinal);
+        Assert.Contains("already in use", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Verify_export_and_import_round_trip_through_the_command_line()
+    {
+        WriteRichHistory();
+        _t.Close();
+        var export = Path.Combine(_t.Dir, "export.ndjson");
+        var copy = Path.Combine(_t.Dir, "copy.db");
+
+        var (exportCode, exported, _) = Cli("export", $"--StatusPage:DataPath={_t.DataPath}");
+        File.WriteAllText(export, exported);
+        var (importCode, imported, importError) = Cli("import", export, $"--StatusPage:DataPath={copy}");
+        var (verifyCode, verified, _) = Cli("verify", $"--StatusPage:DataPath={copy}");
+        var (againCode, again, _) = Cli("import", export, $"--StatusPage:DataPath={copy}");
+
+        Assert.Equal(0, exportCode);
+        Assert.Equal(0, importCode);
+        Assert.True(importError.Length == 0, importError);
+        var lines = exported.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length;
+        Assert.Equal(18, lines);
+        Assert.Contains($"imported {lines} entries", imported, StringComparison.Ordinal);
+        Assert.Equal(0, verifyCode);
+        Assert.Contains($"{lines} entries verified", verified, StringComparison.Ordinal);
+        Assert.Equal(0, againCode);
+        Assert.Contains("imported 0 entries", again, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Import_refuses_a_file_whose_chain_does_not_verify_and_changes_nothing()
+    {
+        WriteRichHistory();
+        _t.Close();
+        var (_, exported, _) = Cli("export", $"--StatusPage:DataPath={_t.DataPath}");
+        var forged = Path.Combine(_t.Dir, "forged.ndjson");
+        File.WriteAllText(forged, exported.Replace("Fixed.", "Never broken.", StringComparison.Ordinal));
+        var target = Path.Combine(_t.Dir, "target.db");
+
+        var (code, _, error) = Cli("import", forged, $"--StatusPage:DataPath={target}");
+        var (verifyFileCode, _, verifyFileError) = Cli("verify", forged);
+
+        Assert.Equal(1, code);
+        Assert.Contains("REFUSED", error, StringComparison.Ordinal);
+        Assert.Contains("Nothing was imported", error, StringComparison.Ordinal);
+        Assert.Equal(1, verifyFileCode);
+        Assert.Contains("first bad entry is entry", verifyFileError, StringComparison.Ordinal);
+        using var store = new LedgerStore(target);
+        Assert.Equal(0, store.Count());
+    }
+
+    [Fact]
+    public void Verify_exits_1_and_names_the_first_bad_entry()
+    {
+        WriteRichHistory();
+        _t.Close();
+        using (var db = new LiteDatabase(_t.DataPath))
+        {
+            var doc = db.GetCollection("ledger").FindById(5);
+            doc["Subject"] = "other";
+            db.GetCollection("ledger").Update(doc);
+        }
+
+        var (code, _, error) = Cli("verify", $"--StatusPage:DataPath={_t.DataPath}");
+
+        Assert.Equal(1, code);
+        Assert.Contains("first bad entry is entry 5 ", error, StringComparison.Ordinal);
+    }
+
+    private static (int Code, string Out, string Error) Cli(params string[] args)
+    {
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        var code = CommandLine.Run(args, output, error);
+        return (code, output.ToString(), error.ToString());
+    }
+
+    private static string Serialize(StatusSnapshot snapshot) => System.Text.Json.JsonSerializer.Serialize(snapshot with
+    {
+        Incidents = snapshot.Incidents.WithComparers(StringComparer.Ordinal),
+    }, Indented);
+
+    private static readonly System.Text.Json.JsonSerializerOptions Indented = new() { WriteIndented = true };
+}
