@@ -57,12 +57,19 @@ public static class MarkdownRenderer
         if (keepAsLink)
         {
             var replacement = new LinkInline(link.Url!, link.Title ?? "");
-            var alt = string.Concat(link.Descendants<LiteralInline>().Select(l => l.Content.ToString()));
+            var alt = PlainText(link);
             replacement.AppendChild(new LiteralInline(alt.Length > 0 ? alt : link.Url!));
-            link.ReplaceBy(replacement);
+            link.ReplaceBy(replacement, copyChildren: false);
             return;
         }
-        var text = string.Concat(link.Descendants<LiteralInline>().Select(l => l.Content.ToString()));
-        link.ReplaceBy(new LiteralInline(text));
+        link.ReplaceBy(new LiteralInline(PlainText(link)), copyChildren: false);
     }
+
+    private static string PlainText(ContainerInline container) => string.Concat(container.Select(inline => inline switch
+    {
+        LiteralInline literal => literal.Content.ToString(),
+        CodeInline code => code.Content,
+        ContainerInline nested => PlainText(nested),
+        _ => "",
+    }));
 }

@@ -107,22 +107,9 @@ internal static class Program
             return 2;
         }
         var sinceStart = SinceProcessStart();
-        var watch = Stopwatch.StartNew();
-        var store = new LedgerStore(dataPath);
-        var openMs = watch.Elapsed.TotalMilliseconds;
-        using var ledger = new LedgerService(store, TimeProvider.System, NullLogger<LedgerService>.Instance);
-        var gcBefore = (Pause: GC.GetTotalPauseDuration(), Gen2: GC.CollectionCount(2), Gen0: GC.CollectionCount(0));
-        watch.Restart();
-        ledger.Load();
-        var loadMs = watch.Elapsed.TotalMilliseconds;
-        var processMs = SinceProcessStart();
-        var gcPauseMs = (GC.GetTotalPauseDuration() - gcBefore.Pause).TotalMilliseconds;
-        var gen0 = GC.CollectionCount(0) - gcBefore.Gen0;
-        var gen2 = GC.CollectionCount(2) - gcBefore.Gen2;
-        var snapshot = ledger.Current;
-        var (heapBytes, memory) = AfterFullGc();
-        // What the read model alone keeps once LiteDB's page cache is gone (the server keeps the store open).
-        store.Dispose();
+        var run = LoadOnce(dataPath);
+        var (snapshot, openMs, loadMs, processMs, gcPauseMs, gen0, gen2, heapBytes, memory) = run;
+        // LoadOnce has returned: the store and the service are unreachable now, so this is the read model alone.
         var (modelBytes, _) = AfterFullGc();
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"""
@@ -135,7 +122,7 @@ internal static class Program
               verified                        {(snapshot.IsReadOnly ? "NO: " + snapshot.IntegrityProblem : "yes")}
               read model                      {snapshot.Incidents.Count:N0} incidents, {snapshot.Maintenances.Count:N0} maintenances, {snapshot.PostOwners.Count:N0} posts
               after full GC                   VmRSS {memory.RssKb / 1024.0:F1} MB, VmHWM (peak) {memory.HwmKb / 1024.0:F1} MB, managed heap {heapBytes / 1048576.0:F1} MB
-              managed heap, store closed      {modelBytes / 1048576.0:F1} MB (the read model alone)
+              managed heap, store released    {modelBytes / 1048576.0:F1} MB (the read model alone; the rest above is LiteDB)
             """));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"RESULT load_ms={loadMs:F0} open_ms={openMs:F0} process_ms={processMs:F0} gc_pause_ms={gcPauseMs:F0} entries={snapshot.Head.Seq} " +
@@ -143,6 +130,30 @@ internal static class Program
             $"model_kb={modelBytes / 1024} verified={!snapshot.IsReadOnly}"));
         GC.KeepAlive(snapshot);
         return snapshot.IsReadOnly ? 1 : 0;
+    }
+
+    private sealed record LoadRun(StatusSnapshot Snapshot, double OpenMs, double LoadMs, double ProcessMs, double GcPauseMs,
+        int Gen0, int Gen2, long HeapBytes, (long RssKb, long HwmKb) Memory);
+
+    // Measures with the store open, as the server runs; returns only the snapshot so the caller can weigh it alone.
+    private static LoadRun LoadOnce(string dataPath)
+    {
+        var watch = Stopwatch.StartNew();
+        using var store = new LedgerStore(dataPath);
+        var openMs = watch.Elapsed.TotalMilliseconds;
+        using var ledger = new LedgerService(store, TimeProvider.System, NullLogger<LedgerService>.Instance);
+        var pauseBefore = GC.GetTotalPauseDuration();
+        var gen0Before = GC.CollectionCount(0);
+        var gen2Before = GC.CollectionCount(2);
+        watch.Restart();
+        ledger.Load();
+        var loadMs = watch.Elapsed.TotalMilliseconds;
+        var processMs = SinceProcessStart();
+        var gcPauseMs = (GC.GetTotalPauseDuration() - pauseBefore).TotalMilliseconds;
+        var gen0 = GC.CollectionCount(0) - gen0Before;
+        var gen2 = GC.CollectionCount(2) - gen2Before;
+        var (heapBytes, memory) = AfterFullGc();
+        return new LoadRun(ledger.Current, openMs, loadMs, processMs, gcPauseMs, gen0, gen2, heapBytes, memory);
     }
 
     // The phases Load() interleaves, run one after the other over a materialised list; twice, as the first pass also pays
@@ -200,6 +211,24 @@ internal static class Program
                 $"project_ms={projectMs:F0} gc_pause_ms={gcPauseMs:F0} entries={entries.Count}"));
             GC.KeepAlive(snapshot);
         }
+        // Where the read model's memory goes: the same replay with and without the Markdown bodies (Post.Body).
+        var baseline = AfterFullGc().HeapBytes;
+        var model = store.ReadAll().Aggregate(StatusSnapshot.Empty, Projection.Apply);
+        var withBodies = AfterFullGc().HeapBytes - baseline;
+        GC.KeepAlive(model);
+        model = null;
+        baseline = AfterFullGc().HeapBytes;
+        var bare = store.ReadAll().Select(e => e with { Body = null }).Aggregate(StatusSnapshot.Empty, Projection.Apply);
+        var withoutBodies = AfterFullGc().HeapBytes - baseline;
+        GC.KeepAlive(bare);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"""
+            read model memory (managed heap it adds)
+              with bodies                      {withBodies / 1048576.0,8:F1} MB
+              without bodies                   {withoutBodies / 1048576.0,8:F1} MB   (so bodies cost {(withBodies - withoutBodies) / 1048576.0:F1} MB)
+            """));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"RESULT pass=memory model_kb={withBodies / 1024} model_without_bodies_kb={withoutBodies / 1024}"));
         return failed ? 1 : 0;
     }
 

@@ -1,5 +1,8 @@
+using System.Net;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 
@@ -14,10 +17,12 @@ public sealed class BrowserFixture : IAsyncLifetime
         "--disable-background-networking", "--disable-component-update", "--disable-sync",
     ];
 
+    private readonly StatusPageFactory _factory = new();
     private IPlaywright? _playwright;
     private IBrowser? _browser;
 
-    public StatusPageFactory Server { get; } = new(kestrel: true);
+    // As Production from build output, the browser's gzip request for app.css gets an empty 200 (no .gz file before publish).
+    public WebApplicationFactory<Program> Server { get; private set; } = null!;
 
     public Uri BaseAddress { get; private set; } = null!;
 
@@ -25,6 +30,9 @@ public sealed class BrowserFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
+        Server = _factory.WithWebHostBuilder(builder => builder.UseStaticWebAssets());
+        // A derived factory does not inherit UseKestrel.
+        Server.UseKestrel(options => options.Listen(IPAddress.Loopback, 0));
         Server.StartServer();
         BaseAddress = ServerAddress();
         _playwright = await Playwright.CreateAsync();
@@ -51,10 +59,11 @@ public sealed class BrowserFixture : IAsyncLifetime
             await _browser.DisposeAsync();
         }
         _playwright?.Dispose();
-        await Server.DisposeAsync();
+        // Disposing the factory disposes the derived one it made.
+        await _factory.DisposeAsync();
         try
         {
-            Directory.Delete(Server.DataDir, recursive: true);
+            Directory.Delete(_factory.DataDir, recursive: true);
         }
         catch (IOException)
         {

@@ -26,6 +26,11 @@ public sealed class HomePageScreenshotTests(BrowserFixture fixture) : IClassFixt
 
         var dark = await page.EvaluateAsync<bool>("() => matchMedia('(prefers-color-scheme: dark)').matches");
         Assert.Equal(scheme == ColorScheme.Dark, dark);
+        // The page follows the scheme (color-scheme: light dark): light text on dark, dark text on light.
+        var textLuminance = await page.EvaluateAsync<double>(
+            "() => { const [r, g, b] = getComputedStyle(document.body).color.match(/\\d+/g).map(Number); return (0.2126 * r + 0.7152 * g + 0.0722 * b) / 255; }");
+        Assert.True(scheme == ColorScheme.Dark ? textLuminance > 0.5 : textLuminance < 0.5,
+            $"body text luminance {textLuminance:0.00} does not suit the {scheme} colour scheme");
         var scrollWidth = await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth");
         Assert.True(scrollWidth <= width, $"the page scrolls horizontally at {width} px: scrollWidth is {scrollWidth}");
 

@@ -25,6 +25,36 @@ public sealed partial class HomePageTests(BrowserFixture fixture) : IClassFixtur
     }
 
     [Fact]
+    public async Task Home_page_stylesheets_are_served_and_applied()
+    {
+        await using var context = await fixture.NewContextAsync();
+        var page = await context.NewPageAsync();
+        var stylesheets = new List<IResponse>();
+        page.Response += (_, response) =>
+        {
+            if (response.Request.ResourceType == "stylesheet")
+            {
+                stylesheets.Add(response);
+            }
+        };
+        var home = await page.GotoAsync("/") ?? throw new InvalidOperationException("no response for /");
+        Assert.Equal(200, home.Status);
+
+        Assert.Equal(await page.Locator("link[rel=stylesheet]").CountAsync(), stylesheets.Count);
+        Assert.NotEmpty(stylesheets);
+        foreach (var stylesheet in stylesheets)
+        {
+            Assert.Equal(200, stylesheet.Status);
+            Assert.StartsWith("text/css", await stylesheet.HeaderValueAsync("content-type") ?? "", StringComparison.Ordinal);
+            Assert.NotEmpty(await stylesheet.BodyAsync());
+        }
+        var ruleCount = await page.EvaluateAsync<int>("() => [...document.styleSheets].reduce((n, s) => n + s.cssRules.length, 0)");
+        Assert.True(ruleCount > 0, "the page's stylesheets hold no CSS rules");
+        var bannerBackground = await page.Locator("section.banner").EvaluateAsync<string>("e => getComputedStyle(e).backgroundColor");
+        Assert.NotEqual("rgba(0, 0, 0, 0)", bannerBackground);
+    }
+
+    [Fact]
     public async Task Footer_shows_the_ledger_head_that_the_api_reports_as_verified()
     {
         await using var context = await fixture.NewContextAsync();

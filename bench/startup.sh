@@ -1,0 +1,221 @@
+#!/usr/bin/env bash
+# Start-up benchmark of the ledger (see bench/README.md). Builds what it needs, generates a 100,000-entry ledger through the
+# real write path (reused on later runs), times LedgerService.Load() in fresh processes, then starts the real server on the
+# same file and times its first answer. Ends with a summary against the budget: start-up <= 3 s, resident memory <= 300 MB.
+#
+#   bench/startup.sh [--force] [--entries N] [--runs N] [--dir DIR] [--strict]
+#
+#   --force        regenerate the ledger even if DIR/ledger-N.db exists
+#   --entries N    ledger size (default 100000)
+#   --runs N       fresh `load` processes to time (default 3)
+#   --dir DIR      where the generated ledger is kept (default ${TMPDIR:-/tmp}/statuspage-bench, or $STATUSPAGE_BENCH_DIR)
+#   --strict       exit 1 if a figure is over budget (default: exit 0 once everything was measured)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT="$(pwd)"
+
+ENTRIES=100000
+RUNS=3
+FORCE=0
+STRICT=0
+DATA_DIR="${STATUSPAGE_BENCH_DIR:-${TMPDIR:-/tmp}/statuspage-bench}"
+BUDGET_MS=3000
+BUDGET_MB=300
+
+usage() { sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; }
+while [ $# -gt 0 ]; do
+  case "$1" in
+    -f|--force) FORCE=1 ;;
+    --entries) ENTRIES="$2"; shift ;;
+    --runs) RUNS="$2"; shift ;;
+    --dir) DATA_DIR="$2"; shift ;;
+    --strict) STRICT=1 ;;
+    -h|--help) usage; exit 0 ;;
+    *) echo "unknown argument: $1" >&2; usage >&2; exit 2 ;;
+  esac
+  shift
+done
+
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+BENCH_DLL="$ROOT/bench/LedgerBench/bin/Release/net10.0/LedgerBench.dll"
+SERVER_DLL="$ROOT/StatusPage.Server/bin/Release/net10.0/StatusPage.Server.dll"
+DB="$DATA_DIR/ledger-$ENTRIES.db"
+WORK="$(mktemp -d "${TMPDIR:-/tmp}/statuspage-bench-run.XXXXXX")"
+SCRATCH=""
+SERVER_PID=""
+
+cleanup() {
+  if [ -n "$SERVER_PID" ] && kill -0 "$SERVER_PID" 2>/dev/null; then
+    kill -TERM "$SERVER_PID" 2>/dev/null || true
+    for _ in $(seq 1 50); do kill -0 "$SERVER_PID" 2>/dev/null || break; sleep 0.1; done
+    kill -KILL "$SERVER_PID" 2>/dev/null || true
+  fi
+  [ -n "$SCRATCH" ] && rm -rf "$SCRATCH"
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
+# field NAME "RESULT a=1 b=2" -> value of NAME
+field() { sed -n "s/.* $1=\([^ ]*\).*/\1/p" <<<"$2"; }
+kb_to_mb() { awk -v kb="$1" 'BEGIN { printf "%.1f", kb / 1024 }'; }
+median() { tr ' ' '\n' | grep -v '^$' | sort -n | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else printf "%.0f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+verdict() { awk -v v="$1" -v b="$2" 'BEGIN { print (v <= b) ? "PASS" : "OVER" }'; }
+proc_kb() { awk -v key="$2:" '$1 == key { print $2 }' "/proc/$1/status"; }
+load1() { cut -d' ' -f1 /proc/loadavg; }
+
+free_port() {
+  if command -v python3 >/dev/null 2>&1; then
+    python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
+    return
+  fi
+  local port
+  for _ in $(seq 1 100); do
+    port=$(( 20000 + RANDOM % 40000 ))
+    if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then echo "$port"; return; fi
+  done
+  echo "no free port found" >&2; return 1
+}
+
+http_get() {
+  if command -v curl >/dev/null 2>&1; then
+    curl -fsS --max-time 2 "http://127.0.0.1:$1$2" 2>/dev/null
+  else
+    # Plain HTTP/1.0 over bash's /dev/tcp; succeeds only on a 200.
+    local reply
+    reply="$(exec 3<>"/dev/tcp/127.0.0.1/$1" && printf 'GET %s HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n' "$2" >&3 && timeout 2 cat <&3)" || return 1
+    head -n1 <<<"$reply" | grep -q ' 200 ' || return 1
+    sed '1,/^\r\{0,1\}$/d' <<<"$reply"
+  fi
+}
+
+echo "== StatusPage start-up benchmark: $ENTRIES entries, $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg) =="
+LOAD_AT_START="$(load1)"
+
+# ---- 1. build (LedgerBench references StatusPage.Server, so this builds the server in Release too)
+echo "-- building bench/LedgerBench (Release) ..."
+built=0
+for attempt in 1 2 3; do
+  if dotnet build bench/LedgerBench -c Release -nologo -v quiet >"$WORK/build.log" 2>&1; then built=1; break; fi
+  echo "   build attempt $attempt failed (another build may hold a file); last lines:"; tail -n 5 "$WORK/build.log" | sed 's/^/   | /'
+  sleep $(( attempt * 10 ))
+done
+[ "$built" = 1 ] || { echo "build failed"; cat "$WORK/build.log"; exit 1; }
+[ -f "$SERVER_DLL" ] || { echo "missing $SERVER_DLL after the build"; exit 1; }
+
+# ---- 2. generate (or reuse) the ledger
+mkdir -p "$DATA_DIR"
+if [ "$FORCE" = 1 ] || [ ! -f "$DB" ]; then
+  rm -f "$DB" "$DB.lock" "${DB%.db}-log.db"
+  # One LiteDB transaction per command means one fsync per command: on a disk that is ~90 entries/s (~20 min for 100k),
+  # on tmpfs ~1,500 entries/s. Same code path either way; the finished file is then copied to DATA_DIR.
+  if [ -d /dev/shm ] && [ "$(df -Pk /dev/shm | awk 'NR == 2 { print $4 }')" -gt $(( ENTRIES * 4 )) ]; then
+    SCRATCH="$(mktemp -d /dev/shm/statuspage-bench-gen.XXXXXX)"
+  else
+    SCRATCH="$(mktemp -d "$DATA_DIR/gen.XXXXXX")"
+  fi
+  echo "-- generating $ENTRIES entries through LedgerService.AppendAsync (in $SCRATCH) ..."
+  gen_out="$(dotnet "$BENCH_DLL" generate --data "$SCRATCH/ledger.db" --entries "$ENTRIES" 2> >(sed 's/^/   /' >&2))"
+  echo "$gen_out" | grep -v '^RESULT' | sed 's/^/   /'
+  GEN_MS="$(field generate_ms "$(grep '^RESULT' <<<"$gen_out")")"
+  [ -f "$SCRATCH/ledger-log.db" ] && cp "$SCRATCH/ledger-log.db" "${DB%.db}-log.db"
+  cp "$SCRATCH/ledger.db" "$DB.partial" && mv "$DB.partial" "$DB"
+  rm -rf "$SCRATCH"; SCRATCH=""
+  sync
+else
+  GEN_MS=""
+  echo "-- reusing $DB ($(du -m "$DB" | cut -f1) MB; --force to regenerate)"
+fi
+
+# ---- 3. LedgerService.Load() in fresh processes
+echo "-- LedgerService.Load() in $RUNS fresh processes (LedgerBench load, Server GC like the server):"
+load_ms=(); process_ms=(); rss_kb=(); hwm_kb=(); model_kb=()
+for i in $(seq 1 "$RUNS"); do
+  out="$(dotnet "$BENCH_DLL" load --data "$DB")" || { echo "$out"; echo "load failed"; exit 1; }
+  echo "$out" >"$WORK/load-$i.txt"
+  r="$(grep '^RESULT' <<<"$out")"
+  [ "$(field verified "$r")" = True ] || { echo "$out"; echo "the ledger did not verify"; exit 1; }
+  load_ms+=("$(field load_ms "$r")"); process_ms+=("$(field process_ms "$r")")
+  rss_kb+=("$(field vmrss_kb "$r")"); hwm_kb+=("$(field vmhwm_kb "$r")"); model_kb+=("$(field model_kb "$r")")
+  printf '   run %d: Load() %6s ms  (process start -> loaded %6s ms, GC paused %5s ms)  VmRSS %6s MB  VmHWM %6s MB  read model %6s MB  [load avg %s]\n' \
+    "$i" "$(field load_ms "$r")" "$(field process_ms "$r")" "$(field gc_pause_ms "$r")" "$(kb_to_mb "$(field vmrss_kb "$r")")" \
+    "$(kb_to_mb "$(field vmhwm_kb "$r")")" "$(kb_to_mb "$(field model_kb "$r")")" "$(load1)"
+done
+HEAD_SEQ="$(field entries "$r")"; HEAD_HASH="$(field head "$r")"
+MED_LOAD="$(echo "${load_ms[*]}" | median)"
+MED_PROCESS="$(echo "${process_ms[*]}" | median)"
+MED_RSS="$(echo "${rss_kb[*]}" | median)"
+MED_HWM="$(echo "${hwm_kb[*]}" | median)"
+MED_MODEL="$(echo "${model_kb[*]}" | median)"
+printf '   median: Load() %s ms, process start -> loaded %s ms, VmRSS %s MB, VmHWM %s MB; head %s %s\n' \
+  "$MED_LOAD" "$MED_PROCESS" "$(kb_to_mb "$MED_RSS")" "$(kb_to_mb "$MED_HWM")" "$HEAD_SEQ" "${HEAD_HASH:0:16}"
+
+# ---- 4. the real server on the same file (and, as a baseline, on an empty ledger)
+CONTENT="$WORK/content"
+mkdir -p "$CONTENT"
+# Declares nothing: ingestion appends no entry, so the start-up is replay + verification + the web host.
+printf 'name: Start-up benchmark\n' >"$CONTENT/site.yml"
+
+# run_server DATAFILE -> sets SERVER_MS, SERVER_RSS (at first answer), SERVER_RSS_IDLE (2 s later), SERVER_HWM, HEAD_JSON
+run_server() {
+  local port t0
+  port="$(free_port)"
+  t0="$(now_ms)"
+  dotnet "$SERVER_DLL" --StatusPage:DataPath="$1" --StatusPage:ContentPath="$CONTENT" --urls "http://127.0.0.1:$port" \
+    >"$WORK/server.log" 2>&1 &
+  SERVER_PID=$!
+  HEAD_JSON=""
+  while :; do
+    if HEAD_JSON="$(http_get "$port" /api/v1/ledger/head)"; then break; fi
+    if ! kill -0 "$SERVER_PID" 2>/dev/null; then echo "the server exited:"; cat "$WORK/server.log"; exit 1; fi
+    if [ $(( $(now_ms) - t0 )) -gt 180000 ]; then echo "no answer within 180 s:"; cat "$WORK/server.log"; exit 1; fi
+    sleep 0.05
+  done
+  SERVER_MS=$(( $(now_ms) - t0 ))
+  SERVER_RSS="$(proc_kb "$SERVER_PID" VmRSS)"
+  sleep 2
+  SERVER_RSS_IDLE="$(proc_kb "$SERVER_PID" VmRSS)"; SERVER_HWM="$(proc_kb "$SERVER_PID" VmHWM)"
+  kill -TERM "$SERVER_PID"
+  for _ in $(seq 1 100); do kill -0 "$SERVER_PID" 2>/dev/null || break; sleep 0.1; done
+  kill -KILL "$SERVER_PID" 2>/dev/null || true
+  wait "$SERVER_PID" 2>/dev/null || true
+  SERVER_PID=""
+  grep -E 'Ledger verified|Content ingested|Content not ingested|verification failed' "$WORK/server.log" \
+    | sed -e 's/^ *//' -e 's/^/   log: /' || true
+  echo "   /api/v1/ledger/head: $HEAD_JSON"
+  printf '   first answer after %s ms; VmRSS %s MB at first answer, %s MB 2 s later; VmHWM %s MB\n' \
+    "$SERVER_MS" "$(kb_to_mb "$SERVER_RSS")" "$(kb_to_mb "$SERVER_RSS_IDLE")" "$(kb_to_mb "$SERVER_HWM")"
+}
+
+echo "-- real server, baseline: empty ledger (web host start-up alone)"
+run_server "$WORK/empty.db"
+BASE_MS="$SERVER_MS"; BASE_RSS_IDLE="$SERVER_RSS_IDLE"
+echo "-- real server: dotnet StatusPage.Server.dll --StatusPage:DataPath=$DB"
+run_server "$DB"
+grep -q "\"seq\":$ENTRIES," <<<"$HEAD_JSON" || echo "   WARNING: the server's head is not entry $ENTRIES (did ingestion append, or is the file from another run?)"
+
+# ---- 5. summary
+LOAD_AT_END="$(load1)"
+echo
+echo "== Summary: $ENTRIES entries, budget start-up <= $(( BUDGET_MS / 1000 )) s and resident memory <= $BUDGET_MB MB =="
+[ -n "$GEN_MS" ] && printf '   %-52s %8s ms   (not budgeted)\n' "generate (real write path, one transaction/command)" "$GEN_MS"
+over=0
+row() { # label value unit budget
+  local v; v="$(verdict "$2" "$4")"; [ "$v" = OVER ] && over=1
+  printf '   %-52s %8s %-3s %s  (budget %s)\n' "$1" "$2" "$3" "$v" "$4"
+}
+row "LedgerService.Load(), median of $RUNS" "$MED_LOAD" ms "$BUDGET_MS"
+row "LedgerBench process start -> loaded, median" "$MED_PROCESS" ms "$BUDGET_MS"
+row "LedgerBench VmRSS after load + full GC, median" "$(kb_to_mb "$MED_RSS")" MB "$BUDGET_MB"
+row "LedgerBench VmHWM (peak), median" "$(kb_to_mb "$MED_HWM")" MB "$BUDGET_MB"
+row "real server: start -> first /api/v1/ledger/head" "$SERVER_MS" ms "$BUDGET_MS"
+row "real server: VmRSS 2 s after first answer" "$(kb_to_mb "$SERVER_RSS_IDLE")" MB "$BUDGET_MB"
+row "real server: VmHWM (peak)" "$(kb_to_mb "$SERVER_HWM")" MB "$BUDGET_MB"
+printf '   %-52s %8s ms   %s MB VmRSS  (web host alone, not budgeted)\n' "real server on an empty ledger: first answer" "$BASE_MS" "$(kb_to_mb "$BASE_RSS_IDLE")"
+printf '   %-52s %8s MB   (managed heap of the snapshot, LiteDB closed)\n' "read model alone, median" "$(kb_to_mb "$MED_MODEL")"
+if awk -v a="$LOAD_AT_START" -v b="$LOAD_AT_END" -v n="$(nproc)" 'BEGIN { exit !((a > n / 2) || (b > n / 2)) }'; then
+  echo "   NOTE: the machine was busy (load average $LOAD_AT_START at start, $LOAD_AT_END at end on $(nproc) cores): times are inflated."
+fi
+if [ "$STRICT" = 1 ] && [ "$over" = 1 ]; then exit 1; fi
+exit 0

@@ -1,0 +1,258 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using StatusPage.Client.Contracts;
+using StatusPage.Server.Content;
+using StatusPage.Server.History;
+using StatusPage.Server.Site;
+
+namespace StatusPage.Tests.Unit;
+
+public sealed class ContentIngestionTests : IDisposable
+{
+    private const string Site = """
+        name: Test Co
+        url: https://status.test.example
+        time_zone: Europe/Paris
+        languages: [en, fr]
+        providers:
+          - id: halden
+            name: Halden Hosting
+        groups:
+          - id: infra
+            name: Infrastructure
+            components:
+              - id: private-network
+                name: Private network
+                sla: 99.9
+        components:
+          - id: dashboard
+            name: Dashboard
+        """;
+
+    private const string Incident = """
+        ---
+        id: net-1
+        title: Private network interrupted
+        impact: major
+        components: [private-network]
+        started_at: 2026-06-14T01:56:00Z
+        cause: upstream
+        provider: halden
+        ticket: HH-1
+        ---
+
+        ## 2026-06-14T02:03:00Z investigating
+        components: private-network=major_outage
+        next_update_by: 2026-06-14T02:30:00Z
+
+        We are investigating an interruption between FRA1 and AMS2.
+
+        ## 2026-06-14T02:41:00Z resolved
+        components: private-network=operational
+
+        The link is stable again.
+
+        ## 2026-06-14T02:50:00Z correction 2026-06-14T02:03:00Z
+        reason: Wrong data center named.
+
+        We are investigating an interruption between FRA1 and FRA2.
+        """;
+
+    private readonly TestLedger _t = TestLedger.Create(seed: false);
+    private readonly string _content = Directory.CreateTempSubdirectory("statuspage-content-").FullName;
+    private readonly SiteSettingsHolder _site = new();
+
+    public ContentIngestionTests()
+    {
+        Directory.CreateDirectory(Path.Combine(_content, "incidents"));
+        Directory.CreateDirectory(Path.Combine(_content, "maintenance"));
+        File.WriteAllText(Path.Combine(_content, "site.yml"), Site);
+        Write("incidents/net-1.md", Incident);
+    }
+
+    public void Dispose()
+    {
+        _t.Dispose();
+        Directory.Delete(_content, recursive: true);
+    }
+
+    private void Write(string relative, string text) => File.WriteAllText(Path.Combine(_content, relative), text);
+
+    private IngestReport Ingest() =>
+        new ContentIngestor(_t.Ledger, _site, NullLogger<ContentIngestor>.Instance).IngestAsync(_content).GetAwaiter().GetResult();
+
+    [Fact]
+    public void Site_file_and_incident_are_ingested_with_stated_and_recorded_times()
+    {
+        var report = Ingest();
+
+        Assert.Empty(report.Problems);
+        Assert.Equal("Test Co", _site.Current.Name);
+        Assert.Equal("Europe/Paris", _site.Current.TimeZone.Id);
+        Assert.Equal(["infra"], _t.State.Groups.Keys);
+        Assert.Equal("infra", _t.State.Components["private-network"].GroupId);
+        var incident = _t.State.Incidents["net-1"];
+        Assert.Equal(IncidentStatus.Resolved, incident.Status);
+        Assert.Equal(new DateTimeOffset(2026, 6, 14, 1, 56, 0, TimeSpan.Zero), incident.StartedAt);
+        Assert.Equal(new DateTimeOffset(2026, 6, 14, 2, 41, 0, TimeSpan.Zero), incident.ResolvedAt);
+        Assert.Equal(new Cause(CauseKind.Upstream, "halden", "Halden Hosting", "HH-1"), incident.Cause);
+        var first = incident.Updates.First();
+        Assert.Equal(new DateTimeOffset(2026, 6, 14, 2, 3, 0, TimeSpan.Zero), first.StatedAt);
+        Assert.Equal(TestLedger.Start, first.RecordedAt);
+        Assert.True(first.IsBackfilled);
+        Assert.Equal("content/incidents/net-1.md", first.Author);
+        Assert.Equal("We are investigating an interruption between FRA1 and AMS2.", first.Body);
+        Assert.Single(first.CorrectedBy);
+        Assert.Equal(new DateTimeOffset(2026, 6, 14, 2, 30, 0, TimeSpan.Zero), first.NextUpdateBy);
+    }
+
+    [Fact]
+    public void Ingesting_the_same_content_again_appends_nothing()
+    {
+        var first = Ingest();
+        var head = _t.State.Head;
+
+        var second = Ingest();
+        _t.Restart();
+        var third = Ingest();
+
+        Assert.True(first.Appended > 0);
+        Assert.Equal(0, second.Appended);
+        Assert.Equal(0, third.Appended);
+        Assert.Equal(head, _t.State.Head);
+    }
+
+    [Fact]
+    public void An_update_added_to_the_file_later_is_appended_once()
+    {
+        // First only the opening update exists in the file; later the author adds two more.
+        Write("incidents/net-1.md", Incident[..Incident.IndexOf("## 2026-06-14T02:41", StringComparison.Ordinal)]);
+        Ingest();
+        Assert.Equal(IncidentStatus.Investigating, _t.State.Incidents["net-1"].Status);
+        Write("incidents/net-1.md", Incident.Replace("## 2026-06-14T02:41:00Z resolved", """
+            ## 2026-06-14T02:20:00Z monitoring
+
+            A fix is in place.
+
+            ## 2026-06-14T02:41:00Z resolved
+            """, StringComparison.Ordinal));
+
+        var report = Ingest();
+
+        Assert.Empty(report.Problems);
+        Assert.Equal(3, report.Appended);
+        Assert.Equal(["investigating", "monitoring", "resolved"], _t.State.Incidents["net-1"].Updates.Select(u => u.Status));
+    }
+
+    [Fact]
+    public void A_recorded_update_changed_in_the_file_is_reported_with_file_line_and_difference_and_never_overwritten()
+    {
+        Ingest();
+        var head = _t.State.Head;
+        Write("incidents/net-1.md", Incident.Replace("The link is stable again.", "The link was never down.", StringComparison.Ordinal));
+
+        var report = Ingest();
+
+        var problem = Assert.Single(report.Problems);
+        Assert.Equal("incidents/net-1.md", problem.File);
+        Assert.Equal(18, problem.Line);
+        Assert.Contains("2026-06-14T02:41:00Z was already recorded", problem.Message, StringComparison.Ordinal);
+        Assert.Contains("\"The link is stable again.\"", problem.Message, StringComparison.Ordinal);
+        Assert.Contains("\"The link was never down.\"", problem.Message, StringComparison.Ordinal);
+        Assert.Equal(head, _t.State.Head);
+        Assert.Equal("The link is stable again.", _t.State.Incidents["net-1"].LatestUpdate!.Body);
+    }
+
+    [Fact]
+    public void A_changed_status_of_a_recorded_update_is_reported()
+    {
+        Ingest();
+        Write("incidents/net-1.md", Incident.Replace("02:03:00Z investigating", "02:03:00Z identified", StringComparison.Ordinal));
+
+        var problem = Assert.Single(Ingest().Problems);
+
+        Assert.Contains("status is 'identified' in the file but 'investigating' was recorded", problem.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Malformed_files_are_reported_with_file_and_line_and_the_rest_still_loads()
+    {
+        Write("incidents/bad-yaml.md", "---\nid: bad-yaml\ntitle: [unclosed\n---\n\n## 2026-06-01T00:00:00Z investigating\n\nx\n");
+        Write("incidents/bad-component.md", """
+            ---
+            id: bad-component
+            title: Ghost
+            components: [ghost]
+            ---
+
+            ## 2026-06-01T00:00:00Z investigating
+            components: ghost=major_outage
+
+            Boo.
+            """);
+        Write("incidents/bad-time.md", """
+            ---
+            id: bad-time
+            title: Bad time
+            ---
+
+            ## yesterday investigating
+
+            When?
+            """);
+        Write("incidents/bad-status.md", """
+            ---
+            id: bad-status
+            title: Bad status
+            ---
+
+            ## 2026-06-01T00:00:00Z exploding
+
+            Hmm.
+            """);
+
+        var report = Ingest();
+
+        Assert.Contains(report.Problems, p => p is { File: "incidents/bad-yaml.md", Line: 3 } && p.Message.Contains("bad YAML", StringComparison.Ordinal));
+        Assert.Contains(report.Problems, p => p is { File: "incidents/bad-component.md", Line: 7 } && p.Message.Contains("ghost", StringComparison.Ordinal));
+        Assert.Contains(report.Problems, p => p is { File: "incidents/bad-time.md", Line: 6 } && p.Message.Contains("cannot read the section heading", StringComparison.Ordinal));
+        Assert.Contains(report.Problems, p => p is { File: "incidents/bad-status.md", Line: 6 } && p.Message.Contains("'exploding' is not one of", StringComparison.Ordinal));
+        Assert.True(_t.State.Incidents.ContainsKey("net-1"));
+        Assert.Single(_t.State.Incidents);
+    }
+
+    [Fact]
+    public void A_maintenance_file_is_ingested_through_its_lifecycle()
+    {
+        Write("maintenance/fw.md", """
+            ---
+            id: fw
+            title: Switch firmware
+            components: [private-network]
+            scheduled_for: 2026-09-12T00:00:00Z
+            scheduled_until: 2026-09-12T04:00:00Z
+            ---
+
+            ## 2026-09-01T09:00:00Z scheduled
+
+            We will upgrade the switches.
+
+            ## 2026-09-12T00:00:00Z in_progress
+            components: private-network=under_maintenance
+
+            Started.
+
+            ## 2026-09-12T03:10:00Z completed
+            components: private-network=operational
+
+            Done.
+            """);
+
+        var report = Ingest();
+
+        Assert.Empty(report.Problems);
+        var maintenance = _t.State.Maintenances["fw"];
+        Assert.Equal(MaintenanceStatus.Completed, maintenance.Status);
+        Assert.Equal(3, maintenance.Posts.Count);
+        Assert.Equal(ComponentStatus.Operational, _t.State.Components["private-network"].Status);
+    }
+}
