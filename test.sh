@@ -24,9 +24,13 @@ if ! dotnet build StatusPage.slnx -c Release -nologo -v quiet; then
   exit 1
 fi
 
-dotnet test StatusPage.slnx -c Release --no-build --nologo \
-  --logger "trx" --results-directory "$results" -- RunConfiguration.TestSessionTimeout=2400000
-status=$?
+# One project at a time, each with its own TRX file (parallel runs can overwrite each other's timestamped TRX names).
+status=0
+for project in tests/StatusPage.Tests.*/StatusPage.Tests.*.csproj; do
+  name=$(basename "$project" .csproj)
+  dotnet test "$project" -c Release --no-build --nologo \
+    --logger "trx;LogFileName=$name.trx" --results-directory "$results" || status=1
+done
 
 passed=0; failed=0
 for trx in "$results"/*.trx; do

@@ -18,7 +18,16 @@ app.UsePublicSite();
 app.MapLedger();
 app.MapPublicSite();
 
-app.Run();
+try
+{
+    app.Run();
+}
+catch (DataFileInUseException e)
+{
+    // A second server on the same data file: say so plainly instead of a stack trace.
+    Console.Error.WriteLine(e.Message);
+    return 1;
+}
 return 0;
 
 public partial class Program;

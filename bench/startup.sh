@@ -162,7 +162,10 @@ run_server() {
   local port t0
   port="$(free_port)"
   t0="$(now_ms)"
+  T0_DAY_MS=$(( t0 % 86400000 ))
+  # UTC timestamps on the console log let us place "Ledger verified" (end of Load) and "Now listening" on the same clock.
   dotnet "$SERVER_DLL" --StatusPage:DataPath="$1" --StatusPage:ContentPath="$CONTENT" --urls "http://127.0.0.1:$port" \
+    "--Logging:Console:TimestampFormat=HH:mm:ss.fff " --Logging:Console:UseUtcTimestamp=true \
     >"$WORK/server.log" 2>&1 &
   SERVER_PID=$!
   HEAD_JSON=""
@@ -183,14 +186,25 @@ run_server() {
   SERVER_PID=""
   grep -E 'Ledger verified|Content ingested|Content not ingested|verification failed' "$WORK/server.log" \
     | sed -e 's/^ *//' -e 's/^/   log: /' || true
+  VERIFIED_AT="$(log_ms 'Ledger verified')"; LISTENING_AT="$(log_ms 'Now listening on')"
+  printf '   since launch: "Ledger verified" (end of Load) logged at %s ms, "Now listening" at %s ms\n' \
+    "${VERIFIED_AT:-?}" "${LISTENING_AT:-?}"
   echo "   /api/v1/ledger/head: $HEAD_JSON"
   printf '   first answer after %s ms; VmRSS %s MB at first answer, %s MB 2 s later; VmHWM %s MB\n' \
     "$SERVER_MS" "$(kb_to_mb "$SERVER_RSS")" "$(kb_to_mb "$SERVER_RSS_IDLE")" "$(kb_to_mb "$SERVER_HWM")"
 }
 
+# log_ms PATTERN -> ms between the launch and the console log line of the first message matching PATTERN
+log_ms() {
+  local ts
+  ts="$(grep -B1 -m1 -E "$1" "$WORK/server.log" | head -n1 | grep -oE '^[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{3}')" || return 0
+  awk -v ts="$ts" -v t0="$T0_DAY_MS" 'BEGIN { split(ts, a, /[:.]/); v = ((a[1] * 60 + a[2]) * 60 + a[3]) * 1000 + a[4] - t0;
+    if (v < -43200000) v += 86400000; print v }'
+}
+
 echo "-- real server, baseline: empty ledger (web host start-up alone)"
 run_server "$WORK/empty.db"
-BASE_MS="$SERVER_MS"; BASE_RSS_IDLE="$SERVER_RSS_IDLE"
+BASE_MS="$SERVER_MS"; BASE_RSS_IDLE="$SERVER_RSS_IDLE"; BASE_VERIFIED_AT="$VERIFIED_AT"
 echo "-- real server: dotnet StatusPage.Server.dll --StatusPage:DataPath=$DB"
 run_server "$DB"
 grep -q "\"seq\":$ENTRIES," <<<"$HEAD_JSON" || echo "   WARNING: the server's head is not entry $ENTRIES (did ingestion append, or is the file from another run?)"
@@ -213,6 +227,10 @@ row "real server: start -> first /api/v1/ledger/head" "$SERVER_MS" ms "$BUDGET_M
 row "real server: VmRSS 2 s after first answer" "$(kb_to_mb "$SERVER_RSS_IDLE")" MB "$BUDGET_MB"
 row "real server: VmHWM (peak)" "$(kb_to_mb "$SERVER_HWM")" MB "$BUDGET_MB"
 printf '   %-52s %8s ms   %s MB VmRSS  (web host alone, not budgeted)\n' "real server on an empty ledger: first answer" "$BASE_MS" "$(kb_to_mb "$BASE_RSS_IDLE")"
+if [ -n "$VERIFIED_AT" ] && [ -n "$BASE_VERIFIED_AT" ]; then
+  printf '   %-52s %8s ms   (log time of "Ledger verified", minus the same on the empty ledger)\n' \
+    "real server: Load() inside the server, about" "$(( VERIFIED_AT - BASE_VERIFIED_AT ))"
+fi
 printf '   %-52s %8s MB   (managed heap of the snapshot, LiteDB closed)\n' "read model alone, median" "$(kb_to_mb "$MED_MODEL")"
 if awk -v a="$LOAD_AT_START" -v b="$LOAD_AT_END" -v n="$(nproc)" 'BEGIN { exit !((a > n / 2) || (b > n / 2)) }'; then
   echo "   NOTE: the machine was busy (load average $LOAD_AT_START at start, $LOAD_AT_END at end on $(nproc) cores): times are inflated."

@@ -16,8 +16,8 @@ public static class ContentSetup
 }
 
 // Before the server listens: replay and verify the ledger, then append what content/ adds. A lock error stops start-up here.
-public sealed class LedgerStartup(LedgerService ledger, ContentIngestor ingestor, IOptions<StatusPageOptions> options,
-    IHostEnvironment environment) : IHostedService
+public sealed class LedgerStartup(LedgerService ledger, LedgerStore store, ContentIngestor ingestor,
+    IOptions<StatusPageOptions> options, IHostEnvironment environment) : IHostedService
 {
     public IngestReport? LastReport { get; private set; }
 
@@ -28,5 +28,10 @@ public sealed class LedgerStartup(LedgerService ledger, ContentIngestor ingestor
         LastReport = await ingestor.IngestAsync(contentPath, cancellationToken).ConfigureAwait(false);
     }
 
-    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    // Close the data file (and release its lock) as soon as the host stops, not whenever the container is disposed.
+    public Task StopAsync(CancellationToken cancellationToken)
+    {
+        store.Dispose();
+        return Task.CompletedTask;
+    }
 }

@@ -83,8 +83,14 @@ public sealed class LedgerStore : IDisposable
 
     public void Dispose()
     {
-        _db.Dispose();
-        _lock.Dispose();
+        try
+        {
+            _db.Dispose();
+        }
+        finally
+        {
+            _lock.Dispose();
+        }
     }
 
     private static StoredEntry ToStored(LedgerEntry e) => new()

@@ -6,8 +6,10 @@ namespace StatusPage.Server.PublicSite;
 
 public static class PublicSiteSetup
 {
-    public static IHostApplicationBuilder AddPublicSite(this IHostApplicationBuilder builder)
+    public static WebApplicationBuilder AddPublicSite(this WebApplicationBuilder builder)
     {
+        // Serve CSS from the build output in any environment (a published app has no manifest and is unaffected).
+        builder.WebHost.UseStaticWebAssets();
         builder.Services.AddRazorComponents().AddInteractiveWebAssemblyComponents();
         builder.Services.ConfigureHttpJsonOptions(o =>
         {

@@ -9,8 +9,11 @@ namespace StatusPage.Tests;
 // The real server over a real LiteDB file in its own temp folder, with the repository's content/ unless told otherwise.
 public sealed class StatusPageFactory : WebApplicationFactory<Program>
 {
+    private readonly bool _ownsDataDir;
+
     public StatusPageFactory(string? contentPath = null, TimeProvider? time = null, string? dataDir = null, bool kestrel = false)
     {
+        _ownsDataDir = dataDir is null;
         DataDir = dataDir ?? Directory.CreateTempSubdirectory("statuspage-test-").FullName;
         ContentPath = contentPath ?? TestPaths.RepositoryContent;
         Time = time;
@@ -27,6 +30,15 @@ public sealed class StatusPageFactory : WebApplicationFactory<Program>
     public string ContentPath { get; }
 
     public TimeProvider? Time { get; }
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        if (_ownsDataDir && Directory.Exists(DataDir))
+        {
+            Directory.Delete(DataDir, recursive: true);
+        }
+    }
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {

@@ -17,12 +17,11 @@ public sealed class BrowserFixture : IAsyncLifetime
         "--disable-background-networking", "--disable-component-update", "--disable-sync",
     ];
 
-    private readonly StatusPageFactory _factory = new();
     private IPlaywright? _playwright;
     private IBrowser? _browser;
 
-    // As Production from build output, the browser's gzip request for app.css gets an empty 200 (no .gz file before publish).
-    public WebApplicationFactory<Program> Server { get; private set; } = null!;
+    // The shared test server setup (temp LiteDB file, repository content) on a real loopback port.
+    public StatusPageFactory Server { get; } = new(kestrel: true);
 
     public Uri BaseAddress { get; private set; } = null!;
 
@@ -30,9 +29,6 @@ public sealed class BrowserFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        Server = _factory.WithWebHostBuilder(builder => builder.UseStaticWebAssets());
-        // A derived factory does not inherit UseKestrel.
-        Server.UseKestrel(options => options.Listen(IPAddress.Loopback, 0));
         Server.StartServer();
         BaseAddress = ServerAddress();
         _playwright = await Playwright.CreateAsync();
@@ -59,16 +55,7 @@ public sealed class BrowserFixture : IAsyncLifetime
             await _browser.DisposeAsync();
         }
         _playwright?.Dispose();
-        // Disposing the factory disposes the derived one it made.
-        await _factory.DisposeAsync();
-        try
-        {
-            Directory.Delete(_factory.DataDir, recursive: true);
-        }
-        catch (IOException)
-        {
-            // A temp folder left behind is harmless.
-        }
+        await Server.DisposeAsync();
     }
 
     // Kestrel picked a free port; the server's addresses feature says which.

@@ -17,6 +17,7 @@ public sealed class HomePageAccessibilityTests(BrowserFixture fixture) : IClassF
 
         var results = await page.RunAxe();
 
+        Assert.NotEmpty(results.Passes);
         Assert.True(results.Violations.Length == 0, Describe(results.Violations));
     }
 

@@ -19,6 +19,10 @@ public sealed partial class HomePageTests(BrowserFixture fixture) : IClassFixtur
     public async Task Home_page_is_complete_with_javascript_disabled()
     {
         await using var context = await fixture.NewContextAsync(new BrowserNewContextOptions { JavaScriptEnabled = false });
+        var probe = await context.NewPageAsync();
+        await probe.SetContentAsync("<p id=probe>off</p><script>document.getElementById('probe').textContent = 'on'</script>");
+        Assert.Equal("off", await probe.Locator("#probe").InnerTextAsync());
+
         var page = await OpenHomeAsync(context);
 
         await AssertHomePageIsCompleteAsync(page);
