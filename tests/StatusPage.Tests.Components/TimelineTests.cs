@@ -1,7 +1,9 @@
-using System.Collections.Immutable;
+using System.Globalization;
 using Bunit;
+using Microsoft.Extensions.DependencyInjection;
 using StatusPage.Server.History;
 using StatusPage.Server.PublicSite;
+using StatusPage.Server.Site;
 
 namespace StatusPage.Tests.Components;
 
@@ -9,6 +11,17 @@ public sealed class TimelineTests : IAsyncLifetime
 {
     private static readonly DateTimeOffset At = new(2026, 8, 19, 12, 52, 0, TimeSpan.Zero);
     private readonly BunitContext _context = new();
+
+    public TimelineTests()
+    {
+        CultureInfo.CurrentUICulture = CultureInfo.CurrentCulture = new CultureInfo("en");
+        _context.Services.AddLocalization();
+        _context.Services.AddSingleton(new SiteSettingsHolder
+        {
+            Current = SiteSettings.Default with { TimeZone = TimeZoneInfo.FindSystemTimeZoneById("Europe/Paris") },
+        });
+        _context.Services.AddScoped<PageText>();
+    }
 
     public Task InitializeAsync() => Task.CompletedTask;
 
@@ -19,7 +32,7 @@ public sealed class TimelineTests : IAsyncLifetime
             "sha", [], null, null, null, [], null);
 
     private IRenderedComponent<Timeline> Render(params Post[] posts) =>
-        _context.Render<Timeline>(p => p.Add(t => t.Posts, posts).Add(t => t.TimeZone, TimeZoneInfo.FindSystemTimeZoneById("Europe/Paris")));
+        _context.Render<Timeline>(p => p.Add(t => t.Posts, posts));
 
     [Fact]
     public void Every_update_is_shown_oldest_first_with_its_status_and_absolute_time()
@@ -30,9 +43,9 @@ public sealed class TimelineTests : IAsyncLifetime
         var items = timeline.FindAll("li.post");
 
         Assert.Equal(["update-a", "update-b", "update-c"], items.Select(i => i.Id));
-        Assert.Equal(["investigating", "identified", "resolved"], items.Select(i => i.QuerySelector("strong")!.TextContent));
-        Assert.Equal("2026-08-19T12:52:00.0000000+00:00", items[0].QuerySelector("time")!.GetAttribute("datetime"));
-        Assert.Contains("19 Aug 2026 14:52 Europe/Paris", items[0].TextContent, StringComparison.Ordinal);
+        Assert.Equal(["Investigating", "Identified", "Resolved"], items.Select(i => i.QuerySelector("strong")!.TextContent));
+        Assert.Equal("2026-08-19T12:52:00Z", items[0].QuerySelector("time")!.GetAttribute("datetime"));
+        Assert.Contains("19 Aug 2026, 14:52", items[0].TextContent, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -45,7 +58,8 @@ public sealed class TimelineTests : IAsyncLifetime
         var timeline = Render(original, correction);
 
         Assert.Contains("Data was lost.", timeline.Find("#update-a").TextContent, StringComparison.Ordinal);
-        Assert.Equal("#update-k", timeline.Find("#update-a .corrected a").GetAttribute("href"));
+        Assert.Equal("#update-k", timeline.Find("#update-a > .post-head .corrected").GetAttribute("href"));
+        Assert.Single(timeline.FindAll("ol > li.post"));
         Assert.Equal("#update-a", timeline.Find("#update-k .correction-of a").GetAttribute("href"));
         Assert.Contains("Wrong statement", timeline.Find("#update-k").TextContent, StringComparison.Ordinal);
     }
@@ -92,6 +106,27 @@ public sealed class TimelineTests : IAsyncLifetime
 
         Assert.Equal(200, items.Count);
         Assert.Equal(posts.Select(p => "update-" + p.Id), items.Select(i => i.Id));
+    }
+
+    [Fact]
+    public void The_timeline_speaks_french_when_the_reader_does()
+    {
+        CultureInfo.CurrentUICulture = CultureInfo.CurrentCulture = new CultureInfo("fr");
+
+        var timeline = Render(Update("a", "investigating", "Analyse.", 0));
+
+        Assert.Equal("Analyse en cours", timeline.Find("strong").TextContent);
+        Assert.Contains("19 août 2026, 14:52", timeline.Find("time").TextContent, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Newest_first_reverses_the_order_without_losing_an_update()
+    {
+        var timeline = _context.Render<Timeline>(p => p
+            .Add(t => t.Posts, [Update("a", "investigating", "1", 0), Update("b", "resolved", "2", 5)])
+            .Add(t => t.NewestFirst, true));
+
+        Assert.Equal(["update-b", "update-a"], timeline.FindAll("li.post").Select(i => i.Id));
     }
 
     [Fact]

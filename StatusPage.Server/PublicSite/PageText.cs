@@ -1,0 +1,75 @@
+using System.Globalization;
+using Microsoft.Extensions.Localization;
+using StatusPage.Client.Contracts;
+using StatusPage.Server.History;
+using StatusPage.Server.Site;
+
+namespace StatusPage.Server.PublicSite;
+
+// Words, times and durations for the public pages, in the reader's language and the site's time zone.
+public sealed class PageText(IStringLocalizer<Strings> localizer, SiteSettingsHolder site)
+{
+    public string this[string key] => localizer[key];
+
+    public string Format(string key, params object[] args) => localizer[key, args];
+
+    public static CultureInfo Culture => CultureInfo.CurrentUICulture;
+
+    public string Language => Culture.TwoLetterISOLanguageName;
+
+    public TimeZoneInfo Zone => site.Current.TimeZone;
+
+    public DateTimeOffset Local(DateTimeOffset time) => TimeZoneInfo.ConvertTime(time, Zone);
+
+    public string Time(DateTimeOffset time) => Local(time).ToString("d MMM yyyy, HH:mm", Culture);
+
+    public string ShortTime(DateTimeOffset time) => Local(time).ToString("HH:mm", Culture);
+
+    public string Date(DateOnly date) => date.ToString("d MMM yyyy", Culture);
+
+    public string Month(DateOnly month) => Culture.TextInfo.ToTitleCase(month.ToString("MMMM yyyy", Culture));
+
+    public string ZoneLabel(DateTimeOffset now)
+    {
+        var offset = Zone.GetUtcOffset(now);
+        return $"{Zone.Id} (UTC{(offset < TimeSpan.Zero ? "−" : "+")}{offset:hh\\:mm})";
+    }
+
+    public static string Iso(DateTimeOffset time) => time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+
+    // "2 h 14 min", "3 d 4 h", "45 min": the same abbreviations read in English and French.
+    public static string Duration(TimeSpan span)
+    {
+        if (span < TimeSpan.FromMinutes(1))
+        {
+            return "< 1 min";
+        }
+        if (span.TotalDays >= 1)
+        {
+            return span.Hours > 0 ? $"{(int)span.TotalDays} d {span.Hours} h" : $"{(int)span.TotalDays} d";
+        }
+        if (span.TotalHours >= 1)
+        {
+            return span.Minutes > 0 ? $"{(int)span.TotalHours} h {span.Minutes} min" : $"{(int)span.TotalHours} h";
+        }
+        return $"{(int)span.TotalMinutes} min";
+    }
+
+    public string Percent(double value) => value.ToString(value >= 99.995 && value < 100 ? "0.000" : "0.00", Culture) + " %";
+
+    public string Status(ComponentStatus status) => localizer["ComponentStatus_" + status];
+
+    public string Status(string? word) => word is null ? "" : localizer["Status_" + word];
+
+    public string Impact(Impact impact) => localizer["Impact_" + impact];
+
+    public string Overall(Indicator indicator) => localizer["Indicator_" + indicator];
+
+    public string PostLabel(Post post) => post.Kind switch
+    {
+        PostKind.Correction => localizer["Post_Correction"],
+        PostKind.Postmortem => localizer["Post_Postmortem"],
+        PostKind.Reopen => $"{localizer["Post_Reopened"]} · {Status(post.Status)}",
+        _ => Status(post.Status),
+    };
+}
