@@ -1,4 +1,6 @@
 using System.Globalization;
+using System.Text.Encodings.Web;
+using System.Text.Unicode;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -20,6 +22,8 @@ public static class PublicSiteSetup
     {
         // Serve CSS from the build output in any environment (a published app has no manifest and is unaffected).
         builder.WebHost.UseStaticWebAssets();
+        // Accented and typographic characters as themselves, not &#xE9; entities: smaller pages, readable source.
+        builder.Services.AddSingleton(HtmlEncoder.Create(UnicodeRanges.All));
         builder.Services.AddRazorComponents().AddInteractiveWebAssemblyComponents();
         builder.Services.AddLocalization();
         builder.Services.AddScoped<PageText>();

@@ -75,7 +75,7 @@ public sealed partial class HomePageTests(BrowserFixture fixture) : IClassFixtur
         var footerText = await footer.InnerTextAsync();
         var shown = LedgerHeadText().Match(footerText);
 
-        Assert.True(shown.Success, "no 'Ledger head #<seq>' in the footer: " + footerText);
+        Assert.True(shown.Success, "no 'Ledger entry #<seq>' in the footer: " + footerText);
         Assert.Equal(seq, long.Parse(shown.Groups["seq"].Value, CultureInfo.InvariantCulture));
         Assert.True(hash.Length >= 16, "the API's head hash is too short: " + hash);
         Assert.Equal(hash[..16], (await footer.Locator("code").InnerTextAsync()).Trim());
@@ -120,7 +120,7 @@ public sealed partial class HomePageTests(BrowserFixture fixture) : IClassFixtur
         {
             var item = items.Filter(new LocatorFilterOptions { Has = page.Locator(".name", new PageLocatorOptions { HasTextString = declared[componentId] }) });
             Assert.Equal(1, await item.CountAsync());
-            Assert.Equal(status.Replace('_', ' '), (await item.Locator(".status").InnerTextAsync()).Trim());
+            Assert.Equal(status.Replace('_', ' '), (await item.Locator(".st").InnerTextAsync()).Trim(), ignoreCase: true);
         }
     }
 
@@ -148,7 +148,7 @@ public sealed partial class HomePageTests(BrowserFixture fixture) : IClassFixtur
         }
     }
 
-    [GeneratedRegex(@"Ledger head #(?<seq>\d+)")]
+    [GeneratedRegex(@"Ledger entry #(?<seq>\d+)")]
     private static partial Regex LedgerHeadText();
 
     [GeneratedRegex(@"\s+")]
