@@ -1,27 +1,14 @@
 using System.Globalization;
 using Bunit;
-using Microsoft.Extensions.DependencyInjection;
 using StatusPage.Server.History;
 using StatusPage.Server.PublicSite;
-using StatusPage.Server.Site;
 
 namespace StatusPage.Tests.Components;
 
 public sealed class TimelineTests : IAsyncLifetime
 {
     private static readonly DateTimeOffset At = new(2026, 8, 19, 12, 52, 0, TimeSpan.Zero);
-    private readonly BunitContext _context = new();
-
-    public TimelineTests()
-    {
-        CultureInfo.CurrentUICulture = CultureInfo.CurrentCulture = new CultureInfo("en");
-        _context.Services.AddLocalization();
-        _context.Services.AddSingleton(new SiteSettingsHolder
-        {
-            Current = SiteSettings.Default with { TimeZone = TimeZoneInfo.FindSystemTimeZoneById("Europe/Paris") },
-        });
-        _context.Services.AddScoped<PageText>();
-    }
+    private readonly BunitContext _context = PublicComponentContext.Create();
 
     public Task InitializeAsync() => Task.CompletedTask;
 
