@@ -1,60 +1,100 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using System.IO.Compression;
-using Microsoft.Net.Http.Headers;
+using Microsoft.Extensions.Primitives;
+using StatusPage.Server.History;
 using StatusPage.Server.Ledger;
+using StatusPage.Server.Site;
 
 namespace StatusPage.Server.PublicSite;
 
-// A rendered page, compressed once: served as bytes until the ledger head (or the day, or the language) changes.
-public sealed record CachedPage(int StatusCode, string ContentType, byte[] Identity, byte[] Brotli, byte[] Gzip);
+// A rendered page, compressed once: served as bytes until the cache generation changes.
+public sealed record CachedPage(int StatusCode, StringValues ContentType, byte[] Identity, byte[] Brotli, byte[] Gzip);
 
-// Renders each public page once per ledger head and language, then serves pre-compressed bytes (DESIGN.md budgets).
-public sealed class PageCacheMiddleware(RequestDelegate next, LedgerService ledger, TimeProvider time)
+// Renders each public page once per ledger head, language and day, then serves pre-compressed bytes (DESIGN.md budgets).
+// It runs first in the pipeline so a hit costs a dictionary lookup and one write.
+public sealed class PageCacheMiddleware(RequestDelegate next, LedgerService ledger, TimeProvider time, SiteSettingsHolder site)
 {
-    private const int MaxEntries = 2_000;
-    private readonly ConcurrentDictionary<string, CachedPage> _pages = new(StringComparer.Ordinal);
-    private LedgerHead _cachedHead = LedgerHead.Empty;
+    private const int MaxEntriesPerLanguage = 1_000;
+    private static readonly StringValues CacheControl = "public, max-age=10, must-revalidate";
+    private static readonly StringValues Vary = "Accept-Encoding, Accept-Language, Cookie";
+    private static readonly StringValues Brotli = "br";
+    private static readonly StringValues Gzip = "gzip";
+    private Generation? _generation;
+
+    // Everything cached for one ledger head; it also expires at the site's midnight (the bars move) and, while an
+    // incident is open, after a minute (its running duration moves).
+    private sealed class Generation(LedgerHead head, DateTimeOffset expiresAt)
+    {
+        public LedgerHead Head { get; } = head;
+
+        public DateTimeOffset ExpiresAt { get; } = expiresAt;
+
+        public Dictionary<string, StringValues> ETags { get; } = ReaderLanguage.Cultures.ToDictionary(c => c.TwoLetterISOLanguageName,
+            c => new StringValues($"W/\"{head.Seq}-{head.Hash[..12]}-{c.TwoLetterISOLanguageName}-{expiresAt.UtcTicks:x}\""));
+
+        public Dictionary<string, ConcurrentDictionary<string, CachedPage>> Pages { get; } = ReaderLanguage.Cultures.ToDictionary(
+            c => c.TwoLetterISOLanguageName, _ => new ConcurrentDictionary<string, CachedPage>(StringComparer.Ordinal));
+    }
 
     public async Task InvokeAsync(HttpContext context)
     {
+        var language = ReaderLanguage.Apply(context.Request).TwoLetterISOLanguageName;
+        SecurityHeaders.Apply(context);
         if (!IsCacheable(context.Request))
         {
             await next(context);
             return;
         }
-        var snapshot = ledger.Current;
-        if (Volatile.Read(ref _cachedHead) != snapshot.Head)
-        {
-            _pages.Clear();
-            Volatile.Write(ref _cachedHead, snapshot.Head);
-        }
-        var language = CultureInfo.CurrentUICulture.TwoLetterISOLanguageName;
-        var day = time.GetUtcNow().ToString("yyyyMMdd", CultureInfo.InvariantCulture);
-        var etag = $"W/\"{snapshot.Head.Seq}-{snapshot.Head.Hash[..12]}-{language}-{day}\"";
+        var generation = Current();
         var headers = context.Response.Headers;
+        var etag = generation.ETags[language];
         headers.ETag = etag;
-        headers.CacheControl = "public, max-age=10, must-revalidate";
-        headers.Vary = "Accept-Encoding, Accept-Language, Cookie";
-        if (context.Request.Headers.IfNoneMatch.ToString().Contains(etag, StringComparison.Ordinal))
+        headers.CacheControl = CacheControl;
+        headers.Vary = Vary;
+        if (context.Request.Headers.IfNoneMatch.ToString().Contains(etag.ToString(), StringComparison.Ordinal))
         {
             context.Response.StatusCode = StatusCodes.Status304NotModified;
             return;
         }
-        var key = $"{language}|{day}|{context.Request.Path}{context.Request.QueryString}";
-        if (!_pages.TryGetValue(key, out var page))
+        var pages = generation.Pages[language];
+        var request = context.Request;
+        var key = request.QueryString.HasValue ? request.Path.Value + request.QueryString.Value : request.Path.Value ?? "/";
+        if (!pages.TryGetValue(key, out var page))
         {
             page = await RenderAsync(context);
             if (page is null)
             {
                 return;
             }
-            if (_pages.Count < MaxEntries && ledger.Current.Head == snapshot.Head)
+            if (pages.Count < MaxEntriesPerLanguage && ReferenceEquals(generation, _generation))
             {
-                _pages[key] = page;
+                pages[key] = page;
             }
         }
         await WriteAsync(context, page);
+    }
+
+    private Generation Current()
+    {
+        var snapshot = ledger.Current;
+        var now = time.GetUtcNow();
+        var generation = Volatile.Read(ref _generation);
+        if (generation is not null && generation.Head == snapshot.Head && now < generation.ExpiresAt)
+        {
+            return generation;
+        }
+        var zone = site.Current.TimeZone;
+        var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(now, zone).DateTime);
+        var expiresAt = Uptime.UptimeCalculator.StartOfDay(today.AddDays(1), zone);
+        if (snapshot.UnresolvedIncidents.Any())
+        {
+            var nextMinute = new DateTimeOffset(now.UtcTicks - now.UtcTicks % TimeSpan.TicksPerMinute, TimeSpan.Zero).AddMinutes(1);
+            expiresAt = nextMinute < expiresAt ? nextMinute : expiresAt;
+        }
+        generation = new Generation(snapshot.Head, expiresAt);
+        Volatile.Write(ref _generation, generation);
+        return generation;
     }
 
     // Public HTML pages only: not the APIs, the console, framework files or anything with a file extension.
@@ -87,7 +127,7 @@ public sealed class PageCacheMiddleware(RequestDelegate next, LedgerService ledg
         if (context.Response.StatusCode is not (200 or 404) || !contentType.StartsWith("text/html", StringComparison.Ordinal))
         {
             // Redirects and errors pass through untouched and uncached.
-            context.Response.Headers.Remove(HeaderNames.ETag);
+            context.Response.Headers.Remove("ETag");
             await original.WriteAsync(bytes);
             return null;
         }
@@ -110,29 +150,59 @@ public sealed class PageCacheMiddleware(RequestDelegate next, LedgerService ledg
     {
         var response = context.Response;
         response.StatusCode = page.StatusCode;
-        response.ContentType = page.ContentType;
+        response.Headers.ContentType = page.ContentType;
         var accepted = context.Request.Headers.AcceptEncoding.ToString();
-        var (body, encoding) = Accepts(accepted, "br") ? (page.Brotli, "br")
-            : Accepts(accepted, "gzip") ? (page.Gzip, "gzip")
-            : (page.Identity, null);
-        if (encoding is not null)
+        byte[] body;
+        if (Accepts(accepted, "br"))
         {
-            response.Headers.ContentEncoding = encoding;
+            body = page.Brotli;
+            response.Headers.ContentEncoding = Brotli;
+        }
+        else if (Accepts(accepted, "gzip"))
+        {
+            body = page.Gzip;
+            response.Headers.ContentEncoding = Gzip;
+        }
+        else
+        {
+            body = page.Identity;
         }
         response.ContentLength = body.Length;
         return HttpMethods.IsHead(context.Request.Method) ? Task.CompletedTask : response.Body.WriteAsync(body).AsTask();
     }
 
+    // "gzip", "gzip;q=0.5" accept; "gzip;q=0" refuses.
     private static bool Accepts(string acceptEncoding, string coding)
     {
-        foreach (var part in acceptEncoding.Split(','))
+        var index = acceptEncoding.IndexOf(coding, StringComparison.OrdinalIgnoreCase);
+        if (index < 0)
         {
-            var pieces = part.Split(';', StringSplitOptions.TrimEntries);
-            if (string.Equals(pieces[0], coding, StringComparison.OrdinalIgnoreCase))
-            {
-                return !pieces.Skip(1).Any(p => p.Replace(" ", "", StringComparison.Ordinal) is "q=0" or "q=0.0" or "q=0.00" or "q=0.000");
-            }
+            return false;
         }
-        return false;
+        var end = acceptEncoding.IndexOf(',', index);
+        var item = end < 0 ? acceptEncoding.AsSpan(index) : acceptEncoding.AsSpan(index, end - index);
+        var q = item.IndexOf("q=", StringComparison.OrdinalIgnoreCase);
+        return q < 0 || !double.TryParse(item[(q + 2)..].Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out var weight) || weight > 0;
+    }
+}
+
+// No inline script, no third-party origin; the console (/admin) and the framework's files set their own policy.
+public static class SecurityHeaders
+{
+    private static readonly StringValues Policy =
+        "default-src 'none'; style-src 'self'; img-src 'self' data:; script-src 'self'; connect-src 'self'; " +
+        "base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+    private static readonly StringValues NoSniff = "nosniff";
+    private static readonly StringValues Referrer = "strict-origin-when-cross-origin";
+
+    public static void Apply(HttpContext context)
+    {
+        var headers = context.Response.Headers;
+        headers.XContentTypeOptions = NoSniff;
+        headers["Referrer-Policy"] = Referrer;
+        if (!context.Request.Path.StartsWithSegments("/admin") && !context.Request.Path.StartsWithSegments("/_framework"))
+        {
+            headers.ContentSecurityPolicy = Policy;
+        }
     }
 }

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Encodings.Web;
 using System.Text.Unicode;
 using System.Text.Json;
@@ -11,13 +10,6 @@ namespace StatusPage.Server.PublicSite;
 
 public static class PublicSiteSetup
 {
-    public static readonly CultureInfo[] Cultures = [new("en"), new("fr")];
-
-    // No inline script, no third-party origin; the console (/admin) sets its own policy for WebAssembly.
-    private const string ContentSecurityPolicy =
-        "default-src 'none'; style-src 'self'; img-src 'self' data:; script-src 'self'; connect-src 'self'; " +
-        "base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
-
     public static WebApplicationBuilder AddPublicSite(this WebApplicationBuilder builder)
     {
         // Serve CSS from the build output in any environment (a published app has no manifest and is unaffected).
@@ -35,31 +27,12 @@ public static class PublicSiteSetup
         return builder;
     }
 
+    // Language, security headers and the page cache come first: a cached page is answered before anything else runs.
     public static WebApplication UsePublicSite(this WebApplication app)
     {
-        app.Use(static (context, next) =>
-        {
-            var headers = context.Response.Headers;
-            headers.XContentTypeOptions = "nosniff";
-            headers["Referrer-Policy"] = "strict-origin-when-cross-origin";
-            if (!context.Request.Path.StartsWithSegments("/admin") && !context.Request.Path.StartsWithSegments("/_framework"))
-            {
-                headers.ContentSecurityPolicy = ContentSecurityPolicy;
-            }
-            return next(context);
-        });
-        app.UseRequestLocalization(options =>
-        {
-            options.SetDefaultCulture("en");
-            options.SupportedCultures = Cultures;
-            options.SupportedUICultures = Cultures;
-            options.RequestCultureProviders =
-            [
-                new CookieRequestCultureProvider(),
-                new AcceptLanguageHeaderRequestCultureProvider(),
-            ];
-        });
         app.UseMiddleware<PageCacheMiddleware>();
+        // Explicit, so routing runs after the cache (WebApplication would otherwise put it first).
+        app.UseRouting();
         app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
         app.UseAntiforgery();
         return app;
@@ -78,9 +51,8 @@ public static class PublicSiteSetup
     // The visible language switch: remembers the choice in a cookie and goes back to the page (a local path only).
     private static RedirectHttpResult ChooseLanguage(string code, HttpContext context, string? back = null)
     {
-        var culture = Cultures.FirstOrDefault(c => c.Name == code) ?? Cultures[0];
-        context.Response.Cookies.Append(CookieRequestCultureProvider.DefaultCookieName,
-            CookieRequestCultureProvider.MakeCookieValue(new RequestCulture(culture)),
+        var culture = ReaderLanguage.Cultures.FirstOrDefault(c => c.Name == code) ?? ReaderLanguage.Cultures[0];
+        context.Response.Cookies.Append(CookieRequestCultureProvider.DefaultCookieName, ReaderLanguage.CookieValue(culture),
             new CookieOptions { MaxAge = TimeSpan.FromDays(365), HttpOnly = true, SameSite = SameSiteMode.Lax, IsEssential = true });
         var target = back is { Length: > 0 } && back.StartsWith('/') && !back.StartsWith("//", StringComparison.Ordinal) ? back : "/";
         return TypedResults.LocalRedirect(target);
