@@ -193,6 +193,7 @@ public static class SecurityHeaders
         "default-src 'none'; style-src 'self'; img-src 'self' data:; script-src 'self'; connect-src 'self'; " +
         "base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
     private static readonly StringValues NoSniff = "nosniff";
+    private static readonly StringValues Immutable = "public, max-age=31536000, immutable";
     private static readonly StringValues Referrer = "strict-origin-when-cross-origin";
 
     public static void Apply(HttpContext context)
@@ -204,5 +205,30 @@ public static class SecurityHeaders
         {
             headers.ContentSecurityPolicy = Policy;
         }
+        if (IsFingerprinted(context.Request.Path.Value))
+        {
+            // A fingerprinted file never changes under its name; the build-output manifest would say no-cache.
+            context.Response.OnStarting(static state =>
+            {
+                var response = (HttpResponse)state;
+                if (response.StatusCode == StatusCodes.Status200OK)
+                {
+                    response.Headers.CacheControl = Immutable;
+                }
+                return Task.CompletedTask;
+            }, context.Response);
+        }
+    }
+
+    // "/app.vussbbv2yr.css": a name, a 10-character content hash, an extension.
+    private static bool IsFingerprinted(string? path)
+    {
+        if (path is null || !(path.EndsWith(".css", StringComparison.Ordinal) || path.EndsWith(".js", StringComparison.Ordinal)))
+        {
+            return false;
+        }
+        var name = Path.GetFileNameWithoutExtension(path);
+        var dot = name.LastIndexOf('.');
+        return dot > 0 && name.Length - dot - 1 == 10 && name[(dot + 1)..].All(char.IsAsciiLetterOrDigit);
     }
 }

@@ -183,6 +183,22 @@ public sealed partial class PublicPagesTests(PublicPagesTests.Server server) : I
         Assert.Equal("/", offsite.Headers.Location?.ToString());
     }
 
+    [Fact]
+    public async Task The_stylesheet_is_fingerprinted_compressed_and_cached_for_a_year()
+    {
+        var (_, html) = await Get("/");
+        var href = Regex.Match(html, "href=\"(?<href>app\\.[a-z0-9]{10}\\.css)\"").Groups["href"].Value;
+        Assert.NotEmpty(href);
+
+        var (response, _) = await Get("/" + href, r => r.Headers.TryAddWithoutValidation("Accept-Encoding", "gzip"));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("text/css", response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(["gzip"], response.Content.Headers.ContentEncoding);
+        Assert.Contains("immutable", response.Headers.CacheControl?.ToString(), StringComparison.Ordinal);
+        Assert.Equal(TimeSpan.FromDays(365), response.Headers.CacheControl?.MaxAge);
+    }
+
     [GeneratedRegex("<ol class=\"bar\"")]
     private static partial Regex UptimeBars();
 
