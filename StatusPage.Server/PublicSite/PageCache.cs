@@ -191,7 +191,7 @@ public static class SecurityHeaders
 {
     private static readonly StringValues Policy =
         "default-src 'none'; style-src 'self'; img-src 'self' data:; script-src 'self'; connect-src 'self'; " +
-        "base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+        "base-uri 'self'; form-action 'self'; frame-ancestors 'none'";
     private static readonly StringValues NoSniff = "nosniff";
     private static readonly StringValues Immutable = "public, max-age=31536000, immutable";
     private static readonly StringValues Referrer = "strict-origin-when-cross-origin";

@@ -187,7 +187,7 @@ public sealed partial class PublicPagesTests(PublicPagesTests.Server server) : I
     public async Task The_stylesheet_is_fingerprinted_compressed_and_cached_for_a_year()
     {
         var (_, html) = await Get("/");
-        var href = Regex.Match(html, "href=\"(?<href>app\\.[a-z0-9]{10}\\.css)\"").Groups["href"].Value;
+        var href = Regex.Match(html, "href=\"/(?<href>app\\.[a-z0-9]{10}\\.css)\"").Groups["href"].Value;
         Assert.NotEmpty(href);
 
         var (response, _) = await Get("/" + href, r => r.Headers.TryAddWithoutValidation("Accept-Encoding", "gzip"));
