@@ -6,12 +6,23 @@ cd "$(dirname "$0")"
 
 need_apt=()
 command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
+# Real outside readers for the feed tests: Debian's feedparser (for /usr/bin/python3) and newsboat.
+/usr/bin/python3 -c 'import feedparser' >/dev/null 2>&1 || need_apt+=(python3-feedparser)
+command -v newsboat >/dev/null 2>&1 || need_apt+=(newsboat)
 if [ ${#need_apt[@]} -gt 0 ]; then
   echo "Installing ${need_apt[*]} (Debian packages) ..."
   export DEBIAN_FRONTEND=noninteractive
   SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
   $SUDO apt-get update -qq && $SUDO apt-get install -y -qq "${need_apt[@]}" >/dev/null || {
     echo "could not install ${need_apt[*]}"; echo "0 passed, 1 failed"; exit 1; }
+fi
+
+# The npm statuspage.io client, a real third-party reader of the v2 API, at the version its package-lock.json pins.
+npm_client=tests/StatusPage.Tests.Http/StatusPageIo
+if [ ! -d "$npm_client/node_modules/statuspage.io" ]; then
+  echo "Installing the npm statuspage.io client ..."
+  (cd "$npm_client" && npm ci --no-audit --no-fund --loglevel=error) || {
+    echo "could not install the npm statuspage.io client"; echo "0 passed, 1 failed"; exit 1; }
 fi
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
@@ -35,8 +46,9 @@ done
 passed=0; failed=0
 for trx in "$results"/*.trx; do
   [ -f "$trx" ] || continue
-  p=$(grep -o 'outcome="Passed"' "$trx" | wc -l)
-  f=$(grep -oE 'outcome="(Failed|Error|Timeout|Aborted)"' "$trx" | wc -l)
+  # Count test results only (the TRX summary carries an outcome attribute too).
+  p=$(grep -oE '<UnitTestResult [^>]*outcome="Passed"' "$trx" | wc -l)
+  f=$(grep -oE '<UnitTestResult [^>]*outcome="(Failed|Error|Timeout|Aborted)"' "$trx" | wc -l)
   passed=$((passed + p)); failed=$((failed + f))
 done
 if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then

@@ -1,7 +1,13 @@
+using StatusPage.Server.Badges;
+using StatusPage.Server.Calendar;
 using StatusPage.Server.Cli;
 using StatusPage.Server.Content;
+using StatusPage.Server.Feeds;
 using StatusPage.Server.Ledger;
+using StatusPage.Server.Operators;
 using StatusPage.Server.PublicSite;
+using StatusPage.Server.StatusApi;
+using StatusPage.Server.WriteApi;
 
 if (CommandLine.IsVerb(args))
 {
@@ -11,12 +17,25 @@ if (CommandLine.IsVerb(args))
 var builder = WebApplication.CreateBuilder(args);
 builder.AddLedger();
 builder.AddContent();
+builder.AddOperators();
+builder.AddWriteApi();
 builder.AddPublicSite();
+builder.AddStatusApi();
+builder.AddFeeds();
+builder.AddCalendar();
+builder.AddBadges();
 
 var app = builder.Build();
 app.UsePublicSite();
+app.UseOperators();
 app.MapLedger();
+app.MapOperators();
+app.MapWriteApi();
 app.MapPublicSite();
+app.MapStatusApi();
+app.MapFeeds();
+app.MapCalendar();
+app.MapBadges();
 
 try
 {

@@ -11,6 +11,9 @@ public enum MaintenanceStatus { Scheduled, InProgress, Verifying, Completed, Can
 
 public enum CauseKind { Unknown, Internal, Upstream }
 
+// Operators: admin manages operators, tokens, components and redactions; operator posts incidents, updates and maintenance.
+public enum OperatorRole { Admin, Operator }
+
 public static class Limits
 {
     public const int TitleMaxLength = 200;
@@ -18,6 +21,14 @@ public static class Limits
     public const int ReasonMaxLength = 500;
     public const int TicketMaxLength = 100;
     public const int IdMaxLength = 80;
+    public const int UsernameMaxLength = 64;
+    public const int PasswordMinLength = 12;
+    public const int PasswordMaxLength = 256;
+    public const int TokenNameMaxLength = 100;
+    public const int IdempotencyKeyMaxLength = 255;
+
+    // A write request body (JSON) may be at most this large; a 20,000-character body in 4-byte UTF-8 still fits.
+    public const int RequestMaxBytes = 128 * 1024;
 
     // A stated time may run this far ahead of the server clock (clock skew), no further.
     public static readonly TimeSpan FutureTolerance = TimeSpan.FromMinutes(2);

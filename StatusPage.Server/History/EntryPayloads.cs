@@ -21,6 +21,13 @@ public static class EntryKinds
     public const string MaintenanceUpdatePosted = "maintenance.update_posted";
     public const string Corrected = "post.corrected";
     public const string Redacted = "post.redacted";
+    public const string OperatorCreated = "operator.created";
+    public const string OperatorPasswordSet = "operator.password_set";
+    public const string OperatorRoleSet = "operator.role_set";
+    public const string OperatorDisabled = "operator.disabled";
+    public const string TokenCreated = "token.created";
+    public const string TokenRevoked = "token.revoked";
+    public const string RequestCompleted = "request.completed";
 
     public static readonly ImmutableDictionary<string, Type> PayloadTypes = new Dictionary<string, Type>
     {
@@ -37,6 +44,13 @@ public static class EntryKinds
         [MaintenanceUpdatePosted] = typeof(MaintenanceUpdatePosted),
         [Corrected] = typeof(Corrected),
         [Redacted] = typeof(Redacted),
+        [OperatorCreated] = typeof(OperatorCreated),
+        [OperatorPasswordSet] = typeof(OperatorPasswordSet),
+        [OperatorRoleSet] = typeof(OperatorRoleSet),
+        [OperatorDisabled] = typeof(OperatorDisabled),
+        [TokenCreated] = typeof(ApiTokenCreated),
+        [TokenRevoked] = typeof(ApiTokenRevoked),
+        [RequestCompleted] = typeof(RequestCompleted),
     }.ToImmutableDictionary();
 }
 

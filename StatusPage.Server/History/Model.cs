@@ -1,6 +1,8 @@
 using System.Collections.Immutable;
 using StatusPage.Client.Contracts;
 using StatusPage.Server.Ledger;
+using StatusPage.Server.Operators;
+using StatusPage.Server.WriteApi;
 
 namespace StatusPage.Server.History;
 
@@ -26,6 +28,12 @@ public sealed record StatusSnapshot(
         IntegrityProblem: null);
 
     public bool IsReadOnly => IntegrityProblem is not null;
+
+    // Operators and API tokens, projected from operator.* and token.* entries (Operators/).
+    public OperatorRoster Roster { get; init; } = OperatorRoster.Empty;
+
+    // Writes made with an Idempotency-Key, by key hash, projected from request.completed entries (WriteApi/).
+    public ImmutableDictionary<string, RecordedRequest> Requests { get; init; } = ImmutableDictionary<string, RecordedRequest>.Empty;
 
     public IEnumerable<ServiceComponent> ComponentsInOrder =>
         Components.Values.OrderBy(c => c.Position).ThenBy(c => c.Name, StringComparer.Ordinal);

@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using StatusPage.Client.Contracts;
 using StatusPage.Server.Ledger;
+using StatusPage.Server.Operators;
 
 namespace StatusPage.Server.History;
 
@@ -57,6 +58,7 @@ public static class Projection
                 mu.Status.ToWord(), mu.StatedAt, mu.BodySha256, mu.Components, null), mu.Components, mu.StatedAt),
             Corrected c => AddCorrection(state, entry, c),
             Redacted r => ApplyRedaction(state, entry, r),
+            IAccessPayload a => AccessProjection.Apply(state, entry, a),
             _ => throw new InvalidOperationException($"no projection for kind '{entry.Kind}'"),
         };
         return next with { Head = new LedgerHead(entry.Seq, entry.Hash) };

@@ -2,6 +2,8 @@ using System.Collections.Immutable;
 using System.Text.RegularExpressions;
 using StatusPage.Client.Contracts;
 using StatusPage.Server.Ledger;
+using StatusPage.Server.Operators;
+using StatusPage.Server.WriteApi;
 
 namespace StatusPage.Server.History;
 
@@ -36,6 +38,8 @@ public static partial class Rules
         AttributeCause c => DecideCause(state, c),
         ScheduleMaintenance c => DecideSchedule(state, c, now),
         PostMaintenanceUpdate c => DecideMaintenanceUpdate(state, c, now),
+        AccessCommand c => AccessRules.Decide(state, c),
+        Idempotent c => Idempotency.Decide(state, c, now),
         _ => throw new ArgumentOutOfRangeException(nameof(command), command.GetType().Name, "unknown command"),
     };
 

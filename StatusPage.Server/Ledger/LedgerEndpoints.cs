@@ -42,10 +42,21 @@ public static class LedgerEndpoints
         return TypedResults.Stream(async stream =>
         {
             await using var writer = new StreamWriter(stream, new UTF8Encoding(false), 64 * 1024);
-            foreach (var entry in store.ReadAll(after).TakeWhile(e => e.Seq <= head.Seq).Take(limit))
+            // Read in batches, each fully and synchronously: LiteDB binds a read transaction to its thread, and one left open
+            // across an await made a later write on that pool thread fail (LockRecursionException).
+            for (var (next, left) = (after, limit); left > 0;)
             {
-                await writer.WriteAsync(LedgerLine.From(entry).ToJson()).ConfigureAwait(false);
-                await writer.WriteAsync('\n').ConfigureAwait(false);
+                var batch = store.ReadAll(next).TakeWhile(e => e.Seq <= head.Seq).Take(Math.Min(left, 500)).ToList();
+                if (batch.Count == 0)
+                {
+                    break;
+                }
+                foreach (var entry in batch)
+                {
+                    await writer.WriteAsync(LedgerLine.From(entry).ToJson()).ConfigureAwait(false);
+                    await writer.WriteAsync('\n').ConfigureAwait(false);
+                }
+                (next, left) = (batch[^1].Seq, left - batch.Count);
             }
         }, "application/x-ndjson; charset=utf-8");
     }

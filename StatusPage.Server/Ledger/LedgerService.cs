@@ -60,7 +60,22 @@ public sealed partial class LedgerService(LedgerStore store, TimeProvider time, 
         }
     }
 
-    private AppendResult Append(HistoryCommand command, string author)
+    // As above, plus one entry derived from the sealed entries (an idempotency record), committed in the same transaction.
+    public async Task<AppendResult> AppendAsync(HistoryCommand command, string author,
+        Func<ImmutableArray<LedgerEntry>, PendingEntry> trailer, CancellationToken cancellationToken = default)
+    {
+        await _writer.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return Append(command, author, trailer);
+        }
+        finally
+        {
+            _writer.Release();
+        }
+    }
+
+    private AppendResult Append(HistoryCommand command, string author, Func<ImmutableArray<LedgerEntry>, PendingEntry>? trailer = null)
     {
         var state = Current;
         if (state.IsReadOnly)
@@ -74,6 +89,10 @@ public sealed partial class LedgerService(LedgerStore store, TimeProvider time, 
             return new([], decision.Violation, state);
         }
         var entries = Seal(state.Head, decision.Entries, author, now);
+        if (trailer is not null)
+        {
+            entries = entries.AddRange(Seal(new LedgerHead(entries[^1].Seq, entries[^1].Hash), [trailer(entries)], author, now));
+        }
         var erased = decision.Entries.Select(e => e.Payload).OfType<Redacted>().Select(r => r.Redacts).ToList();
         store.Append(entries, erased);
         var next = state;

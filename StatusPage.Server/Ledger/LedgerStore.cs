@@ -6,6 +6,7 @@ namespace StatusPage.Server.Ledger;
 public sealed class LedgerStore : IDisposable
 {
     private const string EntriesCollection = "ledger";
+    private const string CredentialsCollection = "credentials";
     private readonly FileStream _lock;
     private readonly LiteDatabase _db;
     private readonly ILiteCollection<StoredEntry> _entries;
@@ -80,6 +81,13 @@ public sealed class LedgerStore : IDisposable
             throw;
         }
     }
+
+    // Password hashes live beside the ledger, never in it (the ledger is published); ledger entries commit to each by SHA-256.
+    public void SaveCredential(string sha256, string value) =>
+        _db.GetCollection(CredentialsCollection).Upsert(new BsonDocument { ["_id"] = sha256, ["value"] = value });
+
+    public IReadOnlyDictionary<string, string> ReadCredentials() =>
+        _db.GetCollection(CredentialsCollection).FindAll().ToDictionary(d => d["_id"].AsString, d => d["value"].AsString);
 
     public void Dispose()
     {

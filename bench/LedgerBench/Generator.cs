@@ -1,17 +1,19 @@
 using System.Collections.Immutable;
 using System.Globalization;
 using System.Text;
+using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Time.Testing;
 using StatusPage.Client.Contracts;
 using StatusPage.Server.History;
 using StatusPage.Server.Ledger;
+using StatusPage.Server.Operators;
 
 namespace StatusPage.Bench;
 
 // Writes a plausible history through the real write path (LedgerService.AppendAsync, History/Rules.cs), one command per
 // transaction, exactly as the API and content ingestion do. The fake clock moves forward between commands; stated times
 // lie a little in the past of that clock, as an operator's would. Deterministic for a given seed.
-internal sealed class Generator(LedgerService ledger, FakeTimeProvider clock, long target, int seed)
+internal sealed class Generator(LedgerStore store, LedgerService ledger, FakeTimeProvider clock, long target, int seed)
 {
     public static readonly DateTimeOffset ClockStart = new(2016, 1, 4, 8, 0, 0, TimeSpan.Zero);
 
@@ -19,8 +21,11 @@ internal sealed class Generator(LedgerService ledger, FakeTimeProvider clock, lo
     // + postmortem + redaction), so a new incident only starts when it fits before the target.
     private const int MaxIncidentEntries = 16;
 
-    private static readonly string[] Authors =
-        ["ops@tidewater.example", "oncall@tidewater.example", "m.laurent@tidewater.example", "api:deploy-bot"];
+    // Operators created first (as an installation has them, so the server's first-start admin bootstrap appends nothing).
+    private static readonly (string Name, OperatorRole Role)[] Operators =
+        [("admin", OperatorRole.Admin), ("m.laurent", OperatorRole.Operator), ("oncall", OperatorRole.Operator)];
+
+    private static readonly string[] Authors = ["admin", "m.laurent", "oncall"];
 
     private static readonly (string Id, string Name, string Group)[] ComponentDefs =
     [
@@ -100,6 +105,13 @@ internal sealed class Generator(LedgerService ledger, FakeTimeProvider clock, lo
 
     private async Task DeclareAsync()
     {
+        var credentials = new CredentialStore(store, new PasswordHasher<string>());
+        foreach (var (name, role) in Operators)
+        {
+            await AppendAsync(new CreateOperator(name, role, credentials.Save(name, $"bench-password-{name}-{seed}"), MustChange: false),
+                role == OperatorRole.Admin ? "system" : "admin");
+        }
+        await AppendAsync(new CreateApiToken(LedgerService.NewId(), "deploy-bot", "admin", ApiTokens.Hash(ApiTokens.NewToken())), "admin");
         const string author = "content/site.yml";
         await AppendAsync(new DeclareProvider("halden", "Halden Hosting", "https://status.halden.example"), author);
         await AppendAsync(new DeclareProvider("brightwave", "Brightwave Edge", "https://status.brightwave.example"), author);
@@ -177,7 +189,7 @@ internal sealed class Generator(LedgerService ledger, FakeTimeProvider clock, lo
         if (_random.NextDouble() < 0.005)
         {
             var target = posts[_random.Next(posts.Count)];
-            await AppendAsync(new RedactPost(target.Id, "Contained a customer's name."), "ops@tidewater.example");
+            await AppendAsync(new RedactPost(target.Id, "Contained a customer's name."), "admin");
             Redactions++;
         }
     }
@@ -185,7 +197,7 @@ internal sealed class Generator(LedgerService ledger, FakeTimeProvider clock, lo
     private async Task MaintenanceAsync()
     {
         var id = string.Create(CultureInfo.InvariantCulture, $"mnt-{++_maintenances:D5}");
-        const string author = "ops@tidewater.example";
+        const string author = "m.laurent";
         Advance(30, 300);
         var now = clock.GetUtcNow();
         var affected = PickComponents();
@@ -211,11 +223,11 @@ internal sealed class Generator(LedgerService ledger, FakeTimeProvider clock, lo
         var component = ComponentDefs[_random.Next(ComponentDefs.Length)].Id;
         Advance(10, 120);
         await AppendAsync(new SetComponentStatus(component, single && _random.Next(2) == 0 ? ComponentStatus.Operational : Degraded(),
-            clock.GetUtcNow().AddMinutes(-1)), "oncall@tidewater.example");
+            clock.GetUtcNow().AddMinutes(-1)), "oncall");
         if (!single)
         {
             Advance(5, 60);
-            await AppendAsync(new SetComponentStatus(component, ComponentStatus.Operational, clock.GetUtcNow()), "oncall@tidewater.example");
+            await AppendAsync(new SetComponentStatus(component, ComponentStatus.Operational, clock.GetUtcNow()), "oncall");
         }
     }
 

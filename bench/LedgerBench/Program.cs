@@ -69,7 +69,7 @@ internal static class Program
         using (var ledger = new LedgerService(store, clock, NullLogger<LedgerService>.Instance))
         {
             ledger.Load();
-            var generator = new Generator(ledger, clock, entries, seed);
+            var generator = new Generator(store, ledger, clock, entries, seed);
             var lap = Stopwatch.StartNew();
             var lastReported = 0L;
             await generator.RunAsync(written =>
@@ -127,7 +127,7 @@ internal static class Program
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"RESULT load_ms={loadMs:F0} open_ms={openMs:F0} process_ms={processMs:F0} gc_pause_ms={gcPauseMs:F0} entries={snapshot.Head.Seq} " +
             $"head={snapshot.Head.Hash} vmrss_kb={memory.RssKb} vmhwm_kb={memory.HwmKb} heap_kb={heapBytes / 1024} " +
-            $"model_kb={modelBytes / 1024} verified={!snapshot.IsReadOnly}"));
+            $"model_kb={modelBytes / 1024} cpu_ms={ProcessCpuMs():F0} verified={!snapshot.IsReadOnly}"));
         GC.KeepAlive(snapshot);
         return snapshot.IsReadOnly ? 1 : 0;
     }
@@ -243,6 +243,13 @@ internal static class Program
     {
         using var self = Process.GetCurrentProcess();
         return (DateTime.Now - self.StartTime).TotalMilliseconds;
+    }
+
+    // User + system CPU of this whole process so far (the script compares it with the machine's, to see other load).
+    private static double ProcessCpuMs()
+    {
+        using var self = Process.GetCurrentProcess();
+        return self.TotalProcessorTime.TotalMilliseconds;
     }
 
     private static double FileSizeMb(string path) => new FileInfo(path).Length / 1048576.0;

@@ -2,6 +2,8 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
 using LiteDB;
+using StatusPage.Client.Contracts;
+using StatusPage.Server.History;
 using StatusPage.Server.Ledger;
 
 namespace StatusPage.Tests.Http;
@@ -89,15 +91,20 @@ public sealed class LedgerApiTests
     [Fact]
     public async Task A_tampered_data_file_is_served_read_only_with_a_visible_warning()
     {
-        var dataDir = Directory.CreateTempSubdirectory("statuspage-tamper-").FullName;
-        using (var factory = new StatusPageFactory(dataDir: dataDir))
+        // The history is written and closed by the ledger itself, then one stored body is edited behind its back.
+        string dataDir;
+        using (var ledger = TestLedger.Create())
         {
-            await ReadHead(factory.CreateClient());
+            dataDir = Directory.CreateTempSubdirectory("statuspage-tamper-").FullName;
+            ledger.Ok(new OpenIncident("inc-1", "Errors", Impact.Minor, IncidentStatus.Investigating, "Looking into it.",
+                System.Collections.Immutable.ImmutableSortedDictionary<string, ComponentStatus>.Empty));
+            ledger.Close();
+            File.Copy(ledger.DataPath, Path.Combine(dataDir, "statuspage.db"));
         }
         using (var db = new LiteDatabase(Path.Combine(dataDir, "statuspage.db")))
         {
-            var doc = db.GetCollection("ledger").FindById(100);
-            doc["Body"] = doc["Body"].IsNull ? "tampered" : doc["Body"].AsString + " (edited later)";
+            var doc = db.GetCollection("ledger").FindById(7);
+            doc["Body"] = doc["Body"].AsString + " (edited later)";
             db.GetCollection("ledger").Update(doc);
         }
         using var tampered = new StatusPageFactory(dataDir: dataDir);
@@ -108,10 +115,10 @@ public sealed class LedgerApiTests
 
         Assert.NotNull(head);
         Assert.False(head.Verified);
-        Assert.Equal(99, head.Seq);
-        Assert.Contains("entry 100", head.Problem, StringComparison.Ordinal);
+        Assert.Equal(6, head.Seq);
+        Assert.Contains("entry 7", head.Problem, StringComparison.Ordinal);
         Assert.Contains("History verification failed", html, StringComparison.Ordinal);
-        Assert.Contains("entry 100", html, StringComparison.Ordinal);
+        Assert.Contains("entry 7", html, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -1,0 +1,118 @@
+using System.Globalization;
+using System.Net;
+using System.Text;
+using StatusPage.Client.Contracts;
+using StatusPage.Server.History;
+using StatusPage.Server.Markdown;
+using StatusPage.Server.Site;
+using StatusPage.Server.StatusApi;
+
+namespace StatusPage.Server.Feeds;
+
+// One feed item per published post. Its id, date and text never change once published, except that a redaction replaces the text.
+public sealed record FeedItem(
+    string Id,
+    Uri Link,
+    string Title,
+    string Html,
+    DateTimeOffset Published,
+    DateTimeOffset Updated,
+    long Seq);
+
+public static class FeedItems
+{
+    public const int Latest = 50;
+
+    public static IEnumerable<FeedItem> ForSite(StatusSnapshot snapshot, SiteSettings site) =>
+        snapshot.Incidents.Values.SelectMany(i => OfIncident(snapshot, site, i))
+            .Concat(snapshot.Maintenances.Values.SelectMany(m => OfMaintenance(snapshot, site, m)));
+
+    // An incident belongs to a component's feed if it names the component or any of its posts changed it.
+    public static IEnumerable<FeedItem> ForComponent(StatusSnapshot snapshot, SiteSettings site, string componentId) =>
+        snapshot.Incidents.Values
+            .Where(i => i.ComponentIds.Contains(componentId)
+                || i.AllPosts.Any(p => p.ComponentChanges.Any(c => c.ComponentId == componentId)))
+            .SelectMany(i => OfIncident(snapshot, site, i))
+            .Concat(snapshot.Maintenances.Values.Where(m => m.ComponentIds.Contains(componentId))
+                .SelectMany(m => OfMaintenance(snapshot, site, m)));
+
+    public static IEnumerable<FeedItem> OfIncident(StatusSnapshot snapshot, SiteSettings site, Incident incident)
+    {
+        var permalink = SiteLinks.Incident(site, incident.Id);
+        return incident.AllPosts.Select(post => Item(snapshot, permalink, incident.Title, post, incident.AllPosts));
+    }
+
+    public static IEnumerable<FeedItem> OfMaintenance(StatusSnapshot snapshot, SiteSettings site, Maintenance maintenance)
+    {
+        var permalink = SiteLinks.Maintenance(site, maintenance.Id);
+        return maintenance.Posts.Select(post => Item(snapshot, permalink, maintenance.Title, post, maintenance.Posts));
+    }
+
+    // Newest first by the time each post states, then by ledger order; at most the latest 50.
+    public static List<FeedItem> LatestFirst(IEnumerable<FeedItem> items) =>
+        [.. items.OrderByDescending(i => i.Published).ThenByDescending(i => i.Seq).Take(Latest)];
+
+    public static string Label(Post post) => post.Kind switch
+    {
+        PostKind.Correction => "Correction",
+        PostKind.Postmortem => "Postmortem",
+        PostKind.Reopen => "Reopened, " + Words(post.Status).ToLowerInvariant(),
+        _ => Words(post.Status),
+    };
+
+    private static FeedItem Item(StatusSnapshot snapshot, Uri permalink, string title, Post post, IReadOnlyList<Post> timeline)
+    {
+        var link = SiteLinks.Post(permalink, post.Id);
+        return new FeedItem(link.AbsoluteUri, link, $"[{Label(post)}] {title}", Html(snapshot, post, timeline), post.StatedAt,
+            post.Redaction?.RecordedAt ?? post.StatedAt, post.Seq);
+    }
+
+    private static string Html(StatusSnapshot snapshot, Post post, IReadOnlyList<Post> timeline)
+    {
+        var html = new StringBuilder();
+        if (post.Redaction is { } redaction)
+        {
+            html.Append("<p><strong>Redacted:</strong> ").Append(Encode(redaction.Reason)).Append("</p>");
+        }
+        else
+        {
+            if (post.Kind == PostKind.Correction)
+            {
+                var notice = V2Projection.BodyOf(post with { Body = "" }, timeline).TrimEnd();
+                html.Append("<p><em>").Append(Encode(notice)).Append("</em></p>");
+            }
+            html.Append(MarkdownRenderer.ToHtml(post.Body ?? ""));
+        }
+        if (!post.ComponentChanges.IsDefaultOrEmpty)
+        {
+            html.Append("<ul>");
+            foreach (var change in post.ComponentChanges)
+            {
+                var name = snapshot.Components.TryGetValue(change.ComponentId, out var c) ? c.Name : change.ComponentId;
+                html.Append("<li>").Append(Encode(name)).Append(": ").Append(Encode(Words(change.NewStatus.ToWord()))).Append("</li>");
+            }
+            html.Append("</ul>");
+        }
+        if (post.IsBackfilled)
+        {
+            html.Append("<p><small>Recorded ").Append(Encode(Format(post.RecordedAt))).Append(", backfilled.</small></p>");
+        }
+        return html.ToString();
+    }
+
+    // "in_progress" → "In progress".
+    public static string Words(string? word)
+    {
+        if (string.IsNullOrEmpty(word))
+        {
+            return "Update";
+        }
+        var spaced = word.Replace('_', ' ');
+        return char.ToUpperInvariant(spaced[0]) + spaced[1..];
+    }
+
+    private static string Format(DateTimeOffset time) =>
+        time.UtcDateTime.ToString("d MMM yyyy HH:mm 'UTC'", CultureInfo.InvariantCulture);
+
+    private static string Encode(string text) => WebUtility.HtmlEncode(text);
+}

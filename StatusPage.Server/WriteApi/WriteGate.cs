@@ -1,0 +1,79 @@
+using System.Collections.Immutable;
+using System.Text.Json;
+using FluentValidation;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
+using StatusPage.Client.Contracts;
+using StatusPage.Server.History;
+using StatusPage.Server.Ledger;
+using JsonOptions = Microsoft.AspNetCore.Http.Json.JsonOptions;
+
+namespace StatusPage.Server.WriteApi;
+
+// The steps every write shares: read the JSON, run the shared validator, append through the one write path (once per
+// Idempotency-Key), and answer 201 only after the entries are committed, or a problem naming the field and the rule.
+public sealed class WriteGate(LedgerService ledger, TimeProvider time, IOptions<JsonOptions> json)
+{
+    public WriteContext Context()
+    {
+        var state = ledger.Current;
+        return new WriteContext(time.GetUtcNow(), state.Components.ContainsKey, state.Providers.ContainsKey);
+    }
+
+    public async Task<Results<Created<TResponse>, ValidationProblem, ProblemHttpResult>> WriteAsync<TRequest, TResponse>(
+        HttpContext http,
+        Func<WriteContext, IValidator<TRequest>> validator,
+        Func<TRequest, HistoryCommand> command,
+        Func<ImmutableArray<LedgerEntry>, (string Location, TResponse Response)> respond) where TRequest : class
+    {
+        var body = await JsonBody.ReadAsync<TRequest>(http.Request);
+        if (body.Problem is { } malformed)
+        {
+            return malformed;
+        }
+        var validation = await validator(Context()).ValidateAsync(body.Value!, http.RequestAborted);
+        if (!validation.IsValid)
+        {
+            return Problems.Validation(validation);
+        }
+        var author = http.User.Identity!.Name!;
+        var planned = command(body.Value!);
+        string? key = http.Request.Headers[Idempotency.Header];
+        if (key is null)
+        {
+            var result = await ledger.AppendAsync(planned, author, http.RequestAborted);
+            return Answer(result.Violation, result.Entries, respond);
+        }
+        if (key.Length is 0 or > Limits.IdempotencyKeyMaxLength)
+        {
+            return Problems.Validation([new Problems.Violation(Idempotency.Header, "max_length",
+                $"An Idempotency-Key is 1 to {Limits.IdempotencyKeyMaxLength} characters.")]);
+        }
+        // Keys are per operator; the request fingerprint tells a retry from a different request that reuses a key.
+        var keySha = LedgerEntry.Sha256Hex(author + "\n" + key);
+        var requestSha = LedgerEntry.Sha256Hex($"{http.Request.Method} {http.Request.Path}\n{body.Sha256}");
+        var keyed = await ledger.AppendAsync(new Idempotent(planned, keySha, requestSha), author, entries =>
+        {
+            var (location, response) = respond(entries);
+            return new PendingEntry(EntryKinds.RequestCompleted, entries[0].Subject, new RequestCompleted(keySha, requestSha,
+                StatusCodes.Status201Created, location, JsonSerializer.Serialize(response, json.Value.SerializerOptions)));
+        }, http.RequestAborted);
+        if (keyed.Violation is { Rule: Idempotency.ReplayRule } && keyed.Snapshot.Requests.TryGetValue(keySha, out var earlier))
+        {
+            http.Response.Headers["Idempotent-Replayed"] = "true";
+            return TypedResults.Created(earlier.Location, JsonSerializer.Deserialize<TResponse>(earlier.Response, json.Value.SerializerOptions));
+        }
+        return Answer(keyed.Violation, keyed.Violation is null ? keyed.Entries.RemoveAt(keyed.Entries.Length - 1) : [], respond);
+    }
+
+    private static Results<Created<TResponse>, ValidationProblem, ProblemHttpResult> Answer<TResponse>(RuleViolation? violation,
+        ImmutableArray<LedgerEntry> entries, Func<ImmutableArray<LedgerEntry>, (string Location, TResponse Response)> respond)
+    {
+        if (violation is not null)
+        {
+            return Problems.AsValidation(violation) is { } invalidField ? invalidField : Problems.AsProblem(violation);
+        }
+        var (location, response) = respond(entries);
+        return TypedResults.Created(location, response);
+    }
+}
