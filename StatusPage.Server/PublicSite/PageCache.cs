@@ -24,9 +24,15 @@ public sealed class PageCacheMiddleware(RequestDelegate next, LedgerService ledg
 
     // Everything cached for one ledger head; it also expires at the site's midnight (the bars move) and, while an
     // incident is open, after a minute (its running duration moves).
-    private sealed class Generation(LedgerHead head, DateTimeOffset expiresAt)
+    private sealed class Generation(LedgerHead head, DateTimeOffset expiresAt, DateTimeOffset createdAt)
     {
         public LedgerHead Head { get; } = head;
+
+        // Pages of this generation have not changed since it began (HTTP dates have whole seconds).
+        public DateTimeOffset CreatedAt { get; } = createdAt.AddTicks(-(createdAt.UtcTicks % TimeSpan.TicksPerSecond));
+
+        public StringValues LastModified { get; } = createdAt.AddTicks(-(createdAt.UtcTicks % TimeSpan.TicksPerSecond))
+            .ToString("R", CultureInfo.InvariantCulture);
 
         public DateTimeOffset ExpiresAt { get; } = expiresAt;
 
@@ -52,7 +58,8 @@ public sealed class PageCacheMiddleware(RequestDelegate next, LedgerService ledg
         headers.ETag = etag;
         headers.CacheControl = CacheControl;
         headers.Vary = Vary;
-        if (context.Request.Headers.IfNoneMatch.ToString().Contains(etag.ToString(), StringComparison.Ordinal))
+        headers.LastModified = generation.LastModified;
+        if (IsCurrent(context.Request, etag, generation))
         {
             context.Response.StatusCode = StatusCodes.Status304NotModified;
             return;
@@ -92,9 +99,22 @@ public sealed class PageCacheMiddleware(RequestDelegate next, LedgerService ledg
             var nextMinute = new DateTimeOffset(now.UtcTicks - now.UtcTicks % TimeSpan.TicksPerMinute, TimeSpan.Zero).AddMinutes(1);
             expiresAt = nextMinute < expiresAt ? nextMinute : expiresAt;
         }
-        generation = new Generation(snapshot.Head, expiresAt);
+        generation = new Generation(snapshot.Head, expiresAt, now);
         Volatile.Write(ref _generation, generation);
         return generation;
+    }
+
+    // If-None-Match wins; If-Modified-Since is only consulted without it (RFC 9110 13.2.2).
+    private static bool IsCurrent(HttpRequest request, StringValues etag, Generation generation)
+    {
+        var ifNoneMatch = request.Headers.IfNoneMatch.ToString();
+        if (ifNoneMatch.Length > 0)
+        {
+            return ifNoneMatch.Contains(etag.ToString(), StringComparison.Ordinal);
+        }
+        return DateTimeOffset.TryParse(request.Headers.IfModifiedSince.ToString(), CultureInfo.InvariantCulture,
+                   DateTimeStyles.AssumeUniversal, out var since)
+               && since >= generation.CreatedAt;
     }
 
     // Public HTML pages only: not the APIs, the console, framework files or anything with a file extension.

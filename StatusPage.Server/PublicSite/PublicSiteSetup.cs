@@ -16,7 +16,8 @@ public static class PublicSiteSetup
         builder.WebHost.UseStaticWebAssets();
         // Accented and typographic characters as themselves, not &#xE9; entities: smaller pages, readable source.
         builder.Services.AddSingleton(HtmlEncoder.Create(UnicodeRanges.All));
-        builder.Services.AddRazorComponents().AddInteractiveWebAssemblyComponents();
+        // Static rendering only until the console (InteractiveWebAssembly) exists: no component state on public pages.
+        builder.Services.AddRazorComponents();
         builder.Services.AddLocalization();
         builder.Services.AddScoped<PageText>();
         builder.Services.ConfigureHttpJsonOptions(o =>
@@ -43,7 +44,6 @@ public static class PublicSiteSetup
         app.MapStaticAssets();
         app.MapGet("/lang/{code}", ChooseLanguage);
         app.MapRazorComponents<App>()
-            .AddInteractiveWebAssemblyRenderMode()
             .AddAdditionalAssemblies(typeof(Client._Imports).Assembly);
         return app;
     }

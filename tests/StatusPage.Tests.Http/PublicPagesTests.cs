@@ -133,6 +133,20 @@ public sealed partial class PublicPagesTests(PublicPagesTests.Server server) : I
     }
 
     [Fact]
+    public async Task Revalidating_with_last_modified_gets_304()
+    {
+        var (first, _) = await Get("/history");
+        var lastModified = first.Content.Headers.LastModified;
+        Assert.NotNull(lastModified);
+
+        var (revalidated, _) = await Get("/history", r => r.Headers.IfModifiedSince = lastModified);
+        var (older, _) = await Get("/history", r => r.Headers.IfModifiedSince = lastModified!.Value.AddDays(-1));
+
+        Assert.Equal(HttpStatusCode.NotModified, revalidated.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, older.StatusCode);
+    }
+
+    [Fact]
     public async Task Pages_are_served_compressed_and_the_bytes_decompress_to_the_same_page()
     {
         var (plain, plainHtml) = await Get("/uptime");
