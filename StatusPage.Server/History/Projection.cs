@@ -8,9 +8,12 @@ namespace StatusPage.Server.History;
 // Folds ledger entries into the read model. Entries were checked when appended, so this only applies them.
 public static class Projection
 {
-    public static StatusSnapshot Apply(StatusSnapshot state, LedgerEntry entry)
+    public static StatusSnapshot Apply(StatusSnapshot state, LedgerEntry entry) =>
+        Apply(state, entry, PayloadJson.Deserialize(entry.Kind, entry.Payload));
+
+    // For a replay that already parsed the payload while verifying the entry.
+    public static StatusSnapshot Apply(StatusSnapshot state, LedgerEntry entry, IEntryPayload payload)
     {
-        var payload = PayloadJson.Deserialize(entry.Kind, entry.Payload);
         var next = payload switch
         {
             ProviderDeclared p => state with

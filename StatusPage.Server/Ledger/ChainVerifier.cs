@@ -19,8 +19,12 @@ public sealed class ChainVerifier
 
     public long Count => _head.Seq;
 
-    public ChainProblem? Check(LedgerEntry entry)
+    public ChainProblem? Check(LedgerEntry entry) => Check(entry, out _);
+
+    // As above; on success also hands back the parsed payload, so a replay reads each payload once.
+    public ChainProblem? Check(LedgerEntry entry, out IEntryPayload? payload)
     {
+        payload = null;
         if (entry.Seq != _head.Seq + 1)
         {
             return new(_head.Seq + 1, "?", $"entry {_head.Seq + 1} is missing or was renumbered; the next stored entry is {entry.Seq} ({entry.Id})");
@@ -33,8 +37,9 @@ public sealed class ChainVerifier
         {
             return new(entry.Seq, entry.Id, "hash does not match the entry's contents (a field was altered after it was written)");
         }
-        if (CheckPayload(entry) is { } reason)
+        if (CheckPayload(entry, out payload) is { } reason)
         {
+            payload = null;
             return new(entry.Seq, entry.Id, reason);
         }
         _head = new LedgerHead(entry.Seq, entry.Hash);
@@ -69,15 +74,15 @@ public sealed class ChainVerifier
         return verifier.Finish();
     }
 
-    private string? CheckPayload(LedgerEntry entry)
+    private string? CheckPayload(LedgerEntry entry, out IEntryPayload? payload)
     {
-        IEntryPayload payload;
         try
         {
             payload = PayloadJson.Deserialize(entry.Kind, entry.Payload);
         }
         catch (JsonException e)
         {
+            payload = null;
             return $"payload cannot be read: {e.Message}";
         }
         if (payload is Redacted redacted)

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
@@ -33,17 +34,38 @@ public sealed record LedgerEntry(
     }
 
     // Canonical encoding (documented in README): SHA-256 over netstrings "len:bytes," of each field, in this order.
+    // Encoded into one pooled buffer: a replay hashes every entry, and building a string per entry showed in the profile.
     public static string ComputeHash(long seq, string id, DateTimeOffset recordedAt, string kind, string subject,
         string author, string payload, string prevHash)
     {
-        var buffer = new StringBuilder(256 + payload.Length);
-        foreach (var field in (ReadOnlySpan<string>)[EncodingVersion, seq.ToString(CultureInfo.InvariantCulture), id,
-                     FormatTime(recordedAt), kind, subject, author, payload, prevHash])
+        ReadOnlySpan<string> fields = [EncodingVersion, seq.ToString(CultureInfo.InvariantCulture), id, FormatTime(recordedAt),
+            kind, subject, author, payload, prevHash];
+        var capacity = 0;
+        foreach (var field in fields)
         {
-            buffer.Append(Encoding.UTF8.GetByteCount(field).ToString(CultureInfo.InvariantCulture))
-                .Append(':').Append(field).Append(',');
+            capacity += Encoding.UTF8.GetMaxByteCount(field.Length) + 12;
         }
-        return Sha256Hex(buffer.ToString());
+        var buffer = ArrayPool<byte>.Shared.Rent(capacity);
+        try
+        {
+            var length = 0;
+            foreach (var field in fields)
+            {
+                var byteCount = Encoding.UTF8.GetByteCount(field);
+                byteCount.TryFormat(buffer.AsSpan(length), out var digits, default, CultureInfo.InvariantCulture);
+                length += digits;
+                buffer[length++] = (byte)':';
+                length += Encoding.UTF8.GetBytes(field, buffer.AsSpan(length));
+                buffer[length++] = (byte)',';
+            }
+            Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
+            SHA256.HashData(buffer.AsSpan(0, length), hash);
+            return Convert.ToHexStringLower(hash);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
     }
 
     public string ComputeHash() => ComputeHash(Seq, Id, RecordedAt, Kind, Subject, Author, Payload, PrevHash);

@@ -10,6 +10,7 @@ public sealed class LedgerStore : IDisposable
     private readonly FileStream _lock;
     private readonly LiteDatabase _db;
     private readonly ILiteCollection<StoredEntry> _entries;
+    private readonly ILiteCollection<BsonDocument> _entryDocuments;
 
     public LedgerStore(string dataPath)
     {
@@ -21,6 +22,7 @@ public sealed class LedgerStore : IDisposable
             _db = new LiteDatabase(new ConnectionString { Filename = DataPath, Connection = ConnectionType.Direct }, CreateMapper());
             _entries = _db.GetCollection<StoredEntry>(EntriesCollection);
             _entries.EnsureIndex(e => e.EntryId, unique: true);
+            _entryDocuments = _db.GetCollection(EntriesCollection);
         }
         catch
         {
@@ -57,8 +59,29 @@ public sealed class LedgerStore : IDisposable
 
     public long Count() => _entries.LongCount();
 
+    // For the start-up replay: short-lived read-only connections, one per slice of the ledger, because LiteDB keeps every page
+    // it reads cached until its connection closes, and a replay reads all of them (about the size of the file).
+    public IEnumerable<LedgerEntry> ReplayAll(int sliceSize = 20_000)
+    {
+        var afterSeq = 0L;
+        var read = sliceSize;
+        while (read == sliceSize)
+        {
+            read = 0;
+            using var replay = new LiteDatabase(new ConnectionString { Filename = DataPath, Connection = ConnectionType.Direct, ReadOnly = true });
+            foreach (var document in replay.GetCollection(EntriesCollection).Find(Query.GT("_id", afterSeq), limit: sliceSize))
+            {
+                var entry = ToEntry(document);
+                afterSeq = entry.Seq;
+                read++;
+                yield return entry;
+            }
+        }
+    }
+
+    // Reads documents and maps them by hand: a start-up replay reads every entry, and the generic mapper costs more than the read.
     public IEnumerable<LedgerEntry> ReadAll(long afterSeq = 0) =>
-        _entries.Find(Query.GT("_id", afterSeq)).Select(ToEntry);
+        _entryDocuments.Find(Query.GT("_id", afterSeq)).Select(ToEntry);
 
     // One transaction per append: every entry is committed before this returns, or none is.
     public void Append(IReadOnlyList<LedgerEntry> entries, IReadOnlyCollection<string>? bodiesToErase = null)
@@ -108,9 +131,19 @@ public sealed class LedgerStore : IDisposable
     };
 
     // A recorded-at that is not in canonical form reads as MinValue, so the entry's hash no longer matches and verify names it.
-    private static LedgerEntry ToEntry(StoredEntry s) => new(s.Seq, s.EntryId,
-        LedgerEntry.TryParseTime(s.RecordedAt, out var recordedAt) ? recordedAt : DateTimeOffset.MinValue,
-        s.Kind, s.Subject, s.Author, s.Payload, s.Body, s.PrevHash, s.Hash);
+    // Likewise a field whose stored type was changed reads as its text, and the hash names the entry.
+    private static LedgerEntry ToEntry(BsonDocument d) => new(d["_id"].IsNumber ? d["_id"].AsInt64 : -1, Text(d, nameof(StoredEntry.EntryId)),
+        LedgerEntry.TryParseTime(Text(d, nameof(StoredEntry.RecordedAt)), out var recordedAt) ? recordedAt : DateTimeOffset.MinValue,
+        Text(d, nameof(StoredEntry.Kind)), Text(d, nameof(StoredEntry.Subject)), Text(d, nameof(StoredEntry.Author)),
+        Text(d, nameof(StoredEntry.Payload)), d[nameof(StoredEntry.Body)] is { IsString: true } body ? body.AsString : null,
+        Text(d, nameof(StoredEntry.PrevHash)), Text(d, nameof(StoredEntry.Hash)));
+
+    private static string Text(BsonDocument d, string field) => d[field] switch
+    {
+        { IsString: true } value => value.AsString,
+        { IsNull: true } => "",
+        var value => value.ToString(),
+    };
 
     // Times are stored as the exact UTC text that was hashed, so no driver conversion can alter them.
     internal sealed class StoredEntry

@@ -16,6 +16,7 @@ public sealed record CachedPage(int StatusCode, StringValues ContentType, byte[]
 public sealed class PageCacheMiddleware(RequestDelegate next, LedgerService ledger, TimeProvider time, SiteSettingsHolder site)
 {
     private const int MaxEntriesPerLanguage = 1_000;
+    private static readonly string[] KeyedQueryParameters = ["page", "order"];
     private static readonly StringValues CacheControl = "public, max-age=10, must-revalidate";
     private static readonly StringValues Vary = "Accept-Encoding, Accept-Language, Cookie";
     private static readonly StringValues Brotli = "br";
@@ -45,10 +46,12 @@ public sealed class PageCacheMiddleware(RequestDelegate next, LedgerService ledg
 
     public async Task InvokeAsync(HttpContext context)
     {
-        var language = ReaderLanguage.Apply(context.Request).TwoLetterISOLanguageName;
+        var culture = ReaderLanguage.Choose(context.Request);
+        var language = culture.TwoLetterISOLanguageName;
         SecurityHeaders.Apply(context);
         if (!IsCacheable(context.Request))
         {
+            ReaderLanguage.Apply(culture);
             await next(context);
             return;
         }
@@ -66,9 +69,10 @@ public sealed class PageCacheMiddleware(RequestDelegate next, LedgerService ledg
         }
         var pages = generation.Pages[language];
         var request = context.Request;
-        var key = request.QueryString.HasValue ? request.Path.Value + request.QueryString.Value : request.Path.Value ?? "/";
+        var key = CacheKey(request);
         if (!pages.TryGetValue(key, out var page))
         {
+            ReaderLanguage.Apply(culture);
             page = await RenderAsync(context);
             if (page is null)
             {
@@ -115,6 +119,26 @@ public sealed class PageCacheMiddleware(RequestDelegate next, LedgerService ledg
         return DateTimeOffset.TryParse(request.Headers.IfModifiedSince.ToString(), CultureInfo.InvariantCulture,
                    DateTimeStyles.AssumeUniversal, out var since)
                && since >= generation.CreatedAt;
+    }
+
+    // Only the query parameters pages read are part of the key: tracking parameters and cache-busters hit the cache
+    // instead of rendering (and filling it) once per distinct URL.
+    private static string CacheKey(HttpRequest request)
+    {
+        var path = request.Path.Value ?? "/";
+        if (!request.QueryString.HasValue)
+        {
+            return path;
+        }
+        var key = path;
+        foreach (var name in KeyedQueryParameters)
+        {
+            if (request.Query.TryGetValue(name, out var value))
+            {
+                key += (key.Length == path.Length ? "?" : "&") + name + "=" + value;
+            }
+        }
+        return key;
     }
 
     // Public HTML pages only: not the APIs, the console, framework files or anything with a file extension.

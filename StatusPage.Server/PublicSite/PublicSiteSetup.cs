@@ -14,6 +14,8 @@ public static class PublicSiteSetup
     {
         // Serve CSS from the build output in any environment (a published app has no manifest and is unaffected).
         builder.WebHost.UseStaticWebAssets();
+        // No "Server: Kestrel" banner: it tells an attacker nothing useful to the reader and costs bytes on every answer.
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.AddServerHeader = false);
         // Accented and typographic characters as themselves, not &#xE9; entities: smaller pages, readable source.
         builder.Services.AddSingleton(HtmlEncoder.Create(UnicodeRanges.All));
         // Static rendering only until the console (InteractiveWebAssembly) exists: no component state on public pages.

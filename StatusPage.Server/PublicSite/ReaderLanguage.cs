@@ -8,18 +8,21 @@ public static class ReaderLanguage
 {
     public static readonly CultureInfo[] Cultures = [new("en"), new("fr")];
 
-    public static CultureInfo Apply(HttpRequest request)
+    public static CultureInfo Choose(HttpRequest request) =>
+        FromCookie(request) ?? FromAcceptLanguage(request.Headers.AcceptLanguage.ToString()) ?? Cultures[0];
+
+    // Only for requests that render something: setting the culture copies the execution context, which a cache hit skips.
+    public static void Apply(CultureInfo culture)
     {
-        var culture = FromCookie(request) ?? FromAcceptLanguage(request.Headers.AcceptLanguage.ToString()) ?? Cultures[0];
         CultureInfo.CurrentCulture = culture;
         CultureInfo.CurrentUICulture = culture;
-        return culture;
     }
 
     public static string CookieValue(CultureInfo culture) => CookieRequestCultureProvider.MakeCookieValue(new RequestCulture(culture));
 
     private static CultureInfo? FromCookie(HttpRequest request) =>
-        request.Cookies.TryGetValue(CookieRequestCultureProvider.DefaultCookieName, out var value)
+        request.Headers.Cookie.Count > 0
+        && request.Cookies.TryGetValue(CookieRequestCultureProvider.DefaultCookieName, out var value)
         && CookieRequestCultureProvider.ParseCookieValue(value) is { } parsed
             ? Find(parsed.UICultures.FirstOrDefault().Value)
             : null;

@@ -123,6 +123,7 @@ internal static class Program
               read model                      {snapshot.Incidents.Count:N0} incidents, {snapshot.Maintenances.Count:N0} maintenances, {snapshot.PostOwners.Count:N0} posts
               after full GC                   VmRSS {memory.RssKb / 1024.0:F1} MB, VmHWM (peak) {memory.HwmKb / 1024.0:F1} MB, managed heap {heapBytes / 1048576.0:F1} MB
               managed heap, store released    {modelBytes / 1048576.0:F1} MB (the read model alone; the rest above is LiteDB)
+              GC committed                    {GC.GetGCMemoryInfo().TotalCommittedBytes / 1048576.0:F1} MB ({GC.GetGCMemoryInfo().FragmentedBytes / 1048576.0:F1} MB fragmented); outside the GC heap {(memory.RssKb * 1024 - GC.GetGCMemoryInfo().TotalCommittedBytes) / 1048576.0:F1} MB
             """));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"RESULT load_ms={loadMs:F0} open_ms={openMs:F0} process_ms={processMs:F0} gc_pause_ms={gcPauseMs:F0} entries={snapshot.Head.Seq} " +
@@ -167,42 +168,49 @@ internal static class Program
             GC.Collect();
             var gcPause = GC.GetTotalPauseDuration();
             var watch = Stopwatch.StartNew();
+            Lap(watch);
             var entries = store.ReadAll().ToList();
             var readMs = Lap(watch);
+            var readMb = LapAllocatedMb;
             var hashes = 0;
             foreach (var entry in entries)
             {
                 hashes += entry.ComputeHash() == entry.Hash ? 1 : 0;
             }
             var hashMs = Lap(watch);
+            var hashMb = LapAllocatedMb;
             var bodies = 0;
             foreach (var entry in entries)
             {
                 bodies += entry.Body is null ? 0 : LedgerEntry.Sha256Hex(entry.Body).Length / 64;
             }
             var bodyMs = Lap(watch);
+            var bodyMb = LapAllocatedMb;
             var payloads = 0;
             foreach (var entry in entries)
             {
                 payloads += PayloadJson.Deserialize(entry.Kind, entry.Payload) is null ? 0 : 1;
             }
             var jsonMs = Lap(watch);
+            var jsonMb = LapAllocatedMb;
             var problem = ChainVerifier.VerifyAll(entries, out var head);
             var verifyMs = Lap(watch);
+            var verifyMb = LapAllocatedMb;
             var snapshot = entries.Aggregate(StatusSnapshot.Empty, Projection.Apply);
             var projectMs = Lap(watch);
+            var projectMb = LapAllocatedMb;
             var gcPauseMs = (GC.GetTotalPauseDuration() - gcPause).TotalMilliseconds;
             var (heapBytes, memory) = AfterFullGc();
             failed |= problem is not null;
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"""
                 profile ({pass}): {dataPath}, {entries.Count:N0} entries ({hashes:N0} hashes match, {payloads:N0} payloads, {bodies:N0} bodies)
-                  LiteDB read + map (ReadAll)      {readMs,8:F0} ms
-                  entry hash (netstrings+SHA-256)  {hashMs,8:F0} ms
-                  body SHA-256                     {bodyMs,8:F0} ms
-                  payload JSON deserialize         {jsonMs,8:F0} ms
-                  ChainVerifier.VerifyAll (all 3)  {verifyMs,8:F0} ms   -> {(problem is null ? "OK" : problem.ToString())}, head {head.Seq}
-                  Projection.Apply (replay)        {projectMs,8:F0} ms   -> {snapshot.Incidents.Count:N0} incidents (includes a 2nd payload JSON parse)
+                  LiteDB read + map (ReadAll)      {readMs,8:F0} ms {readMb,7:F0} MB allocated
+                  entry hash (netstrings+SHA-256)  {hashMs,8:F0} ms {hashMb,7:F0} MB allocated
+                  body SHA-256                     {bodyMs,8:F0} ms {bodyMb,7:F0} MB allocated
+                  payload JSON deserialize         {jsonMs,8:F0} ms {jsonMb,7:F0} MB allocated
+                  ChainVerifier.VerifyAll (all 3)  {verifyMs,8:F0} ms {verifyMb,7:F0} MB allocated   -> {(problem is null ? "OK" : problem.ToString())}, head {head.Seq}
+                  Projection.Apply (replay)        {projectMs,8:F0} ms {projectMb,7:F0} MB allocated   -> {snapshot.Incidents.Count:N0} incidents (includes a 2nd payload JSON parse)
                   GC pauses in this pass           {gcPauseMs,8:F0} ms
                   after full GC (list still held)  VmRSS {memory.RssKb / 1024.0:F1} MB, VmHWM {memory.HwmKb / 1024.0:F1} MB, managed heap {heapBytes / 1048576.0:F1} MB
                 """));
@@ -232,12 +240,20 @@ internal static class Program
         return failed ? 1 : 0;
     }
 
+    // Milliseconds since the last lap; the bytes allocated meanwhile go to LapAllocatedMb (garbage is what drives GC time).
     private static double Lap(Stopwatch watch)
     {
         var ms = watch.Elapsed.TotalMilliseconds;
+        var allocated = GC.GetTotalAllocatedBytes(precise: true);
+        LapAllocatedMb = (allocated - _allocatedAtLap) / 1048576.0;
+        _allocatedAtLap = allocated;
         watch.Restart();
         return ms;
     }
+
+    private static long _allocatedAtLap;
+
+    private static double LapAllocatedMb { get; set; }
 
     private static double SinceProcessStart()
     {

@@ -43,6 +43,7 @@ public sealed partial class HomePageTests(BrowserFixture fixture) : IClassFixtur
         };
         var home = await page.GotoAsync("/") ?? throw new InvalidOperationException("no response for /");
         Assert.Equal(200, home.Status);
+        Assert.Null(await home.HeaderValueAsync("server"));
 
         Assert.Equal(await page.Locator("link[rel=stylesheet]").CountAsync(), stylesheets.Count);
         Assert.NotEmpty(stylesheets);

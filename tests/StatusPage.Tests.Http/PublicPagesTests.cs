@@ -165,6 +165,21 @@ public sealed partial class PublicPagesTests(PublicPagesTests.Server server) : I
     }
 
     [Fact]
+    public async Task Only_the_query_parameters_a_page_reads_change_what_is_served()
+    {
+        const string incident = "/incidents/2026-08-19-fra1-region-reboot";
+        var (_, oldestFirst) = await Get(incident);
+        var (_, newestFirst) = await Get(incident + "?order=newest");
+        var (_, tracked) = await Get(incident + "?utm_source=mail&order=newest&cachebuster=123");
+        var (_, busted) = await Get(incident + "?cachebuster=456");
+
+        Assert.NotEqual(oldestFirst, newestFirst);
+        Assert.Equal(newestFirst, tracked);
+        Assert.Equal(oldestFirst, busted);
+        Assert.Equal((await Get("/history?page=2")).Html, (await Get("/history?ref=x&page=2")).Html);
+    }
+
+    [Fact]
     public async Task Security_headers_forbid_inline_script_framing_and_sniffing()
     {
         var (response, _) = await Get("/");
