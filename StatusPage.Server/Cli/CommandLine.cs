@@ -105,7 +105,11 @@ public static class CommandLine
         }
         try
         {
-            _ = entries.Aggregate(StatusSnapshot.Empty, Projection.Apply);
+            var replay = new SnapshotBuilder(StatusSnapshot.Empty);
+            foreach (var entry in entries)
+            {
+                Projection.Apply(replay, entry);
+            }
         }
         catch (Exception e) when (e is InvalidOperationException or KeyNotFoundException or ArgumentException or System.Text.Json.JsonException)
         {

@@ -8,6 +8,13 @@ public sealed record ChainProblem(long Seq, string EntryId, string Reason)
     public override string ToString() => $"entry {Seq} ({EntryId}): {Reason}";
 }
 
+// An entry with the SHA-256 of its canonical encoding and of its body, as computed from what is stored.
+public sealed record HashedEntry(LedgerEntry Entry, string Hash, string? BodySha256)
+{
+    public static HashedEntry Of(LedgerEntry entry) =>
+        new(entry, entry.ComputeHash(), entry.Body is null ? null : LedgerEntry.Sha256Hex(entry.Body));
+}
+
 // Checks the chain entry by entry: gap-free sequence, links, hashes, bodies against the hashes the payloads commit to.
 public sealed class ChainVerifier
 {
@@ -19,11 +26,13 @@ public sealed class ChainVerifier
 
     public long Count => _head.Seq;
 
-    public ChainProblem? Check(LedgerEntry entry) => Check(entry, out _);
+    public ChainProblem? Check(LedgerEntry entry) => Check(HashedEntry.Of(entry), out _);
 
-    // As above; on success also hands back the parsed payload, so a replay reads each payload once.
-    public ChainProblem? Check(LedgerEntry entry, out IEntryPayload? payload)
+    // As above, with the hashes already computed (a replay computes them on its reading thread); on success also hands back
+    // the parsed payload, so a replay reads each payload once.
+    public ChainProblem? Check(HashedEntry hashed, out IEntryPayload? payload)
     {
+        var entry = hashed.Entry;
         payload = null;
         if (entry.Seq != _head.Seq + 1)
         {
@@ -33,11 +42,11 @@ public sealed class ChainVerifier
         {
             return new(entry.Seq, entry.Id, $"previous hash {Short(entry.PrevHash)} does not match entry {_head.Seq}'s hash {Short(_head.Hash)}");
         }
-        if (entry.ComputeHash() != entry.Hash)
+        if (hashed.Hash != entry.Hash)
         {
             return new(entry.Seq, entry.Id, "hash does not match the entry's contents (a field was altered after it was written)");
         }
-        if (CheckPayload(entry, out payload) is { } reason)
+        if (CheckPayload(hashed, out payload) is { } reason)
         {
             payload = null;
             return new(entry.Seq, entry.Id, reason);
@@ -74,8 +83,9 @@ public sealed class ChainVerifier
         return verifier.Finish();
     }
 
-    private string? CheckPayload(LedgerEntry entry, out IEntryPayload? payload)
+    private string? CheckPayload(HashedEntry hashed, out IEntryPayload? payload)
     {
+        var entry = hashed.Entry;
         try
         {
             payload = PayloadJson.Deserialize(entry.Kind, entry.Payload);
@@ -98,7 +108,7 @@ public sealed class ChainVerifier
             _missingBodies[entry.Id] = entry.Seq;
             return null;
         }
-        return LedgerEntry.Sha256Hex(entry.Body) == withBody.BodySha256
+        return hashed.BodySha256 == withBody.BodySha256
             ? null
             : "body does not match the SHA-256 its payload commits to (the text was altered)";
     }

@@ -23,18 +23,19 @@ public sealed partial class LedgerService(LedgerStore store, TimeProvider time, 
     public void Load()
     {
         var verifier = new ChainVerifier();
-        var snapshot = StatusSnapshot.Empty;
+        var replay = new SnapshotBuilder(StatusSnapshot.Empty);
         ChainProblem? problem = null;
-        // Reading LiteDB runs on its own thread while this one verifies and projects: start-up takes the longer of the two.
-        foreach (var entry in ReadAhead.Of(store.ReplayAll()))
+        // Reading and hashing run on their own thread while this one checks and projects: start-up takes the longer of the two.
+        foreach (var hashed in ReadAhead.Of(store.ReplayAll().Select(HashedEntry.Of)))
         {
-            problem = verifier.Check(entry, out var payload);
+            problem = verifier.Check(hashed, out var payload);
             if (problem is not null)
             {
                 break;
             }
-            snapshot = Projection.Apply(snapshot, entry, payload!);
+            Projection.Apply(replay, hashed.Entry, payload!);
         }
+        var snapshot = replay.ToSnapshot();
         problem ??= verifier.Finish();
         if (problem is not null)
         {
@@ -98,11 +99,12 @@ public sealed partial class LedgerService(LedgerStore store, TimeProvider time, 
         }
         var erased = decision.Entries.Select(e => e.Payload).OfType<Redacted>().Select(r => r.Redacts).ToList();
         store.Append(entries, erased);
-        var next = state;
+        var builder = new SnapshotBuilder(state);
         foreach (var entry in entries)
         {
-            next = Projection.Apply(next, entry);
+            Projection.Apply(builder, entry);
         }
+        var next = builder.ToSnapshot();
         Volatile.Write(ref _current, next);
         return new(entries, null, next);
     }

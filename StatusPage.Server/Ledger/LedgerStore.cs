@@ -8,27 +8,32 @@ public sealed class LedgerStore : IDisposable
     private const string EntriesCollection = "ledger";
     private const string CredentialsCollection = "credentials";
     private readonly FileStream _lock;
-    private readonly LiteDatabase _db;
-    private readonly ILiteCollection<StoredEntry> _entries;
-    private readonly ILiteCollection<BsonDocument> _entryDocuments;
+    // Opened on first use, so a start-up replay can read through connections of its own first (see ReplayAll).
+    private readonly Lazy<LiteDatabase> _db;
+    private volatile bool _replaying;
 
     public LedgerStore(string dataPath)
     {
         DataPath = Path.GetFullPath(dataPath);
         Directory.CreateDirectory(Path.GetDirectoryName(DataPath)!);
         _lock = AcquireLock(DataPath);
-        try
+        _db = new Lazy<LiteDatabase>(Open, LazyThreadSafetyMode.ExecutionAndPublication);
+    }
+
+    private LiteDatabase Db => _db.Value;
+
+    private ILiteCollection<StoredEntry> Entries => Db.GetCollection<StoredEntry>(EntriesCollection);
+
+    // LiteDB in direct mode allows one connection per file: two at once can lose what is in the write-ahead log.
+    private LiteDatabase Open()
+    {
+        if (_replaying)
         {
-            _db = new LiteDatabase(new ConnectionString { Filename = DataPath, Connection = ConnectionType.Direct }, CreateMapper());
-            _entries = _db.GetCollection<StoredEntry>(EntriesCollection);
-            _entries.EnsureIndex(e => e.EntryId, unique: true);
-            _entryDocuments = _db.GetCollection(EntriesCollection);
+            throw new InvalidOperationException("The ledger is being replayed; the store opens for other use once the replay ends.");
         }
-        catch
-        {
-            _lock.Dispose();
-            throw;
-        }
+        var db = new LiteDatabase(new ConnectionString { Filename = DataPath, Connection = ConnectionType.Direct }, CreateMapper());
+        db.GetCollection<StoredEntry>(EntriesCollection).EnsureIndex(e => e.EntryId, unique: true);
+        return db;
     }
 
     public string DataPath { get; }
@@ -57,66 +62,88 @@ public sealed class LedgerStore : IDisposable
         }
     }
 
-    public long Count() => _entries.LongCount();
+    public long Count() => Entries.LongCount();
 
-    // For the start-up replay: short-lived read-only connections, one per slice of the ledger, because LiteDB keeps every page
-    // it reads cached until its connection closes, and a replay reads all of them (about the size of the file).
+    // For the start-up replay, before anything else opens the store: short-lived connections, one per slice of the ledger,
+    // because LiteDB keeps every page it reads cached until its connection closes, and a replay reads them all (about the
+    // size of the file). Enumerate it on one thread. Once the store is open, this is ReadAll.
     public IEnumerable<LedgerEntry> ReplayAll(int sliceSize = 20_000)
     {
-        var afterSeq = 0L;
-        var read = sliceSize;
-        while (read == sliceSize)
+        if (_db.IsValueCreated)
         {
-            read = 0;
-            using var replay = new LiteDatabase(new ConnectionString { Filename = DataPath, Connection = ConnectionType.Direct, ReadOnly = true });
-            foreach (var document in replay.GetCollection(EntriesCollection).Find(Query.GT("_id", afterSeq), limit: sliceSize))
+            foreach (var entry in ReadAll())
             {
-                var entry = ToEntry(document);
-                afterSeq = entry.Seq;
-                read++;
                 yield return entry;
             }
+            yield break;
+        }
+        _replaying = true;
+        try
+        {
+            var afterSeq = 0L;
+            var read = sliceSize;
+            while (read == sliceSize)
+            {
+                read = 0;
+                using var slice = new LiteDatabase(new ConnectionString { Filename = DataPath, Connection = ConnectionType.Direct });
+                foreach (var document in slice.GetCollection(EntriesCollection).Find(Query.GT("_id", afterSeq), limit: sliceSize))
+                {
+                    var entry = ToEntry(document);
+                    afterSeq = entry.Seq;
+                    read++;
+                    yield return entry;
+                }
+            }
+        }
+        finally
+        {
+            _replaying = false;
         }
     }
 
     // Reads documents and maps them by hand: a start-up replay reads every entry, and the generic mapper costs more than the read.
     public IEnumerable<LedgerEntry> ReadAll(long afterSeq = 0) =>
-        _entryDocuments.Find(Query.GT("_id", afterSeq)).Select(ToEntry);
+        Db.GetCollection(EntriesCollection).Find(Query.GT("_id", afterSeq)).Select(ToEntry);
 
     // One transaction per append: every entry is committed before this returns, or none is.
     public void Append(IReadOnlyList<LedgerEntry> entries, IReadOnlyCollection<string>? bodiesToErase = null)
     {
-        _db.BeginTrans();
+        var db = Db;
+        var collection = Entries;
+        db.BeginTrans();
         try
         {
-            _entries.Insert(entries.Select(ToStored));
+            collection.Insert(entries.Select(ToStored));
             foreach (var entryId in bodiesToErase ?? [])
             {
-                var stored = _entries.FindOne(e => e.EntryId == entryId);
+                var stored = collection.FindOne(e => e.EntryId == entryId);
                 stored.Body = null;
-                _entries.Update(stored);
+                collection.Update(stored);
             }
-            _db.Commit();
+            db.Commit();
         }
         catch
         {
-            _db.Rollback();
+            db.Rollback();
             throw;
         }
     }
 
     // Password hashes live beside the ledger, never in it (the ledger is published); ledger entries commit to each by SHA-256.
     public void SaveCredential(string sha256, string value) =>
-        _db.GetCollection(CredentialsCollection).Upsert(new BsonDocument { ["_id"] = sha256, ["value"] = value });
+        Db.GetCollection(CredentialsCollection).Upsert(new BsonDocument { ["_id"] = sha256, ["value"] = value });
 
     public IReadOnlyDictionary<string, string> ReadCredentials() =>
-        _db.GetCollection(CredentialsCollection).FindAll().ToDictionary(d => d["_id"].AsString, d => d["value"].AsString);
+        Db.GetCollection(CredentialsCollection).FindAll().ToDictionary(d => d["_id"].AsString, d => d["value"].AsString);
 
     public void Dispose()
     {
         try
         {
-            _db.Dispose();
+            if (_db.IsValueCreated)
+            {
+                _db.Value.Dispose();
+            }
         }
         finally
         {

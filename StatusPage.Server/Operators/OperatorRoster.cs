@@ -118,55 +118,54 @@ public static class AccessRules
 
 public static class AccessProjection
 {
-    public static StatusSnapshot Apply(StatusSnapshot state, LedgerEntry entry, IAccessPayload payload)
+    public static void Apply(SnapshotBuilder state, LedgerEntry entry, IAccessPayload payload)
     {
         var roster = state.Roster;
-        return payload switch
+        switch (payload)
         {
-            OperatorCreated c => state with
-            {
-                Roster = roster with
+            case OperatorCreated c:
+                state.Roster = roster with
                 {
                     Operators = roster.Operators.Add(entry.Subject,
                         new OperatorAccount(entry.Subject, c.Role, null, false, false, entry.RecordedAt, entry.Author)),
-                },
-            },
-            OperatorPasswordSet p => WithOperator(state, entry.Subject,
-                o => o with { CredentialSha256 = p.CredentialSha256, MustChangePassword = p.MustChange }),
-            OperatorRoleSet r => WithOperator(state, entry.Subject, o => o with { Role = r.Role }),
-            OperatorDisabled => WithOperator(state, entry.Subject, o => o with { Disabled = true }),
-            ApiTokenCreated t => state with
-            {
-                Roster = roster with
+                };
+                break;
+            case OperatorPasswordSet p:
+                WithOperator(state, entry.Subject, o => o with { CredentialSha256 = p.CredentialSha256, MustChangePassword = p.MustChange });
+                break;
+            case OperatorRoleSet r:
+                WithOperator(state, entry.Subject, o => o with { Role = r.Role });
+                break;
+            case OperatorDisabled:
+                WithOperator(state, entry.Subject, o => o with { Disabled = true });
+                break;
+            case ApiTokenCreated t:
+                state.Roster = roster with
                 {
                     Tokens = roster.Tokens.Add(entry.Subject, new ApiToken(entry.Subject, t.Name, t.Operator, t.TokenSha256,
                         entry.RecordedAt, entry.Author, null, null)),
                     TokenIdsBySha256 = roster.TokenIdsBySha256.Add(t.TokenSha256, entry.Subject),
-                },
-            },
-            ApiTokenRevoked => state with
-            {
-                Roster = roster with
+                };
+                break;
+            case ApiTokenRevoked:
+                state.Roster = roster with
                 {
                     Tokens = roster.Tokens.SetItem(entry.Subject,
                         roster.Tokens[entry.Subject] with { RevokedAt = entry.RecordedAt, RevokedBy = entry.Author }),
-                },
-            },
-            RequestCompleted r => state with
-            {
-                Requests = state.Requests.SetItem(r.KeySha256,
-                    new WriteApi.RecordedRequest(r.RequestSha256, r.Status, r.Location, r.Response, entry.Author, entry.RecordedAt)),
-            },
-            _ => throw new InvalidOperationException($"no projection for kind '{entry.Kind}'"),
-        };
+                };
+                break;
+            case RequestCompleted r:
+                state.Requests[r.KeySha256] =
+                    new WriteApi.RecordedRequest(r.RequestSha256, r.Status, r.Location, r.Response, entry.Author, entry.RecordedAt);
+                break;
+            default:
+                throw new InvalidOperationException($"no projection for kind '{entry.Kind}'");
+        }
     }
 
-    private static StatusSnapshot WithOperator(StatusSnapshot state, string username, Func<OperatorAccount, OperatorAccount> change) =>
-        state with
+    private static void WithOperator(SnapshotBuilder state, string username, Func<OperatorAccount, OperatorAccount> change) =>
+        state.Roster = state.Roster with
         {
-            Roster = state.Roster with
-            {
-                Operators = state.Roster.Operators.SetItem(username, change(state.Roster.Operators[username])),
-            },
+            Operators = state.Roster.Operators.SetItem(username, change(state.Roster.Operators[username])),
         };
 }
