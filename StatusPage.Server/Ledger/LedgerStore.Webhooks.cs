@@ -112,9 +112,11 @@ public sealed partial class LedgerStore
     }
 
     // Times as Unix milliseconds: no driver conversion between UTC and local time can alter them.
-    private static BsonValue Time(DateTimeOffset? time) => time is { } t ? new BsonValue(t.ToUnixTimeMilliseconds()) : BsonValue.Null;
+    private static BsonValue UnixMilliseconds(DateTimeOffset? time) =>
+        time is { } t ? new BsonValue(t.ToUnixTimeMilliseconds()) : BsonValue.Null;
 
-    private static DateTimeOffset? Time(BsonValue value) => value.IsNull ? null : DateTimeOffset.FromUnixTimeMilliseconds(value.AsInt64);
+    private static DateTimeOffset? FromUnixMilliseconds(BsonValue value) =>
+        value.IsNull ? null : DateTimeOffset.FromUnixTimeMilliseconds(value.AsInt64);
 
     private static BsonDocument ToDocument(WebhookSubscriber s) => new()
     {
@@ -122,14 +124,14 @@ public sealed partial class LedgerStore
         ["url"] = s.Url,
         ["secret"] = s.Secret,
         ["components"] = s.Components is { } ids ? new BsonArray(ids.Select(id => new BsonValue(id))) : BsonValue.Null,
-        ["created_at"] = Time(s.CreatedAt),
+        ["created_at"] = UnixMilliseconds(s.CreatedAt),
         ["created_by"] = s.CreatedBy,
         ["cursor"] = s.Cursor,
     };
 
     private static WebhookSubscriber ToSubscriber(BsonDocument d) => new(d["_id"].AsString, d["url"].AsString, d["secret"].AsString,
         d["components"].IsArray ? [.. d["components"].AsArray.Select(v => v.AsString)] : (ImmutableArray<string>?)null,
-        Time(d["created_at"])!.Value, d["created_by"].AsString, d["cursor"].AsInt64);
+        FromUnixMilliseconds(d["created_at"])!.Value, d["created_by"].AsString, d["cursor"].AsInt64);
 
     private static BsonDocument ToDocument(WebhookDelivery x) => new()
     {
@@ -143,16 +145,16 @@ public sealed partial class LedgerStore
         ["attempts"] = x.Attempts,
         ["last_status"] = x.LastStatus is { } status ? new BsonValue(status) : BsonValue.Null,
         ["last_error"] = x.LastError is { } error ? new BsonValue(error) : BsonValue.Null,
-        ["first_attempt_at"] = Time(x.FirstAttemptAt),
-        ["last_attempt_at"] = Time(x.LastAttemptAt),
-        ["next_attempt_at"] = Time(x.NextAttemptAt),
-        ["delivered_at"] = Time(x.DeliveredAt),
-        ["created_at"] = Time(x.CreatedAt),
+        ["first_attempt_at"] = UnixMilliseconds(x.FirstAttemptAt),
+        ["last_attempt_at"] = UnixMilliseconds(x.LastAttemptAt),
+        ["next_attempt_at"] = UnixMilliseconds(x.NextAttemptAt),
+        ["delivered_at"] = UnixMilliseconds(x.DeliveredAt),
+        ["created_at"] = UnixMilliseconds(x.CreatedAt),
     };
 
     private static WebhookDelivery ToDelivery(BsonDocument d) => new(d["_id"].AsString, d["subscriber"].AsString, d["entry_seq"].AsInt64,
         d["entry_id"].AsString, d["entry_kind"].AsString, d["subject"].AsString, d["state"].AsString, d["attempts"].AsInt32,
         d["last_status"].IsNull ? null : d["last_status"].AsInt32, d["last_error"].IsNull ? null : d["last_error"].AsString,
-        Time(d["first_attempt_at"]), Time(d["last_attempt_at"]), Time(d["next_attempt_at"]), Time(d["delivered_at"]),
-        Time(d["created_at"])!.Value);
+        FromUnixMilliseconds(d["first_attempt_at"]), FromUnixMilliseconds(d["last_attempt_at"]),
+        FromUnixMilliseconds(d["next_attempt_at"]), FromUnixMilliseconds(d["delivered_at"]), FromUnixMilliseconds(d["created_at"])!.Value);
 }

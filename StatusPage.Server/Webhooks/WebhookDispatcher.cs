@@ -33,10 +33,9 @@ public sealed partial class WebhookDispatcher(LedgerService ledger, LedgerStore 
             {
                 return;
             }
-#pragma warning disable CA1031 // One bad round (disk, a bug) must not stop deliveries for good: log it and try again later.
             catch (Exception e)
-#pragma warning restore CA1031
             {
+                // One bad round (disk, a bug) must not stop deliveries for good: log it and try again later.
                 LogRoundFailed(logger, e);
             }
             await WaitAsync(appended, wait, stoppingToken);
