@@ -71,13 +71,16 @@ public sealed class WebhookTests : IAsyncLifetime
 
         var listed = await Eventually.Until("the failure to show in the list", async () => Assert.Single(await _admin.Webhooks()),
             w => w.GetProperty("failed_recently").GetBoolean());
+        Assert.Equal(["components", "created_at", "created_by", "failed_recently", "id", "pending", "url"],
+            listed.EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal));
         Assert.Equal(webhookId, listed.GetProperty("id").GetString());
         Assert.Equal(receiver.Url, listed.GetProperty("url").GetString());
         Assert.Equal(["ingestion-api"], listed.GetProperty("components").EnumerateArray().Select(c => c.GetString()));
         Assert.Equal(1, listed.GetProperty("pending").GetInt32());
         Assert.Equal("admin", listed.GetProperty("created_by").GetString());
-        Assert.False(listed.TryGetProperty("secret", out _));
         var delivery = Assert.Single(await _admin.Deliveries(webhookId));
+        Assert.Equal(["attempts", "created_at", "delivered_at", "entry_kind", "entry_seq", "id", "last_error", "last_status",
+            "next_attempt_at", "state", "subject"], delivery.EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal));
         Assert.Equal("pending", delivery.GetProperty("state").GetString());
         Assert.Equal(500, delivery.GetProperty("last_status").GetInt32());
         Assert.Contains("500", delivery.GetProperty("last_error").GetString(), StringComparison.Ordinal);
