@@ -7,6 +7,7 @@ using StatusPage.Server.Ledger;
 using StatusPage.Server.Operators;
 using StatusPage.Server.PublicSite;
 using StatusPage.Server.StatusApi;
+using StatusPage.Server.Webhooks;
 using StatusPage.Server.WriteApi;
 
 if (CommandLine.IsVerb(args))
@@ -24,6 +25,7 @@ builder.AddStatusApi();
 builder.AddFeeds();
 builder.AddCalendar();
 builder.AddBadges();
+builder.AddWebhooks();
 
 var app = builder.Build();
 app.UsePublicSite();
@@ -36,6 +38,7 @@ app.MapStatusApi();
 app.MapFeeds();
 app.MapCalendar();
 app.MapBadges();
+app.MapWebhooks();
 
 try
 {

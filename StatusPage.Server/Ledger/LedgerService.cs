@@ -14,8 +14,13 @@ public sealed partial class LedgerService(LedgerStore store, TimeProvider time, 
 {
     private readonly SemaphoreSlim _writer = new(1, 1);
     private StatusSnapshot _current = StatusSnapshot.Empty;
+    private TaskCompletionSource _appended = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public StatusSnapshot Current => Volatile.Read(ref _current);
+
+    // Completes after the next append is published: the webhook dispatcher sleeps on it instead of polling. Continuations run
+    // asynchronously, so signalling costs the writer one allocation and never runs a waiter's code.
+    public Task NextAppend => Volatile.Read(ref _appended).Task;
 
     public string DataPath => store.DataPath;
 
@@ -106,6 +111,7 @@ public sealed partial class LedgerService(LedgerStore store, TimeProvider time, 
         }
         var next = builder.ToSnapshot();
         Volatile.Write(ref _current, next);
+        Interlocked.Exchange(ref _appended, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
         return new(entries, null, next);
     }
 

@@ -3,7 +3,7 @@ using LiteDB;
 namespace StatusPage.Server.Ledger;
 
 // The only code that touches LiteDB. One instance per process, holding an exclusive lock on the data file.
-public sealed class LedgerStore : IDisposable
+public sealed partial class LedgerStore : IDisposable
 {
     private const string EntriesCollection = "ledger";
     private const string CredentialsCollection = "credentials";
@@ -33,6 +33,7 @@ public sealed class LedgerStore : IDisposable
         }
         var db = new LiteDatabase(new ConnectionString { Filename = DataPath, Connection = ConnectionType.Direct }, CreateMapper());
         db.GetCollection<StoredEntry>(EntriesCollection).EnsureIndex(e => e.EntryId, unique: true);
+        EnsureWebhookIndexes(db);
         return db;
     }
 

@@ -20,6 +20,34 @@ public static class WebhookTargetGuard
         return null;
     }
 
+    // At registration: refuse a host that is, or resolves to, a non-public address. A name that does not resolve yet is left to
+    // the connect-time check, which runs on every attempt anyway.
+    public static async Task<string?> ProblemWithTargetAsync(Uri url, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(url);
+        var host = url.DnsSafeHost;
+        IPAddress[] addresses;
+        if (IPAddress.TryParse(host, out var literal))
+        {
+            addresses = [literal];
+        }
+        else
+        {
+            try
+            {
+                addresses = await Dns.GetHostAddressesAsync(host, cancellationToken);
+            }
+            catch (SocketException)
+            {
+                return null;
+            }
+        }
+        return addresses.Any(a => !IsPublic(a))
+            ? $"The url's host {host} is a loopback, private or link-local address; webhooks only go to public addresses " +
+              "(unless StatusPage:Webhooks:AllowPrivateTargets is true)."
+            : null;
+    }
+
     public static bool IsPublic(IPAddress address)
     {
         ArgumentNullException.ThrowIfNull(address);

@@ -1,0 +1,178 @@
+using System.Globalization;
+using Microsoft.Extensions.Options;
+using StatusPage.Server.Ledger;
+using StatusPage.Server.Site;
+
+namespace StatusPage.Server.Webhooks;
+
+// Hands out new ledger entries to each subscriber (past its cursor) and sends due deliveries. Wakes on every append, when the
+// next retry is due, and on a fallback timer. State is stored before and after each attempt, so a restart resumes where it was.
+public sealed partial class WebhookDispatcher(LedgerService ledger, LedgerStore store, SiteSettingsHolder site,
+    IOptions<WebhookOptions> options, TimeProvider time, ILogger<WebhookDispatcher> logger) : BackgroundService
+{
+    private const int HandOutBatch = 500;
+    private const int ParallelSubscribers = 4;
+    private readonly WebhookOptions _options = options.Value;
+    private readonly HttpClient _http = CreateClient(options.Value);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        await Task.Yield();
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            // Taken before the round, so an append during the round ends the wait below at once.
+            var appended = ledger.NextAppend;
+            var wait = _options.PollInterval;
+            try
+            {
+                var moreToHandOut = HandOutNewEntries();
+                await SendDueAsync(stoppingToken);
+                wait = moreToHandOut ? TimeSpan.Zero : UntilNextDue(wait);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e)
+            {
+                // One bad round (disk, a bug) must not stop deliveries for good: log it and try again later.
+                LogRoundFailed(logger, e);
+            }
+            await WaitAsync(appended, wait, stoppingToken);
+        }
+    }
+
+    public override void Dispose()
+    {
+        _http.Dispose();
+        base.Dispose();
+    }
+
+    // Returns true when a subscriber still has entries past this batch.
+    private bool HandOutNewEntries()
+    {
+        var snapshot = ledger.Current;
+        var head = snapshot.Head.Seq;
+        var more = false;
+        foreach (var subscriber in store.ReadSubscribers().Where(s => s.Cursor < head))
+        {
+            var entries = store.ReadAll(subscriber.Cursor).TakeWhile(e => e.Seq <= head).Take(HandOutBatch).ToList();
+            var cursor = entries.Count == HandOutBatch ? entries[^1].Seq : head;
+            more |= cursor < head;
+            var deliveries = WebhookOutbox.DeliveriesFor(snapshot, site.Current, subscriber, entries, time.GetUtcNow());
+            store.HandOut(subscriber.Id, cursor, deliveries);
+        }
+        return more;
+    }
+
+    // Subscribers in parallel, each one's deliveries in ledger order, so one slow receiver does not hold up the others.
+    private async Task SendDueAsync(CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var due = store.PendingDeliveries().Where(d => d.NextAttemptAt <= now).GroupBy(d => d.SubscriberId).ToList();
+        if (due.Count == 0)
+        {
+            return;
+        }
+        var subscribers = store.ReadSubscribers().ToDictionary(s => s.Id);
+        await Parallel.ForEachAsync(due, new ParallelOptions { MaxDegreeOfParallelism = ParallelSubscribers, CancellationToken = cancellationToken },
+            async (group, token) =>
+            {
+                if (!subscribers.TryGetValue(group.Key, out var subscriber))
+                {
+                    return;
+                }
+                foreach (var delivery in group.OrderBy(d => d.EntrySeq))
+                {
+                    await AttemptAsync(subscriber, delivery, token);
+                }
+            });
+    }
+
+    private async Task AttemptAsync(WebhookSubscriber subscriber, WebhookDelivery delivery, CancellationToken cancellationToken)
+    {
+        var attempt = delivery.Attempting(time.GetUtcNow(), _options.FirstRetryDelay, Random.Shared.NextDouble());
+        if (!store.SaveDelivery(attempt))
+        {
+            return; // the subscriber was removed meanwhile
+        }
+        // The filter was applied at hand-out; the payload is rebuilt from the current snapshot, so a redacted body is never resent.
+        var payload = WebhookPayload.For(ledger.Current, site.Current, delivery.EntryId, delivery.Id, delivery.CreatedAt);
+        var (status, error) = payload is null
+            ? (null, "The announced update is no longer in the history.")
+            : await SendAsync(subscriber, delivery.Id, payload.ToUtf8Json(), cancellationToken);
+        var now = time.GetUtcNow();
+        var outcome = error is null
+            ? attempt.Succeeded(now, status!.Value)
+            : attempt.Failed(now, status, error, _options.FirstRetryDelay, Random.Shared.NextDouble());
+        store.SaveDelivery(outcome);
+        if (outcome.State == DeliveryState.GaveUp)
+        {
+            LogGaveUp(logger, delivery.Id, subscriber.Id, outcome.Attempts, error!);
+        }
+    }
+
+    // (status, null) after a 2xx; otherwise the status if any and why it failed.
+    private async Task<(int? Status, string? Error)> SendAsync(WebhookSubscriber subscriber, string deliveryId, byte[] body,
+        CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, subscriber.Url) { Content = new ByteArrayContent(body) };
+        request.Content.Headers.ContentType = new("application/json") { CharSet = "utf-8" };
+        request.Headers.Add(WebhookSignature.Header, WebhookSignature.Sign(subscriber.Secret, body));
+        request.Headers.Add(WebhookSignature.DeliveryHeader, deliveryId);
+        request.Headers.Add(WebhookSignature.TimestampHeader,
+            time.GetUtcNow().ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture));
+        try
+        {
+            using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+            var status = (int)response.StatusCode;
+            return response.IsSuccessStatusCode ? (status, null) : (status, $"The receiver answered HTTP {status}.");
+        }
+        catch (HttpRequestException e)
+        {
+            return (null, e.Message);
+        }
+        catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return (null, $"No answer within {_options.RequestTimeout.TotalSeconds:0.#} s.");
+        }
+    }
+
+    private TimeSpan UntilNextDue(TimeSpan longest)
+    {
+        var next = store.PendingDeliveries().Select(d => d.NextAttemptAt).Min();
+        return next is null ? longest : TimeSpan.FromTicks(Math.Clamp((next.Value - time.GetUtcNow()).Ticks, 0, longest.Ticks));
+    }
+
+    private async Task WaitAsync(Task appended, TimeSpan wait, CancellationToken stoppingToken)
+    {
+        if (wait <= TimeSpan.Zero)
+        {
+            return;
+        }
+        using var stopWaiting = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+        await Task.WhenAny(appended, Task.Delay(wait, time, stopWaiting.Token));
+        await stopWaiting.CancelAsync();
+    }
+
+    // Redirects are not followed (a 3xx is a failure): the URL an admin registered is the only place a payload goes.
+    private static HttpClient CreateClient(WebhookOptions options) =>
+        new(new SocketsHttpHandler
+        {
+            ConnectCallback = WebhookTargetGuard.ConnectCallback(options.AllowPrivateTargets),
+            AllowAutoRedirect = false,
+            PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+            UseCookies = false,
+        })
+        {
+            Timeout = options.RequestTimeout,
+            DefaultRequestHeaders = { { "User-Agent", "StatusPage-Webhooks/1" } },
+        };
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "A webhook dispatch round failed; retrying later.")]
+    private static partial void LogRoundFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Gave up webhook delivery {DeliveryId} to subscriber {SubscriberId} after " +
+        "{Attempts} attempts over 24 h: {Error}")]
+    private static partial void LogGaveUp(ILogger logger, string deliveryId, string subscriberId, int attempts, string error);
+}
