@@ -13,6 +13,15 @@ public sealed class PageText(IStringLocalizer<Strings> localizer, SiteSettingsHo
 
     public string Format(string key, params object[] args) => localizer[key, args];
 
+    // The words on either side of "{0}", so the time in a sentence can be a <time> element that localtime.js converts
+    // like every other time on the page (else a sentence would keep the site's zone next to times in the reader's).
+    public (string Before, string After) Around(string key)
+    {
+        var text = localizer[key].Value;
+        var at = text.IndexOf("{0}", StringComparison.Ordinal);
+        return at < 0 ? (text, "") : (text[..at], text[(at + 3)..]);
+    }
+
     public static CultureInfo Culture => CultureInfo.CurrentUICulture;
 
     public string Language => Culture.TwoLetterISOLanguageName;
