@@ -123,4 +123,29 @@ public sealed partial class ConsoleTests(ConsoleFixture fixture) : IClassFixture
         Assert.Equal(id, IncidentUrl().Match(page.Url).Groups["id"].Value);
         await SaveAsync(page, "console-phone-incident.png");
     }
+
+    [Fact]
+    public async Task Every_console_screen_fits_a_375_pixel_wide_phone()
+    {
+        (string Path, string Heading)[] screens =
+        [
+            ("/admin", "Dashboard"), ("/admin/incidents", "Incidents"), ("/admin/maintenance", "Maintenance"),
+            ("/admin/components", "Components"), ("/admin/tokens", "API tokens"), ("/admin/operators", "Operators"),
+            ("/admin/webhooks", "Webhooks"),
+        ];
+        await using var context = await fixture.NewContextAsync(width: 375, height: 812);
+        var page = await SignInAsync(context);
+
+        foreach (var (path, heading) in screens)
+        {
+            await page.GotoAsync(path);
+            await page.GetByRole(AriaRole.Heading, new() { Name = heading, Exact = true }).WaitForAsync();
+            // Loaded: the layout's and the lists' progress bars are gone.
+            await Assertions.Expect(page.Locator(".mud-progress-linear")).ToHaveCountAsync(0, new() { Timeout = 15_000 });
+
+            var overflow = await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth - window.innerWidth");
+            Assert.True(overflow <= 0, $"{path} is {overflow} px wider than the phone");
+            await SaveAsync(page, $"console-phone{path.Replace('/', '-')}.png");
+        }
+    }
 }
