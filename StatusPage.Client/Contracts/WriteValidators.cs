@@ -295,7 +295,8 @@ public sealed class DeclareComponentValidator : AbstractValidator<ComponentReque
     {
         RuleFor(x => x.Id).NotEmpty().WithErrorCode("required").WithMessage("The id must not be empty.").OverridePropertyName("id");
         RuleFor(x => x.Id).OptionalId("id");
-        RuleFor(x => x.Name).RequiredText("name", Limits.TitleMaxLength);
+        // An empty or oversized name is reported by the included change rules; here only its absence.
+        RuleFor(x => x.Name).NotNull().WithErrorCode("required").WithMessage("The name must not be empty.").OverridePropertyName("name");
         Include(new ChangeComponentValidator(context));
     }
 }
