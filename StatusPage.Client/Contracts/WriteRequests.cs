@@ -160,6 +160,25 @@ public sealed class CreateTokenRequest
     public string? Operator { get; set; }
 }
 
+// A component as an admin declares or changes it; "group" is a group id, "" removes it from its group.
+public sealed class ComponentRequest
+{
+    public string? Id { get; set; }
+
+    public string? Name { get; set; }
+
+    public string? Group { get; set; }
+
+    public string? Description { get; set; }
+
+    public decimal? SlaTarget { get; set; }
+}
+
+public sealed class SetRoleRequest
+{
+    public string? Role { get; set; }
+}
+
 // Responses of the write API.
 public sealed record IncidentCreated(string Id, string UpdateId);
 
@@ -173,4 +192,5 @@ public sealed record OperatorAccountCreated(string Username, string Role, string
 
 public sealed record TokenCreated(string Id, string Name, string Operator, string Token);
 
-public sealed record SessionInfo(string Username, string Role, string AntiforgeryToken);
+// MustChangePassword: signed in with a one-time password, which must be changed before anything else.
+public sealed record SessionInfo(string Username, string Role, string AntiforgeryToken, bool MustChangePassword = false);

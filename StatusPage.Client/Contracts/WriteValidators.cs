@@ -5,7 +5,8 @@ using FluentValidation.Results;
 namespace StatusPage.Client.Contracts;
 
 // What a validator needs to know beyond the request: the server clock and, when known, which components and providers exist.
-public sealed record WriteContext(DateTimeOffset Now, Func<string, bool>? IsComponent = null, Func<string, bool>? IsProvider = null);
+public sealed record WriteContext(DateTimeOffset Now, Func<string, bool>? IsComponent = null, Func<string, bool>? IsProvider = null,
+    Func<string, bool>? IsGroup = null);
 
 // The rules every form and API call share. Field names are the JSON names; error codes are the rule names the API reports.
 public static partial class WriteRules
@@ -285,4 +286,37 @@ public static class NextUpdateRules
             .Must((x, next) => next is null || next > (statedAt(x) ?? context.Now)).WithErrorCode("after_update")
             .WithMessage("The next update must be promised for after this update.")
             .OverridePropertyName("next_update_by");
+}
+
+// Declaring a component (admin): the same rules whether it comes from the console, a script or site.yml.
+public sealed class DeclareComponentValidator : AbstractValidator<ComponentRequest>
+{
+    public DeclareComponentValidator(WriteContext context)
+    {
+        RuleFor(x => x.Id).NotEmpty().WithErrorCode("required").WithMessage("The id must not be empty.").OverridePropertyName("id");
+        RuleFor(x => x.Id).OptionalId("id");
+        // An empty or oversized name is reported by the included change rules; here only its absence.
+        RuleFor(x => x.Name).NotNull().WithErrorCode("required").WithMessage("The name must not be empty.").OverridePropertyName("name");
+        Include(new ChangeComponentValidator(context));
+    }
+}
+
+// Changing a component: absent fields keep their value, present ones follow the declaration rules.
+public sealed class ChangeComponentValidator : AbstractValidator<ComponentRequest>
+{
+    public ChangeComponentValidator(WriteContext context)
+    {
+        RuleFor(x => x.Name).RequiredText("name", Limits.TitleMaxLength).When(x => x.Name is not null);
+        RuleFor(x => x.Description).MaximumLength(Limits.BodyMaxLength).WithErrorCode("max_length")
+            .WithMessage($"The description must be at most {Limits.BodyMaxLength} characters.").OverridePropertyName("description");
+        RuleFor(x => x.Group).Must(g => string.IsNullOrEmpty(g) || context.IsGroup is not { } isGroup || isGroup(g))
+            .WithErrorCode("known_group").WithMessage(x => $"There is no component group '{x.Group}'.").OverridePropertyName("group");
+        RuleFor(x => x.SlaTarget).InclusiveBetween(0m, 100m).When(x => x.SlaTarget is not null).WithErrorCode("percentage")
+            .WithMessage("The SLA target is a percentage between 0 and 100.").OverridePropertyName("sla_target");
+    }
+}
+
+public sealed class SetRoleValidator : AbstractValidator<SetRoleRequest>
+{
+    public SetRoleValidator() => RuleFor(x => x.Role).RequiredWord<SetRoleRequest, OperatorRole>("role");
 }

@@ -25,6 +25,8 @@ public static class OperatorEndpoints
             .RequireAuthorization(OperatorsSetup.AdminPolicy).RequireRateLimiting(OperatorsSetup.WriteLimit);
         operators.MapPost("/{username}/password", SetPassword).Accepts<SetPasswordRequest>("application/json")
             .RequireAuthorization(OperatorsSetup.SignedInPolicy).RequireRateLimiting(OperatorsSetup.WriteLimit);
+        operators.MapPost("/{username}/role", SetRole).Accepts<SetRoleRequest>("application/json")
+            .RequireAuthorization(OperatorsSetup.AdminPolicy).RequireRateLimiting(OperatorsSetup.WriteLimit);
         operators.MapPost("/{username}/disable", Disable)
             .RequireAuthorization(OperatorsSetup.AdminPolicy).RequireRateLimiting(OperatorsSetup.WriteLimit);
 
@@ -63,12 +65,13 @@ public static class OperatorEndpoints
         var principal = OperatorsSetup.SessionPrincipal(account);
         await http.SignInAsync(OperatorsSetup.CookieScheme, principal);
         http.User = principal;
-        return TypedResults.Ok(Session(http, antiforgery, account.Username, account.Role));
+        return TypedResults.Ok(Session(http, antiforgery, account.Username, account.Role, account.MustChangePassword));
     }
 
     private static Ok<SessionInfo> GetSession(HttpContext http, ClaimsPrincipal user, IAntiforgery antiforgery) =>
         TypedResults.Ok(Session(http, antiforgery, user.Identity!.Name!,
-            WordsExtensions.TryParseWord<OperatorRole>(user.FindFirstValue(ClaimTypes.Role), out var role) ? role : OperatorRole.Operator));
+            WordsExtensions.TryParseWord<OperatorRole>(user.FindFirstValue(ClaimTypes.Role), out var role) ? role : OperatorRole.Operator,
+            user.HasClaim(OperatorsSetup.MustChangeClaim, "true")));
 
     private static async Task<NoContent> SignOut(HttpRequest request)
     {
@@ -138,6 +141,28 @@ public static class OperatorEndpoints
         return TypedResults.NoContent();
     }
 
+    // The rules refuse to demote the last active admin (409 keep_one_admin).
+    private static async Task<Results<NoContent, ValidationProblem, ProblemHttpResult>> SetRole(string username, HttpContext http,
+        ClaimsPrincipal user, LedgerService ledger)
+    {
+        var body = await JsonBody.ReadAsync<SetRoleRequest>(http.Request);
+        if (body.Problem is { } malformed)
+        {
+            return malformed;
+        }
+        if (new SetRoleValidator().Validate(body.Value!) is { IsValid: false } invalid)
+        {
+            return Problems.Validation(invalid);
+        }
+        var role = WordsExtensions.TryParseWord<OperatorRole>(body.Value!.Role, out var parsed) ? parsed : OperatorRole.Operator;
+        var result = await ledger.AppendAsync(new SetOperatorRole(username, role), user.Identity!.Name!);
+        if (result.Violation is { } violation)
+        {
+            return Problems.AsValidation(violation) is { } invalidField ? invalidField : Problems.AsProblem(violation);
+        }
+        return TypedResults.NoContent();
+    }
+
     private static async Task<Results<NoContent, ValidationProblem, ProblemHttpResult>> Disable(string username, ClaimsPrincipal user,
         LedgerService ledger)
     {
@@ -203,6 +228,6 @@ public static class OperatorEndpoints
         return TypedResults.NoContent();
     }
 
-    private static SessionInfo Session(HttpContext http, IAntiforgery antiforgery, string username, OperatorRole role) =>
-        new(username, role.ToWord(), antiforgery.GetAndStoreTokens(http).RequestToken!);
+    private static SessionInfo Session(HttpContext http, IAntiforgery antiforgery, string username, OperatorRole role, bool mustChange) =>
+        new(username, role.ToWord(), antiforgery.GetAndStoreTokens(http).RequestToken!, mustChange);
 }

@@ -156,8 +156,11 @@ public sealed class PageCacheMiddleware(RequestDelegate next, LedgerService ledg
     private async Task<CachedPage?> RenderAsync(HttpContext context)
     {
         var original = context.Response.Body;
+        var method = context.Request.Method;
         using var buffer = new MemoryStream();
         context.Response.Body = buffer;
+        // Pages are routed for GET; a HEAD is answered from the GET page (headers only), as monitors that check with HEAD expect.
+        context.Request.Method = HttpMethods.Get;
         try
         {
             await next(context);
@@ -165,6 +168,7 @@ public sealed class PageCacheMiddleware(RequestDelegate next, LedgerService ledg
         finally
         {
             context.Response.Body = original;
+            context.Request.Method = method;
         }
         var contentType = context.Response.ContentType ?? "";
         var bytes = buffer.ToArray();
@@ -236,6 +240,11 @@ public static class SecurityHeaders
     private static readonly StringValues Policy =
         "default-src 'none'; style-src 'self'; img-src 'self' data:; script-src 'self'; connect-src 'self'; " +
         "base-uri 'self'; form-action 'self'; frame-ancestors 'none'";
+    // The console: WebAssembly needs 'wasm-unsafe-eval', MudBlazor sets inline styles; still no third-party origin, no inline script.
+    private static readonly StringValues ConsolePolicy =
+        "default-src 'none'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; " +
+        "script-src 'self' 'wasm-unsafe-eval'; connect-src 'self'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'";
+    private static readonly StringValues NoStore = "no-store";
     private static readonly StringValues NoSniff = "nosniff";
     private static readonly StringValues Immutable = "public, max-age=31536000, immutable";
     private static readonly StringValues Referrer = "strict-origin-when-cross-origin";
@@ -245,7 +254,13 @@ public static class SecurityHeaders
         var headers = context.Response.Headers;
         headers.XContentTypeOptions = NoSniff;
         headers["Referrer-Policy"] = Referrer;
-        if (!context.Request.Path.StartsWithSegments("/admin") && !context.Request.Path.StartsWithSegments("/_framework"))
+        if (context.Request.Path.StartsWithSegments("/admin"))
+        {
+            // Operator pages show what only a signed-in operator may see: never stored by a browser or a proxy.
+            headers.ContentSecurityPolicy = ConsolePolicy;
+            headers.CacheControl = NoStore;
+        }
+        else if (!context.Request.Path.StartsWithSegments("/_framework"))
         {
             headers.ContentSecurityPolicy = Policy;
         }

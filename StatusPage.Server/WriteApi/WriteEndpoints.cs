@@ -30,6 +30,7 @@ public static class WriteEndpoints
         read.MapGet("/incidents/{id}/updates/{updateId}", GetIncidentUpdate);
         read.MapGet("/maintenance/{id}", GetMaintenance);
         read.MapPost("/preview", Preview).Accepts<PreviewRequest>(Json);
+        read.MapLists();
 
         var write = app.MapGroup("/api/v1").WithTags("Write API").RequireAuthorization(OperatorsSetup.OperatorPolicy)
             .RequireRateLimiting(OperatorsSetup.WriteLimit).AddEndpointFilter(OperatorsSetup.RequireAntiforgeryForCookies);
@@ -48,6 +49,7 @@ public static class WriteEndpoints
         write.MapPost("/maintenance/{id}/updates/{updateId}/corrections", CorrectMaintenanceUpdate).Accepts<CorrectionRequest>(Json);
         write.MapPost("/maintenance/{id}/updates/{updateId}/redactions", RedactMaintenanceUpdate).Accepts<RedactionRequest>(Json)
             .RequireAuthorization(OperatorsSetup.AdminPolicy);
+        write.MapGroup("").RequireAuthorization(OperatorsSetup.AdminPolicy).MapComponentWrites();
         return app;
     }
 

@@ -17,7 +17,7 @@ public sealed class WriteGate(LedgerService ledger, TimeProvider time, IOptions<
     public WriteContext Context()
     {
         var state = ledger.Current;
-        return new WriteContext(time.GetUtcNow(), state.Components.ContainsKey, state.Providers.ContainsKey);
+        return new WriteContext(time.GetUtcNow(), state.Components.ContainsKey, state.Providers.ContainsKey, state.Groups.ContainsKey);
     }
 
     public async Task<Results<Created<TResponse>, ValidationProblem, ProblemHttpResult>> WriteAsync<TRequest, TResponse>(

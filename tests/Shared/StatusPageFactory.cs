@@ -10,9 +10,12 @@ namespace StatusPage.Tests;
 public sealed class StatusPageFactory : WebApplicationFactory<Program>
 {
     private readonly bool _ownsDataDir;
+    private readonly IReadOnlyDictionary<string, string> _settings;
 
-    public StatusPageFactory(string? contentPath = null, TimeProvider? time = null, string? dataDir = null, bool kestrel = false)
+    public StatusPageFactory(string? contentPath = null, TimeProvider? time = null, string? dataDir = null, bool kestrel = false,
+        IReadOnlyDictionary<string, string>? settings = null)
     {
+        _settings = settings ?? new Dictionary<string, string>();
         _ownsDataDir = dataDir is null;
         DataDir = dataDir ?? Directory.CreateTempSubdirectory("statuspage-test-").FullName;
         ContentPath = contentPath ?? TestPaths.RepositoryContent;
@@ -45,6 +48,10 @@ public sealed class StatusPageFactory : WebApplicationFactory<Program>
         builder.UseSetting("StatusPage:DataPath", DataPath);
         builder.UseSetting("StatusPage:ContentPath", ContentPath);
         builder.UseEnvironment("Production");
+        foreach (var (key, value) in _settings)
+        {
+            builder.UseSetting(key, value);
+        }
         if (Time is not null)
         {
             builder.ConfigureServices(services => services.Replace(ServiceDescriptor.Singleton(Time)));

@@ -164,6 +164,21 @@ public sealed partial class PublicPagesTests(PublicPagesTests.Server server) : I
         Assert.Equal(plainHtml, await reader.ReadToEndAsync());
     }
 
+    [Theory]
+    [InlineData("/history/2026/07")]
+    [InlineData("/components/query-api")]
+    public async Task A_head_request_gets_the_pages_headers_without_a_body_and_leaves_get_intact(string path)
+    {
+        var (head, headBody) = await Get(path, r => r.Method = HttpMethod.Head);
+        var (get, html) = await Get(path);
+
+        Assert.Equal(HttpStatusCode.OK, head.StatusCode);
+        Assert.Empty(headBody);
+        Assert.Equal(HttpStatusCode.OK, get.StatusCode);
+        Assert.Equal(head.Headers.ETag, get.Headers.ETag);
+        Assert.Contains("</html>", html, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Only_the_query_parameters_a_page_reads_change_what_is_served()
     {

@@ -85,4 +85,27 @@ public sealed class WriteValidatorTests
         Assert.True(ledger.State.Roster.Tokens["tokenaaaaaaa"].IsRevoked);
         Assert.Equal(EntryKinds.TokenRevoked, ledger.Store.ReadAll().First(e => e.Subject == "tokenaaaaaaa" && e.Seq > 3).Kind);
     }
+
+    [Fact]
+    public void A_component_declaration_reports_each_broken_rule_once_under_its_json_field()
+    {
+        var context = new WriteContext(TestLedger.Start, IsGroup: id => id == "api");
+
+        var empty = new DeclareComponentValidator(context).Validate(new ComponentRequest { Id = "Bad Id", Name = "", Group = "nope", SlaTarget = 101 });
+        var missing = new DeclareComponentValidator(context).Validate(new ComponentRequest());
+        var change = new ChangeComponentValidator(context).Validate(new ComponentRequest { Group = "api", SlaTarget = 99.9m });
+
+        Assert.Equal([("group", "known_group"), ("id", "id_format"), ("name", "required"), ("sla_target", "percentage")],
+            empty.Errors.Select(e => (e.PropertyName, e.ErrorCode)).Order());
+        Assert.Equal([("id", "required"), ("name", "required")], missing.Errors.Select(e => (e.PropertyName, e.ErrorCode)).Order());
+        Assert.True(change.IsValid, string.Join("; ", change.Errors));
+    }
+
+    [Fact]
+    public void A_role_is_admin_or_operator()
+    {
+        Assert.True(new SetRoleValidator().Validate(new SetRoleRequest { Role = "admin" }).IsValid);
+        Assert.Equal("one_of", Assert.Single(new SetRoleValidator().Validate(new SetRoleRequest { Role = "owner" }).Errors).ErrorCode);
+        Assert.Equal("required", new SetRoleValidator().Validate(new SetRoleRequest()).Errors[0].ErrorCode);
+    }
 }

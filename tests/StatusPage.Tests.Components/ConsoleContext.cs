@@ -1,0 +1,56 @@
+using System.Net;
+using System.Text;
+using Bunit;
+using Microsoft.Extensions.DependencyInjection;
+using MudBlazor.Services;
+using StatusPage.Client.Console;
+
+namespace StatusPage.Tests.Components;
+
+// A request the console sent to the fake API: what the component tests check instead of a server.
+public sealed record SentRequest(HttpMethod Method, string PathAndQuery, string Body);
+
+// Answers the console's /api/v1 calls with canned JSON and records what was sent.
+public sealed class FakeApi : HttpMessageHandler
+{
+    private readonly Dictionary<(HttpMethod, string), Func<string, (HttpStatusCode, string, string)>> _answers = [];
+
+    public List<SentRequest> Sent { get; } = [];
+
+    public FakeApi Answer(HttpMethod method, string path, HttpStatusCode status, string json, string mediaType = "application/json")
+    {
+        _answers[(method, path)] = _ => (status, json, mediaType);
+        return this;
+    }
+
+    public FakeApi Answer(HttpMethod method, string path, Func<string, string> json)
+    {
+        _answers[(method, path)] = body => (HttpStatusCode.OK, json(body), "application/json");
+        return this;
+    }
+
+    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        var body = request.Content is null ? "" : await request.Content.ReadAsStringAsync(cancellationToken);
+        var path = request.RequestUri!.PathAndQuery;
+        Sent.Add(new SentRequest(request.Method, path, body));
+        var (status, json, mediaType) = _answers.TryGetValue((request.Method, path.Split('?')[0]), out var answer)
+            ? answer(body)
+            : (HttpStatusCode.OK, "[]", "application/json");
+        return new HttpResponseMessage(status) { Content = new StringContent(json, Encoding.UTF8, mediaType) };
+    }
+}
+
+// A bUnit context with what the console needs: MudBlazor's services, loose JS interop, and the API client over a fake handler.
+public static class ConsoleContext
+{
+    public static BunitContext Create(FakeApi api)
+    {
+        var context = new BunitContext();
+        context.JSInterop.Mode = JSRuntimeMode.Loose;
+        context.Services.AddMudServices();
+        context.Services.AddSingleton(new HttpClient(api) { BaseAddress = new Uri("http://localhost/") });
+        context.Services.AddSingleton<ConsoleApi>();
+        return context;
+    }
+}

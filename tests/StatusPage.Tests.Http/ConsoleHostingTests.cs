@@ -1,0 +1,56 @@
+using System.Net;
+
+namespace StatusPage.Tests.Http;
+
+// /admin is the WebAssembly console with its own policy; every other page stays static, cached and script-free.
+public sealed class ConsoleHostingTests : IAsyncLifetime
+{
+    private readonly StatusPageFactory _factory = new();
+    private HttpClient _client = null!;
+
+    public Task InitializeAsync()
+    {
+        _client = _factory.CreateClient();
+        return Task.CompletedTask;
+    }
+
+    public async Task DisposeAsync() => await _factory.DisposeAsync();
+
+    [Theory]
+    [InlineData("/admin")]
+    [InlineData("/admin/incidents/new")]
+    public async Task Console_pages_load_the_webassembly_app_under_their_own_policy_and_are_never_stored(string path)
+    {
+        var response = await _client.GetAsync(new Uri(path, UriKind.Relative));
+        var html = await response.Content.ReadAsStringAsync();
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("_framework/blazor.web.", html, StringComparison.Ordinal);
+        Assert.Contains("StatusPage.Client.Console.ConsoleApp", html, StringComparison.Ordinal);
+        Assert.Contains("no-store", response.Headers.CacheControl?.ToString(), StringComparison.Ordinal);
+        Assert.Null(response.Headers.ETag);
+        var policy = response.Headers.GetValues("Content-Security-Policy").Single();
+        Assert.Contains("script-src 'self' 'wasm-unsafe-eval'", policy, StringComparison.Ordinal);
+        Assert.DoesNotContain("'unsafe-eval'", policy.Replace("'wasm-unsafe-eval'", "", StringComparison.Ordinal), StringComparison.Ordinal);
+        Assert.DoesNotContain("https:", policy, StringComparison.Ordinal);
+        Assert.Contains("frame-ancestors 'none'", policy, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("/")]
+    [InlineData("/history")]
+    [InlineData("/incidents/2026-06-14-private-network-fra1")]
+    public async Task Public_pages_carry_no_framework_script_and_no_component_state(string path)
+    {
+        var first = await _client.GetStringAsync(new Uri(path, UriKind.Relative));
+        var response = await _client.GetAsync(new Uri(path, UriKind.Relative));
+        var second = await response.Content.ReadAsStringAsync();
+
+        Assert.DoesNotContain("blazor.web", first, StringComparison.Ordinal);
+        Assert.DoesNotContain("<!--Blazor", first, StringComparison.Ordinal);
+        Assert.Equal(first, second);
+        Assert.NotNull(response.Headers.ETag);
+        Assert.StartsWith("default-src 'none'; style-src 'self';", response.Headers.GetValues("Content-Security-Policy").Single(),
+            StringComparison.Ordinal);
+    }
+}
