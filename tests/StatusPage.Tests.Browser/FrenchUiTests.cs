@@ -34,7 +34,7 @@ public sealed class FrenchUiTests(BrowserFixture fixture) : IClassFixture<Browse
         Assert.Equal("Chronologie", PublicPages.Squash(await page.Locator("main h2").First.InnerTextAsync()));
         Assert.Equal("Post-mortem", PublicPages.Squash(await page.Locator("section.postmortem h2").InnerTextAsync()));
         // Times formatted per culture: the server's text (kept by the script as the title) uses French month names.
-        var first = page.Locator("ol.timeline > li.post").First.Locator(".post-head time");
+        var first = page.Locator("ol.timeline > li.post").First.Locator(".post-head > time");
         var serverText = await first.GetAttributeAsync("title") ?? await first.InnerTextAsync();
         Assert.Equal(SiteContent.ServerTimeText(SiteContent.Utc("2026-08-19T12:52:00Z"), System.Globalization.CultureInfo.GetCultureInfo("fr")), serverText);
         Assert.Contains("août", serverText, StringComparison.Ordinal);

@@ -134,7 +134,7 @@ public sealed partial class HomePageTests(BrowserFixture fixture) : IClassFixtur
         var shownTimes = new List<DateTimeOffset>();
         foreach (var post in posts)
         {
-            var datetime = await post.Locator(".post-head time[datetime]").GetAttributeAsync("datetime");
+            var datetime = await post.Locator(".post-head > time[datetime]").GetAttributeAsync("datetime");
             Assert.False(string.IsNullOrEmpty(datetime), "a post has no time[datetime]");
             shownTimes.Add(DateTimeOffset.Parse(datetime, CultureInfo.InvariantCulture).ToUniversalTime());
         }

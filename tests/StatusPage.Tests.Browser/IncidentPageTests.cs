@@ -60,12 +60,12 @@ public sealed class IncidentPageTests(BrowserFixture fixture) : IClassFixture<Br
 
         foreach (var (correction, corrects) in corrections)
         {
-            var original = posts.Filter(new LocatorFilterOptions { Has = page.Locator($":scope > .post-head time[datetime='{Iso(corrects)}']") });
+            var original = posts.Filter(new LocatorFilterOptions { Has = page.Locator($":scope > .post-head > time[datetime='{Iso(corrects)}']") });
             Assert.Equal(1, await original.CountAsync());
             var box = original.Locator(":scope > div.correction");
             Assert.Equal(1, await box.CountAsync());
             Assert.True(await box.IsVisibleAsync(), "the correction is not visible");
-            Assert.Equal(Iso(correction.StatedAt), await box.Locator(".post-head time").GetAttributeAsync("datetime"));
+            Assert.Equal(Iso(correction.StatedAt), await box.Locator(".post-head > time").GetAttributeAsync("datetime"));
             Assert.Equal("Correction", PublicPages.Squash(await box.Locator(".post-head strong.label").InnerTextAsync()));
             Assert.Contains(correction.Metadata["reason"], PublicPages.Squash(await box.Locator(".correction-of").InnerTextAsync()), StringComparison.Ordinal);
             Assert.Contains(correction.PlainTextOpening, PublicPages.Squash(await box.Locator(".body").InnerTextAsync()), StringComparison.Ordinal);
@@ -82,7 +82,7 @@ public sealed class IncidentPageTests(BrowserFixture fixture) : IClassFixture<Br
         var postmortem = page.Locator("section.postmortem");
         Assert.True(await postmortem.IsVisibleAsync(), "the postmortem is not shown");
         var postmortemSection = incident.Sections.Single(s => s.What == "postmortem");
-        Assert.Equal(Iso(postmortemSection.StatedAt), await postmortem.Locator(".post-head time").GetAttributeAsync("datetime"));
+        Assert.Equal(Iso(postmortemSection.StatedAt), await postmortem.Locator(".post-head > time").GetAttributeAsync("datetime"));
         var headings = incident.PostmortemHeadings();
         Assert.NotEmpty(headings);
         Assert.Equal(headings, (await postmortem.Locator(".body h3").AllInnerTextsAsync()).Select(PublicPages.Squash));
@@ -182,7 +182,7 @@ public sealed class IncidentPageTests(BrowserFixture fixture) : IClassFixture<Br
         foreach (var (post, update) in all.Zip(updates))
         {
             Assert.Equal(update.What, PublicPages.Squash(await post.Locator(":scope > .post-head strong.label").InnerTextAsync()), ignoreCase: true);
-            var time = post.Locator(":scope > .post-head time");
+            var time = post.Locator(":scope > .post-head > time");
             var serverText = SiteContent.ServerTimeText(update.StatedAt, English);
             var shown = PublicPages.Squash(await time.InnerTextAsync());
             if (javaScript)
@@ -208,7 +208,7 @@ public sealed class IncidentPageTests(BrowserFixture fixture) : IClassFixture<Br
         var times = new List<string>();
         foreach (var post in await posts.AllAsync())
         {
-            var datetime = await post.Locator(":scope > .post-head time[datetime]").GetAttributeAsync("datetime");
+            var datetime = await post.Locator(":scope > .post-head > time[datetime]").GetAttributeAsync("datetime");
             Assert.False(string.IsNullOrEmpty(datetime), "a post has no time[datetime]");
             times.Add(Iso(SiteContent.Utc(datetime)));
         }

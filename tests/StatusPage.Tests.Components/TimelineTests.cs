@@ -72,6 +72,8 @@ public sealed class TimelineTests : IAsyncLifetime
 
         Assert.Contains("recorded 22 Aug 2026", timeline.Find("#update-a .backfilled").TextContent, StringComparison.Ordinal);
         Assert.Empty(timeline.FindAll("#update-b .backfilled"));
+        // A <time> the optional script converts, like the update's own time, so a converted page never mixes zones.
+        Assert.NotNull(timeline.Find("#update-a .backfilled time[data-local]").GetAttribute("datetime"));
     }
 
     [Fact]
