@@ -3,48 +3,7 @@ using StatusPage.Client.Contracts;
 
 namespace StatusPage.Client.Console;
 
-// The shapes the console reads from /api/v1 (the server's IncidentView, OperatorView, ...), as the console needs them.
-public sealed record RedactionView(string Id, string Reason, DateTimeOffset RecordedAt, string Author);
-
-public sealed record PostView(
-    string Id,
-    long Seq,
-    string Kind,
-    string? Status,
-    string? Body,
-    DateTimeOffset StatedAt,
-    DateTimeOffset RecordedAt,
-    string Author,
-    Dictionary<string, ComponentStatus> Components,
-    DateTimeOffset? NextUpdateBy,
-    string? Corrects,
-    string? Reason,
-    List<string> CorrectedBy,
-    RedactionView? Redaction);
-
-public sealed record CauseView(CauseKind Kind, string? Provider, string? Ticket);
-
-public sealed record IncidentView(
-    string Id,
-    string Title,
-    Impact Impact,
-    IncidentStatus Status,
-    DateTimeOffset StartedAt,
-    DateTimeOffset? ResolvedAt,
-    DateTimeOffset? NextUpdateBy,
-    CauseView Cause,
-    List<string> Components,
-    List<PostView> Updates);
-
-public sealed record MaintenanceView(
-    string Id,
-    string Title,
-    MaintenanceStatus Status,
-    DateTimeOffset ScheduledFor,
-    DateTimeOffset ScheduledUntil,
-    List<string> Components,
-    List<PostView> Updates);
-
+// The shapes the console reads from /api/v1 beyond the shared contracts (Contracts/ReadViews.cs), as the console needs them.
 public sealed record OperatorView(string Username, OperatorRole Role, bool Disabled, bool MustChangePassword, DateTimeOffset CreatedAt,
     string CreatedBy);
 

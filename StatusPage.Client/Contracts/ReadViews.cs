@@ -35,3 +35,46 @@ public sealed record ProviderView(string Id, string Name, string? Url);
 
 // A starting text from content/templates/NAME.md; the title is the name in words.
 public sealed record TemplateView(string Name, string Title, string Body);
+
+// GET /api/v1/incidents/{id} and /maintenance/{id}: the whole timeline, oldest first, as the ledger recorded it.
+// Kind is the post's kind word: update, reopen, correction or postmortem.
+public sealed record RedactionView(string Id, string Reason, DateTimeOffset RecordedAt, string Author);
+
+public sealed record PostView(
+    string Id,
+    long Seq,
+    string Kind,
+    string? Status,
+    string? Body,
+    DateTimeOffset StatedAt,
+    DateTimeOffset RecordedAt,
+    string Author,
+    IReadOnlyDictionary<string, ComponentStatus> Components,
+    DateTimeOffset? NextUpdateBy,
+    string? Corrects,
+    string? Reason,
+    IReadOnlyList<string> CorrectedBy,
+    RedactionView? Redaction);
+
+public sealed record CauseView(CauseKind Kind, string? Provider, string? Ticket);
+
+public sealed record IncidentView(
+    string Id,
+    string Title,
+    Impact Impact,
+    IncidentStatus Status,
+    DateTimeOffset StartedAt,
+    DateTimeOffset? ResolvedAt,
+    DateTimeOffset? NextUpdateBy,
+    CauseView Cause,
+    IReadOnlyList<string> Components,
+    IReadOnlyList<PostView> Updates);
+
+public sealed record MaintenanceView(
+    string Id,
+    string Title,
+    MaintenanceStatus Status,
+    DateTimeOffset ScheduledFor,
+    DateTimeOffset ScheduledUntil,
+    IReadOnlyList<string> Components,
+    IReadOnlyList<PostView> Updates);

@@ -160,18 +160,18 @@ public static class WriteEndpoints
 
     private static Results<Ok<IncidentView>, ProblemHttpResult> GetIncident(string id, LedgerService ledger) =>
         ledger.Current.Incidents.TryGetValue(id, out var incident)
-            ? TypedResults.Ok(IncidentView.From(incident))
+            ? TypedResults.Ok(ApiViews.Of(incident))
             : Problems.Of(StatusCodes.Status404NotFound, "Not found.", $"There is no incident '{id}'.", "id", "known_incident");
 
     private static Results<Ok<PostView>, ProblemHttpResult> GetIncidentUpdate(string id, string updateId, LedgerService ledger) =>
         ledger.Current.Incidents.TryGetValue(id, out var incident) && incident.AllPosts.Find(p => p.Id == updateId) is { } post
-            ? TypedResults.Ok(PostView.From(post))
+            ? TypedResults.Ok(ApiViews.Of(post))
             : Problems.Of(StatusCodes.Status404NotFound, "Not found.", $"Incident '{id}' has no update '{updateId}'.", "update_id",
                 "known_update");
 
     private static Results<Ok<MaintenanceView>, ProblemHttpResult> GetMaintenance(string id, LedgerService ledger) =>
         ledger.Current.Maintenances.TryGetValue(id, out var maintenance)
-            ? TypedResults.Ok(MaintenanceView.From(maintenance))
+            ? TypedResults.Ok(ApiViews.Of(maintenance))
             : Problems.Of(StatusCodes.Status404NotFound, "Not found.", $"There is no maintenance '{id}'.", "id", "known_maintenance");
 
     // An update id in a route must belong to the incident or maintenance the route names.

@@ -132,5 +132,5 @@ public sealed class ConsoleFormTests : IAsyncLifetime
     }
 
     private static PostView Post() => new("p1", 1, "update", "investigating", "The original text.", DateTimeOffset.UtcNow, DateTimeOffset.UtcNow,
-        "admin", [], null, null, null, [], null);
+        "admin", new Dictionary<string, ComponentStatus>(), null, null, null, [], null);
 }
