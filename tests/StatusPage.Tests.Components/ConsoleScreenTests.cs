@@ -40,7 +40,7 @@ public sealed class ConsoleScreenTests : IAsyncLifetime
     }
 
     [Fact]
-    public void The_webhooks_screen_lists_subscribers_shows_a_new_secret_once_and_the_deliveries_of_one()
+    public async Task The_webhooks_screen_lists_subscribers_shows_a_new_secret_once_and_the_deliveries_of_one()
     {
         _api.Answer(HttpMethod.Get, "/api/v1/webhooks", HttpStatusCode.OK, """
             [{"id":"wh1","url":"https://hooks.example/a","components":null,"created_at":"2026-11-24T01:00:00Z","created_by":"admin",
@@ -58,9 +58,11 @@ public sealed class ConsoleScreenTests : IAsyncLifetime
         screen.WaitForAssertion(() => Assert.Contains("https://hooks.example/a", screen.Markup, StringComparison.Ordinal));
 
         screen.Find("input").Input("https://hooks.example/b");
-        screen.FindAll("button").Single(b => b.TextContent.Contains("Register", StringComparison.Ordinal)).Click();
+        // Find and click inside the renderer's context: the list re-renders when its reload answers, replacing the buttons.
+        await screen.InvokeAsync(() => screen.FindAll("button").Single(b => b.TextContent.Contains("Register", StringComparison.Ordinal)).Click());
         screen.WaitForAssertion(() => Assert.Contains("whsec_shown_once", screen.Markup, StringComparison.Ordinal));
-        screen.FindAll("button").First(b => b.TextContent.Contains("Deliveries", StringComparison.Ordinal)).Click();
+        screen.WaitForAssertion(() => Assert.Equal(2, _api.Sent.Count(r => r.Method == HttpMethod.Get && r.PathAndQuery == "/api/v1/webhooks")));
+        await screen.InvokeAsync(() => screen.FindAll("button").First(b => b.TextContent.Contains("Deliveries", StringComparison.Ordinal)).Click());
 
         screen.WaitForAssertion(() => Assert.Contains("incident.update_posted", screen.Markup, StringComparison.Ordinal));
         Assert.Contains("gave up", screen.Markup, StringComparison.Ordinal);
