@@ -1,5 +1,7 @@
 using System.Net;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -27,6 +29,14 @@ public sealed class StatusPageFactory : WebApplicationFactory<Program>
     }
 
     public string DataDir { get; }
+
+    // With kestrel: true, where the real server listens (for clients outside the process: a browser, node, newsboat).
+    public Uri ListeningAddress()
+    {
+        var addresses = Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses
+            ?? throw new InvalidOperationException("the server exposes no addresses");
+        return new Uri(addresses.First(a => a.StartsWith("http://", StringComparison.Ordinal)).TrimEnd('/') + "/");
+    }
 
     public string DataPath => Path.Combine(DataDir, "statuspage.db");
 

@@ -6,8 +6,6 @@ namespace StatusPage.Tests.Browser;
 // Full-page screenshots for people to look at (test-output/), plus what can be checked mechanically about the layout.
 public sealed class HomePageScreenshotTests(BrowserFixture fixture) : IClassFixture<BrowserFixture>
 {
-    private static readonly byte[] PngSignature = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A];
-
     [Theory]
     [InlineData("home-light.png", 1280, 800, ColorScheme.Light)]
     [InlineData("home-dark.png", 1280, 800, ColorScheme.Dark)]
@@ -34,15 +32,6 @@ public sealed class HomePageScreenshotTests(BrowserFixture fixture) : IClassFixt
         var scrollWidth = await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth");
         Assert.True(scrollWidth <= width, $"the page scrolls horizontally at {width} px: scrollWidth is {scrollWidth}");
 
-        var path = Path.Combine(TestPaths.TestOutput, file);
-        File.Delete(path);
-        await page.ScreenshotAsync(new PageScreenshotOptions { Path = path, FullPage = true });
-
-        var png = await File.ReadAllBytesAsync(path);
-        Assert.True(png.Length > 24, $"{path} is empty or truncated ({png.Length} bytes)");
-        Assert.Equal(PngSignature, png[..8]);
-        // The IHDR chunk follows the signature: width then height, big-endian.
-        Assert.Equal(width, BinaryPrimitives.ReadInt32BigEndian(png.AsSpan(16, 4)));
-        Assert.True(BinaryPrimitives.ReadInt32BigEndian(png.AsSpan(20, 4)) >= height, "the full-page screenshot is shorter than the viewport");
+        await Screenshots.SaveFullPageAsync(page, file, width, height);
     }
 }

@@ -7,8 +7,6 @@ namespace StatusPage.Tests.Browser;
 // mechanically about their styling: assets loaded, no sideways scroll on a phone, the print stylesheet.
 public sealed class PublicPagesScreenshotTests(BrowserFixture fixture) : IClassFixture<BrowserFixture>
 {
-    private static readonly byte[] PngSignature = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A];
-
     public static TheoryData<string, int> PagesAndPhoneWidths()
     {
         var data = new TheoryData<string, int>();
@@ -69,7 +67,7 @@ public sealed class PublicPagesScreenshotTests(BrowserFixture fixture) : IClassF
         });
         var page = await PublicPages.OpenAsync(context, PublicPages.Named(name));
 
-        await SavePngAsync(page, file, width, height);
+        await Screenshots.SaveFullPageAsync(page, file, width, height);
     }
 
     [Theory]
@@ -149,7 +147,7 @@ public sealed class PublicPagesScreenshotTests(BrowserFixture fixture) : IClassF
         // Printed on white paper whatever the screen's scheme: dark text.
         Assert.Equal("rgb(0, 0, 0)", await page.EvaluateAsync<string>("() => getComputedStyle(document.body).color"));
 
-        await SavePngAsync(page, "incident-print.png", 800, 1100);
+        await Screenshots.SaveFullPageAsync(page, "incident-print.png", 800, 1100);
     }
 
     [Theory]
@@ -172,16 +170,4 @@ public sealed class PublicPagesScreenshotTests(BrowserFixture fixture) : IClassF
         Assert.False(await page.Locator("header.site-header nav").IsVisibleAsync(), "the header nav is shown in print");
     }
 
-    private static async Task SavePngAsync(IPage page, string file, int width, int height)
-    {
-        var path = Path.Combine(TestPaths.TestOutput, file);
-        File.Delete(path);
-        await page.ScreenshotAsync(new PageScreenshotOptions { Path = path, FullPage = true });
-
-        var png = await File.ReadAllBytesAsync(path);
-        Assert.True(png.Length > 24, $"{path} is empty or truncated ({png.Length} bytes)");
-        Assert.Equal(PngSignature, png[..8]);
-        Assert.Equal(width, BinaryPrimitives.ReadInt32BigEndian(png.AsSpan(16, 4)));
-        Assert.True(BinaryPrimitives.ReadInt32BigEndian(png.AsSpan(20, 4)) >= height, "the full-page screenshot is shorter than the viewport");
-    }
 }

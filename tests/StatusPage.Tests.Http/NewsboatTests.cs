@@ -1,8 +1,6 @@
 using System.Collections.Immutable;
 using System.Diagnostics;
 using System.Text.Json;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 using StatusPage.Client.Contracts;
 using StatusPage.Server.History;
@@ -23,7 +21,7 @@ public sealed class NewsboatTests : IDisposable
         Assert.True(File.Exists("/usr/bin/newsboat"), "newsboat is missing: run ./test.sh");
         await using var factory = new StatusPageFactory(kestrel: true);
         factory.StartServer();
-        var baseAddress = ServerAddress(factory);
+        var baseAddress = factory.ListeningAddress();
         var ledger = factory.Services.GetRequiredService<LedgerService>();
         var incidentFeed = new Uri(baseAddress, $"incidents/{OpenIncident}/history.atom").AbsoluteUri;
         var siteFeed = new Uri(baseAddress, "history.rss").AbsoluteUri;
@@ -117,10 +115,4 @@ public sealed class NewsboatTests : IDisposable
         return (process.ExitCode, await stdout, await stderr);
     }
 
-    private static Uri ServerAddress(StatusPageFactory factory)
-    {
-        var addresses = factory.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses
-            ?? throw new InvalidOperationException("the server exposes no addresses");
-        return new Uri(addresses.First(a => a.StartsWith("http://", StringComparison.Ordinal)).TrimEnd('/') + "/");
-    }
 }

@@ -1,7 +1,5 @@
 using System.Diagnostics;
 using System.Text.Json.Nodes;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace StatusPage.Tests.Http;
@@ -18,7 +16,7 @@ public sealed class StatusApiClientTests
             $"the npm client is not installed: run ./test.sh (or npm ci in {ClientDir})");
         await using var factory = new StatusPageFactory(kestrel: true);
         factory.StartServer();
-        var baseAddress = ServerAddress(factory);
+        var baseAddress = factory.ListeningAddress();
         using var http = new HttpClient { BaseAddress = baseAddress };
 
         var (exitCode, stdout, stderr) = await RunNode(baseAddress);
@@ -68,10 +66,4 @@ public sealed class StatusApiClientTests
         return (process.ExitCode, await stdout, await stderr);
     }
 
-    private static Uri ServerAddress(StatusPageFactory factory)
-    {
-        var addresses = factory.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses
-            ?? throw new InvalidOperationException("the server exposes no addresses");
-        return new Uri(addresses.First(a => a.StartsWith("http://", StringComparison.Ordinal)).TrimEnd('/') + "/");
-    }
 }
