@@ -103,12 +103,15 @@ public sealed record Redacted(string Redacts, string Reason) : IEntryPayload;
 
 public static class PayloadJson
 {
+    // Metadata comes from the source-generated PayloadJsonContext: no reflection or emitted IL at start-up, when the replay
+    // parses every payload of the ledger.
     public static readonly JsonSerializerOptions Options = new()
     {
         PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
         DictionaryKeyPolicy = null,
         DefaultIgnoreCondition = JsonIgnoreCondition.Never,
         Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower, allowIntegerValues: false) },
+        TypeInfoResolver = PayloadJsonContext.Default,
     };
 
     public static string Serialize(IEntryPayload payload) => JsonSerializer.Serialize(payload, payload.GetType(), Options);
@@ -123,3 +126,26 @@ public static class PayloadJson
             ?? throw new JsonException($"empty payload for kind '{kind}'"));
     }
 }
+
+// Every payload type of EntryKinds.PayloadTypes (a test checks the two lists agree).
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, DefaultIgnoreCondition = JsonIgnoreCondition.Never)]
+[JsonSerializable(typeof(ProviderDeclared))]
+[JsonSerializable(typeof(GroupDeclared))]
+[JsonSerializable(typeof(ComponentDeclared))]
+[JsonSerializable(typeof(ComponentStatusSet))]
+[JsonSerializable(typeof(IncidentOpened))]
+[JsonSerializable(typeof(IncidentUpdatePosted))]
+[JsonSerializable(typeof(PostmortemPublished))]
+[JsonSerializable(typeof(CauseAttributed))]
+[JsonSerializable(typeof(MaintenanceScheduled))]
+[JsonSerializable(typeof(MaintenanceUpdatePosted))]
+[JsonSerializable(typeof(Corrected))]
+[JsonSerializable(typeof(Redacted))]
+[JsonSerializable(typeof(OperatorCreated))]
+[JsonSerializable(typeof(OperatorPasswordSet))]
+[JsonSerializable(typeof(OperatorRoleSet))]
+[JsonSerializable(typeof(OperatorDisabled))]
+[JsonSerializable(typeof(ApiTokenCreated))]
+[JsonSerializable(typeof(ApiTokenRevoked))]
+[JsonSerializable(typeof(RequestCompleted))]
+internal sealed partial class PayloadJsonContext : JsonSerializerContext;

@@ -27,6 +27,7 @@ public sealed partial class LedgerService(LedgerStore store, TimeProvider time, 
     // Replays and verifies the whole chain. On a bad entry, keeps the verified prefix and turns read-only.
     public void Load()
     {
+        LogReplaying(logger, store.DataPath);
         var verifier = new ChainVerifier();
         var replay = new SnapshotBuilder(StatusSnapshot.Empty);
         ChainProblem? problem = null;
@@ -150,6 +151,9 @@ public sealed partial class LedgerService(LedgerStore store, TimeProvider time, 
     [LoggerMessage(Level = LogLevel.Critical, Message = "Ledger verification failed at {Problem}. Serving the verified history " +
         "up to entry {Seq}, read-only; no writes are accepted. Run the 'verify' command for details.")]
     private static partial void LogVerificationFailed(ILogger logger, ChainProblem problem, long seq);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Replaying and verifying the ledger in {Path}")]
+    private static partial void LogReplaying(ILogger logger, string path);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Ledger verified: {Count} entries, head {Hash}")]
     private static partial void LogVerified(ILogger logger, long count, string hash);

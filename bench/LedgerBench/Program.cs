@@ -108,7 +108,7 @@ internal static class Program
         }
         var sinceStart = SinceProcessStart();
         var run = LoadOnce(dataPath);
-        var (snapshot, openMs, loadMs, processMs, gcPauseMs, gen0, gen2, heapBytes, memory) = run;
+        var (snapshot, openMs, loadMs, processMs, gcPauseMs, gen0, gen2, heapBytes, memory, jitMs, jitMethods) = run;
         // LoadOnce has returned: the store and the service are unreachable now, so this is the read model alone.
         var (modelBytes, _) = AfterFullGc();
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
@@ -117,6 +117,7 @@ internal static class Program
               open store (LiteDB + lock)      {openMs,8:F0} ms
               LedgerService.Load()            {loadMs,8:F0} ms   (replay + verification of {snapshot.Head.Seq:N0} entries)
               GC during Load()                {gcPauseMs,8:F0} ms paused, {gen0} gen0 / {gen2} gen2 collections
+              JIT during Load()               {jitMs,8:F0} ms compiling {jitMethods:N0} methods (on any thread)
               process start -> loaded         {processMs,8:F0} ms   (runtime start-up before Main: {sinceStart:F0} ms)
               head                            {snapshot.Head.Seq} {snapshot.Head.Hash}
               verified                        {(snapshot.IsReadOnly ? "NO: " + snapshot.IntegrityProblem : "yes")}
@@ -126,7 +127,7 @@ internal static class Program
               GC committed                    {GC.GetGCMemoryInfo().TotalCommittedBytes / 1048576.0:F1} MB ({GC.GetGCMemoryInfo().FragmentedBytes / 1048576.0:F1} MB fragmented); outside the GC heap {(memory.RssKb * 1024 - GC.GetGCMemoryInfo().TotalCommittedBytes) / 1048576.0:F1} MB
             """));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"RESULT load_ms={loadMs:F0} open_ms={openMs:F0} process_ms={processMs:F0} gc_pause_ms={gcPauseMs:F0} entries={snapshot.Head.Seq} " +
+            $"RESULT load_ms={loadMs:F0} open_ms={openMs:F0} process_ms={processMs:F0} gc_pause_ms={gcPauseMs:F0} jit_ms={jitMs:F0} entries={snapshot.Head.Seq} " +
             $"head={snapshot.Head.Hash} vmrss_kb={memory.RssKb} vmhwm_kb={memory.HwmKb} heap_kb={heapBytes / 1024} " +
             $"model_kb={modelBytes / 1024} cpu_ms={ProcessCpuMs():F0} verified={!snapshot.IsReadOnly}"));
         GC.KeepAlive(snapshot);
@@ -134,7 +135,7 @@ internal static class Program
     }
 
     private sealed record LoadRun(StatusSnapshot Snapshot, double OpenMs, double LoadMs, double ProcessMs, double GcPauseMs,
-        int Gen0, int Gen2, long HeapBytes, (long RssKb, long HwmKb) Memory);
+        int Gen0, int Gen2, long HeapBytes, (long RssKb, long HwmKb) Memory, double JitMs, long JitMethods);
 
     // Measures with the store open, as the server runs; returns only the snapshot so the caller can weigh it alone.
     private static LoadRun LoadOnce(string dataPath)
@@ -146,15 +147,21 @@ internal static class Program
         var pauseBefore = GC.GetTotalPauseDuration();
         var gen0Before = GC.CollectionCount(0);
         var gen2Before = GC.CollectionCount(2);
+        using var gcReasons = new GcReasons { Recording = true };
+        var jitBefore = System.Runtime.JitInfo.GetCompilationTime();
+        var methodsBefore = System.Runtime.JitInfo.GetCompiledMethodCount();
         watch.Restart();
         ledger.Load();
         var loadMs = watch.Elapsed.TotalMilliseconds;
+        gcReasons.Recording = false;
+        Console.WriteLine($"  GC starts during Load(): {gcReasons.Summary()}");
+        var jit = (System.Runtime.JitInfo.GetCompilationTime() - jitBefore, System.Runtime.JitInfo.GetCompiledMethodCount() - methodsBefore);
         var processMs = SinceProcessStart();
         var gcPauseMs = (GC.GetTotalPauseDuration() - pauseBefore).TotalMilliseconds;
         var gen0 = GC.CollectionCount(0) - gen0Before;
         var gen2 = GC.CollectionCount(2) - gen2Before;
         var (heapBytes, memory) = AfterFullGc();
-        return new LoadRun(ledger.Current, openMs, loadMs, processMs, gcPauseMs, gen0, gen2, heapBytes, memory);
+        return new LoadRun(ledger.Current, openMs, loadMs, processMs, gcPauseMs, gen0, gen2, heapBytes, memory, jit.Item1.TotalMilliseconds, jit.Item2);
     }
 
     // The phases Load() interleaves, run one after the other over a materialised list; twice, as the first pass also pays
