@@ -17,7 +17,7 @@ public static class ContentSetup
 
 // Before the server listens: replay and verify the ledger, then append what content/ adds. A lock error stops start-up here.
 public sealed class LedgerStartup(LedgerService ledger, LedgerStore store, ContentIngestor ingestor,
-    IOptions<StatusPageOptions> options, IHostEnvironment environment) : IHostedService
+    IOptions<StatusPageOptions> options, IHostEnvironment environment, IHostApplicationLifetime lifetime) : IHostedService
 {
     public IngestReport? LastReport { get; private set; }
 
@@ -26,6 +26,7 @@ public sealed class LedgerStartup(LedgerService ledger, LedgerStore store, Conte
         ledger.Load();
         var contentPath = options.Value.Resolve(environment.ContentRootPath).ContentPath;
         LastReport = await ingestor.IngestAsync(contentPath, cancellationToken).ConfigureAwait(false);
+        lifetime.ApplicationStarted.Register(static () => ThreadPool.QueueUserWorkItem(static _ => LedgerService.ReturnReplayMemory()));
     }
 
     // Close the data file (and release its lock) as soon as the host stops, not whenever the container is disposed.

@@ -28,7 +28,7 @@ public sealed class ChainVerifier
 
     public ChainProblem? Check(LedgerEntry entry) => Check(HashedEntry.Of(entry), out _);
 
-    // As above, with the hashes already computed (a replay computes them on its reading thread); on success also hands back
+    // As above, with the hashes already computed (HashedEntry.Of); on success also hands back
     // the parsed payload, so a replay reads each payload once.
     public ChainProblem? Check(HashedEntry hashed, out IEntryPayload? payload)
     {

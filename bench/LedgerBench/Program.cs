@@ -160,6 +160,11 @@ internal static class Program
         var gcPauseMs = (GC.GetTotalPauseDuration() - pauseBefore).TotalMilliseconds;
         var gen0 = GC.CollectionCount(0) - gen0Before;
         var gen2 = GC.CollectionCount(2) - gen2Before;
+        var peakBeforeCollectKb = ReadProcStatus().HwmKb;
+        // As the server does once it answers (outside the timed start-up).
+        LedgerService.ReturnReplayMemory();
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"  VmHWM (peak) at the end of Load(), before the compacting collection: {peakBeforeCollectKb / 1024.0:F1} MB"));
         var (heapBytes, memory) = AfterFullGc();
         return new LoadRun(ledger.Current, openMs, loadMs, processMs, gcPauseMs, gen0, gen2, heapBytes, memory, jit.Item1.TotalMilliseconds, jit.Item2);
     }
