@@ -12,6 +12,7 @@ namespace StatusPage.Bench;
 //   generate --data PATH --entries N [--seed S]   builds a realistic ledger through LedgerService.AppendAsync
 //   load --data PATH                              times LedgerService.Load() (replay + full chain verification) and reads memory
 //   profile --data PATH                           splits the same work into phases, to see where the time goes
+//   read-litedb --data PATH                       reads every document through LiteDB alone: time and allocation by type
 // Each mode ends with one "RESULT key=value ..." line that bench/startup.sh parses.
 internal static class Program
 {
@@ -33,6 +34,7 @@ internal static class Program
                 "generate" => await GenerateAsync(options.Data, options.Entries, options.Seed),
                 "load" => Load(options.Data),
                 "profile" => Profile(options.Data),
+                "read-litedb" => ReadLiteDb(options.Data),
                 _ => Usage(),
             };
         }
@@ -43,11 +45,39 @@ internal static class Program
         }
     }
 
+    // LiteDB alone: every document read through a throwaway connection and dropped, twice, with what it allocates by type
+    // (the runtime's allocation ticks: one per ~100 KB allocated). It shows the floor any replay through LiteDB pays.
+    private static int ReadLiteDb(string dataPath)
+    {
+        using var ticks = new AllocationTicks();
+        foreach (var pass in new[] { "cold", "warm" })
+        {
+            var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
+            var watch = Stopwatch.StartNew();
+            long documents = 0, characters = 0;
+            using (var db = new LiteDB.LiteDatabase(new LiteDB.ConnectionString { Filename = dataPath, Connection = LiteDB.ConnectionType.Direct }))
+            {
+                foreach (var document in db.GetCollection("ledger").Find(LiteDB.Query.All()))
+                {
+                    documents++;
+                    characters += document["Payload"].AsString.Length + (document["Body"].IsString ? document["Body"].AsString.Length : 0);
+                }
+            }
+            var allocatedMb = (GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore) / 1048576.0;
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"read-litedb ({pass}): {documents:N0} documents ({characters:N0} characters of payload and body) in {watch.ElapsedMilliseconds} ms, " +
+                $"{allocatedMb:F0} MB allocated ({allocatedMb * 1024 / Math.Max(documents, 1):F1} KB per document); by type, sampled:"));
+            Console.WriteLine(ticks.TakeSummary(15));
+        }
+        return 0;
+    }
+
     private static int Usage()
     {
         Console.Error.WriteLine("usage: LedgerBench generate --data PATH --entries N [--seed S]");
         Console.Error.WriteLine("       LedgerBench load --data PATH");
         Console.Error.WriteLine("       LedgerBench profile --data PATH");
+        Console.Error.WriteLine("       LedgerBench read-litedb --data PATH");
         return 2;
     }
 
@@ -149,12 +179,15 @@ internal static class Program
         var gen2Before = GC.CollectionCount(2);
         using var gcReasons = new GcReasons { Recording = true };
         var jitBefore = System.Runtime.JitInfo.GetCompilationTime();
+        var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
         var methodsBefore = System.Runtime.JitInfo.GetCompiledMethodCount();
         watch.Restart();
         ledger.Load();
         var loadMs = watch.Elapsed.TotalMilliseconds;
         gcReasons.Recording = false;
         Console.WriteLine($"  GC starts during Load(): {gcReasons.Summary()}");
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"  allocated during Load(): {(GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore) / 1048576.0:F0} MB"));
         var jit = (System.Runtime.JitInfo.GetCompilationTime() - jitBefore, System.Runtime.JitInfo.GetCompiledMethodCount() - methodsBefore);
         var processMs = SinceProcessStart();
         var gcPauseMs = (GC.GetTotalPauseDuration() - pauseBefore).TotalMilliseconds;
