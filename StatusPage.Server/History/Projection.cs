@@ -107,15 +107,16 @@ public static class Projection
     // Scans from the end: new posts are nearly always the latest, so this stays O(1) on long histories.
     private static ComponentStatus StatusAt(SnapshotBuilder state, string componentId, DateTimeOffset at)
     {
-        if (!state.Components.TryGetValue(componentId, out var component))
+        if (!state.Components.ContainsKey(componentId))
         {
             return ComponentStatus.Operational;
         }
-        for (var i = component.Changes.Count - 1; i >= 0; i--)
+        var changes = state.ChangesOf(componentId);
+        for (var i = changes.Count - 1; i >= 0; i--)
         {
-            if (component.Changes[i].At <= at)
+            if (changes[i].At <= at)
             {
-                return component.Changes[i].Status;
+                return changes[i].Status;
             }
         }
         return ComponentStatus.Operational;
@@ -180,13 +181,12 @@ public static class Projection
     private static void AddStatusChange(SnapshotBuilder state, string componentId, ComponentStatus status, DateTimeOffset at,
         string? sourceId, long seq)
     {
-        var component = state.Components[componentId];
-        var list = component.Changes;
-        var index = list.Count;
-        while (index > 0 && list[index - 1].At > at)
+        var changes = state.ChangesOf(componentId);
+        var index = changes.Count;
+        while (index > 0 && changes[index - 1].At > at)
         {
             index--;
         }
-        state.Components[componentId] = component with { Changes = list.Insert(index, new StatusChange(at, status, sourceId, seq)) };
+        changes.Insert(index, new StatusChange(at, status, sourceId, seq));
     }
 }

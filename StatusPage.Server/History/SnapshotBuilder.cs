@@ -27,11 +27,32 @@ public sealed class SnapshotBuilder(StatusSnapshot from)
 
     public ImmutableDictionary<string, RecordedRequest>.Builder Requests { get; } = from.Requests.ToBuilder();
 
-    public StatusSnapshot ToSnapshot() =>
-        new(Head, Providers.ToImmutable(), Groups.ToImmutable(), Components.ToImmutable(), Incidents.ToImmutable(),
+    // Each component's status changes, changed in place while projecting: a long history inserts into these lists for almost
+    // every post, and an immutable insert copied a path of the tree (and the component record) each time.
+    private readonly Dictionary<string, ImmutableList<StatusChange>.Builder> _changes = new(StringComparer.Ordinal);
+
+    // The changes of a known component (KeyNotFoundException otherwise); they replace its Changes in ToSnapshot.
+    public ImmutableList<StatusChange>.Builder ChangesOf(string componentId)
+    {
+        if (!_changes.TryGetValue(componentId, out var changes))
+        {
+            changes = Components[componentId].Changes.ToBuilder();
+            _changes[componentId] = changes;
+        }
+        return changes;
+    }
+
+    public StatusSnapshot ToSnapshot()
+    {
+        foreach (var (componentId, changes) in _changes)
+        {
+            Components[componentId] = Components[componentId] with { Changes = changes.ToImmutable() };
+        }
+        return new(Head, Providers.ToImmutable(), Groups.ToImmutable(), Components.ToImmutable(), Incidents.ToImmutable(),
             Maintenances.ToImmutable(), PostOwners.ToImmutable(), from.IntegrityProblem)
         {
             Roster = Roster,
             Requests = Requests.ToImmutable(),
         };
+    }
 }

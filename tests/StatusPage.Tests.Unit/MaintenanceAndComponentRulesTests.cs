@@ -113,5 +113,8 @@ public sealed class MaintenanceAndComponentRulesTests : IDisposable
 
         Assert.Equal(ComponentStatus.DegradedPerformance, component.Status);
         Assert.Equal([ComponentStatus.MajorOutage, ComponentStatus.DegradedPerformance], component.Changes.Select(c => c.Status));
+        // A replay inserts into the same order (it projects through in-place builders, a live append through copies).
+        _t.Restart();
+        Assert.Equal(component.Changes, _t.State.Components["query-api"].Changes);
     }
 }
