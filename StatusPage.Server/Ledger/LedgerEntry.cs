@@ -23,44 +23,52 @@ public sealed record LedgerEntry(
 
     public string RecordedAtText => FormatTime(RecordedAt);
 
-    public static string FormatTime(DateTimeOffset time) =>
-        time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
+    public static string FormatTime(DateTimeOffset time) => time.UtcDateTime.ToString(TimeFormat, CultureInfo.InvariantCulture);
 
     public static bool TryParseTime(string? text, out DateTimeOffset time)
     {
-        var ok = DateTimeOffset.TryParseExact(text, "yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture,
+        var ok = DateTimeOffset.TryParseExact(text, TimeFormat, CultureInfo.InvariantCulture,
             DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out time);
         return ok;
     }
 
     // Canonical encoding (documented in README): SHA-256 over netstrings "len:bytes," of each field, in this order.
-    // Encoded into one pooled buffer: a replay hashes every entry, and building a string per entry showed in the profile.
     public static string ComputeHash(long seq, string id, DateTimeOffset recordedAt, string kind, string subject,
         string author, string payload, string prevHash)
     {
-        ReadOnlySpan<string> fields = [EncodingVersion, seq.ToString(CultureInfo.InvariantCulture), id, FormatTime(recordedAt),
-            kind, subject, author, payload, prevHash];
-        var capacity = 0;
-        foreach (var field in fields)
+        Span<byte> digest = stackalloc byte[SHA256.HashSizeInBytes];
+        ComputeHash(seq, id, recordedAt, kind, subject, author, payload, prevHash, digest);
+        return Convert.ToHexStringLower(digest);
+    }
+
+    public string ComputeHash() => ComputeHash(Seq, Id, RecordedAt, Kind, Subject, Author, Payload, PrevHash);
+
+    // The same into a caller's buffer, through one pooled encoding buffer and no string per field: a replay hashes every entry.
+    public static void ComputeHash(long seq, string id, DateTimeOffset recordedAt, string kind, string subject,
+        string author, string payload, string prevHash, Span<byte> digest)
+    {
+        ReadOnlySpan<string> texts = [id, kind, subject, author, payload, prevHash];
+        var capacity = 128;
+        foreach (var text in texts)
         {
-            capacity += Encoding.UTF8.GetMaxByteCount(field.Length) + 12;
+            capacity += Encoding.UTF8.GetMaxByteCount(text.Length) + 12;
         }
         var buffer = ArrayPool<byte>.Shared.Rent(capacity);
         try
         {
             var length = 0;
-            foreach (var field in fields)
+            Span<byte> formatted = stackalloc byte[32];
+            length += Netstring(EncodingVersionUtf8, buffer.AsSpan(length));
+            seq.TryFormat(formatted, out var seqLength, default, CultureInfo.InvariantCulture);
+            length += Netstring(formatted[..seqLength], buffer.AsSpan(length));
+            length += Netstring(id, buffer.AsSpan(length));
+            recordedAt.UtcDateTime.TryFormat(formatted, out var timeLength, TimeFormat, CultureInfo.InvariantCulture);
+            length += Netstring(formatted[..timeLength], buffer.AsSpan(length));
+            foreach (var text in texts[1..])
             {
-                var byteCount = Encoding.UTF8.GetByteCount(field);
-                byteCount.TryFormat(buffer.AsSpan(length), out var digits, default, CultureInfo.InvariantCulture);
-                length += digits;
-                buffer[length++] = (byte)':';
-                length += Encoding.UTF8.GetBytes(field, buffer.AsSpan(length));
-                buffer[length++] = (byte)',';
+                length += Netstring(text, buffer.AsSpan(length));
             }
-            Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
-            SHA256.HashData(buffer.AsSpan(0, length), hash);
-            return Convert.ToHexStringLower(hash);
+            SHA256.HashData(buffer.AsSpan(0, length), digest);
         }
         finally
         {
@@ -68,22 +76,56 @@ public sealed record LedgerEntry(
         }
     }
 
-    public string ComputeHash() => ComputeHash(Seq, Id, RecordedAt, Kind, Subject, Author, Payload, PrevHash);
+    private const string TimeFormat = "yyyy-MM-dd'T'HH:mm:ss.fff'Z'";
+
+    private static readonly byte[] EncodingVersionUtf8 = Encoding.UTF8.GetBytes(EncodingVersion);
+
+    // "len:bytes," with len the UTF-8 byte count; returns the bytes written.
+    private static int Netstring(ReadOnlySpan<byte> value, Span<byte> destination)
+    {
+        value.Length.TryFormat(destination, out var digits, default, CultureInfo.InvariantCulture);
+        destination[digits] = (byte)':';
+        value.CopyTo(destination[(digits + 1)..]);
+        destination[digits + 1 + value.Length] = (byte)',';
+        return digits + value.Length + 2;
+    }
+
+    private static int Netstring(string value, Span<byte> destination)
+    {
+        var byteCount = Encoding.UTF8.GetByteCount(value);
+        byteCount.TryFormat(destination, out var digits, default, CultureInfo.InvariantCulture);
+        destination[digits] = (byte)':';
+        Encoding.UTF8.GetBytes(value, destination[(digits + 1)..]);
+        destination[digits + 1 + byteCount] = (byte)',';
+        return digits + byteCount + 2;
+    }
 
     public static string Sha256Hex(string text)
+    {
+        Span<byte> digest = stackalloc byte[SHA256.HashSizeInBytes];
+        Sha256(text, digest);
+        return Convert.ToHexStringLower(digest);
+    }
+
+    public static void Sha256(string text, Span<byte> digest)
     {
         var buffer = ArrayPool<byte>.Shared.Rent(Encoding.UTF8.GetMaxByteCount(text.Length));
         try
         {
             var length = Encoding.UTF8.GetBytes(text, buffer);
-            Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
-            SHA256.HashData(buffer.AsSpan(0, length), hash);
-            return Convert.ToHexStringLower(hash);
+            SHA256.HashData(buffer.AsSpan(0, length), digest);
         }
         finally
         {
             ArrayPool<byte>.Shared.Return(buffer);
         }
+    }
+
+    // Whether hex is exactly the lowercase hex form of digest, as stored hashes are written: "AB.." is a different text.
+    public static bool IsHexOf(ReadOnlySpan<byte> digest, string hex)
+    {
+        Span<char> expected = stackalloc char[digest.Length * 2];
+        return Convert.TryToHexStringLower(digest, expected, out _) && expected.SequenceEqual(hex);
     }
 
     public static DateTimeOffset TruncateToMilliseconds(DateTimeOffset time) =>

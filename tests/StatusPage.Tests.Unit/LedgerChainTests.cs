@@ -104,6 +104,39 @@ public sealed class LedgerChainTests : IDisposable
     }
 
     [Fact]
+    public void The_hash_is_sha256_over_the_documented_netstrings_counting_utf8_bytes()
+    {
+        var at = new DateTimeOffset(2026, 3, 14, 1, 56, 7, 89, TimeSpan.Zero);
+        string[] fields = ["statuspage-ledger/1", "42", "e-1", "2026-03-14T01:56:07.089Z", "incident.opened", "inc-1", "Zoë",
+            """{"title":"Réseau privé — FRA1"}""", LedgerEntry.GenesisHash];
+        // Written out here independently of LedgerEntry's pooled-buffer encoder.
+        var canonical = string.Concat(fields.Select(f => $"{System.Text.Encoding.UTF8.GetByteCount(f)}:{f},"));
+        var expected = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(canonical)));
+
+        Assert.Equal(expected, LedgerEntry.ComputeHash(42, "e-1", at, "incident.opened", "inc-1", "Zoë", fields[7], LedgerEntry.GenesisHash));
+    }
+
+    [Fact]
+    public void A_stored_hash_rewritten_in_capitals_is_an_altered_field()
+    {
+        WriteRichHistory();
+        var target = _t.Store.ReadAll().First(e => e.Seq > 6);
+        _t.Close();
+        using (var db = new LiteDatabase(_t.DataPath))
+        {
+            var collection = db.GetCollection("ledger");
+            var doc = collection.FindById(target.Seq);
+            doc["Hash"] = doc["Hash"].AsString.ToUpperInvariant();
+            collection.Update(doc);
+        }
+        using var store = new LedgerStore(_t.DataPath);
+
+        var problem = ChainVerifier.VerifyAll(store.ReadAll(), out _);
+
+        Assert.Equal(target.Seq, problem?.Seq);
+    }
+
+    [Fact]
     public void A_deleted_body_without_a_redaction_is_detected()
     {
         WriteRichHistory();
