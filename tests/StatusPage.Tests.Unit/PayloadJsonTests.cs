@@ -49,9 +49,26 @@ public sealed class PayloadJsonTests
         Assert.Empty(missing);
     }
 
-    [Fact]
-    public void A_number_where_a_status_word_belongs_is_refused()
+    [Theory]
+    [InlineData("""{"role":0}""", "operator.created")]
+    [InlineData("""{"status":"resolved","stated_at":"2026-03-14T01:56:00+00:00","body_sha256":"b","components":{"api":0}}""",
+        "maintenance.update_posted")]
+    [InlineData("""{"status":"resolved","stated_at":"2026-03-14T01:56:00+00:00","body_sha256":"b","components":{"api":"down"}}""",
+        "maintenance.update_posted")]
+    [InlineData("""{"status":"resolved","stated_at":"2026-03-14T01:56:00+00:00","body_sha256":"b","components":["api"]}""",
+        "maintenance.update_posted")]
+    public void A_number_or_unknown_word_where_a_status_word_belongs_is_refused(string json, string kind)
     {
-        Assert.Throws<JsonException>(() => PayloadJson.Deserialize(EntryKinds.OperatorCreated, """{"role":0}"""));
+        Assert.ThrowsAny<JsonException>(() => PayloadJson.Deserialize(kind, json));
+    }
+
+    [Fact]
+    public void Component_changes_read_in_component_order_whatever_the_order_written()
+    {
+        var read = (MaintenanceUpdatePosted)PayloadJson.Deserialize(EntryKinds.MaintenanceUpdatePosted,
+            """{"status":"completed","stated_at":"2026-03-14T01:56:00+00:00","body_sha256":"b","components":{"zeta":"operational","alpha":"major_outage"}}""");
+
+        Assert.Equal(["alpha", "zeta"], read.Components.Keys);
+        Assert.Equal(ComponentStatus.MajorOutage, read.Components["alpha"]);
     }
 }
