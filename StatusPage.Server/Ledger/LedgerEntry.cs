@@ -56,6 +56,7 @@ public sealed record LedgerEntry(
         var buffer = ArrayPool<byte>.Shared.Rent(capacity);
         try
         {
+            // In order: encoding version, seq, id, recorded-at, kind, subject, author, payload, previous hash.
             var length = 0;
             Span<byte> formatted = stackalloc byte[32];
             length += Netstring(EncodingVersionUtf8, buffer.AsSpan(length));
