@@ -1,9 +1,3 @@
-using System.Net;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.AspNetCore.Mvc.Testing;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 
 namespace StatusPage.Tests.Browser;
@@ -30,7 +24,7 @@ public sealed class BrowserFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         Server.StartServer();
-        BaseAddress = ServerAddress();
+        BaseAddress = Server.ListeningAddress();
         _playwright = await Playwright.CreateAsync();
         _browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {
@@ -56,16 +50,5 @@ public sealed class BrowserFixture : IAsyncLifetime
         }
         _playwright?.Dispose();
         await Server.DisposeAsync();
-    }
-
-    // Kestrel picked a free port; the server's addresses feature says which.
-    private Uri ServerAddress()
-    {
-        var server = Server.Services.GetRequiredService<IServer>();
-        var addresses = server.Features.Get<IServerAddressesFeature>()?.Addresses
-            ?? throw new InvalidOperationException("the server exposes no addresses");
-        var address = addresses.FirstOrDefault(a => a.StartsWith("http://", StringComparison.Ordinal))
-            ?? throw new InvalidOperationException("the server listens on no http address: " + string.Join(", ", addresses));
-        return new Uri(address.TrimEnd('/') + "/");
     }
 }
