@@ -36,8 +36,18 @@ public static class Limits
 
 public static class WordsExtensions
 {
+    // One string per value, made once: a replay asks for a word for every post, and the read model keeps each one.
     public static string ToWord<TEnum>(this TEnum value) where TEnum : struct, Enum =>
+        WordsOf<TEnum>.ByValue.TryGetValue(value, out var word) ? word : NewWord(value);
+
+    private static string NewWord<TEnum>(TEnum value) where TEnum : struct, Enum =>
         System.Text.Json.JsonNamingPolicy.SnakeCaseLower.ConvertName(value.ToString());
+
+    private static class WordsOf<TEnum> where TEnum : struct, Enum
+    {
+        public static readonly System.Collections.Frozen.FrozenDictionary<TEnum, string> ByValue =
+            System.Collections.Frozen.FrozenDictionary.ToFrozenDictionary(Enum.GetValues<TEnum>(), v => v, NewWord);
+    }
 
     public static bool TryParseWord<TEnum>(string? word, out TEnum value) where TEnum : struct, Enum
     {

@@ -100,8 +100,8 @@ public static class Projection
 
     private static Post NewPost(SnapshotBuilder state, LedgerEntry entry, PostKind kind, string? status, DateTimeOffset statedAt,
         string bodySha256, ImmutableSortedDictionary<string, ComponentStatus> components, DateTimeOffset? nextUpdateBy) =>
-        new(entry.Id, entry.Seq, kind, status, statedAt, entry.RecordedAt, entry.Author, entry.Body, bodySha256,
-            [.. components.Select(c => new ComponentChange(c.Key, StatusAt(state, c.Key, statedAt), c.Value))],
+        new(entry.Id, entry.Seq, kind, status, statedAt, entry.RecordedAt, state.Share(entry.Author), entry.Body, bodySha256,
+            [.. components.Select(c => new ComponentChange(state.Share(c.Key), StatusAt(state, c.Key, statedAt), c.Value))],
             nextUpdateBy, Corrects: null, Reason: null, CorrectedBy: [], Redaction: null);
 
     // Scans from the end: new posts are nearly always the latest, so this stays O(1) on long histories.
@@ -127,10 +127,11 @@ public static class Projection
     {
         var incident = state.Incidents[entry.Subject];
         state.Incidents[entry.Subject] = incident with { AllPosts = incident.AllPosts.Add(post), UpdatedAt = entry.RecordedAt };
-        state.PostOwners.Add(post.Id, entry.Subject);
+        var owner = state.Share(entry.Subject);
+        state.PostOwners.Add(post.Id, owner);
         foreach (var (componentId, status) in components ?? ImmutableSortedDictionary<string, ComponentStatus>.Empty)
         {
-            AddStatusChange(state, componentId, status, statedAt, entry.Subject, entry.Seq);
+            AddStatusChange(state, componentId, status, statedAt, owner, entry.Seq);
         }
     }
 
@@ -142,20 +143,21 @@ public static class Projection
         {
             Posts = maintenance.Posts.Add(post), UpdatedAt = entry.RecordedAt, Revision = maintenance.Revision + 1,
         };
-        state.PostOwners.Add(post.Id, entry.Subject);
+        var owner = state.Share(entry.Subject);
+        state.PostOwners.Add(post.Id, owner);
         foreach (var (componentId, status) in components)
         {
-            AddStatusChange(state, componentId, status, statedAt, entry.Subject, entry.Seq);
+            AddStatusChange(state, componentId, status, statedAt, owner, entry.Seq);
         }
     }
 
     private static void AddCorrection(SnapshotBuilder state, LedgerEntry entry, Corrected c)
     {
-        var correction = new Post(entry.Id, entry.Seq, PostKind.Correction, null, c.StatedAt, entry.RecordedAt, entry.Author,
+        var correction = new Post(entry.Id, entry.Seq, PostKind.Correction, null, c.StatedAt, entry.RecordedAt, state.Share(entry.Author),
             entry.Body, c.BodySha256, [], null, c.Corrects, c.Reason, [], null);
         WithPost(state, entry.Subject, c.Corrects, p => p with { CorrectedBy = p.CorrectedBy.Add(entry.Id) });
         WithTimeline(state, entry.Subject, posts => posts.Add(correction), entry.RecordedAt);
-        state.PostOwners.Add(entry.Id, entry.Subject);
+        state.PostOwners.Add(entry.Id, state.Share(entry.Subject));
     }
 
     private static void WithPost(SnapshotBuilder state, string subjectId, string postId, Func<Post, Post> change) =>

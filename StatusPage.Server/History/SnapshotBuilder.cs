@@ -42,6 +42,20 @@ public sealed class SnapshotBuilder(StatusSnapshot from)
         return changes;
     }
 
+    // One instance of each repeated id or name (authors, subjects, component ids): every entry read from the store brings its
+    // own copies, and the read model would keep one per post.
+    private readonly Dictionary<string, string> _shared = new(StringComparer.Ordinal);
+
+    public string Share(string text)
+    {
+        if (_shared.TryGetValue(text, out var shared))
+        {
+            return shared;
+        }
+        _shared[text] = text;
+        return text;
+    }
+
     public StatusSnapshot ToSnapshot()
     {
         foreach (var (componentId, changes) in _changes)

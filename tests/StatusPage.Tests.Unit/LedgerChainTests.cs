@@ -71,6 +71,22 @@ public sealed class LedgerChainTests : IDisposable
         Assert.False(_t.State.IsReadOnly);
     }
 
+    [Fact]
+    public void A_replayed_read_model_keeps_one_copy_of_each_repeated_author_owner_and_status_word()
+    {
+        WriteRichHistory();
+        _t.Restart();
+
+        var posts = _t.State.Incidents["inc-1"].AllPosts.Where(p => p.Author == "tester").ToList();
+        var owners = posts.Select(p => _t.State.PostOwners[p.Id]).ToList();
+        var updates = posts.Where(p => p.Status == "resolved" || p.Status == "monitoring").ToList();
+
+        Assert.True(posts.Count >= 3);
+        Assert.All(posts, p => Assert.Same(posts[0].Author, p.Author));
+        Assert.All(owners, o => Assert.Same(owners[0], o));
+        Assert.All(updates, p => Assert.Same(p.Status, (p.Status == "resolved" ? IncidentStatus.Resolved : IncidentStatus.Monitoring).ToWord()));
+    }
+
     public static TheoryData<string> StoredFields { get; } =
         ["EntryId", "RecordedAt", "Kind", "Subject", "Author", "Payload", "Body", "PrevHash", "Hash"];
 
