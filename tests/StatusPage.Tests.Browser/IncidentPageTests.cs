@@ -35,6 +35,10 @@ public sealed class IncidentPageTests(BrowserFixture fixture) : IClassFixture<Br
             Assert.Equal("/incidents/" + incident.Id, PublicPages.PathAndQuery(page));
             Assert.Equal(title, PublicPages.Squash(await page.Locator("main h1").InnerTextAsync()));
             await AssertStatusUpdatesAsync(page.Locator("ol.timeline > li.post"), incident.StatusUpdates(), javaScript);
+            // The note under the page names the zone the times are shown in: the reader's once the script ran.
+            var zoneNote = PublicPages.Squash(await page.Locator("footer [data-local-zone]").InnerTextAsync());
+            Assert.StartsWith(javaScript ? $"Times in your time zone ({ReaderTimeZone})" : "Times in Europe/Paris (UTC+0", zoneNote,
+                StringComparison.Ordinal);
 
             await page.GoBackAsync(new PageGoBackOptions { WaitUntil = WaitUntilState.Commit });
             await PublicPages.WaitForPageAsync(page, PublicPages.At("/"), page.Locator("section.banner h1"));
