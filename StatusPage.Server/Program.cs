@@ -28,6 +28,7 @@ builder.AddBadges();
 builder.AddWebhooks();
 
 var app = builder.Build();
+app.UseMiddleware<StartingUpMiddleware>();
 app.UsePublicSite();
 app.UseOperators();
 app.MapLedger();
@@ -40,6 +41,7 @@ app.MapCalendar();
 app.MapBadges();
 app.MapWebhooks();
 
+var readiness = app.Services.GetRequiredService<LedgerReadiness>();
 try
 {
     app.Run();
@@ -50,6 +52,7 @@ catch (DataFileInUseException e)
     Console.Error.WriteLine(e.Message);
     return 1;
 }
-return 0;
+// Start-up can also fail after the server began listening (LedgerStartup logs why and stops it).
+return readiness.Ready.IsFaulted ? 1 : 0;
 
 public partial class Program;

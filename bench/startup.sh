@@ -98,14 +98,16 @@ http_get() {
   fi
 }
 
-# wait_for_head PORT PID -> prints /api/v1/ledger/head once it answers 200; fails if PID exits or after 180 s.
+# wait_for_head PORT PID T0_MS -> prints "first=MS" (the first answer of any status, since T0_MS: the server answers 503
+# while it replays) and then /api/v1/ledger/head once it answers 200; fails if PID exits or after 180 s.
 # One python3 process polls (a refused connect costs nothing); a shell loop forking curl, date and sleep every 50 ms took
 # about a third of a core from the server it was timing.
 wait_for_head() {
   if command -v python3 >/dev/null 2>&1; then
-    python3 - "$1" "$2" <<'PY'
+    python3 - "$1" "$2" "$3" <<'PY'
 import http.client, os, socket, sys, time
-port, pid, deadline = int(sys.argv[1]), int(sys.argv[2]), time.monotonic() + 180
+port, pid, t0, deadline = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3]), time.monotonic() + 180
+first = None
 while time.monotonic() < deadline:
     try:
         os.kill(pid, 0)
@@ -117,7 +119,9 @@ while time.monotonic() < deadline:
         connection.request("GET", "/api/v1/ledger/head")
         response = connection.getresponse()
         body = response.read().decode()
+        first = first or round(time.time() * 1000) - t0
         if response.status == 200:
+            print(f"first={first}")
             print(body)
             sys.exit(0)
     except OSError:
@@ -128,6 +132,7 @@ PY
     return
   fi
   local t0; t0="$(now_ms)"
+  echo "first=?"
   while :; do
     if http_get "$1" /api/v1/ledger/head; then return 0; fi
     kill -0 "$2" 2>/dev/null || return 1
@@ -218,9 +223,10 @@ run_server() {
     >"$WORK/server.log" 2>&1 &
   SERVER_PID=$!
   HEAD_JSON=""
-  if ! HEAD_JSON="$(wait_for_head "$port" "$SERVER_PID")"; then
+  if ! HEAD_JSON="$(wait_for_head "$port" "$SERVER_PID" "$t0")"; then
     echo "the server exited or gave no answer within 180 s:"; cat "$WORK/server.log"; exit 1
   fi
+  FIRST_MS="$(head -n1 <<<"$HEAD_JSON" | sed 's/^first=//')"; HEAD_JSON="$(tail -n +2 <<<"$HEAD_JSON")"
   SERVER_MS=$(( $(now_ms) - t0 ))
   SERVER_RSS="$(proc_kb "$SERVER_PID" VmRSS)"
   sleep 2
@@ -237,8 +243,9 @@ run_server() {
   printf '   since launch: "Ledger verified" (end of Load) logged at %s ms, "Now listening" at %s ms\n' \
     "${VERIFIED_AT:-?}" "${LISTENING_AT:-?}"
   echo "   /api/v1/ledger/head: $HEAD_JSON"
-  printf '   first answer after %s ms; VmRSS %s MB at first answer, %s MB 2 s later; VmHWM %s MB  [other processes: %s cores]\n' \
-    "$SERVER_MS" "$(kb_to_mb "$SERVER_RSS")" "$(kb_to_mb "$SERVER_RSS_IDLE")" "$(kb_to_mb "$SERVER_HWM")" "$others"
+  printf '   first answer (503 "starting" or 200) after %s ms; history served (200) after %s ms\n' "$FIRST_MS" "$SERVER_MS"
+  printf '   VmRSS %s MB at the first 200, %s MB 2 s later; VmHWM %s MB  [other processes: %s cores]\n' \
+    "$(kb_to_mb "$SERVER_RSS")" "$(kb_to_mb "$SERVER_RSS_IDLE")" "$(kb_to_mb "$SERVER_HWM")" "$others"
 }
 
 # log_ms PATTERN -> ms between the launch and the console log line of the first message matching PATTERN
@@ -276,7 +283,8 @@ row "LedgerService.Load(), median of $RUNS" "$MED_LOAD" ms "$BUDGET_MS"
 row "LedgerBench process start -> loaded, median" "$MED_PROCESS" ms "$BUDGET_MS"
 row "LedgerBench VmRSS after load + full GC, median" "$(kb_to_mb "$MED_RSS")" MB "$BUDGET_MB"
 row "LedgerBench VmHWM (peak), median" "$(kb_to_mb "$MED_HWM")" MB "$BUDGET_MB"
-row "real server: start -> first /api/v1/ledger/head" "$SERVER_MS" ms "$BUDGET_MS"
+row "real server: start -> history served (first 200)" "$SERVER_MS" ms "$BUDGET_MS"
+printf '   %-52s %8s ms   (503 "starting" while it replays; not budgeted)\n' "real server: start -> first answer" "$FIRST_MS"
 row "real server: VmRSS 2 s after first answer" "$(kb_to_mb "$SERVER_RSS_IDLE")" MB "$BUDGET_MB"
 row "real server: VmHWM (peak)" "$(kb_to_mb "$SERVER_HWM")" MB "$BUDGET_MB"
 printf '   %-52s %8s ms   %s MB VmRSS  (web host alone, not budgeted)\n' "real server on a 20-entry ledger: first answer" "$BASE_MS" "$(kb_to_mb "$BASE_RSS_IDLE")"

@@ -10,29 +10,69 @@ public static class ContentSetup
     {
         builder.Services.AddSingleton<SiteSettingsHolder>();
         builder.Services.AddSingleton<ContentIngestor>();
+        builder.Services.AddSingleton<LedgerReadiness>();
         builder.Services.AddHostedService<LedgerStartup>();
         return builder;
     }
 }
 
-// Before the server listens: replay and verify the ledger, then append what content/ adds. A lock error stops start-up here.
-public sealed class LedgerStartup(LedgerService ledger, LedgerStore store, ContentIngestor ingestor,
-    IOptions<StatusPageOptions> options, IHostEnvironment environment, IHostApplicationLifetime lifetime) : IHostedService
+// Replays and verifies the ledger, appends what content/ adds, runs the other start-up steps, then marks the server ready.
+// All of it runs while the server already listens (answering 503 until ready); a lock error still stops start-up at once,
+// because the store takes its lock when it is created, before StartAsync. A failure later stops the server.
+public sealed partial class LedgerStartup(LedgerService ledger, LedgerStore store, ContentIngestor ingestor,
+    IEnumerable<IStartupStep> steps, LedgerReadiness readiness, IOptions<StatusPageOptions> options, IHostEnvironment environment,
+    IHostApplicationLifetime lifetime, ILogger<LedgerStartup> logger) : IHostedService
 {
-    public IngestReport? LastReport { get; private set; }
+    private Task _startup = Task.CompletedTask;
 
-    public async Task StartAsync(CancellationToken cancellationToken)
+    public Task StartAsync(CancellationToken cancellationToken)
     {
-        ledger.Load();
-        var contentPath = options.Value.Resolve(environment.ContentRootPath).ContentPath;
-        LastReport = await ingestor.IngestAsync(contentPath, cancellationToken).ConfigureAwait(false);
-        lifetime.ApplicationStarted.Register(static () => ThreadPool.QueueUserWorkItem(static _ => LedgerService.ReturnReplayMemory()));
-    }
-
-    // Close the data file (and release its lock) as soon as the host stops, not whenever the container is disposed.
-    public Task StopAsync(CancellationToken cancellationToken)
-    {
-        store.Dispose();
+        _startup = Task.Run(() => ReplayAndPrepareAsync(lifetime.ApplicationStopping), CancellationToken.None);
         return Task.CompletedTask;
     }
+
+    private async Task ReplayAndPrepareAsync(CancellationToken stopping)
+    {
+        try
+        {
+            ledger.Load();
+            var contentPath = options.Value.Resolve(environment.ContentRootPath).ContentPath;
+            await ingestor.IngestAsync(contentPath, stopping).ConfigureAwait(false);
+            foreach (var step in steps)
+            {
+                await step.RunAsync(stopping).ConfigureAwait(false);
+            }
+            readiness.MarkReady();
+            LedgerService.ReturnReplayMemory();
+        }
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+        {
+            readiness.MarkStopped();
+        }
+#pragma warning disable CA1031 // Whatever failed, the server must not stay up answering "starting" for ever.
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            LogStartFailed(logger, e);
+            readiness.MarkFailed(e);
+            lifetime.StopApplication();
+        }
+    }
+
+    // Close the data file (and release its lock) as soon as the host stops, not whenever the container is disposed; a
+    // replay still running reads through connections of its own, so it is awaited first.
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _startup.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            store.Dispose();
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Critical, Message = "Start-up failed; the server stops")]
+    private static partial void LogStartFailed(ILogger logger, Exception exception);
 }

@@ -65,16 +65,17 @@ public sealed class TokenUsage
 }
 
 // First start: no operator yet, so create 'admin' (password from STATUSPAGE_ADMIN_PASSWORD or a one-time one, logged once) and,
-// if STATUSPAGE_ADMIN_TOKEN is set, an admin API token with that value. Runs after the ledger is loaded and content ingested.
+// if STATUSPAGE_ADMIN_TOKEN is set, an admin API token with that value. A start-up step: runs after the ledger is loaded and
+// content ingested, before the server answers.
 public sealed partial class AdminBootstrap(LedgerService ledger, CredentialStore credentials, IConfiguration configuration,
-    ILogger<AdminBootstrap> logger) : IHostedService
+    ILogger<AdminBootstrap> logger) : IStartupStep
 {
     public const string PasswordVariable = "STATUSPAGE_ADMIN_PASSWORD";
     public const string TokenVariable = "STATUSPAGE_ADMIN_TOKEN";
     public const string AdminName = "admin";
     public const string SystemAuthor = "system";
 
-    public async Task StartAsync(CancellationToken cancellationToken)
+    public async Task RunAsync(CancellationToken cancellationToken)
     {
         var state = ledger.Current;
         if (!state.Roster.Operators.IsEmpty)
@@ -127,7 +128,6 @@ public sealed partial class AdminBootstrap(LedgerService ledger, CredentialStore
         }
     }
 
-    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "First start: created operator '{Username}' with the one-time password " +
         "{Password} (shown only this once). Sign in (POST /api/v1/session) and change it.")]

@@ -45,7 +45,7 @@ public static class OperatorsSetup
         services.AddSingleton<IPasswordHasher<string>, PasswordHasher<string>>();
         services.AddSingleton<CredentialStore>();
         services.AddSingleton<TokenUsage>();
-        services.AddHostedService<AdminBootstrap>();
+        services.AddSingleton<IStartupStep, AdminBootstrap>();
         services.AddAuthentication(Scheme)
             .AddPolicyScheme(Scheme, "Operator (API token or console cookie)", o => o.ForwardDefaultSelector =
                 http => http.Request.Headers.Authorization.Count > 0 ? BearerScheme : CookieScheme)

@@ -7,8 +7,8 @@ namespace StatusPage.Server.Webhooks;
 
 // Hands out new ledger entries to each subscriber (past its cursor) and sends due deliveries. Wakes on every append, when the
 // next retry is due, and on a fallback timer. State is stored before and after each attempt, so a restart resumes where it was.
-public sealed partial class WebhookDispatcher(LedgerService ledger, LedgerStore store, SiteSettingsHolder site,
-    IOptions<WebhookOptions> options, TimeProvider time, ILogger<WebhookDispatcher> logger) : BackgroundService
+public sealed partial class WebhookDispatcher(LedgerService ledger, LedgerStore store, LedgerReadiness readiness,
+    SiteSettingsHolder site, IOptions<WebhookOptions> options, TimeProvider time, ILogger<WebhookDispatcher> logger) : BackgroundService
 {
     private const int HandOutBatch = 500;
     private const int ParallelSubscribers = 4;
@@ -17,7 +17,15 @@ public sealed partial class WebhookDispatcher(LedgerService ledger, LedgerStore 
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        await Task.Yield();
+        try
+        {
+            await readiness.Ready.WaitAsync(stoppingToken);
+        }
+        catch (Exception) when (!readiness.IsReady)
+        {
+            // Start-up failed or was stopped: the server is stopping, and there is no ledger to hand out.
+            return;
+        }
         while (!stoppingToken.IsCancellationRequested)
         {
             // Taken before the round, so an append during the round ends the wait below at once.

@@ -5,6 +5,8 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using StatusPage.Server.Ledger;
 
 namespace StatusPage.Tests;
 
@@ -12,11 +14,14 @@ namespace StatusPage.Tests;
 public sealed class StatusPageFactory : WebApplicationFactory<Program>
 {
     private readonly bool _ownsDataDir;
+    private readonly bool _waitUntilReady;
     private readonly IReadOnlyDictionary<string, string> _settings;
 
+    // waitUntilReady: false hands over the server while it still answers 503 "starting" (see CreateHost).
     public StatusPageFactory(string? contentPath = null, TimeProvider? time = null, string? dataDir = null, bool kestrel = false,
-        IReadOnlyDictionary<string, string>? settings = null)
+        IReadOnlyDictionary<string, string>? settings = null, bool waitUntilReady = true)
     {
+        _waitUntilReady = waitUntilReady;
         _settings = settings ?? new Dictionary<string, string>();
         _ownsDataDir = dataDir is null;
         DataDir = dataDir ?? Directory.CreateTempSubdirectory("statuspage-test-").FullName;
@@ -51,6 +56,18 @@ public sealed class StatusPageFactory : WebApplicationFactory<Program>
         {
             Directory.Delete(DataDir, recursive: true);
         }
+    }
+
+    // The server listens while it replays its ledger and answers 503 until then (LedgerReadiness). Tests begin once it is
+    // ready, as a client would after retrying; a start-up failure surfaces here, as it did when start-up blocked.
+    protected override IHost CreateHost(IHostBuilder builder)
+    {
+        var host = base.CreateHost(builder);
+        if (_waitUntilReady)
+        {
+            host.Services.GetRequiredService<LedgerReadiness>().Ready.GetAwaiter().GetResult();
+        }
+        return host;
     }
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)

@@ -68,6 +68,17 @@ public sealed class ServerProcess : IDisposable
         Assert.Fail("the server did not start within 60 s");
     }
 
+    // SIGTERM, as systemd or docker stop it: returns the exit code once the server has shut down.
+    public int StopGracefully()
+    {
+        using (var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+        {
+            kill.WaitForExit();
+        }
+        Assert.True(_process.WaitForExit(TimeSpan.FromSeconds(30)), "the server did not stop within 30 s of SIGTERM");
+        return _process.ExitCode;
+    }
+
     // SIGKILL on Linux: no shutdown hooks, no flush.
     public void KillHard()
     {

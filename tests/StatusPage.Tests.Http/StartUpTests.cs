@@ -1,0 +1,118 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text.Json;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+using StatusPage.Server.Ledger;
+
+namespace StatusPage.Tests.Http;
+
+// The server listens while it replays its ledger: until it is ready it says so (503, Retry-After), and then serves normally.
+public sealed class StartUpTests
+{
+    // A start-up step that holds start-up open until the test lets it go, or fails it.
+    private sealed class HeldStep : IStartupStep
+    {
+        public TaskCompletionSource Release { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public Task RunAsync(CancellationToken cancellationToken) => Release.Task.WaitAsync(cancellationToken);
+    }
+
+    private static (WebApplicationFactory<Program> Factory, HeldStep Step) StartingServer(StatusPageFactory root)
+    {
+        var step = new HeldStep();
+        var factory = root.WithWebHostBuilder(builder =>
+            builder.ConfigureTestServices(services => services.AddSingleton<IStartupStep>(step)));
+        return (factory, step);
+    }
+
+    [Fact]
+    public async Task Until_start_up_ends_every_request_gets_503_with_retry_after_then_the_same_requests_succeed()
+    {
+        await using var root = new StatusPageFactory(waitUntilReady: false);
+        var (factory, step) = StartingServer(root);
+        await using var _ = factory;
+        var client = factory.CreateClient();
+
+        var api = await client.GetAsync(new Uri("/api/v1/ledger/head", UriKind.Relative));
+        using var pageRequest = new HttpRequestMessage(HttpMethod.Get, new Uri("/", UriKind.Relative));
+        pageRequest.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("text/html"));
+        var page = await client.SendAsync(pageRequest);
+        var write = await client.PostAsync(new Uri("/api/v1/incidents", UriKind.Relative), new StringContent("{}"));
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, api.StatusCode);
+        Assert.Equal(TimeSpan.FromSeconds(1), api.Headers.RetryAfter?.Delta);
+        Assert.True(api.Headers.CacheControl?.NoStore);
+        Assert.Equal("application/problem+json", api.Content.Headers.ContentType?.MediaType);
+        using (var problem = JsonDocument.Parse(await api.Content.ReadAsStringAsync()))
+        {
+            Assert.Equal(503, problem.RootElement.GetProperty("status").GetInt32());
+            Assert.Contains("verifying its ledger", problem.RootElement.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        }
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, page.StatusCode);
+        Assert.Equal("text/html", page.Content.Headers.ContentType?.MediaType);
+        var html = await page.Content.ReadAsStringAsync();
+        Assert.Contains("<meta http-equiv=\"refresh\" content=\"1\">", html, StringComparison.Ordinal);
+        Assert.Contains("The status page is starting", html, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, write.StatusCode);
+
+        step.Release.SetResult();
+        await factory.Services.GetRequiredService<LedgerReadiness>().Ready.WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync(new Uri("/api/v1/ledger/head", UriKind.Relative))).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync(new Uri("/", UriKind.Relative))).StatusCode);
+    }
+
+    [Fact]
+    public async Task A_start_up_that_fails_after_listening_stops_the_server_and_never_reports_ready()
+    {
+        await using var root = new StatusPageFactory(waitUntilReady: false);
+        var (factory, step) = StartingServer(root);
+        await using var _ = factory;
+        using var client = factory.CreateClient();
+        var readiness = factory.Services.GetRequiredService<LedgerReadiness>();
+        var stopping = factory.Services.GetRequiredService<Microsoft.Extensions.Hosting.IHostApplicationLifetime>().ApplicationStopping;
+
+        step.Release.SetException(new InvalidOperationException("disk on fire"));
+
+        var failure = await Assert.ThrowsAsync<InvalidOperationException>(() => readiness.Ready.WaitAsync(TimeSpan.FromSeconds(30)));
+        Assert.Equal("disk on fire", failure.Message);
+        Assert.True(stopping.IsCancellationRequested);
+        Assert.False(readiness.IsReady);
+    }
+
+    [Fact]
+    public async Task Stopping_during_start_up_is_not_a_failure()
+    {
+        await using var root = new StatusPageFactory(waitUntilReady: false);
+        var (factory, _) = StartingServer(root);
+        await using var _ = factory;
+        using var client = factory.CreateClient();
+        var readiness = factory.Services.GetRequiredService<LedgerReadiness>();
+
+        factory.Services.GetRequiredService<Microsoft.Extensions.Hosting.IHostApplicationLifetime>().StopApplication();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => readiness.Ready.WaitAsync(TimeSpan.FromSeconds(30)));
+        Assert.True(readiness.Ready.IsCanceled);
+        Assert.False(readiness.Ready.IsFaulted);
+    }
+
+    [Fact]
+    public async Task The_real_server_serves_once_ready_and_exits_0_on_sigterm()
+    {
+        var dataDir = Directory.CreateTempSubdirectory("statuspage-test-").FullName;
+        try
+        {
+            using var server = new ServerProcess(Path.Combine(dataDir, "statuspage.db"));
+            await server.WaitUntilReady();
+
+            Assert.Equal(HttpStatusCode.OK, (await server.Client.GetAsync(new Uri("/", UriKind.Relative))).StatusCode);
+            Assert.Equal(0, server.StopGracefully());
+        }
+        finally
+        {
+            Directory.Delete(dataDir, recursive: true);
+        }
+    }
+}
