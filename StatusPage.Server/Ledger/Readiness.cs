@@ -33,10 +33,11 @@ public sealed class StartingUpMiddleware(RequestDelegate next, LedgerReadiness r
 {
     private const int RetryAfterSeconds = 1;
 
-    private static readonly byte[] Page = Encoding.UTF8.GetBytes($"""
+    private static readonly byte[] Page = Encoding.UTF8.GetBytes($$"""
         <!DOCTYPE html>
         <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-        <meta http-equiv="refresh" content="{RetryAfterSeconds}"><title>Starting</title></head>
+        <meta http-equiv="refresh" content="{{RetryAfterSeconds}}"><title>Starting</title>
+        <style>body{font:1rem/1.5 system-ui,sans-serif;max-width:36rem;margin:3rem auto;padding:0 1rem;color:#1f2328}h1{font-size:1.4rem}</style></head>
         <body><main><h1>The status page is starting</h1>
         <p>It is checking its history of incidents before showing it. This page reloads by itself in a moment.</p></main></body></html>
         """);
