@@ -40,15 +40,11 @@ public static class WriteEndpoints
         write.MapPost("/incidents/{id}/reopen", Reopen).Accepts<ReopenIncidentRequest>(Json);
         write.MapPost("/incidents/{id}/postmortem", Postmortem).Accepts<PostmortemRequest>(Json);
         write.MapPost("/incidents/{id}/cause", Attribute).Accepts<CauseRequest>(Json);
-        write.MapPost("/incidents/{id}/updates/{updateId}/corrections", CorrectIncidentUpdate).Accepts<CorrectionRequest>(Json);
-        write.MapPost("/incidents/{id}/updates/{updateId}/redactions", RedactIncidentUpdate).Accepts<RedactionRequest>(Json)
-            .RequireAuthorization(OperatorsSetup.AdminPolicy);
+        MapAmendments(write, "incidents");
         write.MapPost("/components/{id}/status", SetStatus).Accepts<ComponentStatusRequest>(Json);
         write.MapPost("/maintenance", Schedule).Accepts<ScheduleMaintenanceRequest>(Json);
         write.MapPost("/maintenance/{id}/updates", PostMaintenance).Accepts<MaintenanceUpdateRequest>(Json);
-        write.MapPost("/maintenance/{id}/updates/{updateId}/corrections", CorrectMaintenanceUpdate).Accepts<CorrectionRequest>(Json);
-        write.MapPost("/maintenance/{id}/updates/{updateId}/redactions", RedactMaintenanceUpdate).Accepts<RedactionRequest>(Json)
-            .RequireAuthorization(OperatorsSetup.AdminPolicy);
+        MapAmendments(write, "maintenance");
         write.MapGroup("").RequireAuthorization(OperatorsSetup.AdminPolicy).MapComponentWrites();
         return app;
     }
@@ -92,22 +88,6 @@ public static class WriteEndpoints
             r => new AttributeCause(id, Cause(r)!),
             e => ($"/api/v1/incidents/{id}", new EntryCreated(e[0].Id)));
 
-    private static async Task<Results<Created<EntryCreated>, ValidationProblem, ProblemHttpResult>> CorrectIncidentUpdate(string id,
-        string updateId, HttpContext http, WriteGate gate, LedgerService ledger) =>
-        BelongsTo(ledger.Current, id, updateId) is { } notFound
-            ? notFound
-            : await gate.WriteAsync<CorrectionRequest, EntryCreated>(http, c => new CorrectionValidator(c),
-                r => new CorrectPost(updateId, r.Body!, r.Reason!, r.StatedAt),
-                e => UpdateCreated("incidents", id, e[0].Id));
-
-    private static async Task<Results<Created<EntryCreated>, ValidationProblem, ProblemHttpResult>> RedactIncidentUpdate(string id,
-        string updateId, HttpContext http, WriteGate gate, LedgerService ledger) =>
-        BelongsTo(ledger.Current, id, updateId) is { } notFound
-            ? notFound
-            : await gate.WriteAsync<RedactionRequest, EntryCreated>(http, _ => new RedactionValidator(),
-                r => new RedactPost(updateId, r.Reason!),
-                e => UpdateCreated("incidents", id, updateId) with { Response = new EntryCreated(e[0].Id) });
-
     private static Task<Results<Created<EntryCreated>, ValidationProblem, ProblemHttpResult>> SetStatus(string id, HttpContext http,
         WriteGate gate) =>
         gate.WriteAsync<ComponentStatusRequest, EntryCreated>(http, c => new ComponentStatusValidator(c),
@@ -127,21 +107,34 @@ public static class WriteEndpoints
             r => new PostMaintenanceUpdate(id, Word<MaintenanceStatus>(r.Status), r.Body!, Changes(r.Components), r.StatedAt),
             e => UpdateCreated("maintenance", id, e[0].Id));
 
-    private static async Task<Results<Created<EntryCreated>, ValidationProblem, ProblemHttpResult>> CorrectMaintenanceUpdate(string id,
-        string updateId, HttpContext http, WriteGate gate, LedgerService ledger) =>
-        BelongsTo(ledger.Current, id, updateId) is { } notFound
+    // Corrections and redactions work alike on incident and maintenance updates: only the collection in the path differs.
+    // Redacting hides published text, so it takes an admin.
+    private static void MapAmendments(RouteGroupBuilder write, string collection)
+    {
+        write.MapPost($"/{collection}/{{id}}/updates/{{updateId}}/corrections",
+            (string id, string updateId, HttpContext http, WriteGate gate, LedgerService ledger) =>
+                CorrectUpdate(collection, id, updateId, http, gate, ledger)).Accepts<CorrectionRequest>(Json);
+        write.MapPost($"/{collection}/{{id}}/updates/{{updateId}}/redactions",
+            (string id, string updateId, HttpContext http, WriteGate gate, LedgerService ledger) =>
+                RedactUpdate(collection, id, updateId, http, gate, ledger)).Accepts<RedactionRequest>(Json)
+            .RequireAuthorization(OperatorsSetup.AdminPolicy);
+    }
+
+    private static async Task<Results<Created<EntryCreated>, ValidationProblem, ProblemHttpResult>> CorrectUpdate(string collection,
+        string id, string updateId, HttpContext http, WriteGate gate, LedgerService ledger) =>
+        BelongsTo(ledger.Current, collection, id, updateId) is { } notFound
             ? notFound
             : await gate.WriteAsync<CorrectionRequest, EntryCreated>(http, c => new CorrectionValidator(c),
                 r => new CorrectPost(updateId, r.Body!, r.Reason!, r.StatedAt),
-                e => UpdateCreated("maintenance", id, e[0].Id));
+                e => UpdateCreated(collection, id, e[0].Id));
 
-    private static async Task<Results<Created<EntryCreated>, ValidationProblem, ProblemHttpResult>> RedactMaintenanceUpdate(string id,
-        string updateId, HttpContext http, WriteGate gate, LedgerService ledger) =>
-        BelongsTo(ledger.Current, id, updateId) is { } notFound
+    private static async Task<Results<Created<EntryCreated>, ValidationProblem, ProblemHttpResult>> RedactUpdate(string collection,
+        string id, string updateId, HttpContext http, WriteGate gate, LedgerService ledger) =>
+        BelongsTo(ledger.Current, collection, id, updateId) is { } notFound
             ? notFound
             : await gate.WriteAsync<RedactionRequest, EntryCreated>(http, _ => new RedactionValidator(),
                 r => new RedactPost(updateId, r.Reason!),
-                e => UpdateCreated("maintenance", id, updateId) with { Response = new EntryCreated(e[0].Id) });
+                e => UpdateCreated(collection, id, updateId) with { Response = new EntryCreated(e[0].Id) });
 
     // Renders exactly as the public page will: the same pipeline, raw HTML off, only http/https/mailto links.
     private static async Task<Results<Ok<PreviewResponse>, ValidationProblem, ProblemHttpResult>> Preview(HttpRequest request)
@@ -174,9 +167,10 @@ public static class WriteEndpoints
             ? TypedResults.Ok(ApiViews.Of(maintenance))
             : Problems.Of(StatusCodes.Status404NotFound, "Not found.", $"There is no maintenance '{id}'.", "id", "known_maintenance");
 
-    // An update id in a route must belong to the incident or maintenance the route names.
-    private static ProblemHttpResult? BelongsTo(StatusSnapshot state, string subjectId, string updateId) =>
+    // An update id in a route must belong to the incident or maintenance the route names, under its own collection.
+    private static ProblemHttpResult? BelongsTo(StatusSnapshot state, string collection, string subjectId, string updateId) =>
         state.PostOwners.TryGetValue(updateId, out var owner) && owner == subjectId
+            && (collection == "incidents" ? state.Incidents.ContainsKey(subjectId) : state.Maintenances.ContainsKey(subjectId))
             ? null
             : Problems.Of(StatusCodes.Status404NotFound, "Not found.", $"'{subjectId}' has no update '{updateId}'.", "update_id",
                 "known_update");

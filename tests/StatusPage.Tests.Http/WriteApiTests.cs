@@ -234,6 +234,41 @@ public sealed class WriteApiTests(WriteApiServer server) : IClassFixture<WriteAp
     }
 
     [Fact]
+    public async Task A_maintenance_update_is_corrected_and_redacted_under_its_own_path_only()
+    {
+        var start = DateTimeOffset.UtcNow.AddDays(3);
+        var created = await (await _client.Post("/api/v1/maintenance", new
+        {
+            Title = "Query API failover drill", Components = StorageCluster, ScheduledFor = start, ScheduledUntil = start.AddHours(1),
+            Body = "We will fail the query API over to the second site, token=abc123.",
+        })).Created();
+        var id = created.GetProperty("id").GetString()!;
+        var updateId = created.GetProperty("update_id").GetString()!;
+        var (incidentId, incidentUpdateId) = await _client.CreateIncident("Not a maintenance");
+
+        var correction = await _client.Post($"/api/v1/maintenance/{id}/updates/{updateId}/corrections",
+            new { Body = "We will fail the query API over to the second site.", Reason = "pasted a token" });
+        var redaction = await _client.Post($"/api/v1/maintenance/{id}/updates/{updateId}/redactions", new { Reason = "pasted a token" });
+
+        var correctionId = (await correction.Created()).GetProperty("id").GetString();
+        Assert.Equal($"/api/v1/maintenance/{id}/updates/{correctionId}", correction.Headers.Location?.OriginalString);
+        await redaction.Created();
+        Assert.Equal($"/api/v1/maintenance/{id}/updates/{updateId}", redaction.Headers.Location?.OriginalString);
+        var posts = (await (await _client.GetAsync(Api.Url($"/api/v1/maintenance/{id}"))).Json()).GetProperty("updates");
+        Assert.Equal(JsonValueKind.Null, posts[0].GetProperty("body").ValueKind);
+        Assert.Equal("pasted a token", posts[0].GetProperty("redaction").GetProperty("reason").GetString());
+        Assert.Equal(correctionId, posts[0].GetProperty("corrected_by")[0].GetString());
+        Assert.DoesNotContain("abc123", await _client.GetStringAsync(Api.Url("/api/v1/ledger")), StringComparison.Ordinal);
+        // An incident's update reached through the maintenance path (or the other way round) is not found, and nothing is written.
+        var head = await _client.HeadSeq();
+        await (await _client.Post($"/api/v1/maintenance/{incidentId}/updates/{incidentUpdateId}/corrections", new { Body = "x", Reason = "y" }))
+            .Problem(HttpStatusCode.NotFound, "update_id", "known_update");
+        await (await _client.Post($"/api/v1/incidents/{id}/updates/{correctionId}/redactions", new { Reason = "y" }))
+            .Problem(HttpStatusCode.NotFound, "update_id", "known_update");
+        Assert.Equal(head, await _client.HeadSeq());
+    }
+
+    [Fact]
     public async Task Preview_renders_markdown_with_the_public_renderer()
     {
         var response = await _client.Post("/api/v1/preview", new { Body = "**bold** [x](javascript:alert(1)) <b>raw</b>" });
