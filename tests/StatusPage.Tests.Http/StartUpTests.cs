@@ -56,6 +56,12 @@ public sealed class StartUpTests
         Assert.Contains("<meta http-equiv=\"refresh\" content=\"1\">", html, StringComparison.Ordinal);
         Assert.Contains("The status page is starting", html, StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.ServiceUnavailable, write.StatusCode);
+        using var frenchRequest = new HttpRequestMessage(HttpMethod.Get, new Uri("/", UriKind.Relative));
+        frenchRequest.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("text/html"));
+        frenchRequest.Headers.AcceptLanguage.Add(new StringWithQualityHeaderValue("fr-FR"));
+        var french = await (await client.SendAsync(frenchRequest)).Content.ReadAsStringAsync();
+        Assert.Contains("<html lang=\"fr\">", french, StringComparison.Ordinal);
+        Assert.Contains("état démarre</h1>", french, StringComparison.Ordinal);
 
         step.Release.SetResult();
         await factory.Services.GetRequiredService<LedgerReadiness>().Ready.WaitAsync(TimeSpan.FromSeconds(30));
