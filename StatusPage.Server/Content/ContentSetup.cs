@@ -10,7 +10,6 @@ public static class ContentSetup
     {
         builder.Services.AddSingleton<SiteSettingsHolder>();
         builder.Services.AddSingleton<ContentIngestor>();
-        builder.Services.AddSingleton<LedgerReadiness>();
         builder.Services.AddHostedService<LedgerStartup>();
         return builder;
     }

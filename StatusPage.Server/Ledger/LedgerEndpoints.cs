@@ -18,6 +18,7 @@ public static class LedgerEndpoints
             return new LedgerStore(options.Resolve(builder.Environment.ContentRootPath).DataPath);
         });
         builder.Services.AddSingleton<LedgerService>();
+        builder.Services.AddSingleton<LedgerReadiness>();
         return builder;
     }
 

@@ -128,7 +128,6 @@ public sealed partial class AdminBootstrap(LedgerService ledger, CredentialStore
         }
     }
 
-
     [LoggerMessage(Level = LogLevel.Warning, Message = "First start: created operator '{Username}' with the one-time password " +
         "{Password} (shown only this once). Sign in (POST /api/v1/session) and change it.")]
     private static partial void LogOneTimePassword(ILogger logger, string username, string password);

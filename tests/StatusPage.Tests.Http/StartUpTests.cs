@@ -4,6 +4,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using StatusPage.Server.Ledger;
 
 namespace StatusPage.Tests.Http;
@@ -33,7 +34,7 @@ public sealed class StartUpTests
         await using var root = new StatusPageFactory(waitUntilReady: false);
         var (factory, step) = StartingServer(root);
         await using var _ = factory;
-        var client = factory.CreateClient();
+        using var client = factory.CreateClient();
 
         var api = await client.GetAsync(new Uri("/api/v1/ledger/head", UriKind.Relative));
         using var pageRequest = new HttpRequestMessage(HttpMethod.Get, new Uri("/", UriKind.Relative));
@@ -78,7 +79,7 @@ public sealed class StartUpTests
         await using var _ = factory;
         using var client = factory.CreateClient();
         var readiness = factory.Services.GetRequiredService<LedgerReadiness>();
-        var stopping = factory.Services.GetRequiredService<Microsoft.Extensions.Hosting.IHostApplicationLifetime>().ApplicationStopping;
+        var stopping = factory.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping;
 
         step.Release.SetException(new InvalidOperationException("disk on fire"));
 
@@ -97,7 +98,7 @@ public sealed class StartUpTests
         using var client = factory.CreateClient();
         var readiness = factory.Services.GetRequiredService<LedgerReadiness>();
 
-        factory.Services.GetRequiredService<Microsoft.Extensions.Hosting.IHostApplicationLifetime>().StopApplication();
+        factory.Services.GetRequiredService<IHostApplicationLifetime>().StopApplication();
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => readiness.Ready.WaitAsync(TimeSpan.FromSeconds(30)));
         Assert.True(readiness.Ready.IsCanceled);
