@@ -20,21 +20,44 @@ public sealed class StartUpTests
         public Task RunAsync(CancellationToken cancellationToken) => Release.Task.WaitAsync(cancellationToken);
     }
 
-    private static (WebApplicationFactory<Program> Factory, HeldStep Step) StartingServer(StatusPageFactory root)
+    // A server that listens and stays in start-up until its step is released.
+    private sealed class StartingServer : IAsyncDisposable
     {
-        var step = new HeldStep();
-        var factory = root.WithWebHostBuilder(builder =>
-            builder.ConfigureTestServices(services => services.AddSingleton<IStartupStep>(step)));
-        return (factory, step);
+        private readonly StatusPageFactory _root = new(waitUntilReady: false);
+
+        public StartingServer()
+        {
+            Factory = _root.WithWebHostBuilder(builder =>
+                builder.ConfigureTestServices(services => services.AddSingleton<IStartupStep>(Step)));
+            Client = Factory.CreateClient();
+            // Resolved now: a failed start-up stops the host and disposes its services.
+            Readiness = Factory.Services.GetRequiredService<LedgerReadiness>();
+            Lifetime = Factory.Services.GetRequiredService<IHostApplicationLifetime>();
+        }
+
+        public HeldStep Step { get; } = new();
+
+        public WebApplicationFactory<Program> Factory { get; }
+
+        public HttpClient Client { get; }
+
+        public LedgerReadiness Readiness { get; }
+
+        public IHostApplicationLifetime Lifetime { get; }
+
+        public async ValueTask DisposeAsync()
+        {
+            Client.Dispose();
+            await Factory.DisposeAsync();
+            await _root.DisposeAsync();
+        }
     }
 
     [Fact]
     public async Task Until_start_up_ends_every_request_gets_503_with_retry_after_then_the_same_requests_succeed()
     {
-        await using var root = new StatusPageFactory(waitUntilReady: false);
-        var (factory, step) = StartingServer(root);
-        await using var _ = factory;
-        using var client = factory.CreateClient();
+        await using var server = new StartingServer();
+        var client = server.Client;
 
         var api = await client.GetAsync(new Uri("/api/v1/ledger/head", UriKind.Relative));
         using var pageRequest = new HttpRequestMessage(HttpMethod.Get, new Uri("/", UriKind.Relative));
@@ -64,8 +87,8 @@ public sealed class StartUpTests
         Assert.Contains("<html lang=\"fr\">", french, StringComparison.Ordinal);
         Assert.Contains("état démarre</h1>", french, StringComparison.Ordinal);
 
-        step.Release.SetResult();
-        await factory.Services.GetRequiredService<LedgerReadiness>().Ready.WaitAsync(TimeSpan.FromSeconds(30));
+        server.Step.Release.SetResult();
+        await server.Readiness.Ready.WaitAsync(TimeSpan.FromSeconds(30));
 
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync(new Uri("/api/v1/ledger/head", UriKind.Relative))).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync(new Uri("/", UriKind.Relative))).StatusCode);
@@ -74,35 +97,26 @@ public sealed class StartUpTests
     [Fact]
     public async Task A_start_up_that_fails_after_listening_stops_the_server_and_never_reports_ready()
     {
-        await using var root = new StatusPageFactory(waitUntilReady: false);
-        var (factory, step) = StartingServer(root);
-        await using var _ = factory;
-        using var client = factory.CreateClient();
-        var readiness = factory.Services.GetRequiredService<LedgerReadiness>();
-        var stopping = factory.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping;
+        await using var server = new StartingServer();
 
-        step.Release.SetException(new InvalidOperationException("disk on fire"));
+        server.Step.Release.SetException(new InvalidOperationException("disk on fire"));
 
-        var failure = await Assert.ThrowsAsync<InvalidOperationException>(() => readiness.Ready.WaitAsync(TimeSpan.FromSeconds(30)));
+        var failure = await Assert.ThrowsAsync<InvalidOperationException>(() => server.Readiness.Ready.WaitAsync(TimeSpan.FromSeconds(30)));
         Assert.Equal("disk on fire", failure.Message);
-        Assert.True(stopping.IsCancellationRequested);
-        Assert.False(readiness.IsReady);
+        Assert.True(server.Lifetime.ApplicationStopping.IsCancellationRequested);
+        Assert.False(server.Readiness.IsReady);
     }
 
     [Fact]
     public async Task Stopping_during_start_up_is_not_a_failure()
     {
-        await using var root = new StatusPageFactory(waitUntilReady: false);
-        var (factory, _) = StartingServer(root);
-        await using var _ = factory;
-        using var client = factory.CreateClient();
-        var readiness = factory.Services.GetRequiredService<LedgerReadiness>();
+        await using var server = new StartingServer();
 
-        factory.Services.GetRequiredService<IHostApplicationLifetime>().StopApplication();
+        server.Lifetime.StopApplication();
 
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => readiness.Ready.WaitAsync(TimeSpan.FromSeconds(30)));
-        Assert.True(readiness.Ready.IsCanceled);
-        Assert.False(readiness.Ready.IsFaulted);
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => server.Readiness.Ready.WaitAsync(TimeSpan.FromSeconds(30)));
+        Assert.True(server.Readiness.Ready.IsCanceled);
+        Assert.False(server.Readiness.Ready.IsFaulted);
     }
 
     [Fact]
