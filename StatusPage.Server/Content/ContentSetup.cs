@@ -28,8 +28,8 @@ public sealed partial class LedgerStartup(LedgerService ledger, LedgerStore stor
 
     public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-    // Once the server listens (every StartAsync has run): the replay then has both cores to itself, instead of sharing them
-    // with the web server's own start-up, which made neither faster and raised the peak memory (bench/README.md).
+    // Once the server listens (every StartAsync has run): the replay then has both cores to itself. Sharing them with the web
+    // server's own start-up made neither faster (bench/README.md, third round).
     public Task StartedAsync(CancellationToken cancellationToken)
     {
         _startup = Task.Run(() => ReplayAndPrepareAsync(lifetime.ApplicationStopping), CancellationToken.None);
