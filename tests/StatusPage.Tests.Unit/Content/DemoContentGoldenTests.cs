@@ -41,5 +41,4 @@ public sealed class DemoContentGoldenTests
             .Select(block => block.Split('\n', 2))
             .ToDictionary(parts => parts[0], parts => parts[1], StringComparer.Ordinal);
     }
-
 }
