@@ -85,15 +85,24 @@ public static partial class ContentFiles
         // Bodies were always recorded with "\n" line ends: a checkout with CRLF must read the same texts.
         text = text.Replace("\r\n", "\n", StringComparison.Ordinal);
         var document = Markdig.Markdown.Parse(text, Pipeline);
-        if (document.FirstOrDefault() is not YamlFrontMatterBlock frontBlock)
+        var yamlStart = Math.Min(text.Length, LineEnd(text, 0) + 1);
+        int closingLine;
+        if (document.FirstOrDefault() is YamlFrontMatterBlock frontBlock)
+        {
+            // The block's span ends inside its closing '---' line.
+            closingLine = Math.Max(yamlStart, LineStart(text, Math.Min(frontBlock.Span.End, text.Length)));
+        }
+        else if (LineAt(text, 0).Trim() == "---" && LineAt(text, yamlStart).Trim() == "---")
+        {
+            // Markdig does not see an empty front matter; the file is still well formed.
+            closingLine = yamlStart;
+        }
+        else
         {
             return (null, [new ContentProblem(displayPath, 1, LineAt(text, 0).Trim() == "---"
                 ? "the front matter is not closed by a '---' line"
                 : "the file must start with YAML front matter between '---' lines")]);
         }
-        var yamlStart = Math.Min(text.Length, LineEnd(text, 0) + 1);
-        // The block's span ends inside its closing '---' line.
-        var closingLine = Math.Max(yamlStart, LineStart(text, Math.Min(frontBlock.Span.End, text.Length)));
         var yaml = text[yamlStart..closingLine];
         FrontMatter front;
         try
@@ -102,7 +111,8 @@ public static partial class ContentFiles
         }
         catch (YamlException e)
         {
-            return (null, [new ContentProblem(displayPath, (int)e.Start.Line + 1, $"bad YAML: {(e.InnerException ?? e).Message}")]);
+            var line = (int)e.Start.Line;
+            return (null, [new ContentProblem(displayPath, line + 1, "bad YAML: " + DescribeYamlError(e, yaml.Split('\n').ElementAtOrDefault(line - 1)))]);
         }
         var problems = ImmutableArray.CreateBuilder<ContentProblem>();
         var lines = new LineCounter(text);
@@ -123,8 +133,8 @@ public static partial class ContentFiles
         {
             problems.Add(new ContentProblem(displayPath, lines.LineOf(swallowing.Span.Start),
                 $"the code block opened here with '{new string(swallowing.FencedChar, swallowing.OpeningFencedCharCount)}' is never closed, " +
-                "so the '## ' lines after it are code in one update, not updates of their own; that update is not read until " +
-                "the block is closed"));
+                "so the '## ' lines after it would be code in this update instead of updates of their own; this update is not read " +
+                "until a line of " + new string(swallowing.FencedChar, swallowing.OpeningFencedCharCount) + " closes the block"));
         }
         var sections = ImmutableArray.CreateBuilder<ContentSection>();
         for (var i = 0; i < headings.Count; i++)
@@ -152,6 +162,30 @@ public static partial class ContentFiles
         }
         return (new ContentFile(displayPath, front, sections.ToImmutable(), FrontMatterLines(yaml)), problems.ToImmutable());
     }
+
+    // YamlDotNet speaks of .NET types and of lines counted from the YAML's start: say what is wrong with the key instead.
+    private static string DescribeYamlError(YamlException e, string? line)
+    {
+        var key = line is null ? null : FrontMatterKey().Match(line) is { Success: true } match ? match.Groups["key"].Value : null;
+        if (e is SyntaxErrorException or SemanticErrorException || key is null)
+        {
+            return PositionInYaml().Replace((e.InnerException ?? e).Message, "")
+                + " A value that holds ': ' or ' #', or starts with [ { * & ! | > or a quote, must be put in quotes.";
+        }
+        if (e.Message.Contains("not found on type", StringComparison.Ordinal))
+        {
+            return $"unknown key '{key}'; the keys are {string.Join(", ", FrontMatterKeys)}";
+        }
+        return key == "components"
+            ? "components must be a list of component ids like [ingestion-api, dashboard]"
+            : $"{key} must be one value; in YAML a value that starts with '[' or '{{' is a list or a map, so put it in quotes";
+    }
+
+    private static readonly string[] FrontMatterKeys =
+        ["id", "title", "impact", "components", "started_at", "cause", "provider", "ticket", "scheduled_for", "scheduled_until"];
+
+    [GeneratedRegex(@"\s*\(at Line: \d+, Col: \d+, Idx: \d+\)")]
+    private static partial Regex PositionInYaml();
 
     // Each top-level key's file line; the YAML starts on line 2, after the opening '---'.
     private static ImmutableDictionary<string, int> FrontMatterLines(string yaml)

@@ -29,7 +29,7 @@ public static class ContentDescription
             Add(fields, "ticket", front.Ticket);
             Add(fields, "scheduled_for", front.ScheduledFor);
             Add(fields, "scheduled_until", front.ScheduledUntil);
-            text.Append("front matter: ").AppendJoin("; ", fields).Append('\n');
+            text.Append("front matter: ").Append(fields.Count > 0 ? string.Join("; ", fields) : "(empty)").Append('\n');
             if (file.Sections.IsEmpty)
             {
                 text.Append("no updates\n");
@@ -59,7 +59,7 @@ public static class ContentDescription
                 {
                     foreach (var line in section.Body.Split('\n'))
                     {
-                        text.Append(line.Length == 0 ? "|" : "| " + line.Replace("\r", "␍", StringComparison.Ordinal)).Append('\n');
+                        text.Append(line.Length == 0 ? "|" : "| " + Visible(line)).Append('\n');
                     }
                 }
                 else
@@ -74,6 +74,9 @@ public static class ContentDescription
         }
         return text.ToString();
     }
+
+    private static string Visible(string line) =>
+        line.Replace("\r", "␍", StringComparison.Ordinal).Replace("\t", "→", StringComparison.Ordinal);
 
     private static void Add(List<string> fields, string name, string? value)
     {
