@@ -66,6 +66,12 @@ public static partial class ContentFiles
         .DisableHtml()
         .Build();
 
+    private static readonly string[] FrontMatterKeys =
+        ["id", "title", "impact", "components", "started_at", "cause", "provider", "ticket", "scheduled_for", "scheduled_until"];
+
+    [GeneratedRegex(@"\s*\(at Line: \d+, Col: \d+, Idx: \d+\)")]
+    private static partial Regex PositionInYaml();
+
     [GeneratedRegex(@"^##[ \t]+(?<time>\S+)[ \t]+(?<what>[a-z_]+)(?:[ \t]+(?<target>\S+))?\s*$")]
     private static partial Regex Heading();
 
@@ -92,7 +98,7 @@ public static partial class ContentFiles
             // The block's span ends inside its closing '---' line.
             closingLine = Math.Max(yamlStart, LineStart(text, Math.Min(frontBlock.Span.End, text.Length)));
         }
-        else if (LineAt(text, 0).Trim() == "---" && LineAt(text, yamlStart).Trim() == "---")
+        else if (LineAt(text, 0).Trim() == "---" && yamlStart < text.Length && LineAt(text, yamlStart).Trim() == "---")
         {
             // Markdig does not see an empty front matter; the file is still well formed.
             closingLine = yamlStart;
@@ -180,12 +186,6 @@ public static partial class ContentFiles
             ? "components must be a list of component ids like [ingestion-api, dashboard]"
             : $"{key} must be one value; in YAML a value that starts with '[' or '{{' is a list or a map, so put it in quotes";
     }
-
-    private static readonly string[] FrontMatterKeys =
-        ["id", "title", "impact", "components", "started_at", "cause", "provider", "ticket", "scheduled_for", "scheduled_until"];
-
-    [GeneratedRegex(@"\s*\(at Line: \d+, Col: \d+, Idx: \d+\)")]
-    private static partial Regex PositionInYaml();
 
     // Each top-level key's file line; the YAML starts on line 2, after the opening '---'.
     private static ImmutableDictionary<string, int> FrontMatterLines(string yaml)

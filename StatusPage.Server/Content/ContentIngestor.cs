@@ -338,13 +338,13 @@ public sealed partial class ContentIngestor(LedgerService ledger, SiteSettingsHo
             if (written != recorded)
             {
                 Problems.Add(new ContentProblem(file.Path, file.LineOf(key),
-                    $"{key} is {written} in the file but {recorded} was recorded with the {subject} on {recordedAt:yyyy-MM-dd HH:mm} UTC, " +
+                    $"{key} is {Clip(written)} in the file but {Clip(recorded)} was recorded with the {subject} on {recordedAt:yyyy-MM-dd HH:mm} UTC, " +
                     $"and the file was changed since. The recorded history is kept and still served; editing the file never " +
                     $"changes a recorded {key}."));
             }
         }
 
-        private static string Quote(string? text) => $"\"{Clip((text ?? "").Trim())}\"";
+        private static string Quote(string? text) => $"\"{(text ?? "").Trim()}\"";
 
         private static string List(IEnumerable<string> ids) => $"[{string.Join(", ", ids.Distinct().Order(StringComparer.Ordinal))}]";
 
