@@ -1,6 +1,9 @@
 using System.Collections.Immutable;
 using System.Globalization;
 using System.Text.RegularExpressions;
+using Markdig;
+using Markdig.Extensions.Yaml;
+using Markdig.Syntax;
 using YamlDotNet.Core;
 using YamlDotNet.Serialization;
 using YamlDotNet.Serialization.NamingConventions;
@@ -40,83 +43,180 @@ public sealed record ContentSection(
     string? Reason,
     string Body);
 
-public sealed record ContentFile(string Path, FrontMatter Front, ImmutableArray<ContentSection> Sections);
+// FrontMatterLines: the file line of each top-level front matter key, to point at the field a person should look at.
+public sealed record ContentFile(string Path, FrontMatter Front, ImmutableArray<ContentSection> Sections,
+    ImmutableDictionary<string, int> FrontMatterLines)
+{
+    public int LineOf(string key) => FrontMatterLines.TryGetValue(key, out var line) ? line : 2;
+}
 
-// Reads incidents/*.md and maintenance/*.md: YAML front matter, then one "## <time> <what>" section per update.
+// Reads incidents/*.md and maintenance/*.md: YAML front matter, then one "## <time> <what>" section per update (content/README.md,
+// tests/StatusPage.Tests.Unit/Content/content-format.spec.md). Markdig finds the sections, so a "## " line inside a code block,
+// a quote or a list stays in its update's text; each body is then sliced from the source text, exactly as written.
 public static partial class ContentFiles
 {
     private static readonly IDeserializer Yaml = new DeserializerBuilder()
         .WithNamingConvention(UnderscoredNamingConvention.Instance)
         .Build();
 
-    [GeneratedRegex(@"^## (?<time>\S+) (?<what>[a-z_]+)(?: (?<target>\S+))?\s*$")]
+    // The block rules of MarkdownRenderer (raw HTML off, so an unclosed "<!--" cannot swallow the sections after it), plus
+    // front matter.
+    private static readonly MarkdownPipeline Pipeline = new MarkdownPipelineBuilder()
+        .UseYamlFrontMatter()
+        .DisableHtml()
+        .Build();
+
+    private static readonly string[] FrontMatterKeys =
+        ["id", "title", "impact", "components", "started_at", "cause", "provider", "ticket", "scheduled_for", "scheduled_until"];
+
+    [GeneratedRegex(@"\s*\(at Line: \d+, Col: \d+, Idx: \d+\)")]
+    private static partial Regex PositionInYaml();
+
+    [GeneratedRegex(@"^##[ \t]+(?<time>\S+)[ \t]+(?<what>[a-z_]+)(?:[ \t]+(?<target>\S+))?\s*$")]
     private static partial Regex Heading();
 
     [GeneratedRegex(@"^(?<key>components|next_update_by|reason):\s*(?<value>.*)$")]
     private static partial Regex Metadata();
 
+    [GeneratedRegex(@"^(?<key>[A-Za-z_][A-Za-z0-9_]*)[ \t]*:")]
+    private static partial Regex FrontMatterKey();
+
+    [GeneratedRegex(@"^ {0,3}##[ \t]", RegexOptions.Multiline)]
+    private static partial Regex HeadingLike();
+
     public static IDeserializer YamlReader => Yaml;
 
     public static (ContentFile? File, ImmutableArray<ContentProblem> Problems) Parse(string displayPath, string text)
     {
-        var lines = text.Replace("\r\n", "\n", StringComparison.Ordinal).Split('\n');
-        var problems = ImmutableArray.CreateBuilder<ContentProblem>();
-        if (lines.Length == 0 || lines[0].Trim() != "---")
+        // Bodies were always recorded with "\n" line ends: a checkout with CRLF must read the same texts.
+        text = text.Replace("\r\n", "\n", StringComparison.Ordinal);
+        var document = Markdig.Markdown.Parse(text, Pipeline);
+        var yamlStart = Math.Min(text.Length, LineEnd(text, 0) + 1);
+        int closingLine;
+        if (document.FirstOrDefault() is YamlFrontMatterBlock frontBlock)
         {
-            return (null, [new ContentProblem(displayPath, 1, "the file must start with YAML front matter between '---' lines")]);
+            // The block's span ends inside its closing '---' line.
+            closingLine = Math.Max(yamlStart, LineStart(text, Math.Min(frontBlock.Span.End, text.Length)));
         }
-        var end = Array.FindIndex(lines, 1, l => l.Trim() == "---");
-        if (end < 0)
+        else if (LineAt(text, 0).Trim() == "---" && yamlStart < text.Length && LineAt(text, yamlStart).Trim() == "---")
         {
-            return (null, [new ContentProblem(displayPath, 1, "the front matter is not closed by a '---' line")]);
+            // Markdig does not see an empty front matter; the file is still well formed.
+            closingLine = yamlStart;
         }
+        else
+        {
+            return (null, [new ContentProblem(displayPath, 1, LineAt(text, 0).Trim() == "---"
+                ? "the front matter is not closed by a '---' line"
+                : "the file must start with YAML front matter between '---' lines")]);
+        }
+        var yaml = text[yamlStart..closingLine];
         FrontMatter front;
         try
         {
-            front = Yaml.Deserialize<FrontMatter>(string.Join('\n', lines[1..end])) ?? new FrontMatter();
+            front = Yaml.Deserialize<FrontMatter>(yaml) ?? new FrontMatter();
         }
         catch (YamlException e)
         {
-            return (null, [new ContentProblem(displayPath, (int)e.Start.Line + 1, $"bad YAML: {(e.InnerException ?? e).Message}")]);
+            var line = (int)e.Start.Line;
+            return (null, [new ContentProblem(displayPath, line + 1, "bad YAML: " + DescribeYamlError(e, yaml.Split('\n').ElementAtOrDefault(line - 1)))]);
+        }
+        var problems = ImmutableArray.CreateBuilder<ContentProblem>();
+        var lines = new LineCounter(text);
+        var headings = document.OfType<HeadingBlock>()
+            .Where(h => h is { Level: 2, IsSetext: false })
+            .Select(h => LineStart(text, h.Span.Start))
+            .ToList();
+        var afterFront = Math.Min(text.Length, LineEnd(text, closingLine) + 1);
+        var preamble = text[afterFront..(headings.Count > 0 ? headings[0] : text.Length)];
+        if (preamble.Split('\n').Select((line, index) => (line, index)).FirstOrDefault(l => l.line.Trim().Length > 0) is { line: not null } stray)
+        {
+            problems.Add(new ContentProblem(displayPath, lines.LineOf(afterFront) + stray.index,
+                "text before the first '## <time> <status>' section is ignored"));
+        }
+        var swallowing = document.OfType<FencedCodeBlock>()
+            .FirstOrDefault(f => f.ClosingFencedCharCount == 0 && HeadingLike().IsMatch(text, LineEnd(text, f.Span.Start)));
+        if (swallowing is not null)
+        {
+            problems.Add(new ContentProblem(displayPath, lines.LineOf(swallowing.Span.Start),
+                $"the code block opened here with '{new string(swallowing.FencedChar, swallowing.OpeningFencedCharCount)}' is never closed, " +
+                "so the '## ' lines after it would be code in this update instead of updates of their own; this update is not read " +
+                "until a line of " + new string(swallowing.FencedChar, swallowing.OpeningFencedCharCount) + " closes the block"));
         }
         var sections = ImmutableArray.CreateBuilder<ContentSection>();
-        var i = end + 1;
-        while (i < lines.Length && !lines[i].StartsWith("## ", StringComparison.Ordinal))
+        for (var i = 0; i < headings.Count; i++)
         {
-            if (lines[i].Trim().Length > 0)
+            var start = headings[i];
+            var next = i + 1 < headings.Count ? headings[i + 1] : text.Length;
+            if (swallowing is not null && swallowing.Span.Start >= start && swallowing.Span.Start < next)
             {
-                problems.Add(new ContentProblem(displayPath, i + 1, "text before the first '## <time> <status>' section is ignored"));
-                break;
+                continue;
             }
-            i++;
-        }
-        while (i < lines.Length)
-        {
-            var start = i;
-            var next = Array.FindIndex(lines, i + 1, l => l.StartsWith("## ", StringComparison.Ordinal));
-            if (next < 0)
-            {
-                next = lines.Length;
-            }
-            if (ParseSection(displayPath, lines, start, next, problems) is { } section)
+            var line = lines.LineOf(start);
+            var headingEnd = LineEnd(text, start);
+            var heading = text[start..headingEnd].TrimStart(' ');
+            var content = headingEnd < next ? text[(headingEnd + 1)..next] : "";
+            if (ParseSection(displayPath, line, heading, content, problems) is { } section)
             {
                 sections.Add(section);
             }
             else
             {
-                problems.Add(new ContentProblem(displayPath, start + 1,
-                    $"cannot read the section heading '{lines[start]}'; expected '## 2026-06-14T02:03:00Z investigating' " +
+                problems.Add(new ContentProblem(displayPath, line,
+                    $"cannot read the section heading '{heading}'; expected '## 2026-06-14T02:03:00Z investigating' " +
                     "(a status), '## <time> correction <time of the corrected update>' or '## <time> postmortem'"));
             }
-            i = next;
         }
-        return (new ContentFile(displayPath, front, sections.ToImmutable()), problems.ToImmutable());
+        return (new ContentFile(displayPath, front, sections.ToImmutable(), FrontMatterLines(yaml)), problems.ToImmutable());
     }
 
-    private static ContentSection? ParseSection(string path, string[] lines, int start, int end,
+    // YamlDotNet speaks of .NET types and of lines counted from the YAML's start: say what is wrong with the key instead.
+    private static string DescribeYamlError(YamlException e, string? line)
+    {
+        var key = line is null ? null : FrontMatterKey().Match(line) is { Success: true } match ? match.Groups["key"].Value : null;
+        if (e is SyntaxErrorException or SemanticErrorException || key is null)
+        {
+            return PositionInYaml().Replace((e.InnerException ?? e).Message, "")
+                + " A value that holds ': ' or ' #', or starts with [ { * & ! | > or a quote, must be put in quotes.";
+        }
+        if (e.Message.Contains("not found on type", StringComparison.Ordinal))
+        {
+            return $"unknown key '{key}'; the keys are {string.Join(", ", FrontMatterKeys)}";
+        }
+        return key == "components"
+            ? "components must be a list of component ids like [ingestion-api, dashboard]"
+            : $"{key} must be one value; in YAML a value that starts with '[' or '{{' is a list or a map, so put it in quotes";
+    }
+
+    // Each top-level key's file line; the YAML starts on line 2, after the opening '---'.
+    private static ImmutableDictionary<string, int> FrontMatterLines(string yaml)
+    {
+        var lines = ImmutableDictionary.CreateBuilder<string, int>(StringComparer.Ordinal);
+        var index = 0;
+        foreach (var line in yaml.Split('\n'))
+        {
+            if (FrontMatterKey().Match(line) is { Success: true } key)
+            {
+                lines.TryAdd(key.Groups["key"].Value, index + 2);
+            }
+            index++;
+        }
+        return lines.ToImmutable();
+    }
+
+    private static int LineStart(string text, int position) => position == 0 ? 0 : text.LastIndexOf('\n', position - 1) + 1;
+
+    private static int LineEnd(string text, int position)
+    {
+        var end = text.IndexOf('\n', Math.Min(position, text.Length));
+        return end < 0 ? text.Length : end;
+    }
+
+    private static string LineAt(string text, int position) => text[LineStart(text, position)..LineEnd(text, position)];
+
+    private static ContentSection? ParseSection(string path, int headingLine, string headingText, string content,
         ImmutableArray<ContentProblem>.Builder problems)
     {
-        var heading = Heading().Match(lines[start]);
+        var heading = Heading().Match(headingText);
         if (!heading.Success || !TryParseTime(heading.Groups["time"].Value, out var statedAt))
         {
             return null;
@@ -137,11 +237,12 @@ public static partial class ContentFiles
         {
             return null;
         }
+        var lines = content.Split('\n');
         ImmutableSortedDictionary<string, string>? components = null;
         DateTimeOffset? nextUpdateBy = null;
         string? reason = null;
-        var i = start + 1;
-        for (; i < end && Metadata().Match(lines[i]) is { Success: true } meta; i++)
+        var i = 0;
+        for (; i < lines.Length && Metadata().Match(lines[i]) is { Success: true } meta; i++)
         {
             var value = meta.Groups["value"].Value.Trim();
             switch (meta.Groups["key"].Value)
@@ -158,7 +259,8 @@ public static partial class ContentFiles
                     }
                     else
                     {
-                        problems.Add(new ContentProblem(path, i + 1, $"next_update_by '{value}' is not a time like 2026-06-14T02:30:00Z; ignored"));
+                        problems.Add(new ContentProblem(path, headingLine + 1 + i,
+                            $"next_update_by '{value}' is not a time like 2026-06-14T02:30:00Z; ignored"));
                     }
                     break;
                 default:
@@ -166,13 +268,72 @@ public static partial class ContentFiles
                     break;
             }
         }
-        var body = string.Join('\n', lines[i..end]).Trim('\n', ' ', '\t');
-        return new ContentSection(start + 1, statedAt, kind, kind == SectionKind.Status ? what : null, corrects, components,
-            nextUpdateBy, reason, body);
+        return new ContentSection(headingLine, statedAt, kind, kind == SectionKind.Status ? what : null, corrects, components,
+            nextUpdateBy, reason, Body(lines, i));
+    }
+
+    // The text as written, without the blank lines around it and the spaces that end it. The first line loses its indentation
+    // too (as it always did), unless that indentation makes it an indented code block.
+    private static string Body(string[] lines, int first)
+    {
+        while (first < lines.Length && lines[first].Trim(' ', '\t').Length == 0)
+        {
+            first++;
+        }
+        var body = string.Join('\n', lines[first..]).TrimEnd('\n', ' ', '\t');
+        return IsCodeIndent(body) ? body : body.TrimStart(' ', '\t');
+    }
+
+    private static bool IsCodeIndent(string line)
+    {
+        var column = 0;
+        foreach (var c in line)
+        {
+            if (c == ' ')
+            {
+                column++;
+            }
+            else if (c == '\t')
+            {
+                column += 4 - (column % 4);
+            }
+            else
+            {
+                break;
+            }
+            if (column >= 4)
+            {
+                return true;
+            }
+        }
+        return false;
     }
 
     public static bool TryParseTime(string? text, out DateTimeOffset time) =>
         DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture,
             DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out time)
         && text!.Contains('T', StringComparison.Ordinal);
+}
+
+// File line numbers of text positions, for positions visited in increasing order (one pass over the text).
+internal sealed class LineCounter(string text)
+{
+    private int _position;
+    private int _line = 1;
+
+    public int LineOf(int position)
+    {
+        if (position < _position)
+        {
+            (_position, _line) = (0, 1);
+        }
+        for (; _position < position; _position++)
+        {
+            if (text[_position] == '\n')
+            {
+                _line++;
+            }
+        }
+        return _line;
+    }
 }

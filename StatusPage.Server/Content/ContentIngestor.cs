@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Globalization;
 using StatusPage.Client.Contracts;
 using StatusPage.Server.History;
 using StatusPage.Server.Ledger;
@@ -149,11 +150,15 @@ public sealed partial class ContentIngestor(LedgerService ledger, SiteSettingsHo
                     return;
                 }
             }
-            else if (TryFront(file, out _, out _, out var cause) && cause is not null
-                     && ledger.Current.Incidents[id].Cause is var recorded
-                     && (recorded.Kind != cause.Kind || recorded.ProviderId != cause.Provider || recorded.Ticket != cause.Ticket))
+            else if (TryFront(file, out var impact, out var startedAt, out var cause))
             {
-                await AppendAsync(file.Path, 2, new AttributeCause(id, cause), author).ConfigureAwait(false);
+                var incident = ledger.Current.Incidents[id];
+                CompareRecorded(file, incident, impact, startedAt);
+                if (cause is not null && incident.Cause is var recorded
+                    && (recorded.Kind != cause.Kind || recorded.ProviderId != cause.Provider || recorded.Ticket != cause.Ticket))
+                {
+                    await AppendAsync(file.Path, 2, new AttributeCause(id, cause), author).ConfigureAwait(false);
+                }
             }
             foreach (var section in file.Sections)
             {
@@ -161,7 +166,7 @@ public sealed partial class ContentIngestor(LedgerService ledger, SiteSettingsHo
                 var recorded = FindRecorded(incident.AllPosts, incident.Postmortem, section);
                 if (recorded is not null)
                 {
-                    CompareRecorded(file, section, recorded);
+                    CompareRecorded(file, section, recorded, isMaintenance: false);
                     continue;
                 }
                 HistoryCommand? command = section.Kind switch
@@ -182,7 +187,11 @@ public sealed partial class ContentIngestor(LedgerService ledger, SiteSettingsHo
 
         private async Task MaintenanceAsync(ContentFile file, string id, string author)
         {
-            if (!ledger.Current.Maintenances.ContainsKey(id))
+            if (ledger.Current.Maintenances.TryGetValue(id, out var existing))
+            {
+                CompareRecorded(file, existing);
+            }
+            else
             {
                 var first = file.Sections.FirstOrDefault();
                 if (first is not { Kind: SectionKind.Status, Status: "scheduled" })
@@ -208,7 +217,7 @@ public sealed partial class ContentIngestor(LedgerService ledger, SiteSettingsHo
                 var recorded = FindRecorded(maintenance.Posts, null, section);
                 if (recorded is not null)
                 {
-                    CompareRecorded(file, section, recorded);
+                    CompareRecorded(file, section, recorded, isMaintenance: true);
                     continue;
                 }
                 var command = section.Kind switch
@@ -236,12 +245,24 @@ public sealed partial class ContentIngestor(LedgerService ledger, SiteSettingsHo
         };
 
         // The file changed after this update was recorded: keep the record, tell a person exactly what differs.
-        private void CompareRecorded(ContentFile file, ContentSection section, Post recorded)
+        private void CompareRecorded(ContentFile file, ContentSection section, Post recorded, bool isMaintenance)
         {
             var differences = new List<string>();
             if (section.Kind == SectionKind.Status && section.Status != recorded.Status)
             {
                 differences.Add($"status is '{section.Status}' in the file but '{recorded.Status}' was recorded");
+            }
+            if (section.Kind == SectionKind.Status && ComponentsDifference(section, recorded, isMaintenance) is { } components)
+            {
+                differences.Add(components);
+            }
+            if (section.Kind == SectionKind.Status && !isMaintenance && section.NextUpdateBy != recorded.NextUpdateBy)
+            {
+                differences.Add($"next_update_by is {Time(section.NextUpdateBy)} in the file but {Time(recorded.NextUpdateBy)} was recorded");
+            }
+            if (section.Kind == SectionKind.Correction && (section.Reason ?? "").Trim() != recorded.Reason)
+            {
+                differences.Add($"reason is \"{Clip((section.Reason ?? "").Trim())}\" in the file but \"{Clip(recorded.Reason ?? "")}\" was recorded");
             }
             if (LedgerEntry.Sha256Hex(section.Body) != recorded.BodySha256)
             {
@@ -256,6 +277,79 @@ public sealed partial class ContentIngestor(LedgerService ledger, SiteSettingsHo
                     "to amend it, add a '## <time> correction <time of this update>' section."));
             }
         }
+
+        // Compares the components line with the changes recorded, leaving out those the rules add by themselves: a resolve,
+        // completion or cancellation returns the subject's components to operational, and a maintenance put in progress
+        // without a components line puts its components under maintenance.
+        private static string? ComponentsDifference(ContentSection section, Post recorded, bool isMaintenance)
+        {
+            var written = section.Components ?? ImmutableSortedDictionary<string, string>.Empty;
+            var closing = section.Status is "resolved" or "completed" or "cancelled";
+            var startsWithoutLine = isMaintenance && section.Components is null && section.Status == "in_progress";
+            var explicitChanges = recorded.ComponentChanges
+                .Where(c => written.ContainsKey(c.ComponentId)
+                            || !(closing && c.NewStatus == ComponentStatus.Operational)
+                            && !(startsWithoutLine && c.NewStatus == ComponentStatus.UnderMaintenance))
+                .ToImmutableSortedDictionary(c => c.ComponentId, c => c.NewStatus.ToWord(), StringComparer.Ordinal);
+            if (explicitChanges.Count == written.Count && explicitChanges.All(c => written.TryGetValue(c.Key, out var word) && word == c.Value))
+            {
+                return null;
+            }
+            return $"the components line is '{ComponentsLine(written)}' in the file but '{ComponentsLine(explicitChanges)}' was recorded";
+        }
+
+        private static string ComponentsLine(IEnumerable<KeyValuePair<string, string>> changes) =>
+            changes.Any() ? "components: " + string.Join(", ", changes.Select(c => $"{c.Key}={c.Value}")) : "(none)";
+
+        // What an edit of the front matter would have changed, reported per field at its line: the recorded values stay.
+        private void CompareRecorded(ContentFile file, Incident incident, Impact impact, DateTimeOffset? startedAt)
+        {
+            var first = file.Sections.FirstOrDefault(s => s.Kind == SectionKind.Status);
+            void Compare(string key, string written, string recorded) =>
+                ReportFrontChange(file, "incident", incident.CreatedAt, key, written, recorded);
+            Compare("title", Quote(file.Front.Title), Quote(incident.Title));
+            Compare("impact", impact.ToWord(), incident.Impact.ToWord());
+            if ((startedAt ?? first?.StatedAt) is { } started)
+            {
+                Compare("started_at", Time(started), Time(incident.StartedAt));
+            }
+            var affected = file.Front.Components.Union(first?.Components?.Keys ?? []);
+            Compare("components", List(affected), List(incident.ComponentIds));
+        }
+
+        private void CompareRecorded(ContentFile file, Maintenance maintenance)
+        {
+            void Compare(string key, string written, string recorded) =>
+                ReportFrontChange(file, "maintenance", maintenance.CreatedAt, key, written, recorded);
+            Compare("title", Quote(file.Front.Title), Quote(maintenance.Title));
+            Compare("components", List(file.Front.Components), List(maintenance.ComponentIds));
+            if (ContentFiles.TryParseTime(file.Front.ScheduledFor, out var from))
+            {
+                Compare("scheduled_for", Time(from), Time(maintenance.ScheduledFor));
+            }
+            if (ContentFiles.TryParseTime(file.Front.ScheduledUntil, out var until))
+            {
+                Compare("scheduled_until", Time(until), Time(maintenance.ScheduledUntil));
+            }
+        }
+
+        private void ReportFrontChange(ContentFile file, string subject, DateTimeOffset recordedAt, string key, string written, string recorded)
+        {
+            if (written != recorded)
+            {
+                Problems.Add(new ContentProblem(file.Path, file.LineOf(key),
+                    $"{key} is {Clip(written)} in the file but {Clip(recorded)} was recorded with the {subject} on {recordedAt:yyyy-MM-dd HH:mm} UTC, " +
+                    $"and the file was changed since. The recorded history is kept and still served; editing the file never " +
+                    $"changes a recorded {key}."));
+            }
+        }
+
+        private static string Quote(string? text) => $"\"{(text ?? "").Trim()}\"";
+
+        private static string List(IEnumerable<string> ids) => $"[{string.Join(", ", ids.Distinct().Order(StringComparer.Ordinal))}]";
+
+        private static string Time(DateTimeOffset? time) =>
+            time is { } t ? t.ToUniversalTime().ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture) : "(none)";
 
         private static string DescribeTextChange(string recorded, string file)
         {

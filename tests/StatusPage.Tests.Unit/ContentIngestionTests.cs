@@ -255,4 +255,183 @@ public sealed class ContentIngestionTests : IDisposable
         Assert.Equal(3, maintenance.Posts.Count);
         Assert.Equal(ComponentStatus.Operational, _t.State.Components["private-network"].Status);
     }
+
+    [Fact]
+    public void An_update_whose_code_block_holds_heading_lines_is_recorded_whole()
+    {
+        const string body = """
+            Run this:
+            ```sh
+            ## restart the agent
+            systemctl restart switch-agent
+            ## 2026-06-14T02:10:00Z resolved
+            ```
+            Then tell us what it printed.
+            """;
+        Write("incidents/agent.md", $"""
+            ---
+            id: agent
+            title: Agent restarts
+            ---
+
+            ## 2026-06-14T02:03:00Z identified
+
+            {body}
+
+            ## 2026-06-14T02:41:00Z resolved
+
+            Fixed.
+            """);
+
+        var report = Ingest();
+
+        Assert.Empty(report.Problems);
+        var incident = _t.State.Incidents["agent"];
+        Assert.Equal(["identified", "resolved"], incident.Updates.Select(u => u.Status));
+        Assert.Equal(body, incident.Updates.First().Body);
+        Assert.Equal(IncidentStatus.Resolved, incident.Status);
+    }
+
+    [Fact]
+    public void A_never_closed_fence_that_swallows_an_update_is_reported_and_nothing_of_it_is_recorded()
+    {
+        Write("incidents/net-1.md", Incident.Replace("The link is stable again.", "Run this:\n```sh\nsystemctl restart agent", StringComparison.Ordinal));
+
+        var report = Ingest();
+
+        var problem = Assert.Single(report.Problems);
+        Assert.Equal(("incidents/net-1.md", 22), (problem.File, problem.Line));
+        Assert.Contains("never closed", problem.Message, StringComparison.Ordinal);
+        Assert.Equal(["investigating"], _t.State.Incidents["net-1"].Updates.Select(u => u.Status));
+    }
+
+    [Theory]
+    [InlineData("title: Private network interrupted", "title: Private network down", 3,
+        "title is \"Private network down\" in the file but \"Private network interrupted\" was recorded with the incident on 2026-11-24 12:00 UTC")]
+    [InlineData("impact: major", "impact: critical", 4, "impact is critical in the file but major was recorded")]
+    [InlineData("started_at: 2026-06-14T01:56:00Z", "started_at: 2026-06-14T01:50:00Z", 6,
+        "started_at is 2026-06-14T01:50:00Z in the file but 2026-06-14T01:56:00Z was recorded")]
+    [InlineData("started_at: 2026-06-14T01:56:00Z\n", "", 2, "started_at is 2026-06-14T02:03:00Z in the file but 2026-06-14T01:56:00Z was recorded")]
+    [InlineData("components: [private-network]", "components: [private-network, dashboard]", 5,
+        "components is [dashboard, private-network] in the file but [private-network] was recorded")]
+    public void An_edited_front_matter_field_of_a_recorded_incident_is_reported_at_its_line_and_never_applied(
+        string before, string after, int line, string expected)
+    {
+        Ingest();
+        var head = _t.State.Head;
+        Write("incidents/net-1.md", Incident.Replace(before, after, StringComparison.Ordinal));
+
+        var report = Ingest();
+
+        var problem = Assert.Single(report.Problems);
+        Assert.Equal(("incidents/net-1.md", line), (problem.File, problem.Line));
+        Assert.Contains(expected, problem.Message, StringComparison.Ordinal);
+        Assert.Contains("The recorded history is kept and still served", problem.Message, StringComparison.Ordinal);
+        Assert.Equal(head, _t.State.Head);
+        var incident = _t.State.Incidents["net-1"];
+        Assert.Equal(("Private network interrupted", Impact.Major), (incident.Title, incident.Impact));
+        Assert.Equal(new DateTimeOffset(2026, 6, 14, 1, 56, 0, TimeSpan.Zero), incident.StartedAt);
+    }
+
+    [Theory]
+    [InlineData("components: private-network=major_outage", "components: private-network=partial_outage", 12,
+        "the components line is 'components: private-network=partial_outage' in the file but 'components: private-network=major_outage' was recorded")]
+    [InlineData("components: private-network=major_outage\n", "", 12,
+        "the components line is '(none)' in the file but 'components: private-network=major_outage' was recorded")]
+    [InlineData("components: private-network=operational", "components: private-network=operational, dashboard=degraded_performance", 18,
+        "the components line is 'components: dashboard=degraded_performance, private-network=operational' in the file but 'components: private-network=operational' was recorded")]
+    [InlineData("next_update_by: 2026-06-14T02:30:00Z", "next_update_by: 2026-06-14T03:00:00Z", 12,
+        "next_update_by is 2026-06-14T03:00:00Z in the file but 2026-06-14T02:30:00Z was recorded")]
+    [InlineData("reason: Wrong data center named.", "reason: Typo.", 23,
+        "reason is \"Typo.\" in the file but \"Wrong data center named.\" was recorded")]
+    public void An_edited_metadata_line_of_a_recorded_update_is_reported_like_a_changed_body(string before, string after, int line, string expected)
+    {
+        Ingest();
+        var head = _t.State.Head;
+        Write("incidents/net-1.md", Incident.Replace(before, after, StringComparison.Ordinal));
+
+        var report = Ingest();
+
+        var problem = Assert.Single(report.Problems);
+        Assert.Equal(("incidents/net-1.md", line), (problem.File, problem.Line));
+        Assert.Contains("was already recorded", problem.Message, StringComparison.Ordinal);
+        Assert.Contains(expected, problem.Message, StringComparison.Ordinal);
+        Assert.Equal(head, _t.State.Head);
+    }
+
+    [Fact]
+    public void Components_a_resolve_restores_by_itself_are_not_reported_as_an_edit()
+    {
+        Write("incidents/net-1.md", Incident.Replace("components: private-network=operational\n", "", StringComparison.Ordinal));
+        Ingest();
+        Assert.Equal(ComponentStatus.Operational, _t.State.Components["private-network"].Status);
+
+        var again = Ingest();
+
+        Assert.Empty(again.Problems);
+        Assert.Equal(0, again.Appended);
+    }
+
+    private const string Maintenance = """
+        ---
+        id: fw
+        title: Switch firmware
+        components: [private-network]
+        scheduled_for: 2026-09-12T00:00:00Z
+        scheduled_until: 2026-09-12T04:00:00Z
+        ---
+
+        ## 2026-09-01T09:00:00Z scheduled
+
+        We will upgrade the switches.
+
+        ## 2026-09-12T00:00:00Z in_progress
+
+        Started.
+
+        ## 2026-09-12T03:10:00Z completed
+
+        Done.
+        """;
+
+    [Fact]
+    public void Components_a_maintenance_sets_and_restores_by_itself_are_not_reported_as_an_edit()
+    {
+        Write("maintenance/fw.md", Maintenance);
+        Assert.Empty(Ingest().Problems);
+        var posts = _t.State.Maintenances["fw"].Posts;
+        Assert.Equal(ComponentStatus.UnderMaintenance, Assert.Single(posts[1].ComponentChanges).NewStatus);
+        Assert.Equal(ComponentStatus.Operational, Assert.Single(posts[2].ComponentChanges).NewStatus);
+
+        var again = Ingest();
+
+        Assert.Empty(again.Problems);
+        Assert.Equal(0, again.Appended);
+    }
+
+    [Theory]
+    [InlineData("title: Switch firmware", "title: Switch firmware upgrade", 3, "title is \"Switch firmware upgrade\" in the file but \"Switch firmware\" was recorded with the maintenance")]
+    [InlineData("components: [private-network]", "components: [private-network, dashboard]", 4,
+        "components is [dashboard, private-network] in the file but [private-network] was recorded")]
+    [InlineData("scheduled_for: 2026-09-12T00:00:00Z", "scheduled_for: 2026-09-11T23:00:00Z", 5,
+        "scheduled_for is 2026-09-11T23:00:00Z in the file but 2026-09-12T00:00:00Z was recorded")]
+    [InlineData("scheduled_until: 2026-09-12T04:00:00Z", "scheduled_until: 2026-09-12T06:00:00Z", 6,
+        "scheduled_until is 2026-09-12T06:00:00Z in the file but 2026-09-12T04:00:00Z was recorded")]
+    [InlineData("## 2026-09-12T00:00:00Z in_progress\n", "## 2026-09-12T00:00:00Z in_progress\ncomponents: private-network=partial_outage\n", 13,
+        "the components line is 'components: private-network=partial_outage' in the file but 'components: private-network=under_maintenance' was recorded")]
+    public void An_edit_of_a_recorded_maintenance_is_reported_at_its_line_and_never_applied(string before, string after, int line, string expected)
+    {
+        Write("maintenance/fw.md", Maintenance);
+        Ingest();
+        var head = _t.State.Head;
+        Write("maintenance/fw.md", Maintenance.Replace(before, after, StringComparison.Ordinal));
+
+        var report = Ingest();
+
+        var problem = Assert.Single(report.Problems);
+        Assert.Equal(("maintenance/fw.md", line), (problem.File, problem.Line));
+        Assert.Contains(expected, problem.Message, StringComparison.Ordinal);
+        Assert.Equal(head, _t.State.Head);
+        Assert.Equal("Switch firmware", _t.State.Maintenances["fw"].Title);
+    }
 }

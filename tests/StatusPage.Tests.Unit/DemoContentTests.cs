@@ -26,6 +26,20 @@ public sealed class DemoContentTests : IDisposable
     }
 
     [Fact]
+    public async Task Ingesting_the_demo_content_again_after_a_restart_reports_nothing_and_appends_nothing()
+    {
+        var head = _t.State.Head;
+        _t.Restart();
+
+        var again = await new ContentIngestor(_t.Ledger, new SiteSettingsHolder(), NullLogger<ContentIngestor>.Instance)
+            .IngestAsync(TestPaths.RepositoryContent);
+
+        Assert.True(again.Problems.IsEmpty, string.Join("\n", again.Problems));
+        Assert.Equal(0, again.Appended);
+        Assert.Equal(head, _t.State.Head);
+    }
+
+    [Fact]
     public void The_demo_has_at_least_30_incidents_over_at_least_6_months_and_one_still_open()
     {
         var incidents = _t.State.Incidents.Values.ToList();
