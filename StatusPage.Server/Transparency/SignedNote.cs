@@ -96,7 +96,7 @@ public sealed class NoteVerifier
     public static bool TryParse(string text, out NoteVerifier? verifier)
     {
         verifier = null;
-        var parts = text.Trim().Split('+');
+        var parts = text.Trim().Split('+', 3);
         if (parts.Length != 3 || !SignedNote.IsValidKeyName(parts[0]) || parts[1].Length != 8 ||
             !uint.TryParse(parts[1], NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out var keyId))
         {
@@ -176,7 +176,7 @@ public sealed class NoteSigner : IDisposable
     public static NoteSigner Parse(string text)
     {
         var line = text.Trim();
-        var parts = line.StartsWith(PrivatePrefix, StringComparison.Ordinal) ? line[PrivatePrefix.Length..].Split('+') : [];
+        var parts = line.StartsWith(PrivatePrefix, StringComparison.Ordinal) ? line[PrivatePrefix.Length..].Split('+', 3) : [];
         if (parts.Length != 3 || !SignedNote.IsValidKeyName(parts[0]))
         {
             throw new FormatException("not a signing key (expected PRIVATE+KEY+<name>+<key ID>+<base64>)");
