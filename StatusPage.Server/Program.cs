@@ -7,6 +7,7 @@ using StatusPage.Server.Ledger;
 using StatusPage.Server.Operators;
 using StatusPage.Server.PublicSite;
 using StatusPage.Server.StatusApi;
+using StatusPage.Server.Transparency;
 using StatusPage.Server.Webhooks;
 using StatusPage.Server.WriteApi;
 
@@ -17,6 +18,7 @@ if (CommandLine.IsVerb(args))
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddLedger();
+builder.AddTransparency();
 builder.AddContent();
 builder.AddOperators();
 builder.AddWriteApi();
@@ -32,6 +34,7 @@ app.UseMiddleware<StartingUpMiddleware>();
 app.UsePublicSite();
 app.UseOperators();
 app.MapLedger();
+app.MapTransparency();
 app.MapOperators();
 app.MapWriteApi();
 app.MapPublicSite();

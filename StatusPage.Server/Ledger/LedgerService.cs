@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using System.Security.Cryptography;
 using StatusPage.Server.History;
+using StatusPage.Server.Transparency;
 
 namespace StatusPage.Server.Ledger;
 
@@ -9,8 +10,10 @@ public sealed record AppendResult(ImmutableArray<LedgerEntry> Entries, RuleViola
     public bool Succeeded => Violation is null;
 }
 
-// The one write path: decide against the current snapshot, commit to LiteDB, then publish the next snapshot. One writer at a time.
-public sealed partial class LedgerService(LedgerStore store, TimeProvider time, ILogger<LedgerService> logger) : IDisposable
+// The one write path: decide against the current snapshot, commit to LiteDB with a signed checkpoint of the extended tree,
+// then publish the next snapshot. One writer at a time.
+public sealed partial class LedgerService(LedgerStore store, TimeProvider time, TransparencyLog transparency,
+    ILogger<LedgerService> logger) : IDisposable
 {
     private readonly SemaphoreSlim _writer = new(1, 1);
     private StatusSnapshot _current = StatusSnapshot.Empty;
@@ -23,6 +26,8 @@ public sealed partial class LedgerService(LedgerStore store, TimeProvider time, 
     public Task NextAppend => Volatile.Read(ref _appended).Task;
 
     public string DataPath => store.DataPath;
+
+    public TransparencyLog Transparency => transparency;
 
     // Replays and verifies the whole chain. On a bad entry, keeps the verified prefix and turns read-only.
     public void Load()
@@ -44,13 +49,20 @@ public sealed partial class LedgerService(LedgerStore store, TimeProvider time, 
                 break;
             }
             Projection.Apply(replay, hashed.Entry, payload!);
+            transparency.AddLeaf(hashed.Entry.Hash);
         }
         var snapshot = replay.ToSnapshot();
         problem ??= verifier.Finish();
+        var contradiction = problem is null ? CheckAgainstLatestCheckpoint() : null;
         if (problem is not null)
         {
             LogVerificationFailed(logger, problem, verifier.Head.Seq);
             snapshot = snapshot with { IntegrityProblem = $"The ledger failed verification at {problem}." };
+        }
+        else if (contradiction is not null)
+        {
+            LogCheckpointContradicted(logger, contradiction);
+            snapshot = snapshot with { IntegrityProblem = $"The ledger contradicts this server's own signed checkpoint: {contradiction}." };
         }
         else
         {
@@ -61,6 +73,45 @@ public sealed partial class LedgerService(LedgerStore store, TimeProvider time, 
             LogVerified(logger, verifier.Count, elapsed.TotalMilliseconds, gcPaused.TotalMilliseconds, jit.TotalMilliseconds, verifier.Head.Hash);
         }
         Volatile.Write(ref _current, snapshot);
+    }
+
+    // The latest checkpoint this server signed must still hold: same root at its size, and no fewer entries.
+    private string? CheckAgainstLatestCheckpoint()
+    {
+        if (store.LatestCheckpoint() is not { } latest)
+        {
+            return null;
+        }
+        if (transparency.Contradiction(latest.Note) is { } contradiction)
+        {
+            return contradiction;
+        }
+        if (SignedCheckpoint.ReadUnverified(latest.Note) is { } checkpoint && checkpoint.Size == transparency.Tree.Size)
+        {
+            transparency.Publish(new SignedCheckpoint(checkpoint, latest.Note));
+        }
+        return null;
+    }
+
+    // After start-up (and content ingestion): a ledger written before checkpoints existed, or whose newest entries were
+    // imported, gets its checkpoint now, so the head is always signed. Nothing is signed over a history that failed.
+    public async Task SignHeadIfUnsignedAsync(CancellationToken cancellationToken = default)
+    {
+        await _writer.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (Current.IsReadOnly || transparency.Tree.Size == 0 || transparency.Latest?.Size == transparency.Tree.Size)
+            {
+                return;
+            }
+            var checkpoint = transparency.Sign();
+            store.SaveCheckpoint(checkpoint.Size, checkpoint.Note);
+            transparency.Publish(checkpoint);
+        }
+        finally
+        {
+            _writer.Release();
+        }
     }
 
     // The replay allocates several times the read model's size: one compacting collection gives the freed regions back to the
@@ -115,7 +166,24 @@ public sealed partial class LedgerService(LedgerStore store, TimeProvider time, 
             entries = entries.AddRange(Seal(new LedgerHead(entries[^1].Seq, entries[^1].Hash), [trailer(entries)], author, now));
         }
         var erased = decision.Entries.Select(e => e.Payload).OfType<Redacted>().Select(r => r.Redacts).ToList();
-        store.Append(entries, erased);
+        var sizeBefore = transparency.Tree.Size;
+        SignedCheckpoint checkpoint;
+        try
+        {
+            foreach (var entry in entries)
+            {
+                transparency.AddLeaf(entry.Hash);
+            }
+            checkpoint = transparency.Sign();
+            store.Append(entries, erased, (checkpoint.Size, checkpoint.Note));
+        }
+        catch
+        {
+            // Nothing was committed: the tree forgets the leaves, so the next checkpoint signs only what is stored.
+            transparency.Tree.Truncate(sizeBefore);
+            throw;
+        }
+        transparency.Publish(checkpoint);
         var builder = new SnapshotBuilder(state);
         foreach (var entry in entries)
         {
@@ -162,6 +230,10 @@ public sealed partial class LedgerService(LedgerStore store, TimeProvider time, 
     [LoggerMessage(Level = LogLevel.Critical, Message = "Ledger verification failed at {Problem}. Serving the verified history " +
         "up to entry {Seq}, read-only; no writes are accepted. Run the 'verify' command for details.")]
     private static partial void LogVerificationFailed(ILogger logger, ChainProblem problem, long seq);
+
+    [LoggerMessage(Level = LogLevel.Critical, Message = "The ledger contradicts this server's latest signed checkpoint: {Problem}. " +
+        "Serving it read-only; no writes are accepted. Run the 'verify' command for details.")]
+    private static partial void LogCheckpointContradicted(ILogger logger, string problem);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Replaying and verifying the ledger in {Path}")]
     private static partial void LogReplaying(ILogger logger, string path);

@@ -33,6 +33,8 @@ public sealed partial class LedgerStore : IDisposable
         }
         var db = new LiteDatabase(new ConnectionString { Filename = DataPath, Connection = ConnectionType.Direct }, CreateMapper());
         db.GetCollection<StoredEntry>(EntriesCollection).EnsureIndex(e => e.EntryId, unique: true);
+        // proof.json gathers one incident's entries without scanning the whole ledger.
+        db.GetCollection<StoredEntry>(EntriesCollection).EnsureIndex(e => e.Subject);
         EnsureWebhookIndexes(db);
         return db;
     }
@@ -106,8 +108,13 @@ public sealed partial class LedgerStore : IDisposable
     public IEnumerable<LedgerEntry> ReadAll(long afterSeq = 0) =>
         Db.GetCollection(EntriesCollection).Find(Query.GT("_id", afterSeq)).Select(ToEntry);
 
-    // One transaction per append: every entry is committed before this returns, or none is.
-    public void Append(IReadOnlyList<LedgerEntry> entries, IReadOnlyCollection<string>? bodiesToErase = null)
+    public IEnumerable<LedgerEntry> ReadBySubject(string subject, long upToSeq) =>
+        [.. Db.GetCollection(EntriesCollection).Find(Query.And(Query.EQ(nameof(StoredEntry.Subject), subject), Query.LTE("_id", upToSeq)))
+            .Select(ToEntry).OrderBy(e => e.Seq)];
+
+    // One transaction per append: every entry (and the checkpoint that signs them) is committed before this returns, or none is.
+    public void Append(IReadOnlyList<LedgerEntry> entries, IReadOnlyCollection<string>? bodiesToErase = null,
+        (long Size, string Note)? checkpoint = null)
     {
         var db = Db;
         var collection = Entries;
@@ -120,6 +127,10 @@ public sealed partial class LedgerStore : IDisposable
                 var stored = collection.FindOne(e => e.EntryId == entryId);
                 stored.Body = null;
                 collection.Update(stored);
+            }
+            if (checkpoint is { } signed)
+            {
+                InsertCheckpoint(db, signed.Size, signed.Note);
             }
             db.Commit();
         }

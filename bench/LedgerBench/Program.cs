@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 using StatusPage.Server.History;
 using StatusPage.Server.Ledger;
+using StatusPage.Server.Transparency;
 
 namespace StatusPage.Bench;
 
@@ -96,7 +97,7 @@ internal static class Program
         var clock = new FakeTimeProvider(Generator.ClockStart);
         var total = Stopwatch.StartNew();
         using (var store = new LedgerStore(dataPath))
-        using (var ledger = new LedgerService(store, clock, NullLogger<LedgerService>.Instance))
+        using (var ledger = new LedgerService(store, clock, BenchLog(dataPath), NullLogger<LedgerService>.Instance))
         {
             ledger.Load();
             var generator = new Generator(store, ledger, clock, entries, seed);
@@ -173,7 +174,7 @@ internal static class Program
         var watch = Stopwatch.StartNew();
         using var store = new LedgerStore(dataPath);
         var openMs = watch.Elapsed.TotalMilliseconds;
-        using var ledger = new LedgerService(store, TimeProvider.System, NullLogger<LedgerService>.Instance);
+        using var ledger = new LedgerService(store, TimeProvider.System, BenchLog(dataPath), NullLogger<LedgerService>.Instance);
         var pauseBefore = GC.GetTotalPauseDuration();
         var gen0Before = GC.CollectionCount(0);
         var gen2Before = GC.CollectionCount(2);
@@ -380,4 +381,8 @@ internal static class Program
             return options;
         }
     }
+
+    // The transparency log with its key beside the bench's data file, as the server keeps it.
+    private static TransparencyLog BenchLog(string dataPath) =>
+        new(new TransparencyKeyFile(TransparencyKeyFile.DefaultPath(dataPath), () => "bench.example/ledger"));
 }

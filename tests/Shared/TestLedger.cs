@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 using StatusPage.Server.History;
 using StatusPage.Server.Ledger;
+using StatusPage.Server.Transparency;
 
 namespace StatusPage.Tests;
 
@@ -14,13 +15,18 @@ public sealed class TestLedger : IDisposable
     {
         Dir = dir;
         Store = new LedgerStore(DataPath);
-        Ledger = new LedgerService(Store, Time, NullLogger<LedgerService>.Instance);
+        Ledger = new LedgerService(Store, Time, new TransparencyLog(KeyFile), NullLogger<LedgerService>.Instance);
         Ledger.Load();
     }
 
     public string Dir { get; }
 
     public string DataPath => Path.Combine(Dir, "statuspage.db");
+
+    // The log's signing key, beside the data file as the server keeps it; kept across restarts.
+    public TransparencyKeyFile KeyFile => _keyFile ??= new TransparencyKeyFile(TransparencyKeyFile.DefaultPath(DataPath), () => "test.example/ledger");
+
+    private TransparencyKeyFile? _keyFile;
 
     public FakeTimeProvider Time { get; } = new(Start);
 
@@ -69,7 +75,7 @@ public sealed class TestLedger : IDisposable
         Ledger.Dispose();
         Store.Dispose();
         Store = new LedgerStore(DataPath);
-        Ledger = new LedgerService(Store, Time, NullLogger<LedgerService>.Instance);
+        Ledger = new LedgerService(Store, Time, new TransparencyLog(KeyFile), NullLogger<LedgerService>.Instance);
         Ledger.Load();
     }
 
@@ -82,6 +88,7 @@ public sealed class TestLedger : IDisposable
     public void Dispose()
     {
         Close();
+        _keyFile?.Dispose();
         try
         {
             Directory.Delete(Dir, recursive: true);

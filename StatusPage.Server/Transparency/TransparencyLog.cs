@@ -1,0 +1,60 @@
+using System.Security.Cryptography;
+
+namespace StatusPage.Server.Transparency;
+
+// The ledger as a transparency log: the Merkle tree over every verified entry and the latest signed checkpoint.
+// The ledger's one writer extends it (LedgerService); endpoints read proofs from it.
+public sealed class TransparencyLog(TransparencyKeyFile key)
+{
+    private SignedCheckpoint? _latest;
+
+    public MerkleTree Tree { get; } = new();
+
+    public SignedCheckpoint? Latest => Volatile.Read(ref _latest);
+
+    public NoteVerifier Verifier => key.Verifier;
+
+    public string KeyPath => key.Path;
+
+    public void AddLeaf(string entryHashHex)
+    {
+        Span<byte> leaf = stackalloc byte[SHA256.HashSizeInBytes];
+        if (entryHashHex.Length != leaf.Length * 2 || Convert.FromHexString(entryHashHex, leaf, out _, out _) != System.Buffers.OperationStatus.Done)
+        {
+            throw new ArgumentException($"'{entryHashHex}' is not a SHA-256 hash in hex", nameof(entryHashHex));
+        }
+        Tree.Append(leaf);
+    }
+
+    // Signs the tree at its current size; the caller stores the result with the entries it covers, then publishes it.
+    public SignedCheckpoint Sign()
+    {
+        var size = Tree.Size;
+        var checkpoint = new Checkpoint(key.Signer.Name, size, Tree.Root(size));
+        return new SignedCheckpoint(checkpoint, key.Signer.Sign(checkpoint.Text));
+    }
+
+    public void Publish(SignedCheckpoint checkpoint) => Volatile.Write(ref _latest, checkpoint);
+
+    // Whether the replayed tree contradicts a checkpoint this server signed earlier: shorter (truncated) or another root at
+    // that size (rewritten). Null when consistent. The root is compared even if the note's key is not ours (a replaced key).
+    public string? Contradiction(string storedNote)
+    {
+        if (SignedCheckpoint.ReadUnverified(storedNote) is not { } claimed)
+        {
+            return "its latest signed checkpoint cannot be read";
+        }
+        var size = Tree.Size;
+        if (claimed.Size > size)
+        {
+            return $"it holds {size} entries but this server signed a checkpoint for {claimed.Size} (entries were removed: truncation)";
+        }
+        var root = Tree.Root(claimed.Size);
+        if (!root.AsSpan().SequenceEqual(claimed.Root))
+        {
+            return $"its root at size {claimed.Size} is {Convert.ToBase64String(root)}, but this server signed {claimed.RootBase64} " +
+                "for that size (history was rewritten)";
+        }
+        return null;
+    }
+}

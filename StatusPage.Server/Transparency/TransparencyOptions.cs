@@ -1,0 +1,20 @@
+namespace StatusPage.Server.Transparency;
+
+// Configuration section "StatusPage:Transparency".
+public sealed class TransparencyOptions
+{
+    public const string Section = "StatusPage:Transparency";
+
+    // The log's origin and key name, used only when the key is created; afterwards the key file's name is the origin.
+    public string? Origin { get; set; }
+
+    // The signing key file; default beside the data file (statuspage.db.signing-key).
+    public string? KeyPath { get; set; }
+
+    // https://status.tidewater.example → status.tidewater.example/ledger (C2SP: a schema-less URL, no spaces or '+').
+    public static string OriginFor(Uri siteUrl)
+    {
+        var origin = (siteUrl.Authority + siteUrl.AbsolutePath).TrimEnd('/') + "/ledger";
+        return new string([.. origin.Where(c => c != '+' && !char.IsWhiteSpace(c) && !char.IsControl(c))]);
+    }
+}
