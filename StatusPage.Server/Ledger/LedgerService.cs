@@ -15,6 +15,8 @@ public sealed partial class LedgerService(LedgerStore store, TimeProvider time, 
     private readonly SemaphoreSlim _writer = new(1, 1);
     private StatusSnapshot _current = StatusSnapshot.Empty;
     private TaskCompletionSource _appended = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    // Set when a write failed: before the next one, the head on disk is read again (Resync).
+    private bool _storageFailed;
 
     public StatusSnapshot Current => Volatile.Read(ref _current);
 
@@ -98,6 +100,10 @@ public sealed partial class LedgerService(LedgerStore store, TimeProvider time, 
 
     private AppendResult Append(HistoryCommand command, string author, Func<ImmutableArray<LedgerEntry>, PendingEntry>? trailer = null)
     {
+        if (_storageFailed && Resync() is { } unavailable)
+        {
+            return new([], unavailable, Current);
+        }
         var state = Current;
         if (state.IsReadOnly)
         {
@@ -115,7 +121,68 @@ public sealed partial class LedgerService(LedgerStore store, TimeProvider time, 
             entries = entries.AddRange(Seal(new LedgerHead(entries[^1].Seq, entries[^1].Hash), [trailer(entries)], author, now));
         }
         var erased = decision.Entries.Select(e => e.Payload).OfType<Redacted>().Select(r => r.Redacts).ToList();
-        store.Append(entries, erased);
+        try
+        {
+            store.Append(entries, erased);
+        }
+        catch (StorageUnavailableException e)
+        {
+            // Nothing is acknowledged and the read model stays where it was; the next write first checks what the disk holds.
+            _storageFailed = true;
+            LogStorageUnavailable(logger, e);
+            return new([], StorageUnavailable(e), state);
+        }
+        return Publish(state, entries);
+    }
+
+    // After a failed write, the store has reopened the data file: it must end exactly at our head (the failed transaction
+    // dropped), or continue it (the write did reach the disk before the failure was seen); those entries are published then.
+    private RuleViolation? Resync()
+    {
+        var state = Current;
+        List<LedgerEntry> written;
+        try
+        {
+            var head = store.ReadHead();
+            written = head.Seq > state.Head.Seq ? [.. store.ReadAll(state.Head.Seq)] : [];
+            if (head.Seq < state.Head.Seq || (head.Seq == state.Head.Seq && head.Hash != state.Head.Hash))
+            {
+                var problem = $"The data file no longer ends at entry {state.Head.Seq} after a failed write (it ends at {head.Seq}).";
+                LogResyncFailed(logger, problem);
+                Volatile.Write(ref _current, state with { IntegrityProblem = problem });
+                return new RuleViolation(ViolationKind.ReadOnly, "", "ledger_read_only", problem);
+            }
+        }
+        catch (Exception e) when (e is IOException or LiteDB.LiteException or StorageUnavailableException)
+        {
+            return StorageUnavailable(e);
+        }
+        var previous = state.Head;
+        foreach (var entry in written)
+        {
+            if (entry.Seq != previous.Seq + 1 || entry.PrevHash != previous.Hash || !HashedEntry.Of(entry).HashMatches)
+            {
+                var problem = $"Entry {entry.Seq} found on disk after a failed write does not continue the chain.";
+                LogResyncFailed(logger, problem);
+                Volatile.Write(ref _current, state with { IntegrityProblem = problem });
+                return new RuleViolation(ViolationKind.ReadOnly, "", "ledger_read_only", problem);
+            }
+            previous = new LedgerHead(entry.Seq, entry.Hash);
+        }
+        if (written.Count > 0)
+        {
+            Publish(state, [.. written]);
+        }
+        _storageFailed = false;
+        return null;
+    }
+
+    private static RuleViolation StorageUnavailable(Exception e) => new(ViolationKind.StorageUnavailable, "", "storage_unavailable",
+        "The update was not saved: the data file cannot be written right now (" + e.Message + "). Nothing was recorded; " +
+        "try again once the disk has space or works again.");
+
+    private AppendResult Publish(StatusSnapshot state, ImmutableArray<LedgerEntry> entries)
+    {
         var builder = new SnapshotBuilder(state);
         foreach (var entry in entries)
         {
@@ -162,6 +229,14 @@ public sealed partial class LedgerService(LedgerStore store, TimeProvider time, 
     [LoggerMessage(Level = LogLevel.Critical, Message = "Ledger verification failed at {Problem}. Serving the verified history " +
         "up to entry {Seq}, read-only; no writes are accepted. Run the 'verify' command for details.")]
     private static partial void LogVerificationFailed(ILogger logger, ChainProblem problem, long seq);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "A write was refused: the data file cannot be written. Nothing was acknowledged; " +
+        "writes resume by themselves once the disk accepts them again.")]
+    private static partial void LogStorageUnavailable(ILogger logger, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Critical, Message = "After a failed write the data file does not match the served history: {Problem} " +
+        "The server is read-only now; run the 'verify' command.")]
+    private static partial void LogResyncFailed(ILogger logger, string problem);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Replaying and verifying the ledger in {Path}")]
     private static partial void LogReplaying(ILogger logger, string path);

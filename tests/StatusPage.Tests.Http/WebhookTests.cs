@@ -164,6 +164,11 @@ public sealed class WebhookRegistrationTests(WriteApiServer server) : IClassFixt
     [InlineData("http://10.0.0.5/hook")]
     [InlineData("http://169.254.169.254/latest/meta-data")]
     [InlineData("http://[::1]/hook")]
+    [InlineData("http://[::127.0.0.1]/hook")]
+    [InlineData("http://[64:ff9b::7f00:1]/hook")]
+    [InlineData("http://[64:ff9b::a9fe:a9fe]/latest/meta-data")]
+    [InlineData("http://[2002:7f00:1::]/hook")]
+    [InlineData("http://[2001:0:4136:e378:8000:63bf:80ff:fffe]/hook")]
     public async Task Loopback_private_and_metadata_targets_are_refused_at_registration(string url)
     {
         var response = await _admin.Post("/api/v1/webhooks", new { Url = url });
