@@ -38,14 +38,22 @@ public sealed partial class LedgerService(LedgerStore store, TimeProvider time, 
         ChainProblem? problem = null;
         // LiteDB is read on a thread of its own while this one hashes, checks and projects: start-up takes the longer of the two.
         // Hashing sits on this side because reading alone is the slower half (measured, bench/README.md).
-        foreach (var hashed in ReadAhead.Of(store.ReplayAll()).Select(HashedEntry.Of))
+        try
         {
-            problem = verifier.Check(hashed, out var payload);
-            if (problem is not null)
+            foreach (var hashed in ReadAhead.Of(store.ReplayAll()).Select(HashedEntry.Of))
             {
-                break;
+                problem = verifier.Check(hashed, out var payload);
+                if (problem is not null)
+                {
+                    break;
+                }
+                Projection.Apply(replay, hashed.Entry, payload!);
             }
-            Projection.Apply(replay, hashed.Entry, payload!);
+        }
+        catch (UnreadableEntryException e)
+        {
+            // A corrupt data file: serve what was read and verified before it, read-only, like a chain that fails verification.
+            problem = new ChainProblem(e.Seq, "?", e.Message);
         }
         var snapshot = replay.ToSnapshot();
         problem ??= verifier.Finish();

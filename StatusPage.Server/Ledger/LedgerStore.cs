@@ -81,6 +81,10 @@ public sealed partial class LedgerStore : IDisposable
             }
             yield break;
         }
+        if (new FileInfo(DataPath).Length == 0)
+        {
+            yield break; // a new data file (the lock created it empty); the slices below open read-only and cannot initialise it
+        }
         _replaying = true;
         try
         {
@@ -89,10 +93,15 @@ public sealed partial class LedgerStore : IDisposable
             while (read == sliceSize)
             {
                 read = 0;
-                using var slice = new LiteDatabase(new ConnectionString { Filename = DataPath, Connection = ConnectionType.Direct });
-                foreach (var document in slice.GetCollection(EntriesCollection).Find(Query.GT("_id", afterSeq), limit: sliceSize))
+                // A corrupt page (flipped bytes, a zeroed page, a truncated file) makes LiteDB throw anything from anywhere:
+                // the entries read so far stand, and the failure names the first entry that could not be read.
+                using var slice = Unreadable.Guard(afterSeq + 1,
+                    () => new LiteDatabase(new ConnectionString { Filename = DataPath, Connection = ConnectionType.Direct, ReadOnly = true }));
+                using var documents = Unreadable.Guard(afterSeq + 1,
+                    () => slice.GetCollection(EntriesCollection).Find(Query.GT("_id", afterSeq), limit: sliceSize).GetEnumerator());
+                while (Unreadable.Guard(afterSeq + 1, documents.MoveNext))
                 {
-                    var entry = ToEntry(document);
+                    var entry = Unreadable.Guard(afterSeq + 1, () => ToEntry(documents.Current));
                     afterSeq = entry.Seq;
                     read++;
                     yield return entry;
@@ -260,6 +269,30 @@ public sealed partial class LedgerStore : IDisposable
         public string PrevHash { get; set; } = "";
         public string Hash { get; set; } = "";
     }
+}
+
+// An entry the data file holds but LiteDB could not read (a corrupt page): Seq is the first entry not read.
+public sealed class UnreadableEntryException(long seq, Exception inner)
+    : Exception($"entry {seq} could not be read from the data file ({inner.GetType().Name}: {inner.Message})", inner)
+{
+    public long Seq { get; } = seq;
+}
+
+internal static class Unreadable
+{
+#pragma warning disable CA1031 // Whatever a corrupt page makes LiteDB throw, it is reported as that entry being unreadable.
+    public static T Guard<T>(long seq, Func<T> read)
+    {
+        try
+        {
+            return read();
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            throw new UnreadableEntryException(seq, e);
+        }
+    }
+#pragma warning restore CA1031
 }
 
 public sealed class DataFileInUseException(string message, Exception inner) : Exception(message, inner);
