@@ -54,6 +54,7 @@ public sealed partial class LedgerService(LedgerStore store, TimeProvider time, 
         {
             // A corrupt data file: serve what was read and verified before it, read-only, like a chain that fails verification.
             problem = new ChainProblem(e.Seq, "?", e.Message);
+            store.MarkDamaged();
         }
         var snapshot = replay.ToSnapshot();
         problem ??= verifier.Finish();

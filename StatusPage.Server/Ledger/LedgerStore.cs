@@ -15,6 +15,8 @@ public sealed partial class LedgerStore : IDisposable
     // opened again after a failed write, so the next one starts from what is really on disk.
     private LiteDatabase? _db;
     private volatile bool _replaying;
+    // Set when the replay could not read the file (a corrupt page): from then on it is only read, never written or indexed.
+    private volatile bool _damaged;
 
     public LedgerStore(string dataPath)
     {
@@ -50,13 +52,20 @@ public sealed partial class LedgerStore : IDisposable
         {
             throw new InvalidOperationException("The ledger is being replayed; the store opens for other use once the replay ends.");
         }
-        var db = new LiteDatabase(new ConnectionString { Filename = DataPath, Connection = ConnectionType.Direct }, CreateMapper());
-        db.GetCollection<StoredEntry>(EntriesCollection).EnsureIndex(e => e.EntryId, unique: true);
-        EnsureWebhookIndexes(db);
+        var db = new LiteDatabase(new ConnectionString { Filename = DataPath, Connection = ConnectionType.Direct, ReadOnly = _damaged },
+            CreateMapper());
+        if (!_damaged)
+        {
+            db.GetCollection<StoredEntry>(EntriesCollection).EnsureIndex(e => e.EntryId, unique: true);
+            EnsureWebhookIndexes(db);
+        }
         return db;
     }
 
     public string DataPath { get; }
+
+    // After an unreadable entry: LiteDB must not write into a damaged file (no checkpoint, index or rebuild), so it is left as found.
+    public void MarkDamaged() => _damaged = true;
 
     public static BsonMapper CreateMapper()
     {
@@ -196,6 +205,7 @@ public sealed partial class LedgerStore : IDisposable
         }
         try
         {
+            LogWriter.AbandonOpenTransactions(db);
             // A LiteDB engine closed by its writer's failure returns at once here; its own error is already reported.
             db.Dispose();
         }

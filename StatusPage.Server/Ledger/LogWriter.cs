@@ -16,10 +16,12 @@ internal static class LogWriter
     private static readonly Type? QueueType = QueueProperty?.PropertyType.GetGenericArguments().SingleOrDefault();
     private static readonly FieldInfo? IsEmptyField = QueueType?.GetField("_queueIsEmpty", Private);
     private static readonly FieldInfo? FailureField = QueueType?.GetField("_exception", Private);
+    private static readonly FieldInfo? MonitorField = typeof(LiteDB.Engine.LiteEngine).GetField("_monitor", Private);
+    private static readonly PropertyInfo? TransactionsProperty = MonitorField?.FieldType.GetProperty("Transactions");
 
     public static void Check()
     {
-        if (IsEmptyField is null || FailureField is null || EngineField is null || QueueProperty is null)
+        if (IsEmptyField is null || FailureField is null || EngineField is null || QueueProperty is null || TransactionsProperty is null)
         {
             throw new InvalidOperationException("This LiteDB version's log writer cannot be observed (expected LiteDB 5.0.20): " +
                 "writes could be acknowledged before they are written.");
@@ -47,6 +49,22 @@ internal static class LogWriter
             ThrowIfFailed(queue);
         }
         ThrowIfFailed(queue);
+    }
+
+    // A transaction a failed write left open is disposed by its finalizer, which throws on a closed engine ("discarded page
+    // must be writable") and so ends the process: before a broken connection is dropped, its transactions are let go quietly.
+    public static void AbandonOpenTransactions(LiteDatabase db)
+    {
+        if (EngineField?.GetValue(db) is LiteDB.Engine.LiteEngine engine && MonitorField!.GetValue(engine) is { } monitor
+            && TransactionsProperty!.GetValue(monitor) is System.Collections.IEnumerable transactions)
+        {
+            foreach (var transaction in transactions.Cast<object>().ToList())
+            {
+#pragma warning disable CA1816 // On purpose: these are LiteDB's objects, whose finalizer would crash the process.
+                GC.SuppressFinalize(transaction);
+#pragma warning restore CA1816
+            }
+        }
     }
 
     private static void ThrowIfFailed(object queue)

@@ -53,6 +53,9 @@ public sealed class CorruptDataFileTests(CorruptDataFileTests.DemoDataFile demo)
             }
             // Read-only means the damaged file is left exactly as it was found, for whoever investigates it.
             Assert.Equal(damaged, File.ReadAllBytes(dataPath));
+            // A LiteDB transaction left behind by the damage would throw in its finalizer and end the whole process here.
+            GC.Collect();
+            GC.WaitForPendingFinalizers();
         }
         finally
         {
