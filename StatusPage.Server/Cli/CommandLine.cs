@@ -49,8 +49,28 @@ public static class CommandLine
         return 2;
     }
 
-    private static int Verify(LedgerStore store, TextWriter output, TextWriter error) =>
-        Report(ChainVerifier.VerifyAll(store.ReadAll(), out var head), head, store.DataPath, output, error);
+    // Reads as the server's start-up does (ReplayAll), so an unreadable entry is reported like a bad one instead of crashing.
+    private static int Verify(LedgerStore store, TextWriter output, TextWriter error)
+    {
+        var verifier = new ChainVerifier();
+        ChainProblem? problem = null;
+        try
+        {
+            foreach (var entry in store.ReplayAll())
+            {
+                if ((problem = verifier.Check(entry)) is not null)
+                {
+                    break;
+                }
+            }
+            problem ??= verifier.Finish();
+        }
+        catch (UnreadableEntryException e)
+        {
+            problem = new ChainProblem(e.Seq, "?", e.Message);
+        }
+        return Report(problem, verifier.Head, store.DataPath, output, error);
+    }
 
     private static int VerifyFile(string path, TextWriter output, TextWriter error)
     {

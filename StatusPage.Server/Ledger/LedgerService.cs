@@ -18,6 +18,8 @@ public sealed partial class LedgerService(LedgerStore store, TimeProvider time, 
     private readonly SemaphoreSlim _writer = new(1, 1);
     private StatusSnapshot _current = StatusSnapshot.Empty;
     private TaskCompletionSource _appended = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    // Set when a write failed: before the next one, the head on disk is read again (Resync).
+    private bool _storageFailed;
 
     public StatusSnapshot Current => Volatile.Read(ref _current);
 
@@ -41,15 +43,24 @@ public sealed partial class LedgerService(LedgerStore store, TimeProvider time, 
         ChainProblem? problem = null;
         // LiteDB is read on a thread of its own while this one hashes, checks and projects: start-up takes the longer of the two.
         // Hashing sits on this side because reading alone is the slower half (measured, bench/README.md).
-        foreach (var hashed in ReadAhead.Of(store.ReplayAll()).Select(HashedEntry.Of))
+        try
         {
-            problem = verifier.Check(hashed, out var payload);
-            if (problem is not null)
+            foreach (var hashed in ReadAhead.Of(store.ReplayAll()).Select(HashedEntry.Of))
             {
-                break;
+                problem = verifier.Check(hashed, out var payload);
+                if (problem is not null)
+                {
+                    break;
+                }
+                Projection.Apply(replay, hashed.Entry, payload!);
+                transparency.AddLeaf(hashed.Entry.Hash);
             }
-            Projection.Apply(replay, hashed.Entry, payload!);
-            transparency.AddLeaf(hashed.Entry.Hash);
+        }
+        catch (UnreadableEntryException e)
+        {
+            // A corrupt data file: serve what was read and verified before it, read-only, like a chain that fails verification.
+            problem = new ChainProblem(e.Seq, "?", e.Message);
+            store.MarkDamaged();
         }
         var snapshot = replay.ToSnapshot();
         problem ??= verifier.Finish();
@@ -149,6 +160,10 @@ public sealed partial class LedgerService(LedgerStore store, TimeProvider time, 
 
     private AppendResult Append(HistoryCommand command, string author, Func<ImmutableArray<LedgerEntry>, PendingEntry>? trailer = null)
     {
+        if (_storageFailed && Resync() is { } unavailable)
+        {
+            return new([], unavailable, Current);
+        }
         var state = Current;
         if (state.IsReadOnly)
         {
@@ -177,13 +192,91 @@ public sealed partial class LedgerService(LedgerStore store, TimeProvider time, 
             checkpoint = transparency.Sign();
             store.Append(entries, erased, (checkpoint.Size, checkpoint.Note));
         }
+        catch (StorageUnavailableException e)
+        {
+            // Nothing is acknowledged, the read model and the tree stay where they were; the next write first checks the disk.
+            transparency.Tree.Truncate(sizeBefore);
+            _storageFailed = true;
+            LogStorageUnavailable(logger, e);
+            return new([], StorageUnavailable(e), state);
+        }
         catch
         {
-            // Nothing was committed: the tree forgets the leaves, so the next checkpoint signs only what is stored.
             transparency.Tree.Truncate(sizeBefore);
             throw;
         }
         transparency.Publish(checkpoint);
+        return Publish(state, entries);
+    }
+
+    // After a failed write, the store has reopened the data file: it must end exactly at our head (the failed transaction
+    // dropped), or continue it (the write did reach the disk before the failure was seen); those entries are published then.
+    private RuleViolation? Resync()
+    {
+        var state = Current;
+        List<LedgerEntry> written;
+        SignedCheckpoint? writtenCheckpoint;
+        try
+        {
+            var head = store.ReadHead();
+            written = head.Seq > state.Head.Seq ? [.. store.ReadAll(state.Head.Seq)] : [];
+            writtenCheckpoint = written.Count > 0 ? ReadCheckpoint(head.Seq) : null;
+            if (head.Seq < state.Head.Seq || (head.Seq == state.Head.Seq && head.Hash != state.Head.Hash))
+            {
+                var problem = $"The data file no longer ends at entry {state.Head.Seq} after a failed write (it ends at {head.Seq}).";
+                LogResyncFailed(logger, problem);
+                Volatile.Write(ref _current, state with { IntegrityProblem = problem });
+                return new RuleViolation(ViolationKind.ReadOnly, "", "ledger_read_only", problem);
+            }
+        }
+        catch (Exception e) when (e is IOException or LiteDB.LiteException or StorageUnavailableException)
+        {
+            return StorageUnavailable(e);
+        }
+        var previous = state.Head;
+        foreach (var entry in written)
+        {
+            if (entry.Seq != previous.Seq + 1 || entry.PrevHash != previous.Hash || !HashedEntry.Of(entry).HashMatches)
+            {
+                var problem = $"Entry {entry.Seq} found on disk after a failed write does not continue the chain.";
+                LogResyncFailed(logger, problem);
+                Volatile.Write(ref _current, state with { IntegrityProblem = problem });
+                return new RuleViolation(ViolationKind.ReadOnly, "", "ledger_read_only", problem);
+            }
+            previous = new LedgerHead(entry.Seq, entry.Hash);
+        }
+        if (written.Count > 0)
+        {
+            // The checkpoint was committed in the same transaction as these entries: it is on disk if they are.
+            if (writtenCheckpoint is not { } checkpoint || checkpoint.Size != previous.Seq)
+            {
+                var problem = $"Entries {state.Head.Seq + 1}–{previous.Seq} found on disk after a failed write carry no signed checkpoint.";
+                LogResyncFailed(logger, problem);
+                Volatile.Write(ref _current, state with { IntegrityProblem = problem });
+                return new RuleViolation(ViolationKind.ReadOnly, "", "ledger_read_only", problem);
+            }
+            foreach (var entry in written)
+            {
+                transparency.AddLeaf(entry.Hash);
+            }
+            transparency.Publish(checkpoint);
+            Publish(state, [.. written]);
+        }
+        _storageFailed = false;
+        return null;
+    }
+
+    private SignedCheckpoint? ReadCheckpoint(long size) =>
+        store.CheckpointAt(size) is { } note && SignedCheckpoint.ReadUnverified(note) is { } checkpoint
+            ? new SignedCheckpoint(checkpoint, note)
+            : null;
+
+    private static RuleViolation StorageUnavailable(Exception e) => new(ViolationKind.StorageUnavailable, "", "storage_unavailable",
+        "The update was not saved: the data file cannot be written right now (" + e.Message + "). Nothing was recorded; " +
+        "try again once the disk has space or works again.");
+
+    private AppendResult Publish(StatusSnapshot state, ImmutableArray<LedgerEntry> entries)
+    {
         var builder = new SnapshotBuilder(state);
         foreach (var entry in entries)
         {
@@ -234,6 +327,14 @@ public sealed partial class LedgerService(LedgerStore store, TimeProvider time, 
     [LoggerMessage(Level = LogLevel.Critical, Message = "The ledger contradicts this server's latest signed checkpoint: {Problem}. " +
         "Serving it read-only; no writes are accepted. Run the 'verify' command for details.")]
     private static partial void LogCheckpointContradicted(ILogger logger, string problem);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "A write was refused: the data file cannot be written. Nothing was acknowledged; " +
+        "writes resume by themselves once the disk accepts them again.")]
+    private static partial void LogStorageUnavailable(ILogger logger, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Critical, Message = "After a failed write the data file does not match the served history: {Problem} " +
+        "The server is read-only now; run the 'verify' command.")]
+    private static partial void LogResyncFailed(ILogger logger, string problem);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Replaying and verifying the ledger in {Path}")]
     private static partial void LogReplaying(ILogger logger, string path);

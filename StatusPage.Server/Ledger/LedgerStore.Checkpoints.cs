@@ -20,7 +20,11 @@ public sealed partial class LedgerStore
     public string? CheckpointAt(long size) =>
         Db.GetCollection(CheckpointsCollection).FindById(size) is { } document ? document["note"].AsString : null;
 
-    public void SaveCheckpoint(long size, string note) => InsertCheckpoint(Db, size, note);
+    public void SaveCheckpoint(long size, string note) => Write(db =>
+    {
+        InsertCheckpoint(db, size, note);
+        return true;
+    });
 
     // Insert, never upsert: a second, different checkpoint for a size already signed is a bug, and LiteDB refuses the key.
     private static void InsertCheckpoint(LiteDatabase db, long size, string note) =>

@@ -5,12 +5,11 @@ using StatusPage.Server.Webhooks;
 namespace StatusPage.Server.Ledger;
 
 // Webhook subscribers and delivery state: beside the ledger in the same data file, never in it (secrets and URLs are private).
-// Every method reads or writes fully before returning (no LiteDB cursor outlives a call), and the writes are serialised.
+// Every method reads or writes fully before returning (no LiteDB cursor outlives a call), and the writes are serialised (Write).
 public sealed partial class LedgerStore
 {
     private const string SubscribersCollection = "webhook_subscribers";
     private const string DeliveriesCollection = "webhook_deliveries";
-    private readonly Lock _webhookWrites = new();
 
     private ILiteCollection<BsonDocument> Subscribers => Db.GetCollection(SubscribersCollection);
 
@@ -27,56 +26,32 @@ public sealed partial class LedgerStore
 
     public WebhookSubscriber? FindSubscriber(string id) => Subscribers.FindById(id) is { } doc ? ToSubscriber(doc) : null;
 
-    public void AddSubscriber(WebhookSubscriber subscriber)
-    {
-        lock (_webhookWrites)
-        {
-            Subscribers.Insert(ToDocument(subscriber));
-        }
-    }
+    public void AddSubscriber(WebhookSubscriber subscriber) => Write(db => db.GetCollection(SubscribersCollection).Insert(ToDocument(subscriber)));
 
     // Removes the subscriber and its delivery history in one transaction; false if it did not exist.
-    public bool RemoveSubscriber(string id)
+    public bool RemoveSubscriber(string id) => InTransaction(() =>
     {
-        lock (_webhookWrites)
-        {
-            return InTransaction(() =>
-            {
-                Deliveries.DeleteMany(Query.EQ("subscriber", id));
-                return Subscribers.Delete(id);
-            });
-        }
-    }
+        Deliveries.DeleteMany(Query.EQ("subscriber", id));
+        return Subscribers.Delete(id);
+    });
 
     // New deliveries and the advanced cursor commit together, so an entry is handed out exactly once, also across a crash.
-    public bool HandOut(string subscriberId, long cursor, IReadOnlyList<WebhookDelivery> deliveries)
+    public bool HandOut(string subscriberId, long cursor, IReadOnlyList<WebhookDelivery> deliveries) => InTransaction(() =>
     {
-        lock (_webhookWrites)
+        if (Subscribers.FindById(subscriberId) is not { } subscriber)
         {
-            return InTransaction(() =>
-            {
-                if (Subscribers.FindById(subscriberId) is not { } subscriber)
-                {
-                    return false;
-                }
-                foreach (var delivery in deliveries.Where(d => Deliveries.FindById(d.Id) is null))
-                {
-                    Deliveries.Insert(ToDocument(delivery));
-                }
-                subscriber["cursor"] = cursor;
-                return Subscribers.Update(subscriber);
-            });
+            return false;
         }
-    }
+        foreach (var delivery in deliveries.Where(d => Deliveries.FindById(d.Id) is null))
+        {
+            Deliveries.Insert(ToDocument(delivery));
+        }
+        subscriber["cursor"] = cursor;
+        return Subscribers.Update(subscriber);
+    });
 
     // False when the delivery is gone (its subscriber was removed meanwhile).
-    public bool SaveDelivery(WebhookDelivery delivery)
-    {
-        lock (_webhookWrites)
-        {
-            return Deliveries.Update(ToDocument(delivery));
-        }
-    }
+    public bool SaveDelivery(WebhookDelivery delivery) => Write(db => db.GetCollection(DeliveriesCollection).Update(ToDocument(delivery)));
 
     public IReadOnlyList<WebhookDelivery> PendingDeliveries() =>
         [.. Deliveries.Find(Query.EQ("state", DeliveryState.Pending)).Select(ToDelivery)];
@@ -89,28 +64,28 @@ public sealed partial class LedgerStore
         [.. Deliveries.Find(Query.EQ("subscriber", subscriberId)).Select(ToDelivery)
             .OrderByDescending(d => d.EntrySeq).Take(limit)];
 
-    private bool InTransaction(Func<bool> work)
+    private bool InTransaction(Func<bool> work) => Write(db =>
     {
-        Db.BeginTrans();
+        db.BeginTrans();
         try
         {
             var done = work();
             if (done)
             {
-                Db.Commit();
+                db.Commit();
             }
             else
             {
-                Db.Rollback();
+                db.Rollback();
             }
             return done;
         }
         catch
         {
-            Db.Rollback();
+            TryRollback(db);
             throw;
         }
-    }
+    });
 
     // Times as Unix milliseconds: no driver conversion between UTC and local time can alter them.
     private static BsonValue UnixMilliseconds(DateTimeOffset? time) =>

@@ -2,25 +2,46 @@ using LiteDB;
 
 namespace StatusPage.Server.Ledger;
 
-// The only code that touches LiteDB. One instance per process, holding an exclusive lock on the data file.
+// The only code that touches LiteDB. One instance per process, holding an exclusive lock on the data file (DataFileLock).
 public sealed partial class LedgerStore : IDisposable
 {
     private const string EntriesCollection = "ledger";
     private const string CredentialsCollection = "credentials";
     private readonly FileStream _lock;
-    // Opened on first use, so a start-up replay can read through connections of its own first (see ReplayAll).
-    private readonly Lazy<LiteDatabase> _db;
+    private readonly Lock _opening = new();
+    // Writes of every kind, one at a time: each waits for LiteDB's log writer before the next may enqueue pages (LogWriter).
+    private readonly Lock _writes = new();
+    // Opened on first use, so a start-up replay can read through connections of its own first (see ReplayAll); closed and
+    // opened again after a failed write, so the next one starts from what is really on disk.
+    private LiteDatabase? _db;
     private volatile bool _replaying;
+    // Set when the replay could not read the file (a corrupt page): from then on it is only read, never written or indexed.
+    private volatile bool _damaged;
 
     public LedgerStore(string dataPath)
     {
         DataPath = Path.GetFullPath(dataPath);
         Directory.CreateDirectory(Path.GetDirectoryName(DataPath)!);
-        _lock = AcquireLock(DataPath);
-        _db = new Lazy<LiteDatabase>(Open, LazyThreadSafetyMode.ExecutionAndPublication);
+        _lock = DataFileLock.Acquire(DataPath);
+        LogWriter.Check();
     }
 
-    private LiteDatabase Db => _db.Value;
+    private LiteDatabase Db
+    {
+        get
+        {
+            if (Volatile.Read(ref _db) is { } open)
+            {
+                return open;
+            }
+            lock (_opening)
+            {
+                return _db ??= Open();
+            }
+        }
+    }
+
+    private bool IsOpen => Volatile.Read(ref _db) is not null;
 
     private ILiteCollection<StoredEntry> Entries => Db.GetCollection<StoredEntry>(EntriesCollection);
 
@@ -31,15 +52,22 @@ public sealed partial class LedgerStore : IDisposable
         {
             throw new InvalidOperationException("The ledger is being replayed; the store opens for other use once the replay ends.");
         }
-        var db = new LiteDatabase(new ConnectionString { Filename = DataPath, Connection = ConnectionType.Direct }, CreateMapper());
-        db.GetCollection<StoredEntry>(EntriesCollection).EnsureIndex(e => e.EntryId, unique: true);
-        // proof.json gathers one incident's entries without scanning the whole ledger.
-        db.GetCollection<StoredEntry>(EntriesCollection).EnsureIndex(e => e.Subject);
-        EnsureWebhookIndexes(db);
+        var db = new LiteDatabase(new ConnectionString { Filename = DataPath, Connection = ConnectionType.Direct, ReadOnly = _damaged },
+            CreateMapper());
+        if (!_damaged)
+        {
+            db.GetCollection<StoredEntry>(EntriesCollection).EnsureIndex(e => e.EntryId, unique: true);
+            // proof.json gathers one incident's entries without scanning the whole ledger.
+            db.GetCollection<StoredEntry>(EntriesCollection).EnsureIndex(e => e.Subject);
+            EnsureWebhookIndexes(db);
+        }
         return db;
     }
 
     public string DataPath { get; }
+
+    // After an unreadable entry: LiteDB must not write into a damaged file (no checkpoint, index or rebuild), so it is left as found.
+    public void MarkDamaged() => _damaged = true;
 
     public static BsonMapper CreateMapper()
     {
@@ -49,22 +77,6 @@ public sealed partial class LedgerStore : IDisposable
         return mapper;
     }
 
-    private static FileStream AcquireLock(string dataPath)
-    {
-        var lockPath = dataPath + ".lock";
-        try
-        {
-            // FileShare.None maps to an exclusive advisory lock on Linux: a second process fails here, before LiteDB opens the file.
-            return new FileStream(lockPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
-        }
-        catch (IOException e)
-        {
-            throw new DataFileInUseException(
-                $"The data file {dataPath} is already in use by another StatusPage process (lock {lockPath} is held). " +
-                "Stop that process, or point StatusPage:DataPath at another file.", e);
-        }
-    }
-
     public long Count() => Entries.LongCount();
 
     // For the start-up replay, before anything else opens the store: short-lived connections, one per slice of the ledger,
@@ -72,13 +84,17 @@ public sealed partial class LedgerStore : IDisposable
     // size of the file). Enumerate it on one thread. Once the store is open, this is ReadAll.
     public IEnumerable<LedgerEntry> ReplayAll(int sliceSize = 20_000)
     {
-        if (_db.IsValueCreated)
+        if (IsOpen)
         {
             foreach (var entry in ReadAll())
             {
                 yield return entry;
             }
             yield break;
+        }
+        if (new FileInfo(DataPath).Length == 0)
+        {
+            yield break; // a new data file (the lock created it empty); the slices below open read-only and cannot initialise it
         }
         _replaying = true;
         try
@@ -88,10 +104,15 @@ public sealed partial class LedgerStore : IDisposable
             while (read == sliceSize)
             {
                 read = 0;
-                using var slice = new LiteDatabase(new ConnectionString { Filename = DataPath, Connection = ConnectionType.Direct });
-                foreach (var document in slice.GetCollection(EntriesCollection).Find(Query.GT("_id", afterSeq), limit: sliceSize))
+                // A corrupt page (flipped bytes, a zeroed page, a truncated file) makes LiteDB throw anything from anywhere:
+                // the entries read so far stand, and the failure names the first entry that could not be read.
+                using var slice = Unreadable.Guard(afterSeq + 1,
+                    () => new LiteDatabase(new ConnectionString { Filename = DataPath, Connection = ConnectionType.Direct, ReadOnly = true }));
+                using var documents = Unreadable.Guard(afterSeq + 1,
+                    () => slice.GetCollection(EntriesCollection).Find(Query.GT("_id", afterSeq), limit: sliceSize).GetEnumerator());
+                while (Unreadable.Guard(afterSeq + 1, documents.MoveNext))
                 {
-                    var entry = ToEntry(document);
+                    var entry = Unreadable.Guard(afterSeq + 1, () => ToEntry(documents.Current));
                     afterSeq = entry.Seq;
                     read++;
                     yield return entry;
@@ -112,12 +133,18 @@ public sealed partial class LedgerStore : IDisposable
         [.. Db.GetCollection(EntriesCollection).Find(Query.And(Query.EQ(nameof(StoredEntry.Subject), subject), Query.LTE("_id", upToSeq)))
             .Select(ToEntry).OrderBy(e => e.Seq)];
 
-    // One transaction per append: every entry (and the checkpoint that signs them) is committed before this returns, or none is.
+    // The newest stored entry's sequence number and hash (Empty for an empty ledger): what a write after a failed one builds on.
+    public LedgerHead ReadHead() =>
+        Db.GetCollection(EntriesCollection).Find(Query.All("_id", Query.Descending), limit: 1).Select(ToEntry).FirstOrDefault() is { } last
+            ? new LedgerHead(last.Seq, last.Hash)
+            : LedgerHead.Empty;
+
+    // One transaction per append: every entry (and the checkpoint that signs them) is committed and written before this
+    // returns, or StorageUnavailableException.
     public void Append(IReadOnlyList<LedgerEntry> entries, IReadOnlyCollection<string>? bodiesToErase = null,
-        (long Size, string Note)? checkpoint = null)
+        (long Size, string Note)? checkpoint = null) => Write(db =>
     {
-        var db = Db;
-        var collection = Entries;
+        var collection = db.GetCollection<StoredEntry>(EntriesCollection);
         db.BeginTrans();
         try
         {
@@ -136,14 +163,83 @@ public sealed partial class LedgerStore : IDisposable
         }
         catch
         {
-            db.Rollback();
+            TryRollback(db);
             throw;
         }
-    }
+        return true;
+    });
 
     // Password hashes live beside the ledger, never in it (the ledger is published); ledger entries commit to each by SHA-256.
     public void SaveCredential(string sha256, string value) =>
-        Db.GetCollection(CredentialsCollection).Upsert(new BsonDocument { ["_id"] = sha256, ["value"] = value });
+        Write(db => db.GetCollection(CredentialsCollection).Upsert(new BsonDocument { ["_id"] = sha256, ["value"] = value }));
+
+    // Every write: done, then waited for until LiteDB's writer has written it. If the disk refuses (full, failing), the connection
+    // is closed and reopened on next use, so a half-written transaction is dropped by LiteDB's log recovery, never served.
+    private T Write<T>(Func<LiteDatabase, T> work)
+    {
+        lock (_writes)
+        {
+            var db = OpenForWrite();
+            try
+            {
+                var result = work(db);
+                LogWriter.WaitUntilWritten(db);
+                return result;
+            }
+            catch (Exception e) when (e is IOException or LiteException or ObjectDisposedException)
+            {
+                Close(db);
+                throw new StorageUnavailableException(DataPath, e);
+            }
+        }
+    }
+
+    private LiteDatabase OpenForWrite()
+    {
+        try
+        {
+            return Db;
+        }
+        catch (Exception e) when (e is IOException or LiteException)
+        {
+            throw new StorageUnavailableException(DataPath, e);
+        }
+    }
+
+    private void Close(LiteDatabase db)
+    {
+        lock (_opening)
+        {
+            if (ReferenceEquals(_db, db))
+            {
+                _db = null;
+            }
+        }
+        try
+        {
+            LogWriter.AbandonOpenTransactions(db);
+            // A LiteDB engine closed by its writer's failure returns at once here; its own error is already reported.
+            db.Dispose();
+        }
+#pragma warning disable CA1031 // Closing a broken connection: whatever it throws, the next write opens a fresh one.
+        catch (Exception)
+#pragma warning restore CA1031
+        {
+        }
+    }
+
+    private static void TryRollback(LiteDatabase db)
+    {
+        try
+        {
+            db.Rollback();
+        }
+#pragma warning disable CA1031 // The engine may already be closed by the failure being reported.
+        catch (Exception)
+#pragma warning restore CA1031
+        {
+        }
+    }
 
     public IReadOnlyDictionary<string, string> ReadCredentials() =>
         Db.GetCollection(CredentialsCollection).FindAll().ToDictionary(d => d["_id"].AsString, d => d["value"].AsString);
@@ -152,10 +248,7 @@ public sealed partial class LedgerStore : IDisposable
     {
         try
         {
-            if (_db.IsValueCreated)
-            {
-                _db.Value.Dispose();
-            }
+            _db?.Dispose();
         }
         finally
         {
@@ -200,4 +293,32 @@ public sealed partial class LedgerStore : IDisposable
     }
 }
 
+// An entry the data file holds but LiteDB could not read (a corrupt page): Seq is the first entry not read.
+public sealed class UnreadableEntryException(long seq, Exception inner)
+    : Exception($"entry {seq} could not be read from the data file ({inner.GetType().Name}: {inner.Message})", inner)
+{
+    public long Seq { get; } = seq;
+}
+
+internal static class Unreadable
+{
+#pragma warning disable CA1031 // Whatever a corrupt page makes LiteDB throw, it is reported as that entry being unreadable.
+    public static T Guard<T>(long seq, Func<T> read)
+    {
+        try
+        {
+            return read();
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            throw new UnreadableEntryException(seq, e);
+        }
+    }
+#pragma warning restore CA1031
+}
+
 public sealed class DataFileInUseException(string message, Exception inner) : Exception(message, inner);
+
+// The data file could not be written (a full or failing disk): nothing was acknowledged, and the next write tries again.
+public sealed class StorageUnavailableException(string dataPath, Exception inner)
+    : Exception($"The data file {dataPath} cannot be written right now: {inner.Message}", inner);

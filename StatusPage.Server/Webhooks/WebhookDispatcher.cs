@@ -11,9 +11,14 @@ public sealed partial class WebhookDispatcher(LedgerService ledger, LedgerStore 
     SiteSettingsHolder site, IOptions<WebhookOptions> options, TimeProvider time, ILogger<WebhookDispatcher> logger) : BackgroundService
 {
     private const int HandOutBatch = 500;
-    private const int ParallelSubscribers = 4;
+    private const int ParallelSubscribers = 16;
     private readonly WebhookOptions _options = options.Value;
     private readonly HttpClient _http = CreateClient(options.Value);
+    // Subscribers whose deliveries are being sent, each by a sender of its own: a slow receiver holds up only itself.
+    private readonly HashSet<string> _busy = [];
+    private readonly List<Task> _senders = [];
+    private readonly SemaphoreSlim _slots = new(ParallelSubscribers, ParallelSubscribers);
+    private TaskCompletionSource _senderDone = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -26,33 +31,47 @@ public sealed partial class WebhookDispatcher(LedgerService ledger, LedgerStore 
             // Start-up failed or was stopped: the server is stopping, and there is no ledger to hand out.
             return;
         }
-        while (!stoppingToken.IsCancellationRequested)
+        try
         {
-            // Taken before the round, so an append during the round ends the wait below at once.
-            var appended = ledger.NextAppend;
-            var wait = _options.PollInterval;
-            try
+            while (!stoppingToken.IsCancellationRequested)
             {
-                var moreToHandOut = HandOutNewEntries();
-                await SendDueAsync(stoppingToken);
-                wait = moreToHandOut ? TimeSpan.Zero : UntilNextDue(wait);
+                // Taken before the round, so an append or a sender finishing during the round ends the wait below at once.
+                var appended = ledger.NextAppend;
+                var senderDone = Volatile.Read(ref _senderDone).Task;
+                var wait = _options.PollInterval;
+                try
+                {
+                    var moreToHandOut = HandOutNewEntries();
+                    StartDueSenders(stoppingToken);
+                    wait = moreToHandOut ? TimeSpan.Zero : UntilNextDue(wait);
+                }
+                catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+                {
+                    return;
+                }
+                catch (Exception e)
+                {
+                    // One bad round (disk, a bug) must not stop deliveries for good: log it and try again later.
+                    LogRoundFailed(logger, e);
+                }
+                await WaitAsync(Task.WhenAny(appended, senderDone), wait, stoppingToken);
             }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        }
+        finally
+        {
+            Task[] senders;
+            lock (_busy)
             {
-                return;
+                senders = [.. _senders];
             }
-            catch (Exception e)
-            {
-                // One bad round (disk, a bug) must not stop deliveries for good: log it and try again later.
-                LogRoundFailed(logger, e);
-            }
-            await WaitAsync(appended, wait, stoppingToken);
+            await Task.WhenAll(senders);
         }
     }
 
     public override void Dispose()
     {
         _http.Dispose();
+        _slots.Dispose();
         base.Dispose();
     }
 
@@ -73,28 +92,75 @@ public sealed partial class WebhookDispatcher(LedgerService ledger, LedgerStore 
         return more;
     }
 
-    // Subscribers in parallel, each one's deliveries in ledger order, so one slow receiver does not hold up the others.
-    private async Task SendDueAsync(CancellationToken cancellationToken)
+    // One sender per subscriber with due deliveries (at most ParallelSubscribers sending at once), each sending its own in ledger
+    // order; this loop never waits for them, so an entry for a fast subscriber goes out while a slow one is still being tried.
+    private void StartDueSenders(CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        var due = store.PendingDeliveries().Where(d => d.NextAttemptAt <= now).GroupBy(d => d.SubscriberId).ToList();
+        var due = store.PendingDeliveries().Where(d => d.NextAttemptAt <= now && !IsBusy(d.SubscriberId)).GroupBy(d => d.SubscriberId).ToList();
         if (due.Count == 0)
         {
             return;
         }
         var subscribers = store.ReadSubscribers().ToDictionary(s => s.Id);
-        await Parallel.ForEachAsync(due, new ParallelOptions { MaxDegreeOfParallelism = ParallelSubscribers, CancellationToken = cancellationToken },
-            async (group, token) =>
+        foreach (var group in due)
+        {
+            if (!subscribers.TryGetValue(group.Key, out var subscriber))
             {
-                if (!subscribers.TryGetValue(group.Key, out var subscriber))
+                continue;
+            }
+            lock (_busy)
+            {
+                _busy.Add(subscriber.Id);
+                _senders.RemoveAll(t => t.IsCompleted);
+                _senders.Add(Task.Run(() => SendInOrderAsync(subscriber, [.. group.OrderBy(d => d.EntrySeq)], cancellationToken),
+                    CancellationToken.None));
+            }
+        }
+    }
+
+    private bool IsBusy(string subscriberId)
+    {
+        lock (_busy)
+        {
+            return _busy.Contains(subscriberId);
+        }
+    }
+
+    private async Task SendInOrderAsync(WebhookSubscriber subscriber, List<WebhookDelivery> deliveries, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _slots.WaitAsync(cancellationToken);
+            try
+            {
+                foreach (var delivery in deliveries)
                 {
-                    return;
+                    await AttemptAsync(subscriber, delivery, cancellationToken);
                 }
-                foreach (var delivery in group.OrderBy(d => d.EntrySeq))
-                {
-                    await AttemptAsync(subscriber, delivery, token);
-                }
-            });
+            }
+            finally
+            {
+                _slots.Release();
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // The server stops; the delivery stays pending and is sent after the restart.
+        }
+        catch (Exception e)
+        {
+            LogRoundFailed(logger, e);
+        }
+        finally
+        {
+            lock (_busy)
+            {
+                _busy.Remove(subscriber.Id);
+            }
+            // Wake the loop: this subscriber may have more due by now.
+            Interlocked.Exchange(ref _senderDone, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
+        }
     }
 
     private async Task AttemptAsync(WebhookSubscriber subscriber, WebhookDelivery delivery, CancellationToken cancellationToken)
@@ -148,7 +214,8 @@ public sealed partial class WebhookDispatcher(LedgerService ledger, LedgerStore 
 
     private TimeSpan UntilNextDue(TimeSpan longest)
     {
-        var next = store.PendingDeliveries().Select(d => d.NextAttemptAt).Min();
+        // A busy subscriber's deliveries are its sender's; when it ends, the loop wakes anyway (senderDone).
+        var next = store.PendingDeliveries().Where(d => !IsBusy(d.SubscriberId)).Select(d => d.NextAttemptAt).Min();
         return next is null ? longest : TimeSpan.FromTicks(Math.Clamp((next.Value - time.GetUtcNow()).Ticks, 0, longest.Ticks));
     }
 

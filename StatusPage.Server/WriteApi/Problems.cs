@@ -24,7 +24,7 @@ public static class Problems
         Validation([.. result.Errors.Select(e => new Violation(e.PropertyName, e.ErrorCode, e.ErrorMessage))]);
 
     // Domain refusals: Invalid is a field error (400, see AsValidation), NotFound 404, Conflict and an invalid transition 409,
-    // ReadOnly 503.
+    // ReadOnly 503, StorageUnavailable (a full or failing disk) 507.
     public static ValidationProblem? AsValidation(RuleViolation violation) =>
         violation is { Kind: ViolationKind.Invalid } and not { Rule: "valid_transition" }
             ? Validation([new Violation(violation.Field, violation.Rule, violation.Message)])
@@ -35,6 +35,8 @@ public static class Problems
         { Kind: ViolationKind.NotFound } => Of(StatusCodes.Status404NotFound, "Not found.", violation.Message, violation.Field, violation.Rule),
         { Kind: ViolationKind.ReadOnly } =>
             Of(StatusCodes.Status503ServiceUnavailable, "The history is read-only.", violation.Message, violation.Field, violation.Rule),
+        { Kind: ViolationKind.StorageUnavailable } =>
+            Of(StatusCodes.Status507InsufficientStorage, "The update could not be saved.", violation.Message, violation.Field, violation.Rule),
         { Rule: Idempotency.ReusedRule } =>
             Of(StatusCodes.Status422UnprocessableEntity, "Idempotency-Key reused.", violation.Message, violation.Field, violation.Rule),
         _ => Of(StatusCodes.Status409Conflict, "The request conflicts with the current state.", violation.Message, violation.Field,

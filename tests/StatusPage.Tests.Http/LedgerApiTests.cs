@@ -122,6 +122,48 @@ public sealed class LedgerApiTests
     }
 
     [Fact]
+    public async Task A_second_server_through_a_hard_link_in_another_folder_is_refused_because_the_lock_is_on_the_file_itself()
+    {
+        using var first = new StatusPageFactory();
+        await ReadHead(first.CreateClient());
+        var otherDir = Directory.CreateTempSubdirectory("statuspage-hardlink-").FullName;
+        try
+        {
+            var linked = Path.Combine(otherDir, "statuspage.db");
+            using (var ln = Process.Start("ln", [first.DataPath, linked]))
+            {
+                ln.WaitForExit();
+                Assert.Equal(0, ln.ExitCode);
+            }
+            Assert.Equal(first.DataPath, Path.GetFullPath(first.DataPath));
+            Assert.NotEqual(Path.GetDirectoryName(first.DataPath), Path.GetDirectoryName(linked));
+
+            var start = new ProcessStartInfo("dotnet")
+            {
+                ArgumentList = { TestPaths.ServerDll, $"--StatusPage:DataPath={linked}", "--urls", "http://127.0.0.1:0" },
+                RedirectStandardError = true,
+                RedirectStandardOutput = true,
+            };
+            using var second = Process.Start(start)!;
+            var error = second.StandardError.ReadToEndAsync();
+            var exited = second.WaitForExit(TimeSpan.FromSeconds(60));
+            if (!exited)
+            {
+                second.Kill(entireProcessTree: true);
+            }
+
+            Assert.True(exited, "the second server, on a hard link to the first one's data file, kept running");
+            Assert.Equal(1, second.ExitCode);
+            Assert.Contains("already in use by another StatusPage process", await error, StringComparison.Ordinal);
+            Assert.Equal(HttpStatusCode.OK, (await first.CreateClient().GetAsync(new Uri("/api/v1/ledger/head", UriKind.Relative))).StatusCode);
+        }
+        finally
+        {
+            Directory.Delete(otherDir, recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task A_second_server_process_on_the_same_data_file_fails_fast_with_a_clear_message()
     {
         using var factory = new StatusPageFactory();

@@ -12,7 +12,10 @@ public sealed class WebhookReceiver : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private readonly ConcurrentQueue<Received> _received = new();
+    private readonly TaskCompletionSource _holding = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource _release = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _failuresLeft;
+    private bool _hang;
 
     private WebhookReceiver(int failFirst)
     {
@@ -38,17 +41,39 @@ public sealed class WebhookReceiver : IAsyncDisposable
         return receiver;
     }
 
+    // A receiver that hangs: every request waits, unanswered, until Release (or the sender gives up).
+    public static async Task<WebhookReceiver> StartHangingAsync()
+    {
+        var receiver = await StartAsync();
+        receiver._hang = true;
+        return receiver;
+    }
+
+    // Completes once a request is being held unanswered.
+    public Task Holding => _holding.Task;
+
+    public void Release() => _release.TrySetResult();
+
     // From now on, answer 500 this many more times (int.MaxValue: until told otherwise).
     public void FailNext(int count) => Volatile.Write(ref _failuresLeft, count);
 
     public IReadOnlyList<Received> For(string deliveryId) => [.. _received.Where(r => r.DeliveryId == deliveryId)];
 
-    public ValueTask DisposeAsync() => _app.DisposeAsync();
+    public ValueTask DisposeAsync()
+    {
+        Release();
+        return _app.DisposeAsync();
+    }
 
     private async Task<IResult> Receive(HttpRequest request)
     {
         using var body = new MemoryStream();
         await request.Body.CopyToAsync(body);
+        if (_hang)
+        {
+            _holding.TrySetResult();
+            await _release.Task.WaitAsync(request.HttpContext.RequestAborted);
+        }
         var fail = Interlocked.Decrement(ref _failuresLeft) >= 0;
         var status = fail ? StatusCodes.Status500InternalServerError : StatusCodes.Status200OK;
         _received.Enqueue(new Received(request.Headers["X-StatusPage-Delivery"], request.Headers["X-StatusPage-Signature"],

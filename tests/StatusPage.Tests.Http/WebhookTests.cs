@@ -152,6 +152,39 @@ public sealed class WebhookTests : IAsyncLifetime
     }
 }
 
+// Subscribers are independent: a receiver that hangs holds up only its own deliveries.
+public sealed class WebhookIsolationTests
+{
+    [Fact]
+    public async Task A_receiver_that_hangs_does_not_delay_another_subscribers_next_delivery()
+    {
+        using var server = WriteApiServer.With(new Dictionary<string, string>
+        {
+            ["StatusPage:Webhooks:AllowPrivateTargets"] = "true",
+            ["StatusPage:Webhooks:RequestTimeout"] = "00:05:00",
+        });
+        var admin = server.Client();
+        await using var slow = await WebhookReceiver.StartHangingAsync();
+        await using var fast = await WebhookReceiver.StartAsync();
+        var (slowId, _) = await admin.RegisterWebhook(slow.Url);
+        var (fastId, _) = await admin.RegisterWebhook(fast.Url);
+
+        var (incidentId, firstUpdate) = await admin.CreateIncident("One slow receiver");
+        await slow.Holding.WaitAsync(TimeSpan.FromSeconds(30));
+        await Eventually.Until("the fast receiver's first delivery", () => Task.FromResult(fast.For($"{fastId}-{firstUpdate}").Count), n => n == 1);
+        var second = await (await admin.Post($"/api/v1/incidents/{incidentId}/updates", new { Status = "identified", Body = "Found it." })).Created();
+        var secondUpdate = second.GetProperty("id").GetString()!;
+
+        // The slow receiver still holds its first delivery unanswered (released only at the end): the next one to the fast
+        // receiver must not wait for it.
+        await Eventually.Until("the fast receiver's second delivery while the slow one still hangs",
+            () => Task.FromResult(fast.For($"{fastId}-{secondUpdate}").Count), n => n == 1);
+        Assert.Empty(slow.All);
+        var slowDeliveries = await admin.Deliveries(slowId);
+        Assert.All(slowDeliveries, d => Assert.Equal("pending", d.GetProperty("state").GetString()));
+    }
+}
+
 // Registration rules and access, on a server with the default configuration (private targets refused).
 public sealed class WebhookRegistrationTests(WriteApiServer server) : IClassFixture<WriteApiServer>
 {
@@ -164,6 +197,11 @@ public sealed class WebhookRegistrationTests(WriteApiServer server) : IClassFixt
     [InlineData("http://10.0.0.5/hook")]
     [InlineData("http://169.254.169.254/latest/meta-data")]
     [InlineData("http://[::1]/hook")]
+    [InlineData("http://[::127.0.0.1]/hook")]
+    [InlineData("http://[64:ff9b::7f00:1]/hook")]
+    [InlineData("http://[64:ff9b::a9fe:a9fe]/latest/meta-data")]
+    [InlineData("http://[2002:7f00:1::]/hook")]
+    [InlineData("http://[2001:0:4136:e378:8000:63bf:80ff:fffe]/hook")]
     public async Task Loopback_private_and_metadata_targets_are_refused_at_registration(string url)
     {
         var response = await _admin.Post("/api/v1/webhooks", new { Url = url });

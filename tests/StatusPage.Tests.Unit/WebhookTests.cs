@@ -43,6 +43,17 @@ public sealed class WebhookTests
     [InlineData("fd00::1")]
     [InlineData("::ffff:127.0.0.1")]
     [InlineData("::ffff:10.0.0.1")]
+    [InlineData("::127.0.0.1")]                             // IPv4-compatible
+    [InlineData("::169.254.169.254")]
+    [InlineData("64:ff9b::7f00:1")]                         // NAT64 well-known prefix, 127.0.0.1
+    [InlineData("64:ff9b::a9fe:a9fe")]                      // NAT64, 169.254.169.254 (cloud metadata)
+    [InlineData("64:ff9b::10.0.0.1")]
+    [InlineData("64:ff9b:1::808:808")]                      // NAT64 local-use prefix: never public
+    [InlineData("2002:7f00:1::")]                           // 6to4 of 127.0.0.1
+    [InlineData("2002:a9fe:a9fe::1")]                       // 6to4 of 169.254.169.254
+    [InlineData("2001:0:4136:e378:8000:63bf:80ff:fffe")]    // Teredo, client 127.0.0.1 (stored inverted)
+    [InlineData("2001:0:4136:e378:8000:63bf:5601:5601")]    // Teredo, client 169.254.169.254
+    [InlineData("2001:0:a00:1:8000:63bf:f7f7:f7f7")]        // Teredo, server 10.0.0.1, client public 8.8.8.8
     public void Loopback_private_link_local_and_metadata_addresses_are_not_public(string address) =>
         Assert.False(WebhookTargetGuard.IsPublic(IPAddress.Parse(address)));
 
@@ -51,6 +62,10 @@ public sealed class WebhookTests
     [InlineData("1.1.1.1")]
     [InlineData("172.32.0.1")]
     [InlineData("2606:4700:4700::1111")]
+    [InlineData("::ffff:1.1.1.1")]
+    [InlineData("64:ff9b::808:808")]                        // NAT64 of the public 8.8.8.8
+    [InlineData("2002:808:808::1")]                         // 6to4 of 8.8.8.8
+    [InlineData("2001:0:4136:e378:8000:63bf:f7f7:f7f7")]    // Teredo, public server and client 8.8.8.8
     public void Public_addresses_are_allowed(string address) =>
         Assert.True(WebhookTargetGuard.IsPublic(IPAddress.Parse(address)));
 
@@ -62,6 +77,17 @@ public sealed class WebhookTests
     [InlineData("http://example.com:8080/hook", true)]
     public void Only_absolute_http_urls_without_credentials_are_accepted(string url, bool accepted) =>
         Assert.Equal(accepted, WebhookTargetGuard.ProblemWithUrl(url) is null);
+
+    [Theory]
+    [InlineData("http://[::127.0.0.1]/hook", false)]
+    [InlineData("http://[64:ff9b::7f00:1]/hook", false)]
+    [InlineData("http://[64:ff9b::a9fe:a9fe]/latest/meta-data", false)]
+    [InlineData("http://[2002:7f00:1::]/hook", false)]
+    [InlineData("http://[2001:0:4136:e378:8000:63bf:80ff:fffe]/hook", false)]
+    [InlineData("https://[64:ff9b::808:808]/hook", true)]
+    [InlineData("https://[2606:4700:4700::1111]/hook", true)]
+    public async Task IPv6_literals_are_judged_by_the_IPv4_address_they_carry_without_any_lookup_or_connection(string url, bool accepted) =>
+        Assert.Equal(accepted, await WebhookTargetGuard.ProblemWithTargetAsync(new Uri(url), CancellationToken.None) is null);
 
     [Fact]
     public async Task The_connect_guard_refuses_a_loopback_target_before_connecting_unless_private_targets_are_allowed()
