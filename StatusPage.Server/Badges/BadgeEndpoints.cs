@@ -38,6 +38,10 @@ public static class BadgeEndpoints
         var body = cache.GetOrRender(snapshot, "badge/site", s =>
         {
             var overall = OverallStatus.Of(s);
+            if (overall.Indicator == Indicator.Unknown)
+            {
+                return Unverified("status");
+            }
             return Svg("status", overall.Description, overall.Indicator switch
             {
                 Indicator.None => BadgeTone.Good,
@@ -57,6 +61,13 @@ public static class BadgeEndpoints
         if (!snapshot.Components.TryGetValue(id, out var component))
         {
             return TypedResults.NotFound();
+        }
+        if (snapshot.IsReadOnly)
+        {
+            // Neither a status nor an uptime is derived from a history that failed verification.
+            var label = string.Equals(metric, "uptime", StringComparison.Ordinal) ? "uptime 90d" : component.Name;
+            return new CachedResult(cache.GetOrRender(snapshot, $"badge/unverified/{id}/{label}", _ => Unverified(label)),
+                snapshot.Head.ETag, MaxAge);
         }
         if (string.Equals(metric, "uptime", StringComparison.Ordinal))
         {
@@ -89,6 +100,8 @@ public static class BadgeEndpoints
             }));
         return new CachedResult(body, snapshot.Head.ETag, MaxAge);
     }
+
+    private static RenderedBody Unverified(string label) => Svg(label, "unverified", BadgeTone.Unknown);
 
     private static RenderedBody Svg(string label, string message, BadgeTone tone) =>
         new(new UTF8Encoding(false).GetBytes(BadgeSvg.Render(label, message, tone)), SvgType, LastModified: null);

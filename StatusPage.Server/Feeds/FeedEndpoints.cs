@@ -6,6 +6,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using StatusPage.Server.History;
 using StatusPage.Server.Ledger;
 using StatusPage.Server.Site;
+using StatusPage.Server.Transparency;
 
 namespace StatusPage.Server.Feeds;
 
@@ -59,7 +60,7 @@ public static class FeedEndpoints
     {
         var snapshot = ledger.Current;
         var site = holder.Current;
-        var body = cache.GetOrRender(snapshot, "feed/site/" + format, s => Render(format, new FeedHeader(
+        var body = cache.GetOrRender(snapshot, $"feed/site/{format}/{FeedCheckpoint.CacheKey(ledger.Transparency)}", s => Render(ledger.Transparency, site, format, new FeedHeader(
             $"{site.Name} status history", site.Name, $"Every update about the status of {site.Name}, newest first.",
             SiteLinks.Absolute(site, "history"), SiteLinks.Absolute(site, format == Format.Atom ? "history.atom" : "history.rss")),
             FeedItems.LatestFirst(FeedItems.ForSite(s, site))));
@@ -76,7 +77,7 @@ public static class FeedEndpoints
         }
         var site = holder.Current;
         var page = SiteLinks.Component(site, id);
-        var body = cache.GetOrRender(snapshot, $"feed/component/{id}/{format}", s => Render(format, new FeedHeader(
+        var body = cache.GetOrRender(snapshot, $"feed/component/{id}/{format}/{FeedCheckpoint.CacheKey(ledger.Transparency)}", s => Render(ledger.Transparency, site, format, new FeedHeader(
             $"{component.Name} — {site.Name} status history", site.Name, $"Every update about {component.Name}, newest first.", page,
             new Uri(page.AbsoluteUri + (format == Format.Atom ? "/history.atom" : "/history.rss"))),
             FeedItems.LatestFirst(FeedItems.ForComponent(s, site, id))));
@@ -93,7 +94,7 @@ public static class FeedEndpoints
         }
         var site = holder.Current;
         var page = SiteLinks.Incident(site, id);
-        var body = cache.GetOrRender(snapshot, $"feed/incident/{id}/{format}", s => Render(format, new FeedHeader(
+        var body = cache.GetOrRender(snapshot, $"feed/incident/{id}/{format}/{FeedCheckpoint.CacheKey(ledger.Transparency)}", s => Render(ledger.Transparency, site, format, new FeedHeader(
             $"{incident.Title} — {site.Name}", site.Name, "Every update of this incident, newest first.", page,
             new Uri(page.AbsoluteUri + (format == Format.Atom ? "/history.atom" : "/history.rss"))),
             FeedItems.LatestFirst(FeedItems.OfIncident(s, site, s.Incidents[id]))));
@@ -102,15 +103,16 @@ public static class FeedEndpoints
 
     private sealed record FeedHeader(string Title, string Author, string Description, Uri HtmlPage, Uri Self);
 
-    private static RenderedBody Render(Format format, FeedHeader header, List<FeedItem> items)
+    private static RenderedBody Render(TransparencyLog log, SiteSettings site, Format format, FeedHeader header, List<FeedItem> items)
     {
         var updated = items.Count == 0 ? DateTimeOffset.UnixEpoch : items.Max(i => i.Updated);
         var feed = new SyndicationFeed(header.Title, header.Description, header.HtmlPage, header.Self.AbsoluteUri, updated)
         {
-            Items = [.. items.Select(ToSyndication)],
+            Items = [.. items.Select(i => ToSyndication(i with { Html = i.Html + FeedCheckpoint.ItemLine(log, i.Seq) }))],
             Language = "en",
         };
         feed.Links.Add(new SyndicationLink(header.Self, "self", header.Title, format == Format.Atom ? "application/atom+xml" : "application/rss+xml", 0));
+        FeedCheckpoint.AddTo(feed, log, site);
         var buffer = new MemoryStream();
         var settings = new XmlWriterSettings { Encoding = new UTF8Encoding(false), Indent = false };
         using (var writer = XmlWriter.Create(buffer, settings))

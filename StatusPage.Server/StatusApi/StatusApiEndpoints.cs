@@ -35,30 +35,30 @@ public static class StatusApiEndpoints
 
     private static CachedResult GetSummary(LedgerService ledger, SiteSettingsHolder site, HeadCache cache) =>
         Render(ledger, site, cache, "summary", v => new V2Summary(v.Page(), v.Status(), v.Components(), v.UnresolvedIncidents(),
-            v.UpcomingAndActiveMaintenances()));
+            v.UpcomingAndActiveMaintenances(), v.Integrity()));
 
     private static CachedResult GetStatus(LedgerService ledger, SiteSettingsHolder site, HeadCache cache) =>
-        Render(ledger, site, cache, "status", v => new V2StatusResponse(v.Page(), v.Status()));
+        Render(ledger, site, cache, "status", v => new V2StatusResponse(v.Page(), v.Status(), v.Integrity()));
 
     private static CachedResult GetComponents(LedgerService ledger, SiteSettingsHolder site, HeadCache cache) =>
-        Render(ledger, site, cache, "components", v => new V2ComponentsResponse(v.Page(), v.Components()));
+        Render(ledger, site, cache, "components", v => new V2ComponentsResponse(v.Page(), v.Components(), v.Integrity()));
 
     private static CachedResult GetIncidents(LedgerService ledger, SiteSettingsHolder site, HeadCache cache) =>
-        Render(ledger, site, cache, "incidents", v => new V2IncidentsResponse(v.Page(), v.AllIncidents()));
+        Render(ledger, site, cache, "incidents", v => new V2IncidentsResponse(v.Page(), v.AllIncidents(), v.Integrity()));
 
     private static CachedResult GetUnresolvedIncidents(LedgerService ledger, SiteSettingsHolder site, HeadCache cache) =>
-        Render(ledger, site, cache, "incidents/unresolved", v => new V2IncidentsResponse(v.Page(), v.UnresolvedIncidents()));
+        Render(ledger, site, cache, "incidents/unresolved", v => new V2IncidentsResponse(v.Page(), v.UnresolvedIncidents(), v.Integrity()));
 
     private static CachedResult GetMaintenances(LedgerService ledger, SiteSettingsHolder site, HeadCache cache) =>
-        Render(ledger, site, cache, "scheduled-maintenances", v => new V2MaintenancesResponse(v.Page(), v.AllMaintenances()));
+        Render(ledger, site, cache, "scheduled-maintenances", v => new V2MaintenancesResponse(v.Page(), v.AllMaintenances(), v.Integrity()));
 
     private static CachedResult GetUpcomingMaintenances(LedgerService ledger, SiteSettingsHolder site, HeadCache cache) =>
         Render(ledger, site, cache, "scheduled-maintenances/upcoming",
-            v => new V2MaintenancesResponse(v.Page(), v.UpcomingMaintenances()));
+            v => new V2MaintenancesResponse(v.Page(), v.UpcomingMaintenances(), v.Integrity()));
 
     private static CachedResult GetActiveMaintenances(LedgerService ledger, SiteSettingsHolder site, HeadCache cache) =>
         Render(ledger, site, cache, "scheduled-maintenances/active",
-            v => new V2MaintenancesResponse(v.Page(), v.ActiveMaintenances()));
+            v => new V2MaintenancesResponse(v.Page(), v.ActiveMaintenances(), v.Integrity()));
 
     private static CachedResult Render<T>(LedgerService ledger, SiteSettingsHolder site, HeadCache cache, string name,
         Func<V2Projection, T> shape)

@@ -71,12 +71,20 @@ public sealed record V2Summary(
     V2Status Status,
     IReadOnlyList<V2Component> Components,
     IReadOnlyList<V2Incident> Incidents,
-    IReadOnlyList<V2Incident> ScheduledMaintenances);
+    IReadOnlyList<V2Incident> ScheduledMaintenances,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] V2Integrity? Integrity = null);
 
-public sealed record V2StatusResponse(V2Page Page, V2Status Status);
+public sealed record V2StatusResponse(V2Page Page, V2Status Status,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] V2Integrity? Integrity = null);
 
-public sealed record V2ComponentsResponse(V2Page Page, IReadOnlyList<V2Component> Components);
+public sealed record V2ComponentsResponse(V2Page Page, IReadOnlyList<V2Component> Components,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] V2Integrity? Integrity = null);
 
-public sealed record V2IncidentsResponse(V2Page Page, IReadOnlyList<V2Incident> Incidents);
+public sealed record V2IncidentsResponse(V2Page Page, IReadOnlyList<V2Incident> Incidents,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] V2Integrity? Integrity = null);
 
-public sealed record V2MaintenancesResponse(V2Page Page, IReadOnlyList<V2Incident> ScheduledMaintenances);
+public sealed record V2MaintenancesResponse(V2Page Page, IReadOnlyList<V2Incident> ScheduledMaintenances,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] V2Integrity? Integrity = null);
+
+// Not in Statuspage's v2: added to every answer when the history failed verification (size and hash of the verified prefix).
+public sealed record V2Integrity(bool Verified, string Problem, long VerifiedSize, string VerifiedHead);

@@ -23,10 +23,21 @@ public sealed class V2Projection(StatusSnapshot snapshot, SiteSettings site)
     public V2Status Status()
     {
         var overall = OverallStatus.Of(snapshot);
-        // v2 knows four indicators; maintenance is not an outage, and the description still says it.
-        var indicator = overall.Indicator == Indicator.Maintenance ? Indicator.None : overall.Indicator;
+        // v2 knows four indicators; maintenance is not an outage, and the description still says it. An unverified history
+        // has no "unknown" in the enum: "minor" asks for attention without claiming an outage; the description says why.
+        var indicator = overall.Indicator switch
+        {
+            Indicator.Maintenance => Indicator.None,
+            Indicator.Unknown => Indicator.Minor,
+            var other => other,
+        };
         return new(indicator.ToWord(), overall.Description);
     }
+
+    // Present only when the history failed verification (v2 clients tolerate an extra key; a verified answer keeps the exact shape).
+    public V2Integrity? Integrity() => snapshot.IntegrityProblem is { } problem
+        ? new V2Integrity(false, problem, snapshot.Head.Seq, snapshot.Head.Hash)
+        : null;
 
     // Display order: each group followed by its members, as positions in site.yml give them.
     public IReadOnlyList<V2Component> Components()
@@ -56,7 +67,10 @@ public sealed class V2Projection(StatusSnapshot snapshot, SiteSettings site)
         [.. snapshot.Incidents.Values.OrderByDescending(i => i.StartedAt).ThenBy(i => i.Id, StringComparer.Ordinal)
             .Take(MostRecent).Select(IncidentOf)];
 
-    public IReadOnlyList<V2Incident> UnresolvedIncidents() => [.. snapshot.UnresolvedIncidents.Select(IncidentOf)];
+    // The "now" views (unresolved incidents, upcoming and active maintenance) are empty over an unverified history: what is
+    // open in a cut-off view may have been resolved in the part that failed. The full lists keep the verified record.
+    public IReadOnlyList<V2Incident> UnresolvedIncidents() =>
+        snapshot.IsReadOnly ? [] : [.. snapshot.UnresolvedIncidents.Select(IncidentOf)];
 
     public IReadOnlyList<V2Incident> AllMaintenances() =>
         [.. snapshot.Maintenances.Values.OrderByDescending(m => m.ScheduledFor).ThenBy(m => m.Id, StringComparer.Ordinal)
@@ -83,7 +97,7 @@ public sealed class V2Projection(StatusSnapshot snapshot, SiteSettings site)
         return string.Concat(hash.Take(12).Select(b => alphabet[b & 31]));
     }
 
-    private IReadOnlyList<V2Incident> Maintenances(params MaintenanceStatus[] statuses) =>
+    private IReadOnlyList<V2Incident> Maintenances(params MaintenanceStatus[] statuses) => snapshot.IsReadOnly ? [] :
         [.. snapshot.Maintenances.Values.Where(m => statuses.Contains(m.Status))
             .OrderBy(m => m.ScheduledFor).ThenBy(m => m.Id, StringComparer.Ordinal).Select(MaintenanceOf)];
 

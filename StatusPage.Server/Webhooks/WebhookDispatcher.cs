@@ -171,7 +171,8 @@ public sealed partial class WebhookDispatcher(LedgerService ledger, LedgerStore 
             return; // the subscriber was removed meanwhile
         }
         // The filter was applied at hand-out; the payload is rebuilt from the current snapshot, so a redacted body is never resent.
-        var payload = WebhookPayload.For(ledger.Current, site.Current, delivery.EntryId, delivery.Id, delivery.CreatedAt);
+        var payload = WebhookPayload.For(ledger.Current, site.Current, delivery.EntryId, delivery.Id, delivery.CreatedAt,
+            checkpoint: ledger.Transparency.Latest);
         var (status, error) = payload is null
             ? (null, "The announced update is no longer in the history.")
             : await SendAsync(subscriber, delivery.Id, payload.ToUtf8Json(), cancellationToken);

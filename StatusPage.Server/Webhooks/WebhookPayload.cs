@@ -1,8 +1,11 @@
 using System.Collections.Immutable;
 using System.Text.Json;
+using System.Text.Json.Serialization;
+using StatusPage.Server.Feeds;
 using StatusPage.Server.History;
 using StatusPage.Server.Site;
 using StatusPage.Server.StatusApi;
+using StatusPage.Server.Transparency;
 
 namespace StatusPage.Server.Webhooks;
 
@@ -14,11 +17,12 @@ public sealed record WebhookPayload(
     V2Page Page,
     V2Incident? Incident,
     V2Incident? ScheduledMaintenance,
-    V2IncidentUpdate Update)
+    V2IncidentUpdate Update,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] WebhookCheckpoint? Checkpoint = null)
 {
     // null when the post is unknown or the subscriber's component filter leaves it out.
     public static WebhookPayload? For(StatusSnapshot snapshot, SiteSettings site, string postId, string deliveryId,
-        DateTimeOffset now, ImmutableHashSet<string>? componentFilter = null)
+        DateTimeOffset now, ImmutableHashSet<string>? componentFilter = null, SignedCheckpoint? checkpoint = null)
     {
         ArgumentNullException.ThrowIfNull(snapshot);
         if (!snapshot.PostOwners.TryGetValue(postId, out var owner) || !Wants(snapshot, owner, postId, componentFilter))
@@ -31,7 +35,8 @@ public sealed record WebhookPayload(
         var subject = incident ?? maintenance!;
         var update = subject.IncidentUpdates.Single(u => u.Id == postId);
         var kind = incident is null ? "maintenance" : "incident";
-        return new WebhookPayload(deliveryId, $"{kind}.updated", V2Projection.Time(now), view.Page(), incident, maintenance, update);
+        return new WebhookPayload(deliveryId, $"{kind}.updated", V2Projection.Time(now), view.Page(), incident, maintenance, update,
+            WebhookCheckpoint.Of(checkpoint, site));
     }
 
     public byte[] ToUtf8Json() => JsonSerializer.SerializeToUtf8Bytes(this, V2Json.Options);
@@ -48,4 +53,12 @@ public sealed record WebhookPayload(
         var changed = snapshot.FindPost(postId)?.ComponentChanges.Select(c => c.ComponentId) ?? [];
         return components.Concat(changed).Any(filter.Contains);
     }
+}
+
+// The latest signed checkpoint when the delivery was sent: a receiver's log of deliveries is a witness of the history.
+public sealed record WebhookCheckpoint(long Size, string Root, string Note, string Url)
+{
+    public static WebhookCheckpoint? Of(SignedCheckpoint? checkpoint, SiteSettings site) => checkpoint is null
+        ? null
+        : new(checkpoint.Size, checkpoint.Checkpoint.RootBase64, checkpoint.Note, SiteLinks.Absolute(site, "api/v1/ledger/checkpoint").AbsoluteUri);
 }
