@@ -2,6 +2,7 @@
 """Independent verifier for a StatusPage ledger, written from docs/LEDGER.md only.
 
 usage: verify_ledger.py LEDGER.ndjson CHECKPOINT VKEY [--proof PROOF.json]
+       verify_ledger.py --vectors docs/LEDGER.md
 
 LEDGER.ndjson  the ledger as published (GET /api/v1/ledger or the `export` verb)
 CHECKPOINT     a signed checkpoint note (GET /api/v1/ledger/checkpoint)
@@ -10,6 +11,8 @@ PROOF.json     optionally, an incident's or maintenance's proof.json
 
 Checks the hash chain, every body against its body_sha256, redactions, the checkpoint's Ed25519 signature, the
 Merkle root of the first N entries against the checkpoint of size N, and each inclusion proof of the proof.json.
+With --vectors, checks the test vectors of docs/LEDGER.md section 8 instead: the tiny ledger, its roots at each size,
+the inclusion and consistency proofs and the signed checkpoint.
 Exit 0 and "OK: ..." when everything holds; exit 1 and "FAILED: ..." naming what does not; exit 2 on usage errors.
 Needs only the standard library and python3-cryptography (Debian), for Ed25519.
 """
@@ -151,6 +154,70 @@ def verify_inclusion(leaf, index, size, path, root):
     return sn == 0 and r == root
 
 
+def verify_consistency(first, second, path, first_root, second_root):
+    """RFC 9162 section 2.1.4.2."""
+    if first == second:
+        return not path and first_root == second_root
+    if first == 0:
+        return not path
+    if first > second or not path:
+        return False
+    if first & (first - 1) == 0:
+        path = [first_root] + path
+    fn, sn = first - 1, second - 1
+    while fn & 1:
+        fn, sn = fn >> 1, sn >> 1
+    fr = sr = path[0]
+    for c in path[1:]:
+        if sn == 0:
+            return False
+        if fn & 1 or fn == sn:
+            fr, sr = node_hash(c, fr), node_hash(c, sr)
+            while not fn & 1 and fn != 0:
+                fn, sn = fn >> 1, sn >> 1
+        else:
+            sr = node_hash(sr, c)
+        fn, sn = fn >> 1, sn >> 1
+    return sn == 0 and fr == first_root and sr == second_root
+
+
+def check_vectors(markdown_path):
+    """The test vectors of docs/LEDGER.md: each block follows a line "<!-- vector: NAME -->"."""
+    with open(markdown_path, encoding="utf-8") as f:
+        lines = f.read().split("\n")
+    blocks, at = {}, 0
+    while at < len(lines):
+        if lines[at].startswith("<!-- vector: ") and lines[at + 1].startswith("```"):
+            name, end = lines[at][len("<!-- vector: "):-len(" -->")], lines.index("```", at + 2)
+            blocks[name] = "".join(line + "\n" for line in lines[at + 2:end])
+            at = end
+        at += 1
+    vkey = parse_vkey(blocks["verifier-key"])
+    entries = [json.loads(line) for line in blocks["ledger"].splitlines() if line]
+    check_chain(entries)
+    leaves = [bytes.fromhex(e["hash"]) for e in entries]
+    roots = {}
+    for line in blocks["roots"].splitlines():
+        size, hex_root, b64_root = line.split(" ")
+        root = merkle_root(leaves[:int(size)])
+        if root.hex() != hex_root or base64.b64encode(root).decode() != b64_root:
+            raise Failed(f"vectors: the root at size {size} is {root.hex()}, not {hex_root}")
+        roots[int(size)] = root
+    inclusion = json.loads(blocks["inclusion"])
+    path = [base64.b64decode(h) for h in inclusion["hashes"]]
+    if inclusion["leaf_index"] != inclusion["seq"] - 1 or inclusion["leaf"] != entries[inclusion["seq"] - 1]["hash"] or \
+            not verify_inclusion(bytes.fromhex(inclusion["leaf"]), inclusion["leaf_index"], inclusion["size"], path, roots[inclusion["size"]]):
+        raise Failed("vectors: the inclusion proof does not verify")
+    consistency = json.loads(blocks["consistency"])
+    path = [base64.b64decode(h) for h in consistency["hashes"]]
+    if not verify_consistency(consistency["from"], consistency["to"], path, roots[consistency["from"]], roots[consistency["to"]]):
+        raise Failed("vectors: the consistency proof does not verify")
+    origin, size, root = open_checkpoint(blocks["checkpoint"], vkey)
+    if root != roots[size]:
+        raise Failed(f"vectors: the checkpoint signs another root for size {size}")
+    return f"OK: {markdown_path}: {len(entries)} entries, {len(roots)} roots, the inclusion and consistency proofs and the checkpoint verify"
+
+
 def parse_vkey(text):
     parts = text.strip().split("+", 2)
     if len(parts) != 3 or len(parts[1]) != 8:
@@ -216,6 +283,13 @@ def check_proof(bundle, vkey, own_checkpoint):
 
 def main(argv):
     args, proof = list(argv), None
+    if len(args) == 2 and args[0] == "--vectors":
+        try:
+            print(check_vectors(args[1]))
+            return 0
+        except (Failed, OSError, ValueError, KeyError, IndexError) as failure:
+            print(f"FAILED: {failure}", file=sys.stderr)
+            return 1
     if "--proof" in args:
         at = args.index("--proof")
         if at + 1 >= len(args):

@@ -128,8 +128,18 @@ public static partial class CommandLine
         return 2;
     }
 
-    private static int Verify(LedgerStore store, TextWriter output, TextWriter error) =>
-        Report(ChainVerifier.VerifyAll(store.ReadAll(), out var head), head, store.DataPath, output, error);
+    // The chain, and the data file's own latest signed checkpoint: fewer entries or another root at its size is named here.
+    private static int Verify(LedgerStore store, TextWriter output, TextWriter error)
+    {
+        var entries = store.ReadAll().ToList();
+        var problem = ChainVerifier.VerifyAll(entries, out var head);
+        if (problem is null && ContradictsLatestCheckpoint(store, entries, store.DataPath) is { } contradiction)
+        {
+            error.WriteLine($"FAILED: {contradiction}");
+            return 1;
+        }
+        return Report(problem, head, store.DataPath, output, error);
+    }
 
     private static int VerifyFile(string path, TextWriter output, TextWriter error)
     {

@@ -87,6 +87,23 @@ public sealed class TransparencyCliTests : IDisposable
     }
 
     [Fact]
+    public void Verify_names_a_truncation_against_the_data_files_own_latest_checkpoint()
+    {
+        _t.Close();
+        // The newest entries deleted, the checkpoints left: the chain of what remains still verifies.
+        using (var db = new LiteDatabase(_t.DataPath, LedgerStore.CreateMapper()))
+        {
+            db.GetCollection("ledger").DeleteMany(Query.GT("_id", 3));
+        }
+
+        var (code, _, error) = Cli("verify", DataArg);
+
+        Assert.Equal(1, code);
+        Assert.Contains("holds 3 entries, but the checkpoint signs a tree of size 5", error, StringComparison.Ordinal);
+        Assert.Contains("this data file signed that checkpoint", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Key_prints_the_data_files_verifier_key()
     {
         var expected = _t.KeyFile.Verifier.ToString();
