@@ -105,7 +105,7 @@ public static partial class CommandLine
 
     private const string UsageText = """
         usage: StatusPage.Server VERB [ARGS] [--StatusPage:DataPath=... and other settings as for the server]
-          verify                           check this data file's whole chain
+          verify                           check this data file's whole chain and its own latest signed checkpoint
           verify LEDGER.ndjson             check an exported or downloaded ledger
           verify [LEDGER.ndjson] --checkpoint FILE [--key VKEY|FILE]
                                            ... and that its first N entries have the root the signed checkpoint (size N)

@@ -104,6 +104,21 @@ public sealed class TransparencyCliTests : IDisposable
     }
 
     [Fact]
+    public void Help_lists_every_verb_and_a_verb_without_its_arguments_is_a_usage_error()
+    {
+        var (code, output, _) = Cli("monitor", "--help");
+        var (missingCode, _, missingError) = Cli("monitor", "https://status.example.com");
+
+        Assert.Equal(0, code);
+        foreach (var verb in new[] { "verify [LEDGER.ndjson] --checkpoint FILE", "verify-proof PROOF.json", "key", "monitor URL --state DIR", "export", "import" })
+        {
+            Assert.Contains(verb, output, StringComparison.Ordinal);
+        }
+        Assert.Equal(2, missingCode);
+        Assert.Contains("usage:", missingError, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Key_prints_the_data_files_verifier_key()
     {
         var expected = _t.KeyFile.Verifier.ToString();
