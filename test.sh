@@ -8,6 +8,8 @@ need_apt=()
 command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
 # Real outside readers for the feed tests: Debian's feedparser (for /usr/bin/python3) and newsboat.
 /usr/bin/python3 -c 'import feedparser' >/dev/null 2>&1 || need_apt+=(python3-feedparser)
+# Ed25519 for tools/verify_ledger.py, the independent ledger verifier written from docs/LEDGER.md.
+/usr/bin/python3 -c 'import cryptography' >/dev/null 2>&1 || need_apt+=(python3-cryptography)
 command -v newsboat >/dev/null 2>&1 || need_apt+=(newsboat)
 if [ ${#need_apt[@]} -gt 0 ]; then
   echo "Installing ${need_apt[*]} (Debian packages) ..."
