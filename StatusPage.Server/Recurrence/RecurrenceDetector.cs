@@ -150,10 +150,11 @@ public static class RecurrenceDetector
         var minutes = events.Select(e => (long)Math.Floor(e.At.ToUnixTimeSeconds() / 60.0)).ToArray();
         var tol = o.ToleranceMinutes;
         RecurrenceFinding? best = null;
+        var histogram = new int[o.MaxPeriodHours * 60];
         for (var hours = o.MinPeriodHours; hours <= o.MaxPeriodHours; hours++)
         {
             var cycle = hours * 60;
-            var histogram = new int[cycle];
+            Array.Clear(histogram);
             foreach (var m in minutes)
             {
                 histogram[Mod(m, cycle)]++;
@@ -171,6 +172,10 @@ public static class RecurrenceDetector
                 {
                     (bestCount, bestCentre) = (sum, c);
                 }
+            }
+            if (bestCount < o.MinHits)
+            {
+                continue; // never reported, and the tail is the costly part
             }
             var log10P = Log10UpperTail(bestCount, events.Length, (2.0 * tol + 1) / cycle);
             if (best is null || log10P < best.Log10P)
