@@ -18,6 +18,7 @@ if (CommandLine.IsVerb(args))
 var builder = WebApplication.CreateBuilder(args);
 builder.AddLedger();
 builder.AddContent();
+builder.AddTransportSecurity();
 builder.AddOperators();
 builder.AddWriteApi();
 builder.AddPublicSite();
@@ -28,6 +29,8 @@ builder.AddBadges();
 builder.AddWebhooks();
 
 var app = builder.Build();
+app.UseTransportSecurity();
+app.UseErrorResponses();
 app.UseMiddleware<StartingUpMiddleware>();
 app.UsePublicSite();
 app.UseOperators();

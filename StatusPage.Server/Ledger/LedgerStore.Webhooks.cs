@@ -25,7 +25,9 @@ public sealed partial class LedgerStore
 
     public IReadOnlyList<WebhookSubscriber> ReadSubscribers() => [.. Subscribers.FindAll().Select(ToSubscriber)];
 
-    public WebhookSubscriber? FindSubscriber(string id) => Subscribers.FindById(id) is { } doc ? ToSubscriber(doc) : null;
+    // LiteDB's default collation ignores case and control characters ("id\a" finds "id"): the match must also be exact.
+    public WebhookSubscriber? FindSubscriber(string id) =>
+        Subscribers.FindById(id) is { } doc && doc["_id"].AsString == id ? ToSubscriber(doc) : null;
 
     public void AddSubscriber(WebhookSubscriber subscriber)
     {
@@ -40,6 +42,10 @@ public sealed partial class LedgerStore
     {
         lock (_webhookWrites)
         {
+            if (FindSubscriber(id) is null)
+            {
+                return false;
+            }
             return InTransaction(() =>
             {
                 Deliveries.DeleteMany(Query.EQ("subscriber", id));
