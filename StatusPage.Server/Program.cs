@@ -20,6 +20,7 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddLedger();
 builder.AddTransparency();
 builder.AddContent();
+builder.AddTransportSecurity();
 builder.AddOperators();
 builder.AddWriteApi();
 builder.AddPublicSite();
@@ -30,6 +31,8 @@ builder.AddBadges();
 builder.AddWebhooks();
 
 var app = builder.Build();
+app.UseTransportSecurity();
+app.UseErrorResponses();
 app.UseMiddleware<StartingUpMiddleware>();
 app.UsePublicSite();
 app.UseOperators();

@@ -28,7 +28,9 @@ public sealed class CreateWebhookValidator : AbstractValidator<CreateWebhookRequ
         {
             foreach (var id in (components ?? []).Where(id => context.IsComponent is { } isComponent && !isComponent(id)))
             {
-                validation.AddFailure(new ValidationFailure("components", $"There is no component '{id}'.") { ErrorCode = "known_component" });
+                validation.AddFailure(SafeText.IsClean(id)
+                    ? new ValidationFailure("components", $"There is no component '{id}'.") { ErrorCode = "known_component" }
+                    : new ValidationFailure("components", SafeText.Message("components")) { ErrorCode = SafeText.Rule });
             }
         });
     }

@@ -30,8 +30,14 @@ public static class Limits
     // A write request body (JSON) may be at most this large; a 20,000-character body in 4-byte UTF-8 still fits.
     public const int RequestMaxBytes = 128 * 1024;
 
-    // A stated time may run this far ahead of the server clock (clock skew), no further.
-    public static readonly TimeSpan FutureTolerance = TimeSpan.FromMinutes(2);
+    // A stated time may run this far ahead of the server clock (clock skew), no further (DESIGN.md: more than 60 s is refused).
+    public static readonly TimeSpan FutureTolerance = TimeSpan.FromSeconds(60);
+
+    // No time before this is plausible for a status page; it also keeps month and day arithmetic far from DateTime's limits.
+    public static readonly DateTimeOffset EarliestTime = new(2000, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
+    // Maintenance windows and promised next updates may lie at most this far ahead of the server clock.
+    public static readonly TimeSpan PlanningHorizon = TimeSpan.FromDays(5 * 365);
 }
 
 public static class WordsExtensions

@@ -11,16 +11,21 @@ public sealed record WriteContext(DateTimeOffset Now, Func<string, bool>? IsComp
 // The rules every form and API call share. Field names are the JSON names; error codes are the rule names the API reports.
 public static partial class WriteRules
 {
-    [GeneratedRegex("^[a-z0-9][a-z0-9-]*$")]
+    // \z, not $: in .NET "$" also matches before a final newline, and "demo-id\n" must not pass as an id.
+    [GeneratedRegex(@"^[a-z0-9][a-z0-9-]*\z")]
     private static partial Regex IdPattern();
 
-    [GeneratedRegex("^[a-z0-9][a-z0-9._-]*$")]
+    [GeneratedRegex(@"^[a-z0-9][a-z0-9._-]*\z")]
     private static partial Regex UsernamePattern();
 
     public static IRuleBuilderOptions<T, string?> RequiredText<T>(this IRuleBuilder<T, string?> rule, string field, int maxLength) =>
         rule.NotEmpty().WithErrorCode("required").WithMessage($"The {field} must not be empty.")
             .MaximumLength(maxLength).WithErrorCode("max_length").WithMessage($"The {field} must be at most {maxLength} characters.")
-            .OverridePropertyName(field);
+            .CleanText(field);
+
+    // No control characters (but tab and line breaks), lone surrogates or noncharacters: see SafeText.
+    public static IRuleBuilderOptions<T, string?> CleanText<T>(this IRuleBuilder<T, string?> rule, string field) =>
+        rule.Must(SafeText.IsClean).WithErrorCode(SafeText.Rule).WithMessage(SafeText.Message(field)).OverridePropertyName(field);
 
     public static IRuleBuilderOptions<T, string?> Word<T, TEnum>(this IRuleBuilder<T, string?> rule, string field) where TEnum : struct, Enum =>
         rule.Must(word => word is null || WordsExtensions.TryParseWord<TEnum>(word, out _)).WithErrorCode("one_of")
@@ -48,13 +53,23 @@ public static partial class WriteRules
             .WithMessage($"The password must be at least {Limits.PasswordMinLength} characters.")
             .MaximumLength(Limits.PasswordMaxLength).WithErrorCode("max_length")
             .WithMessage($"The password must be at most {Limits.PasswordMaxLength} characters.")
-            .OverridePropertyName("password");
+            .CleanText("password");
 
     public static IRuleBuilderOptions<T, DateTimeOffset?> NotInFuture<T>(this IRuleBuilder<T, DateTimeOffset?> rule, string field,
         DateTimeOffset now) =>
-        rule.Must(time => time is null || time <= now + Limits.FutureTolerance).WithErrorCode("not_in_future")
-            .WithMessage($"The {field} cannot be in the future (tolerance {Limits.FutureTolerance.TotalMinutes:0} minutes).")
+        rule.NotBeforeEarliest(field).Must(time => time is null || time <= now + Limits.FutureTolerance).WithErrorCode("not_in_future")
+            .WithMessage($"The {field} cannot be in the future (tolerance {Limits.FutureTolerance.TotalSeconds:0} seconds).")
             .OverridePropertyName(field);
+
+    public static IRuleBuilderOptions<T, DateTimeOffset?> NotBeforeEarliest<T>(this IRuleBuilder<T, DateTimeOffset?> rule, string field) =>
+        rule.Must(time => time is null || time >= Limits.EarliestTime).WithErrorCode(TimeRules.MinTime).WithMessage(TimeRules.MinTimeMessage(field))
+            .OverridePropertyName(field);
+
+    // Planned times (maintenance windows, promised updates) lie within the planning horizon.
+    public static IRuleBuilderOptions<T, DateTimeOffset?> Planned<T>(this IRuleBuilder<T, DateTimeOffset?> rule, string field,
+        DateTimeOffset now) =>
+        rule.NotBeforeEarliest(field).Must(time => time is null || time <= now + Limits.PlanningHorizon).WithErrorCode(TimeRules.MaxTime)
+            .WithMessage(TimeRules.MaxTimeMessage(field)).OverridePropertyName(field);
 
     // Each key must be a known component (when the context knows them) and each value a component status word.
     public static void ComponentChanges<T>(IReadOnlyDictionary<string, string>? components, WriteContext context,
@@ -62,7 +77,11 @@ public static partial class WriteRules
     {
         foreach (var (id, status) in components ?? new Dictionary<string, string>())
         {
-            if (context.IsComponent is { } isComponent && !isComponent(id))
+            if (!SafeText.IsClean(id))
+            {
+                validation.AddFailure(new ValidationFailure("components", SafeText.Message("components")) { ErrorCode = SafeText.Rule });
+            }
+            else if (context.IsComponent is { } isComponent && !isComponent(id))
             {
                 validation.AddFailure(new ValidationFailure($"components.{id}", $"There is no component '{id}'.")
                 {
@@ -90,6 +109,11 @@ public static partial class WriteRules
             });
             return;
         }
+        if (!components.All(SafeText.IsClean))
+        {
+            validation.AddFailure(new ValidationFailure("components", SafeText.Message("components")) { ErrorCode = SafeText.Rule });
+            return;
+        }
         foreach (var id in components.Where(id => context.IsComponent is { } isComponent && !isComponent(id)))
         {
             validation.AddFailure(new ValidationFailure($"components.{id}", $"There is no component '{id}'.") { ErrorCode = "known_component" });
@@ -114,6 +138,8 @@ public sealed class CauseValidator : AbstractValidator<CauseRequest>
             .WithMessage("Only an upstream cause names a provider and a ticket.").OverridePropertyName("ticket");
         RuleFor(x => x.Ticket).MaximumLength(Limits.TicketMaxLength).WithErrorCode("max_length")
             .WithMessage($"The ticket reference must be at most {Limits.TicketMaxLength} characters.").OverridePropertyName("ticket");
+        RuleFor(x => x.Ticket).CleanText("ticket");
+        RuleFor(x => x.Provider).CleanText("provider");
     }
 }
 
@@ -217,6 +243,8 @@ public sealed class ScheduleMaintenanceValidator : AbstractValidator<ScheduleMai
             .OverridePropertyName("scheduled_for");
         RuleFor(x => x.ScheduledUntil).NotNull().WithErrorCode("required").WithMessage("The scheduled_until time is required.")
             .OverridePropertyName("scheduled_until");
+        RuleFor(x => x.ScheduledFor).Planned("scheduled_for", context.Now);
+        RuleFor(x => x.ScheduledUntil).Planned("scheduled_until", context.Now);
         RuleFor(x => x.ScheduledUntil).Must((x, until) => until > x.ScheduledFor).When(x => x.ScheduledFor is not null && x.ScheduledUntil is not null)
             .WithErrorCode("after_scheduled_for").WithMessage("A maintenance window must end after it starts.")
             .OverridePropertyName("scheduled_until");
@@ -238,7 +266,7 @@ public sealed class PreviewValidator : AbstractValidator<PreviewRequest>
 {
     public PreviewValidator() =>
         RuleFor(x => x.Body).MaximumLength(Limits.BodyMaxLength).WithErrorCode("max_length")
-            .WithMessage($"The body must be at most {Limits.BodyMaxLength} characters.").OverridePropertyName("body");
+            .WithMessage($"The body must be at most {Limits.BodyMaxLength} characters.").CleanText("body");
 }
 
 public sealed class SignInValidator : AbstractValidator<SignInRequest>
@@ -277,6 +305,18 @@ public sealed class CreateTokenValidator : AbstractValidator<CreateTokenRequest>
     }
 }
 
+// The documented time range (README "Bad input"): nothing before 2000-01-01, nothing planned beyond the horizon.
+public static class TimeRules
+{
+    public const string MinTime = "min_time";
+    public const string MaxTime = "max_time";
+
+    public static string MinTimeMessage(string field) => $"The {field} must be on or after 2000-01-01.";
+
+    public static string MaxTimeMessage(string field) =>
+        $"The {field} must be at most {Limits.PlanningHorizon.TotalDays / 365:0} years ahead of the server clock.";
+}
+
 public static class NextUpdateRules
 {
     public static IRuleBuilderOptions<T, DateTimeOffset?> NextUpdate<T>(this IRuleBuilder<T, DateTimeOffset?> rule,
@@ -285,6 +325,8 @@ public static class NextUpdateRules
             .WithMessage("A resolved incident promises no next update.")
             .Must((x, next) => next is null || next > (statedAt(x) ?? context.Now)).WithErrorCode("after_update")
             .WithMessage("The next update must be promised for after this update.")
+            .Must(next => next is null || next <= context.Now + Limits.PlanningHorizon).WithErrorCode(TimeRules.MaxTime)
+            .WithMessage(TimeRules.MaxTimeMessage("next_update_by"))
             .OverridePropertyName("next_update_by");
 }
 
@@ -294,7 +336,6 @@ public sealed class DeclareComponentValidator : AbstractValidator<ComponentReque
     public DeclareComponentValidator(WriteContext context)
     {
         RuleFor(x => x.Id).NotEmpty().WithErrorCode("required").WithMessage("The id must not be empty.").OverridePropertyName("id");
-        RuleFor(x => x.Id).OptionalId("id");
         // An empty or oversized name is reported by the included change rules; here only its absence.
         RuleFor(x => x.Name).NotNull().WithErrorCode("required").WithMessage("The name must not be empty.").OverridePropertyName("name");
         Include(new ChangeComponentValidator(context));
@@ -306,9 +347,13 @@ public sealed class ChangeComponentValidator : AbstractValidator<ComponentReques
 {
     public ChangeComponentValidator(WriteContext context)
     {
+        // A change takes its id from the path; one in the body must still be an id (never silently ignored text).
+        RuleFor(x => x.Id).OptionalId("id");
         RuleFor(x => x.Name).RequiredText("name", Limits.TitleMaxLength).When(x => x.Name is not null);
         RuleFor(x => x.Description).MaximumLength(Limits.BodyMaxLength).WithErrorCode("max_length")
             .WithMessage($"The description must be at most {Limits.BodyMaxLength} characters.").OverridePropertyName("description");
+        RuleFor(x => x.Description).CleanText("description");
+        RuleFor(x => x.Group).CleanText("group");
         RuleFor(x => x.Group).Must(g => string.IsNullOrEmpty(g) || context.IsGroup is not { } isGroup || isGroup(g))
             .WithErrorCode("known_group").WithMessage(x => $"There is no component group '{x.Group}'.").OverridePropertyName("group");
         RuleFor(x => x.SlaTarget).InclusiveBetween(0m, 100m).When(x => x.SlaTarget is not null).WithErrorCode("percentage")

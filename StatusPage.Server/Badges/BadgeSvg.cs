@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net;
+using StatusPage.Client.Contracts;
 
 namespace StatusPage.Server.Badges;
 
@@ -13,6 +14,9 @@ public static class BadgeSvg
 
     public static string Render(string label, string message, BadgeTone tone)
     {
+        // A component name already in the ledger may hold characters XML cannot carry, even escaped.
+        label = SafeText.Clean(label);
+        message = SafeText.Clean(message);
         var labelWidth = TextWidth(label) + 2 * Padding;
         var messageWidth = TextWidth(message) + 2 * Padding;
         var width = labelWidth + messageWidth;

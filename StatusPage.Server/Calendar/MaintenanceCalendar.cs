@@ -41,8 +41,10 @@ public static class MaintenanceCalendar
 
     public static RenderedBody Render(StatusSnapshot snapshot, SiteSettings site)
     {
-        var calendar = new Ical.Net.Calendar { ProductId = $"-//StatusPage//{site.Name} maintenance//EN" };
-        calendar.AddProperty("X-WR-CALNAME", $"{site.Name} maintenance");
+        // Text already in the ledger (or site.yml) may hold control characters: U+FFFD instead, so every client can parse the file.
+        var name = SafeText.Clean(site.Name);
+        var calendar = new Ical.Net.Calendar { ProductId = $"-//StatusPage//{name} maintenance//EN" };
+        calendar.AddProperty("X-WR-CALNAME", $"{name} maintenance");
         calendar.AddProperty("X-PUBLISHED-TTL", "PT1H");
         foreach (var m in snapshot.Maintenances.Values.OrderBy(m => m.ScheduledFor).ThenBy(m => m.Id, StringComparer.Ordinal))
         {
@@ -72,8 +74,8 @@ public static class MaintenanceCalendar
         {
             Uid = Uid(site, m.Id),
             Sequence = m.Revision,
-            Summary = m.Status == MaintenanceStatus.Cancelled ? $"Cancelled: {m.Title}" : m.Title,
-            Description = description.ToString(),
+            Summary = SafeText.Clean(m.Status == MaintenanceStatus.Cancelled ? $"Cancelled: {m.Title}" : m.Title),
+            Description = SafeText.Clean(description.ToString()),
             DtStart = Utc(m.ScheduledFor),
             DtEnd = Utc(m.ScheduledUntil),
             DtStamp = Utc(m.UpdatedAt),

@@ -3,6 +3,7 @@ using System.Text;
 using System.Xml;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using StatusPage.Client.Contracts;
 using StatusPage.Server.History;
 using StatusPage.Server.Ledger;
 using StatusPage.Server.Site;
@@ -106,6 +107,11 @@ public static class FeedEndpoints
     private static RenderedBody Render(TransparencyLog log, SiteSettings site, Format format, FeedHeader header, List<FeedItem> items)
     {
         var updated = items.Count == 0 ? DateTimeOffset.UnixEpoch : items.Max(i => i.Updated);
+        // Channel and item text alike: a name or body already in the ledger may hold characters XML cannot carry (U+FFFD instead).
+        header = header with
+        {
+            Title = SafeText.Clean(header.Title), Author = SafeText.Clean(header.Author), Description = SafeText.Clean(header.Description),
+        };
         var feed = new SyndicationFeed(header.Title, header.Description, header.HtmlPage, header.Self.AbsoluteUri, updated)
         {
             Items = [.. items.Select(i => ToSyndication(i with { Html = i.Html + FeedCheckpoint.ItemLine(log, i.Seq) }))],
@@ -137,8 +143,8 @@ public static class FeedEndpoints
         var syndication = new SyndicationItem
         {
             Id = item.Id,
-            Title = new TextSyndicationContent(item.Title, TextSyndicationContentKind.Plaintext),
-            Content = new TextSyndicationContent(item.Html, TextSyndicationContentKind.Html),
+            Title = new TextSyndicationContent(SafeText.Clean(item.Title), TextSyndicationContentKind.Plaintext),
+            Content = new TextSyndicationContent(SafeText.Clean(item.Html), TextSyndicationContentKind.Html),
             PublishDate = item.Published,
             LastUpdatedTime = item.Updated,
         };

@@ -20,7 +20,8 @@ public static partial class Rules
     private static readonly ImmutableSortedDictionary<string, ComponentStatus> NoChanges =
         ImmutableSortedDictionary<string, ComponentStatus>.Empty;
 
-    [GeneratedRegex("^[a-z0-9][a-z0-9-]*$")]
+    // \z, not $: "$" also matches before a final newline.
+    [GeneratedRegex(@"^[a-z0-9][a-z0-9-]*\z")]
     private static partial Regex IdPattern();
 
     public static Decision Decide(StatusSnapshot state, HistoryCommand command, DateTimeOffset now) => command switch
@@ -83,6 +84,10 @@ public static partial class Rules
         {
             return Conflict("id", "unique_id", $"'{c.Id}' is already a component group.");
         }
+        if (!SafeText.IsClean(c.Description))
+        {
+            return Invalid("description", SafeText.Rule, SafeText.Message("description"));
+        }
         if (c.SlaTarget is < 0 or > 100)
         {
             return Invalid("sla", "percentage", "The SLA target is a percentage between 0 and 100.");
@@ -121,10 +126,11 @@ public static partial class Rules
             ?? CheckText("body", c.Body, Limits.BodyMaxLength)
             ?? CheckComponents(state, affected)
             ?? CheckNotFuture(statedAt, now)
+            ?? (startedAt < Limits.EarliestTime ? Invalid("started_at", TimeRules.MinTime, TimeRules.MinTimeMessage("started_at")) : null)
             ?? (startedAt > statedAt
                 ? Invalid("started_at", "not_after_first_update", "An incident cannot start after its first update.")
                 : null)
-            ?? CheckNextUpdate(c.Status, statedAt, c.NextUpdateBy)
+            ?? CheckNextUpdate(c.Status, statedAt, c.NextUpdateBy, now)
             ?? (c.Cause is null ? null : CheckCause(state, c.Cause));
         if (bad is not null)
         {
@@ -159,7 +165,7 @@ public static partial class Rules
         var bad = CheckText("body", c.Body, Limits.BodyMaxLength)
             ?? CheckComponents(state, components.Keys)
             ?? CheckTimeInTimeline(statedAt, incident.StartedAt, incident.LastStatedAt, now)
-            ?? CheckNextUpdate(c.Status, statedAt, c.NextUpdateBy);
+            ?? CheckNextUpdate(c.Status, statedAt, c.NextUpdateBy, now);
         if (bad is not null)
         {
             return bad;
@@ -289,6 +295,8 @@ public static partial class Rules
             ?? (c.Components.IsDefaultOrEmpty
                 ? Invalid("components", "required", "Name at least one component the maintenance touches.")
                 : CheckComponents(state, c.Components))
+            ?? CheckPlanned("scheduled_for", c.ScheduledFor, now)
+            ?? CheckPlanned("scheduled_until", c.ScheduledUntil, now)
             ?? (c.ScheduledUntil <= c.ScheduledFor
                 ? Invalid("scheduled_until", "after_scheduled_for", "A maintenance window must end after it starts.")
                 : null)
@@ -370,6 +378,7 @@ public static partial class Rules
     private static RuleViolation? CheckText(string field, string? text, int maxLength) =>
         string.IsNullOrWhiteSpace(text) ? Invalid(field, "required", $"The {field} must not be empty.")
         : text.Length > maxLength ? Invalid(field, "max_length", $"The {field} must be at most {maxLength} characters.")
+        : !SafeText.IsClean(text) ? Invalid(field, SafeText.Rule, SafeText.Message(field))
         : null;
 
     private static RuleViolation? CheckComponents(StatusSnapshot state, IEnumerable<string> ids) =>
@@ -380,7 +389,13 @@ public static partial class Rules
     private static RuleViolation? CheckNotFuture(DateTimeOffset statedAt, DateTimeOffset now) =>
         statedAt > now + Limits.FutureTolerance
             ? Invalid("stated_at", "not_in_future", "An update cannot be stated in the future.")
+            : statedAt < Limits.EarliestTime ? Invalid("stated_at", TimeRules.MinTime, TimeRules.MinTimeMessage("stated_at"))
             : null;
+
+    private static RuleViolation? CheckPlanned(string field, DateTimeOffset time, DateTimeOffset now) =>
+        time < Limits.EarliestTime ? Invalid(field, TimeRules.MinTime, TimeRules.MinTimeMessage(field))
+        : time > now + Limits.PlanningHorizon ? Invalid(field, TimeRules.MaxTime, TimeRules.MaxTimeMessage(field))
+        : null;
 
     private static RuleViolation? CheckTimeInTimeline(DateTimeOffset statedAt, DateTimeOffset startedAt, DateTimeOffset latest,
         DateTimeOffset now) =>
@@ -391,8 +406,10 @@ public static partial class Rules
                 ? Invalid("stated_at", "not_before_latest_update", "An update cannot be stated before the latest update of its timeline.")
                 : null);
 
-    private static RuleViolation? CheckNextUpdate(IncidentStatus status, DateTimeOffset statedAt, DateTimeOffset? nextUpdateBy) =>
+    private static RuleViolation? CheckNextUpdate(IncidentStatus status, DateTimeOffset statedAt, DateTimeOffset? nextUpdateBy,
+        DateTimeOffset now) =>
         nextUpdateBy is not { } next ? null
+        : next > now + Limits.PlanningHorizon ? Invalid("next_update_by", TimeRules.MaxTime, TimeRules.MaxTimeMessage("next_update_by"))
         : status == IncidentStatus.Resolved
             ? Invalid("next_update_by", "none_when_resolved", "A resolved incident promises no next update.")
         : next <= statedAt
@@ -409,6 +426,7 @@ public static partial class Rules
             Invalid("cause.provider", "upstream_only", "Only an upstream cause names a provider and a ticket."),
         _ when cause.Ticket is { Length: > Limits.TicketMaxLength } =>
             Invalid("cause.ticket", "max_length", $"The ticket reference must be at most {Limits.TicketMaxLength} characters."),
+        _ when !SafeText.IsClean(cause.Ticket) => Invalid("cause.ticket", SafeText.Rule, SafeText.Message("ticket")),
         _ => null,
     };
 

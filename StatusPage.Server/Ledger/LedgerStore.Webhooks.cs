@@ -24,12 +24,14 @@ public sealed partial class LedgerStore
 
     public IReadOnlyList<WebhookSubscriber> ReadSubscribers() => [.. Subscribers.FindAll().Select(ToSubscriber)];
 
-    public WebhookSubscriber? FindSubscriber(string id) => Subscribers.FindById(id) is { } doc ? ToSubscriber(doc) : null;
+    // LiteDB's default collation ignores case and control characters ("id\a" finds "id"): the match must also be exact.
+    public WebhookSubscriber? FindSubscriber(string id) =>
+        Subscribers.FindById(id) is { } doc && doc["_id"].AsString == id ? ToSubscriber(doc) : null;
 
     public void AddSubscriber(WebhookSubscriber subscriber) => Write(db => db.GetCollection(SubscribersCollection).Insert(ToDocument(subscriber)));
 
     // Removes the subscriber and its delivery history in one transaction; false if it did not exist.
-    public bool RemoveSubscriber(string id) => InTransaction(() =>
+    public bool RemoveSubscriber(string id) => FindSubscriber(id) is not null && InTransaction(() =>
     {
         Deliveries.DeleteMany(Query.EQ("subscriber", id));
         return Subscribers.Delete(id);

@@ -1,6 +1,7 @@
 using Markdig;
 using Markdig.Syntax;
 using Markdig.Syntax.Inlines;
+using StatusPage.Client.Contracts;
 
 namespace StatusPage.Server.Markdown;
 
@@ -19,7 +20,8 @@ public static class MarkdownRenderer
 
     public static string ToHtml(string markdown)
     {
-        var document = Markdig.Markdown.Parse(markdown, Pipeline);
+        // Markdig escapes only markup characters: a control character or noncharacter already in a ledger would reach the page raw.
+        var document = Markdig.Markdown.Parse(SafeText.Clean(markdown), Pipeline);
         foreach (var link in document.Descendants<LinkInline>().ToList())
         {
             if (link.IsImage || !IsAllowed(link.Url))

@@ -73,8 +73,13 @@ public static class OperatorEndpoints
             WordsExtensions.TryParseWord<OperatorRole>(user.FindFirstValue(ClaimTypes.Role), out var role) ? role : OperatorRole.Operator,
             user.HasClaim(OperatorsSetup.MustChangeClaim, "true")));
 
-    private static async Task<NoContent> SignOut(HttpRequest request)
+    // Ends the session on the server too: a saved copy of the cookie no longer reads or writes.
+    private static async Task<NoContent> SignOut(HttpRequest request, ClaimsPrincipal user, SessionRevocations revocations)
     {
+        if (user.FindFirstValue(OperatorsSetup.SessionClaim) is { } session)
+        {
+            revocations.Revoke(session);
+        }
         await request.HttpContext.SignOutAsync(OperatorsSetup.CookieScheme);
         return TypedResults.NoContent();
     }

@@ -88,6 +88,8 @@ public static class AccessRules
                 ?? (roster.Operators[c.Username].Role == OperatorRole.Admin && roster.ActiveAdmins == 1
                     ? LastAdmin()
                     : Decision.Accept(new PendingEntry(EntryKinds.OperatorDisabled, c.Username, new OperatorDisabled(c.Reason)))),
+            CreateApiToken c when !SafeText.IsClean(c.Name) =>
+                new RuleViolation(ViolationKind.Invalid, "name", SafeText.Rule, SafeText.Message("name")),
             CreateApiToken c => FindActive(roster, c.Operator)
                 ?? (roster.TokenIdsBySha256.ContainsKey(c.TokenSha256) || roster.Tokens.ContainsKey(c.Id)
                     ? Conflict("token", "unique_token", "This token already exists.")

@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Primitives;
 using StatusPage.Client.Contracts;
 using StatusPage.Server.Ledger;
 using StatusPage.Server.WriteApi;
@@ -37,6 +38,11 @@ public static class OperatorsSetup
     public const string TokenIdClaim = "statuspage:token_id";
     public const string CredentialClaim = "statuspage:credential";
     public const string MustChangeClaim = "statuspage:must_change_password";
+    public const string SessionClaim = "statuspage:session";
+
+    // A console cookie lives this long after its last use (sliding); a revoked session is remembered this long.
+    public static readonly TimeSpan SessionLifetime = TimeSpan.FromHours(12);
+    private static readonly StringValues NoStore = "no-store";
 
     public static IHostApplicationBuilder AddOperators(this IHostApplicationBuilder builder)
     {
@@ -45,6 +51,7 @@ public static class OperatorsSetup
         services.AddSingleton<IPasswordHasher<string>, PasswordHasher<string>>();
         services.AddSingleton<CredentialStore>();
         services.AddSingleton<TokenUsage>();
+        services.AddSingleton<SessionRevocations>();
         services.AddSingleton<IStartupStep, AdminBootstrap>();
         services.AddAuthentication(Scheme)
             .AddPolicyScheme(Scheme, "Operator (API token or console cookie)", o => o.ForwardDefaultSelector =
@@ -56,7 +63,7 @@ public static class OperatorsSetup
                 o.Cookie.HttpOnly = true;
                 o.Cookie.SameSite = SameSiteMode.Strict;
                 o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
-                o.ExpireTimeSpan = TimeSpan.FromHours(12);
+                o.ExpireTimeSpan = SessionLifetime;
                 o.SlidingExpiration = true;
                 o.Events.OnRedirectToLogin = context => Unauthorized(context.HttpContext);
                 o.Events.OnRedirectToAccessDenied = context => Forbidden(context.HttpContext);
@@ -94,13 +101,31 @@ public static class OperatorsSetup
     public static WebApplication UseOperators(this WebApplication app)
     {
         app.UseAuthentication();
+        app.Use(NoStoreWhenAuthenticated);
         app.UseAuthorization();
         app.UseRateLimiter();
         return app;
     }
 
+    // What a signed-in operator sees (tokens, operators, webhook URLs that may hold secrets, sessions) is never stored by a
+    // browser or a proxy; sign-in answers too, since they carry the antiforgery token.
+    private static Task NoStoreWhenAuthenticated(HttpContext context, RequestDelegate next)
+    {
+        if (context.User.Identity?.IsAuthenticated == true || context.Request.Path.StartsWithSegments("/api/v1/session"))
+        {
+            context.Response.OnStarting(static state =>
+            {
+                ((HttpResponse)state).Headers.CacheControl = NoStore;
+                return Task.CompletedTask;
+            }, context.Response);
+        }
+        return next(context);
+    }
+
+    // Each sign-in is a new session, with its own id so that signing out can revoke exactly it.
     public static ClaimsPrincipal SessionPrincipal(OperatorAccount account) => new(new ClaimsIdentity(
     [
+        new Claim(SessionClaim, SessionRevocations.NewSessionId()),
         new Claim(ClaimTypes.Name, account.Username),
         new Claim(ClaimTypes.Role, account.Role.ToWord()),
         new Claim(CredentialClaim, account.CredentialSha256 ?? ""),
@@ -121,12 +146,14 @@ public static class OperatorsSetup
         return await next(context);
     }
 
-    // A session ends when its operator is disabled, changes password or changes role.
+    // A session ends when it is signed out, or its operator is disabled, changes password or changes role.
     private static Task ValidateSession(CookieValidatePrincipalContext context)
     {
-        var roster = context.HttpContext.RequestServices.GetRequiredService<LedgerService>().Current.Roster;
+        var services = context.HttpContext.RequestServices;
+        var roster = services.GetRequiredService<LedgerService>().Current.Roster;
         var user = context.Principal;
-        if (user?.Identity?.Name is not { } name || !roster.Operators.TryGetValue(name, out var account) || account.Disabled
+        if (user?.FindFirstValue(SessionClaim) is not { } session || services.GetRequiredService<SessionRevocations>().IsRevoked(session)
+            || user.Identity?.Name is not { } name || !roster.Operators.TryGetValue(name, out var account) || account.Disabled
             || user.FindFirstValue(CredentialClaim) != (account.CredentialSha256 ?? "") || !user.IsInRole(account.Role.ToWord()))
         {
             context.RejectPrincipal();

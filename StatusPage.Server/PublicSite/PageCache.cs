@@ -248,12 +248,18 @@ public static class SecurityHeaders
     private static readonly StringValues NoSniff = "nosniff";
     private static readonly StringValues Immutable = "public, max-age=31536000, immutable";
     private static readonly StringValues Referrer = "strict-origin-when-cross-origin";
+    private static readonly StringValues Hsts = "max-age=31536000";
 
     public static void Apply(HttpContext context)
     {
         var headers = context.Response.Headers;
         headers.XContentTypeOptions = NoSniff;
         headers["Referrer-Policy"] = Referrer;
+        if (context.Request.IsHttps)
+        {
+            // Only over HTTPS (directly or behind a known TLS proxy): browsers ignore it on plain HTTP anyway.
+            headers.StrictTransportSecurity = Hsts;
+        }
         if (context.Request.Path.StartsWithSegments("/admin"))
         {
             // Operator pages show what only a signed-in operator may see: never stored by a browser or a proxy.

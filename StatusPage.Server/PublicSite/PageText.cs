@@ -28,7 +28,12 @@ public sealed class PageText(IStringLocalizer<Strings> localizer, SiteSettingsHo
 
     public TimeZoneInfo Zone => site.Current.TimeZone;
 
-    public DateTimeOffset Local(DateTimeOffset time) => TimeZoneInfo.ConvertTime(time, Zone);
+    // A time already in the ledger may sit at DateTime's limits; two days' margin keeps every zone's offset representable.
+    public DateTimeOffset Local(DateTimeOffset time) =>
+        TimeZoneInfo.ConvertTime(time < SafeMin ? SafeMin : time > SafeMax ? SafeMax : time, Zone);
+
+    private static readonly DateTimeOffset SafeMin = DateTimeOffset.MinValue.AddDays(2);
+    private static readonly DateTimeOffset SafeMax = DateTimeOffset.MaxValue.AddDays(-2);
 
     public string Time(DateTimeOffset time) => Local(time).ToString("d MMM yyyy, HH:mm", Culture);
 

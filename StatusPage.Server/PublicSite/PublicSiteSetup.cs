@@ -39,6 +39,7 @@ public static class PublicSiteSetup
         // Explicit, so routing runs after the cache (WebApplication would otherwise put it first).
         app.UseRouting();
         app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
+        app.UseApiProblems();
         app.UseAntiforgery();
         return app;
     }

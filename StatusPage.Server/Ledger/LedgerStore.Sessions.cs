@@ -1,0 +1,22 @@
+using LiteDB;
+
+namespace StatusPage.Server.Ledger;
+
+// Console sessions that were signed out: beside the ledger, never in it (a session id is a bearer secret's handle, and
+// signing out is not history). Kept until every cookie of the session has expired.
+public sealed partial class LedgerStore
+{
+    private const string RevokedSessionsCollection = "revoked_sessions";
+
+    private ILiteCollection<BsonDocument> RevokedSessions => Db.GetCollection(RevokedSessionsCollection);
+
+    public void RevokeSession(string sessionId, DateTimeOffset at) =>
+        RevokedSessions.Upsert(new BsonDocument { ["_id"] = sessionId, ["at"] = at.UtcDateTime });
+
+    // Forgets revocations older than `keepSince` (their cookies have expired) and returns the rest.
+    public IReadOnlyCollection<string> ReadRevokedSessions(DateTimeOffset keepSince)
+    {
+        RevokedSessions.DeleteMany(Query.LT("at", keepSince.UtcDateTime));
+        return [.. RevokedSessions.FindAll().Select(d => d["_id"].AsString)];
+    }
+}
