@@ -11,6 +11,10 @@ public sealed class ServerProcess : IDisposable
 
     private const string ListeningPrefix = "Now listening on: ";
 
+    // Every server of a test run starts on the demo clock as far past DemoNow as the run is old: a restarted server's clock
+    // moves on from the one before, as a real one would, and never depends on the day the tests run.
+    private static readonly long RunStarted = Stopwatch.GetTimestamp();
+
     private readonly Process _process;
     private readonly StringBuilder _output = new();
     private readonly TaskCompletionSource<Uri> _listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -25,7 +29,7 @@ public sealed class ServerProcess : IDisposable
             ArgumentList =
             {
                 TestPaths.ServerDll, $"--StatusPage:DataPath={dataPath}", $"--StatusPage:ContentPath={TestPaths.RepositoryContent}",
-                $"--StatusPage:Clock={StatusPageFactory.ClockSetting(StatusPageFactory.DemoNow)}",
+                $"--StatusPage:Clock={StatusPageFactory.ClockSetting(StatusPageFactory.DemoNow + Stopwatch.GetElapsedTime(RunStarted))}",
                 "--StatusPage:RateLimits:WritesPerMinute=100000", "--urls", "http://127.0.0.1:0",
             },
             RedirectStandardOutput = true,
