@@ -38,10 +38,12 @@ if ! dotnet build StatusPage.slnx -c Release -nologo -v quiet; then
 fi
 
 # One project at a time, each with its own TRX file (parallel runs can overwrite each other's timestamped TRX names).
+# A test still running after 5 minutes is a hang: the run is stopped and the hanging test named (no dump written).
 status=0
 for project in tests/StatusPage.Tests.*/StatusPage.Tests.*.csproj; do
   name=$(basename "$project" .csproj)
   dotnet test "$project" -c Release --no-build --nologo \
+    --blame-hang-timeout 5m --blame-hang-dump-type none \
     --logger "trx;LogFileName=$name.trx" --results-directory "$results" || status=1
 done
 

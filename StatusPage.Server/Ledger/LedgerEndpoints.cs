@@ -11,7 +11,7 @@ public static class LedgerEndpoints
     public static IHostApplicationBuilder AddLedger(this IHostApplicationBuilder builder)
     {
         builder.Services.Configure<StatusPageOptions>(builder.Configuration.GetSection(StatusPageOptions.Section));
-        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton(_ => ShiftedClock.From(builder.Configuration[$"{StatusPageOptions.Section}:Clock"]));
         builder.Services.AddSingleton(sp =>
         {
             var options = builder.Configuration.GetSection(StatusPageOptions.Section).Get<StatusPageOptions>() ?? new StatusPageOptions();

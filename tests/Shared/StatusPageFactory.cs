@@ -10,19 +10,28 @@ using StatusPage.Server.Ledger;
 
 namespace StatusPage.Tests;
 
-// The real server over a real LiteDB file in its own temp folder, with the repository's content/ unless told otherwise.
+// The real server over a real LiteDB file in its own temp folder, with the repository's content/ unless told otherwise, on a
+// clock that starts at DemoNow (or at `now`) unless a TimeProvider is given.
 public sealed class StatusPageFactory : WebApplicationFactory<Program>
 {
+    // The day after the newest demo entry (23 Nov 2026, 22:36 UTC): what the 90-day bars hold and what is upcoming or ongoing
+    // never depends on the day the tests run.
+    public static readonly DateTimeOffset DemoNow = new(2026, 11, 24, 12, 0, 0, TimeSpan.Zero);
+
     private readonly bool _ownsDataDir;
     private readonly bool _waitUntilReady;
     private readonly IReadOnlyDictionary<string, string> _settings;
 
     // waitUntilReady: false hands over the server while it still answers 503 "starting" (see CreateHost).
     public StatusPageFactory(string? contentPath = null, TimeProvider? time = null, string? dataDir = null, bool kestrel = false,
-        IReadOnlyDictionary<string, string>? settings = null, bool waitUntilReady = true)
+        IReadOnlyDictionary<string, string>? settings = null, bool waitUntilReady = true, DateTimeOffset? now = null)
     {
         _waitUntilReady = waitUntilReady;
-        _settings = settings ?? new Dictionary<string, string>();
+        // Through the server's own StatusPage:Clock option: starts at that instant and runs on in real time, so timers still fire.
+        _settings = new Dictionary<string, string>(settings ?? new Dictionary<string, string>())
+        {
+            ["StatusPage:Clock"] = ClockSetting(now ?? DemoNow),
+        };
         _ownsDataDir = dataDir is null;
         DataDir = dataDir ?? Directory.CreateTempSubdirectory("statuspage-test-").FullName;
         ContentPath = contentPath ?? TestPaths.RepositoryContent;
@@ -34,6 +43,9 @@ public sealed class StatusPageFactory : WebApplicationFactory<Program>
     }
 
     public string DataDir { get; }
+
+    public static string ClockSetting(DateTimeOffset now) =>
+        now.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", System.Globalization.CultureInfo.InvariantCulture);
 
     // With kestrel: true, where the real server listens (for clients outside the process: a browser, node, newsboat).
     public Uri ListeningAddress()

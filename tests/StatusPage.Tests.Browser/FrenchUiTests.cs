@@ -3,7 +3,8 @@ using Microsoft.Playwright;
 namespace StatusPage.Tests.Browser;
 
 // The public pages in French: chosen by the browser's language, or by the header's visible switch (remembered).
-public sealed class FrenchUiTests(BrowserFixture fixture) : IClassFixture<BrowserFixture>
+[Collection(SharedPublicSite.Name)]
+public sealed class FrenchUiTests(BrowserFixture fixture)
 {
     [Fact]
     public async Task Browser_asking_for_french_gets_the_home_page_in_french()

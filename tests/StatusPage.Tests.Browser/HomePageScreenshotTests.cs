@@ -4,7 +4,8 @@ using Microsoft.Playwright;
 namespace StatusPage.Tests.Browser;
 
 // Full-page screenshots for people to look at (test-output/), plus what can be checked mechanically about the layout.
-public sealed class HomePageScreenshotTests(BrowserFixture fixture) : IClassFixture<BrowserFixture>
+[Collection(SharedPublicSite.Name)]
+public sealed class HomePageScreenshotTests(BrowserFixture fixture)
 {
     [Theory]
     [InlineData("home-light.png", 1280, 800, ColorScheme.Light)]

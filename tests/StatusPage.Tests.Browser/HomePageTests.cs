@@ -4,7 +4,8 @@ using Microsoft.Playwright;
 
 namespace StatusPage.Tests.Browser;
 
-public sealed partial class HomePageTests(BrowserFixture fixture) : IClassFixture<BrowserFixture>
+[Collection(SharedPublicSite.Name)]
+public sealed partial class HomePageTests(BrowserFixture fixture)
 {
     [Fact]
     public async Task Home_page_shows_the_banner_the_components_and_every_update_of_the_open_incident_in_order()

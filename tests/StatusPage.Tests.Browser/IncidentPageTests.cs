@@ -4,7 +4,8 @@ using Microsoft.Playwright;
 namespace StatusPage.Tests.Browser;
 
 // The incident permalink, reached the way a reader does (from the home page), with and without JavaScript.
-public sealed class IncidentPageTests(BrowserFixture fixture) : IClassFixture<BrowserFixture>
+[Collection(SharedPublicSite.Name)]
+public sealed class IncidentPageTests(BrowserFixture fixture)
 {
     // A reader far from the site's zone, so that the optional script's rewrite of <time> is observable.
     private const string ReaderTimeZone = "America/New_York";

@@ -4,7 +4,8 @@ using Microsoft.Playwright;
 namespace StatusPage.Tests.Browser;
 
 // An axe scan of one page of every public page type, in both colour schemes (contrast differs between them).
-public sealed class PublicPagesAccessibilityTests(BrowserFixture fixture) : IClassFixture<BrowserFixture>
+[Collection(SharedPublicSite.Name)]
+public sealed class PublicPagesAccessibilityTests(BrowserFixture fixture)
 {
     public static TheoryData<string, ColorScheme> PagesAndSchemes()
     {

@@ -5,7 +5,8 @@ namespace StatusPage.Tests.Browser;
 
 // Full-page screenshots of the other public pages for people to look at (test-output/), and what can be checked
 // mechanically about their styling: assets loaded, no sideways scroll on a phone, the print stylesheet.
-public sealed class PublicPagesScreenshotTests(BrowserFixture fixture) : IClassFixture<BrowserFixture>
+[Collection(SharedPublicSite.Name)]
+public sealed class PublicPagesScreenshotTests(BrowserFixture fixture)
 {
     public static TheoryData<string, int> PagesAndPhoneWidths()
     {

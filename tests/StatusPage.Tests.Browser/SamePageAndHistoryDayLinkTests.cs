@@ -3,7 +3,8 @@ namespace StatusPage.Tests.Browser;
 // Links that once led nowhere (found by these tests, fixed in the server): same-page fragment links in a timeline
 // (a <base href="/"> made them resolve against the home page) and uptime-bar days whose history day did not list
 // the incidents that touched it.
-public sealed class SamePageAndHistoryDayLinkTests(BrowserFixture fixture) : IClassFixture<BrowserFixture>
+[Collection(SharedPublicSite.Name)]
+public sealed class SamePageAndHistoryDayLinkTests(BrowserFixture fixture)
 {
     [Fact]
     public Task Clicking_the_corrected_mark_shows_the_correction_on_the_same_page() =>

@@ -25,13 +25,17 @@ public abstract class ServerAndBrowser(StatusPageFactory server) : IAsyncLifetim
         Server.StartServer();
         BaseAddress = Server.ListeningAddress();
         _playwright = await Playwright.CreateAsync();
-        _browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        _browser = await LaunchChromiumAsync(_playwright);
+    }
+
+    // Debian's Chromium, headless, quiet (no network of its own, no updates).
+    public static Task<IBrowser> LaunchChromiumAsync(IPlaywright playwright) =>
+        playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {
             ExecutablePath = "/usr/bin/chromium",
             Headless = true,
             Args = ChromiumArgs,
         });
-    }
 
     // A fresh context (own cookies, viewport, colour scheme, JS switch) whose relative URLs go to the test server.
     public Task<IBrowserContext> NewContextAsync(BrowserNewContextOptions? options = null)

@@ -4,7 +4,8 @@ using Microsoft.Playwright;
 namespace StatusPage.Tests.Browser;
 
 // Every day of the 90-day bar is a link: reachable with Tab, its text (date, worst status, incidents) shown on focus.
-public sealed partial class UptimeBarKeyboardTests(BrowserFixture fixture) : IClassFixture<BrowserFixture>
+[Collection(SharedPublicSite.Name)]
+public sealed partial class UptimeBarKeyboardTests(BrowserFixture fixture)
 {
     private const string FirstBarDays = "section.components li.component >> nth=0 >> ol.bar a.d";
 

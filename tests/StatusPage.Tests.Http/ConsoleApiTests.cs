@@ -24,7 +24,7 @@ public sealed class ConsoleApiTests(WriteApiServer server) : IClassFixture<Write
     [Fact]
     public async Task The_open_incident_list_shows_unresolved_incidents_with_their_promised_next_update()
     {
-        var promised = DateTimeOffset.UtcNow.AddMinutes(30);
+        var promised = StatusPageFactory.DemoNow.AddMinutes(30);
         var open = await (await _admin.Post("/api/v1/incidents", new
         {
             Title = "Listed while open",

@@ -12,6 +12,7 @@ public sealed class DurabilityTests
         var dir = Directory.CreateTempSubdirectory("statuspage-durability-").FullName;
         var dataPath = Path.Combine(dir, "statuspage.db");
         var acknowledged = new ConcurrentBag<string>();
+        var sixtyAcknowledged = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         string incidentId;
         using (var server = new ServerProcess(dataPath))
         {
@@ -29,6 +30,10 @@ public sealed class DurabilityTests
                         if (response.StatusCode == HttpStatusCode.Created)
                         {
                             acknowledged.Add((await response.Json()).GetProperty("id").GetString()!);
+                            if (acknowledged.Count >= 60)
+                            {
+                                sixtyAcknowledged.TrySetResult();
+                            }
                         }
                     }
                     catch (Exception e) when (e is HttpRequestException or TaskCanceledException or IOException)
@@ -37,10 +42,7 @@ public sealed class DurabilityTests
                     }
                 }
             })).ToArray();
-            while (acknowledged.Count < 60)
-            {
-                await Task.Delay(20);
-            }
+            await sixtyAcknowledged.Task.WaitAsync(TimeSpan.FromMinutes(2));
             server.KillHard();
             await stop.CancelAsync();
             await Task.WhenAll(writers);

@@ -1,7 +1,6 @@
 using System.Diagnostics;
-using System.Net;
 using System.Net.Http.Headers;
-using System.Net.Sockets;
+using System.Text;
 
 namespace StatusPage.Tests.Http;
 
@@ -10,20 +9,28 @@ public sealed class ServerProcess : IDisposable
 {
     public const string Token = "sp_durability-token-0123456789abcdefghijklmnop";
 
+    private const string ListeningPrefix = "Now listening on: ";
+
+    // Every server of a test run starts on the demo clock as far past DemoNow as the run is old: a restarted server's clock
+    // moves on from the one before, as a real one would, and never depends on the day the tests run.
+    private static readonly long RunStarted = Stopwatch.GetTimestamp();
+
     private readonly Process _process;
+    private readonly StringBuilder _output = new();
+    private readonly TaskCompletionSource<Uri> _listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private Uri? _address;
+    private HttpClient? _client;
 
     public ServerProcess(string dataPath, params string[] settings)
     {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        Port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
+        // Port 0: the server binds a free port itself and names it on stdout, so no port is released and raced for in between.
         var start = new ProcessStartInfo("dotnet")
         {
             ArgumentList =
             {
                 TestPaths.ServerDll, $"--StatusPage:DataPath={dataPath}", $"--StatusPage:ContentPath={TestPaths.RepositoryContent}",
-                "--StatusPage:RateLimits:WritesPerMinute=100000", "--urls", $"http://127.0.0.1:{Port}",
+                $"--StatusPage:Clock={StatusPageFactory.ClockSetting(StatusPageFactory.DemoNow + Stopwatch.GetElapsedTime(RunStarted))}",
+                "--StatusPage:RateLimits:WritesPerMinute=100000", "--urls", "http://127.0.0.1:0",
             },
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -34,38 +41,81 @@ public sealed class ServerProcess : IDisposable
         }
         start.Environment["STATUSPAGE_ADMIN_TOKEN"] = Token;
         _process = Process.Start(start)!;
-        _process.OutputDataReceived += (_, _) => { };
-        _process.ErrorDataReceived += (_, _) => { };
+        _process.OutputDataReceived += (_, e) => OnOutput(e.Data);
+        _process.ErrorDataReceived += (_, e) => OnOutput(e.Data);
+        _process.Exited += (_, _) => _listening.TrySetException(new InvalidOperationException("the server process exited before it listened:\n" + Output));
+        _process.EnableRaisingEvents = true;
         _process.BeginOutputReadLine();
         _process.BeginErrorReadLine();
-        Client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{Port}"), Timeout = TimeSpan.FromSeconds(30) };
-        Client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", Token);
     }
 
-    public int Port { get; }
+    // Where the server listens, from its "Now listening on: http://127.0.0.1:NNNNN" line.
+    public Uri Address => _address ?? throw new InvalidOperationException("the server has not said where it listens yet (WaitUntilListening)");
 
-    public HttpClient Client { get; }
+    public HttpClient Client => _client ?? throw new InvalidOperationException("the server has not said where it listens yet (WaitUntilListening)");
 
+    // Everything the server wrote so far, for failure messages.
+    public string Output
+    {
+        get
+        {
+            lock (_output)
+            {
+                return _output.ToString();
+            }
+        }
+    }
+
+    // Until the server has bound its port and named it; fails with its output if it exits first or stays silent for 60 s.
+    public async Task WaitUntilListening()
+    {
+        try
+        {
+            _address ??= await _listening.Task.WaitAsync(TimeSpan.FromSeconds(60));
+        }
+        catch (TimeoutException)
+        {
+            Assert.Fail("the server did not say where it listens within 60 s:\n" + Output);
+        }
+        if (_client is null)
+        {
+            _client = new HttpClient { BaseAddress = _address, Timeout = TimeSpan.FromSeconds(30) };
+            _client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", Token);
+        }
+    }
+
+    // Listening, then ready: the server answers 503 while it replays its ledger, so this polls for the first success.
     public async Task WaitUntilReady()
     {
+        await WaitUntilListening();
         var deadline = DateTime.UtcNow.AddSeconds(60);
         while (DateTime.UtcNow < deadline)
         {
-            Assert.False(_process.HasExited, "the server process exited during start-up");
-            try
+            Assert.False(_process.HasExited, "the server process exited during start-up:\n" + Output);
+            if ((await Client.GetAsync(Api.Url("/api/v1/ledger/head"))).IsSuccessStatusCode)
             {
-                if ((await Client.GetAsync(Api.Url("/api/v1/ledger/head"))).IsSuccessStatusCode)
-                {
-                    return;
-                }
-            }
-            catch (HttpRequestException)
-            {
-                // Not listening yet.
+                return;
             }
             await Task.Delay(200);
         }
-        Assert.Fail("the server did not start within 60 s");
+        Assert.Fail("the server did not become ready within 60 s:\n" + Output);
+    }
+
+    private void OnOutput(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+        lock (_output)
+        {
+            _output.AppendLine(line);
+        }
+        var at = line.IndexOf(ListeningPrefix, StringComparison.Ordinal);
+        if (at >= 0)
+        {
+            _listening.TrySetResult(new Uri(line[(at + ListeningPrefix.Length)..].Trim().TrimEnd('/') + "/"));
+        }
     }
 
     // SIGTERM, as systemd or docker stop it: returns the exit code once the server has shut down.
@@ -93,6 +143,6 @@ public sealed class ServerProcess : IDisposable
             KillHard();
         }
         _process.Dispose();
-        Client.Dispose();
+        _client?.Dispose();
     }
 }

@@ -147,7 +147,9 @@ public sealed class WebhookTests : IAsyncLifetime
         var (_, updateId) = await _admin.CreateIncident("After registration");
 
         await Eventually.Until("the new delivery", () => Task.FromResult(receiver.All.Count), n => n >= 1);
-        await Task.Delay(500);
+        // Entries are handed out to a subscriber oldest first and sent in ledger order: an old entry handed out would be listed
+        // by now, and would have arrived first.
+        Assert.Equal($"{webhookId}-{updateId}", Assert.Single(await _admin.Deliveries(webhookId)).GetProperty("id").GetString());
         Assert.Equal($"{webhookId}-{updateId}", Assert.Single(receiver.All).DeliveryId);
     }
 }

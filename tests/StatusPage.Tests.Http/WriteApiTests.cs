@@ -23,7 +23,7 @@ public sealed class WriteApiTests(WriteApiServer server) : IClassFixture<WriteAp
             Body = "Some users **cannot** sign in.",
             Components = new Dictionary<string, string> { ["dashboard"] = "degraded_performance" },
             Cause = new { Kind = "upstream", Provider = "halden", Ticket = "HH-1" },
-            NextUpdateBy = DateTimeOffset.UtcNow.AddMinutes(30),
+            NextUpdateBy = StatusPageFactory.DemoNow.AddMinutes(30),
         });
         var created = await response.Created();
         var id = created.GetProperty("id").GetString()!;
@@ -205,7 +205,7 @@ public sealed class WriteApiTests(WriteApiServer server) : IClassFixture<WriteAp
     [Fact]
     public async Task Maintenance_is_scheduled_runs_through_its_lifecycle_and_then_takes_no_more_updates()
     {
-        var start = DateTimeOffset.UtcNow.AddDays(2);
+        var start = StatusPageFactory.DemoNow.AddDays(2);
         await (await _client.Post("/api/v1/maintenance", new
         {
             Title = "Storage upgrade", Components = UnknownComponent, ScheduledFor = start, ScheduledUntil = start.AddHours(1), Body = "x",
@@ -236,7 +236,7 @@ public sealed class WriteApiTests(WriteApiServer server) : IClassFixture<WriteAp
     [Fact]
     public async Task A_maintenance_update_is_corrected_and_redacted_under_its_own_path_only()
     {
-        var start = DateTimeOffset.UtcNow.AddDays(3);
+        var start = StatusPageFactory.DemoNow.AddDays(3);
         var created = await (await _client.Post("/api/v1/maintenance", new
         {
             Title = "Query API failover drill", Components = StorageCluster, ScheduledFor = start, ScheduledUntil = start.AddHours(1),
