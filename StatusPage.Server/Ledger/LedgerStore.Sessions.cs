@@ -10,8 +10,9 @@ public sealed partial class LedgerStore
 
     private ILiteCollection<BsonDocument> RevokedSessions => Db.GetCollection(RevokedSessionsCollection);
 
+    // Through Write like every other write: durable before sign-out answers, StorageUnavailableException when the disk refuses.
     public void RevokeSession(string sessionId, DateTimeOffset at) =>
-        RevokedSessions.Upsert(new BsonDocument { ["_id"] = sessionId, ["at"] = at.UtcDateTime });
+        Write(db => db.GetCollection(RevokedSessionsCollection).Upsert(new BsonDocument { ["_id"] = sessionId, ["at"] = at.UtcDateTime }));
 
     // Forgets revocations older than `keepSince` (their cookies have expired) and returns the rest.
     public IReadOnlyCollection<string> ReadRevokedSessions(DateTimeOffset keepSince)
