@@ -135,7 +135,10 @@ public static partial class CommandLine
         var checkpoint = log.Sign();
         if (added.Count > 0)
         {
-            store.Append(added, checkpoint: (checkpoint.Size, checkpoint.Note));
+            // A redaction among the imported entries erases its body here too, as the server's own append does.
+            var erased = added.Where(e => e.Kind == EntryKinds.Redacted)
+                .Select(e => ((Redacted)PayloadJson.Deserialize(e.Kind, e.Payload)).Redacts).ToList();
+            store.Append(added, erased, (checkpoint.Size, checkpoint.Note));
         }
         else
         {

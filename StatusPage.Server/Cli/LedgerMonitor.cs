@@ -131,13 +131,14 @@ public sealed class LedgerMonitor(HttpClient http, string stateDir, NoteVerifier
         {
             return false;
         }
-        using var proof = JsonDocument.Parse(await response.Content.ReadAsStringAsync(cancellationToken));
+        var text = await response.Content.ReadAsStringAsync(cancellationToken);
         try
         {
+            using var proof = JsonDocument.Parse(text);
             var hashes = proof.RootElement.GetProperty("hashes").EnumerateArray().Select(h => Convert.FromBase64String(h.GetString()!)).ToList();
             return MerkleProofs.VerifyConsistency(saved.Size, saved.Root, now.Size, now.Root, hashes);
         }
-        catch (Exception e) when (e is KeyNotFoundException or InvalidOperationException or FormatException or ArgumentNullException)
+        catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or FormatException or ArgumentNullException)
         {
             return false;
         }

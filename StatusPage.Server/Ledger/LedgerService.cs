@@ -97,9 +97,10 @@ public sealed partial class LedgerService(LedgerStore store, TimeProvider time, 
         {
             return contradiction;
         }
-        if (SignedCheckpoint.ReadUnverified(latest.Note) is { } checkpoint && checkpoint.Size == transparency.Tree.Size)
+        // Published only if today's key signed it: after a key change the start-up step countersigns it first.
+        if (SignedCheckpoint.Open(latest.Note, transparency.Verifier) is { } checkpoint && checkpoint.Size == transparency.Tree.Size)
         {
-            transparency.Publish(new SignedCheckpoint(checkpoint, latest.Note));
+            transparency.Publish(checkpoint);
         }
         return null;
     }
@@ -115,9 +116,25 @@ public sealed partial class LedgerService(LedgerStore store, TimeProvider time, 
             {
                 return;
             }
+            var stored = store.CheckpointAt(transparency.Tree.Size);
+            if (stored is not null)
+            {
+                // Same size, same root (start-up checked it), another key: the new key adds its signature line to the same
+                // note (a cosignature), so the old key's witnesses still verify it and no second root is ever signed.
+                LogKeyChanged(logger, transparency.Tree.Size, transparency.Verifier.ToString());
+                var countersigned = transparency.Countersign(stored);
+                store.ReplaceCheckpoint(countersigned.Size, countersigned.Note);
+                transparency.Publish(countersigned);
+                return;
+            }
             var checkpoint = transparency.Sign();
             store.SaveCheckpoint(checkpoint.Size, checkpoint.Note);
             transparency.Publish(checkpoint);
+        }
+        catch (StorageUnavailableException e)
+        {
+            // Reads go on; the first write that reaches the disk signs the head with its entries.
+            LogStorageUnavailable(logger, e);
         }
         finally
         {
@@ -194,11 +211,17 @@ public sealed partial class LedgerService(LedgerStore store, TimeProvider time, 
         }
         catch (StorageUnavailableException e)
         {
-            // Nothing is acknowledged, the read model and the tree stay where they were; the next write first checks the disk.
+            // Not acknowledged: the read model and the tree stay where they were. The commit may still have reached the disk
+            // before the failure was seen, so the disk is read again now: if it holds these entries, the write succeeded.
             transparency.Tree.Truncate(sizeBefore);
             _storageFailed = true;
             LogStorageUnavailable(logger, e);
-            return new([], StorageUnavailable(e), state);
+            var resynced = Resync();
+            if (resynced is null && Current.Head.Seq == entries[^1].Seq && Current.Head.Hash == entries[^1].Hash)
+            {
+                return new(entries, null, Current);
+            }
+            return new([], resynced is { Kind: ViolationKind.ReadOnly } ? resynced : StorageUnavailable(), Current);
         }
         catch
         {
@@ -231,7 +254,8 @@ public sealed partial class LedgerService(LedgerStore store, TimeProvider time, 
         }
         catch (Exception e) when (e is IOException or LiteDB.LiteException or StorageUnavailableException)
         {
-            return StorageUnavailable(e);
+            LogStorageUnavailable(logger, e);
+            return StorageUnavailable();
         }
         var previous = state.Head;
         foreach (var entry in written)
@@ -271,8 +295,9 @@ public sealed partial class LedgerService(LedgerStore store, TimeProvider time, 
             ? new SignedCheckpoint(checkpoint, note)
             : null;
 
-    private static RuleViolation StorageUnavailable(Exception e) => new(ViolationKind.StorageUnavailable, "", "storage_unavailable",
-        "The update was not saved: the data file cannot be written right now (" + e.Message + "). Nothing was recorded; " +
+    // The data file's path and the driver's message stay in the log: the answer is public-facing.
+    private static RuleViolation StorageUnavailable() => new(ViolationKind.StorageUnavailable, "", "storage_unavailable",
+        "The update was not saved: the data file cannot be written right now. Nothing was recorded; " +
         "try again once the disk has space or works again.");
 
     private AppendResult Publish(StatusSnapshot state, ImmutableArray<LedgerEntry> entries)
@@ -323,6 +348,10 @@ public sealed partial class LedgerService(LedgerStore store, TimeProvider time, 
     [LoggerMessage(Level = LogLevel.Critical, Message = "Ledger verification failed at {Problem}. Serving the verified history " +
         "up to entry {Seq}, read-only; no writes are accepted. Run the 'verify' command for details.")]
     private static partial void LogVerificationFailed(ILogger logger, ChainProblem problem, long seq);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The log's signing key changed: checkpoint {Size} is countersigned with the new key " +
+        "{VerifierKey}. Monitors that pinned the old key will report it: publish the new key where your customers can check it.")]
+    private static partial void LogKeyChanged(ILogger logger, long size, string verifierKey);
 
     [LoggerMessage(Level = LogLevel.Critical, Message = "The ledger contradicts this server's latest signed checkpoint: {Problem}. " +
         "Serving it read-only; no writes are accepted. Run the 'verify' command for details.")]

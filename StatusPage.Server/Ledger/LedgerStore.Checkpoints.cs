@@ -26,6 +26,10 @@ public sealed partial class LedgerStore
         return true;
     });
 
+    // Only for a countersignature after a key change: the caller checked that the note's text (size and root) is unchanged.
+    public void ReplaceCheckpoint(long size, string note) => Write(db =>
+        db.GetCollection(CheckpointsCollection).Update(new BsonDocument { ["_id"] = size, ["note"] = note }));
+
     // Insert, never upsert: a second, different checkpoint for a size already signed is a bug, and LiteDB refuses the key.
     private static void InsertCheckpoint(LiteDatabase db, long size, string note) =>
         db.GetCollection(CheckpointsCollection).Insert(new BsonDocument { ["_id"] = size, ["note"] = note });

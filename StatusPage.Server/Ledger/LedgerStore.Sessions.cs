@@ -14,10 +14,8 @@ public sealed partial class LedgerStore
     public void RevokeSession(string sessionId, DateTimeOffset at) =>
         Write(db => db.GetCollection(RevokedSessionsCollection).Upsert(new BsonDocument { ["_id"] = sessionId, ["at"] = at.UtcDateTime }));
 
-    // Forgets revocations older than `keepSince` (their cookies have expired) and returns the rest.
-    public IReadOnlyCollection<string> ReadRevokedSessions(DateTimeOffset keepSince)
-    {
-        RevokedSessions.DeleteMany(Query.LT("at", keepSince.UtcDateTime));
-        return [.. RevokedSessions.FindAll().Select(d => d["_id"].AsString)];
-    }
+    // The revocations younger than `keepSince` (older ones' cookies have expired). Only reads: it runs on a damaged, read-only
+    // file too, and a read must never fail for want of disk space.
+    public IReadOnlyCollection<string> ReadRevokedSessions(DateTimeOffset keepSince) =>
+        [.. RevokedSessions.Find(Query.GTE("at", keepSince.UtcDateTime)).Select(d => d["_id"].AsString)];
 }

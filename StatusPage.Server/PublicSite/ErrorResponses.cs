@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.WebUtilities;
+using StatusPage.Server.Ledger;
 using StatusPage.Server.WriteApi;
 
 namespace StatusPage.Server.PublicSite;
@@ -60,6 +61,14 @@ public static class ErrorResponses
         // The exception handler cleared the headers: set them again, and never let a cache keep an error.
         SecurityHeaders.Apply(context);
         response.Headers.CacheControl = "no-store";
+        // A write beside the ledger (sign-out, a webhook) that the disk refused is the same answer as a refused ledger write.
+        if (context.Features.Get<Microsoft.AspNetCore.Diagnostics.IExceptionHandlerFeature>()?.Error is StorageUnavailableException)
+        {
+            await Problems.WriteAsync(context, StatusCodes.Status507InsufficientStorage, "The data file cannot be written.",
+                "Nothing was saved: the data file cannot be written right now. Try again once the disk has space or works again.",
+                "", "storage_unavailable");
+            return;
+        }
         if (WantsProblem(context.Request) || !context.Request.Headers.Accept.ToString().Contains("text/html", StringComparison.OrdinalIgnoreCase))
         {
             await Problems.WriteAsync(context, StatusCodes.Status500InternalServerError, "Internal server error.",

@@ -13,7 +13,8 @@ public sealed record Checkpoint(string Origin, long Size, byte[] Root)
     public static Checkpoint? Parse(string text)
     {
         var lines = text.Split('\n');
-        if (lines.Length < 4 || lines[^1].Length != 0 || lines[0].Length == 0 ||
+        // Extension lines (4th on) are allowed and ignored, but must not be empty.
+        if (lines.Length < 4 || lines[^1].Length != 0 || lines[0].Length == 0 || lines[3..^1].Any(l => l.Length == 0) ||
             !long.TryParse(lines[1], NumberStyles.None, CultureInfo.InvariantCulture, out var size) ||
             (lines[1].Length > 1 && lines[1][0] == '0'))
         {
@@ -22,7 +23,8 @@ public sealed record Checkpoint(string Origin, long Size, byte[] Root)
         try
         {
             var root = Convert.FromBase64String(lines[2]);
-            return root.Length == MerkleTree.HashSize ? new Checkpoint(lines[0], size, root) : null;
+            // Canonical only: the same root written another way (whitespace, missing padding) is not this format.
+            return root.Length == MerkleTree.HashSize && Convert.ToBase64String(root) == lines[2] ? new Checkpoint(lines[0], size, root) : null;
         }
         catch (FormatException)
         {

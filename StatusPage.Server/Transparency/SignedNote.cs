@@ -37,7 +37,7 @@ public static class SignedNote
             return null;
         }
         var split = note.LastIndexOf("\n\n", StringComparison.Ordinal);
-        if (split < 0)
+        if (split < 0 || split + 2 >= note.Length)
         {
             return null;
         }
@@ -97,7 +97,7 @@ public sealed class NoteVerifier
     {
         verifier = null;
         var parts = text.Trim().Split('+', 3);
-        if (parts.Length != 3 || !SignedNote.IsValidKeyName(parts[0]) || parts[1].Length != 8 ||
+        if (parts.Length != 3 || !SignedNote.IsValidKeyName(parts[0]) || parts[1].Length != 8 || parts[1].Any(char.IsAsciiLetterUpper) ||
             !uint.TryParse(parts[1], NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out var keyId))
         {
             return false;

@@ -34,6 +34,15 @@ public sealed class TransparencyLog(TransparencyKeyFile key)
         return new SignedCheckpoint(checkpoint, key.Signer.Sign(checkpoint.Text));
     }
 
+    // Adds today's key's signature line to a note another key signed (same text, so same size and root).
+    public SignedCheckpoint Countersign(string note)
+    {
+        var parsed = SignedNote.Parse(note) ?? throw new ArgumentException("not a signed note", nameof(note));
+        var checkpoint = Checkpoint.Parse(parsed.Text) ?? throw new ArgumentException("not a checkpoint", nameof(note));
+        var signedByUs = key.Signer.Sign(parsed.Text);
+        return new SignedCheckpoint(checkpoint, note + signedByUs[(parsed.Text.Length + 1)..]);
+    }
+
     public void Publish(SignedCheckpoint checkpoint) => Volatile.Write(ref _latest, checkpoint);
 
     // Whether the replayed tree contradicts a checkpoint this server signed earlier: shorter (truncated) or another root at

@@ -70,8 +70,13 @@ public sealed class TestLedger : IDisposable
     }
 
     // Closes the file and opens it again, replaying the ledger as a restart would.
-    public void Restart()
+    public void Restart(bool freshKey = false)
     {
+        if (freshKey)
+        {
+            _keyFile?.Dispose();
+            _keyFile = null;
+        }
         Ledger.Dispose();
         Store.Dispose();
         Store = new LedgerStore(DataPath);

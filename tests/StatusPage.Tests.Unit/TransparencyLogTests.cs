@@ -281,6 +281,50 @@ public sealed class TransparencyLogTests : IDisposable
     }
 
     [Fact]
+    public async Task After_a_key_change_the_head_is_countersigned_so_old_and_new_keys_both_verify_the_same_root()
+    {
+        var (size, oldNote) = ((long, string))_t.Store.LatestCheckpoint()!;
+        using var oldKey = NoteSigner.Parse(File.ReadAllText(TransparencyKeyFile.DefaultPath(_t.DataPath)));
+        _t.Close();
+        // The key file is lost: the next start makes a new key.
+        File.Delete(TransparencyKeyFile.DefaultPath(_t.DataPath));
+
+        _t.Restart(freshKey: true);
+        Assert.Null(_t.Ledger.Transparency.Latest);
+        await _t.Ledger.SignHeadIfUnsignedAsync();
+
+        var latest = _t.Ledger.Transparency.Latest;
+        Assert.NotNull(latest);
+        Assert.Equal(size, latest.Size);
+        Assert.NotNull(SignedCheckpoint.Open(latest.Note, oldKey.Verifier));
+        Assert.NotNull(SignedCheckpoint.Open(latest.Note, _t.Ledger.Transparency.Verifier));
+        Assert.StartsWith(oldNote, latest.Note, StringComparison.Ordinal);
+        Assert.Equal(latest.Note, _t.Store.CheckpointAt(size));
+        Assert.False(_t.State.IsReadOnly);
+    }
+
+    [Theory]
+    [InlineData("x\n\n")]
+    [InlineData("origin\n1\nAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=\n\n")]
+    [InlineData("origin\n1\nAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=\n\n— origin\n")]
+    [InlineData("origin\n1\nAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=\n\n— origin !!!\n")]
+    public void A_malformed_note_is_refused_without_an_exception(string note)
+    {
+        using var signer = NoteSigner.Generate("origin");
+
+        Assert.Null(SignedNote.Parse(note));
+        Assert.Null(signer.Verifier.Open(note));
+        Assert.Null(SignedCheckpoint.ReadUnverified(note));
+    }
+
+    [Theory]
+    [InlineData("o\n1\nAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=\n\n")]
+    [InlineData("o\n1\nAAAAAAAAAAAA AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=\n")]
+    [InlineData("o\n01\nAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=\n")]
+    public void A_checkpoint_with_an_empty_extension_line_a_non_canonical_root_or_size_is_refused(string text) =>
+        Assert.Null(Checkpoint.Parse(text));
+
+    [Fact]
     public void The_default_origin_is_the_site_host_and_path_followed_by_ledger()
     {
         Assert.Equal("status.tidewater.example/ledger", TransparencyOptions.OriginFor(new Uri("https://status.tidewater.example")));
