@@ -36,6 +36,7 @@ internal static class Program
                 "load" => Load(options.Data),
                 "profile" => Profile(options.Data),
                 "read-litedb" => ReadLiteDb(options.Data),
+                "transparency" => Transparency(options.Data),
                 _ => Usage(),
             };
         }
@@ -79,6 +80,7 @@ internal static class Program
         Console.Error.WriteLine("       LedgerBench load --data PATH");
         Console.Error.WriteLine("       LedgerBench profile --data PATH");
         Console.Error.WriteLine("       LedgerBench read-litedb --data PATH");
+        Console.Error.WriteLine("       LedgerBench transparency --data PATH   (tree build, signing, proof sizes)");
         return 2;
     }
 
@@ -380,6 +382,47 @@ internal static class Program
             }
             return options;
         }
+    }
+
+    // The transparency log's costs on this ledger: building the tree from every entry hash (what a replay adds), its managed
+    // memory, signing a checkpoint at the head (what every append adds), and the sizes of what clients download.
+    private static int Transparency(string dataPath)
+    {
+        List<string> hashes;
+        using (var store = new LedgerStore(dataPath))
+        {
+            hashes = [.. store.ReplayAll().Select(e => e.Hash)];
+        }
+        var log = BenchLog(dataPath + ".bench");
+        var memoryBefore = GC.GetTotalMemory(forceFullCollection: true);
+        var watch = Stopwatch.StartNew();
+        foreach (var hash in hashes)
+        {
+            log.AddLeaf(hash);
+        }
+        var treeMs = watch.Elapsed.TotalMilliseconds;
+        var treeBytes = GC.GetTotalMemory(forceFullCollection: true) - memoryBefore;
+        var signMicroseconds = new List<double>();
+        var checkpoint = log.Sign();
+        for (var i = 0; i < 1000; i++)
+        {
+            watch.Restart();
+            checkpoint = log.Sign();
+            signMicroseconds.Add(watch.Elapsed.TotalMicroseconds);
+        }
+        signMicroseconds.Sort();
+        var size = log.Tree.Size;
+        var inclusion = new TransparencyEndpoints.InclusionProof(size / 2 + 1, size, size / 2, hashes[(int)(size / 2)],
+            [.. log.Tree.InclusionProof(size / 2, size).Select(Convert.ToBase64String)]);
+        var consistency = new TransparencyEndpoints.ConsistencyProof(size / 3, size,
+            [.. log.Tree.ConsistencyProof(size / 3, size).Select(Convert.ToBase64String)]);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"entries {size}: tree built in {treeMs:F0} ms, {treeBytes / 1048576.0:F1} MB managed; sign at head median " +
+            $"{signMicroseconds[500]:F0} µs (p99 {signMicroseconds[990]:F0} µs); checkpoint note {System.Text.Encoding.UTF8.GetByteCount(checkpoint.Note)} B; " +
+            $"inclusion proof {inclusion.Hashes.Count} hashes, {System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(inclusion, TransparencyEndpoints.Json).Length} B JSON; " +
+            $"consistency proof {consistency.Hashes.Count} hashes, {System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(consistency, TransparencyEndpoints.Json).Length} B JSON"));
+        File.Delete(TransparencyKeyFile.DefaultPath(dataPath + ".bench"));
+        return 0;
     }
 
     // The transparency log with its key beside the bench's data file, as the server keeps it.

@@ -28,9 +28,9 @@ public sealed class WriteApiServer : IDisposable
     {
     }
 
-    private WriteApiServer(IReadOnlyDictionary<string, string> settings, string? dataDir)
+    private WriteApiServer(IReadOnlyDictionary<string, string> settings, string? dataDir, DateTimeOffset? now = null)
     {
-        _root = new StatusPageFactory(dataDir: dataDir);
+        _root = new StatusPageFactory(dataDir: dataDir, now: now);
         Factory = _root.WithWebHostBuilder(builder =>
         {
             builder.UseSetting("STATUSPAGE_ADMIN_TOKEN", AdminToken);
@@ -44,7 +44,12 @@ public sealed class WriteApiServer : IDisposable
 
     public static WriteApiServer With(IReadOnlyDictionary<string, string> settings) => new(settings, dataDir: null);
 
-    public static WriteApiServer OnDataDir(string dataDir) => new(new Dictionary<string, string>(), dataDir);
+    // A server reopened on a data file starts as far past DemoNow as the test run is old (as ServerProcess does): a restart's
+    // clock moves on from the last one's instead of jumping back before what it recorded.
+    public static WriteApiServer OnDataDir(string dataDir) =>
+        new(new Dictionary<string, string>(), dataDir, StatusPageFactory.DemoNow + System.Diagnostics.Stopwatch.GetElapsedTime(RunStarted));
+
+    private static readonly long RunStarted = System.Diagnostics.Stopwatch.GetTimestamp();
 
     public WebApplicationFactory<Program> Factory { get; }
 
