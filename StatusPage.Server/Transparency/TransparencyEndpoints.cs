@@ -52,7 +52,7 @@ public static class TransparencyEndpoints
         return app;
     }
 
-    private static Results<CachedResult, ProblemHttpResult> GetCheckpoint(TransparencyLog log, LedgerService ledger)
+    private static Results<CachedResult, ProblemHttpResult> GetCheckpoint(TransparencyLog log)
     {
         if (log.Latest is not { } latest)
         {
