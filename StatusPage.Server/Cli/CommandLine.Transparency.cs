@@ -17,9 +17,6 @@ public static partial class CommandLine
         public TransparencyKeyFile Open() => new(Path, OriginForNewKey);
     }
 
-    private static string KeyPathFor(TransparencyOptions options, string dataPath) =>
-        options.KeyPath is { Length: > 0 } path ? Path.GetFullPath(path, Path.GetDirectoryName(dataPath)!) : TransparencyKeyFile.DefaultPath(dataPath);
-
     // The server names a new key from the site URL in content/site.yml; the CLI reads the same file when it must create one.
     private static string OriginForNewKey(TransparencyOptions options, string contentPath)
     {

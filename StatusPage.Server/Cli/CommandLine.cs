@@ -33,7 +33,7 @@ public static partial class CommandLine
         var options = builder.Configuration.GetSection(StatusPageOptions.Section).Get<StatusPageOptions>() ?? new StatusPageOptions();
         var (dataPath, contentPath) = options.Resolve(builder.Environment.ContentRootPath);
         var transparency = builder.Configuration.GetSection(TransparencyOptions.Section).Get<TransparencyOptions>() ?? new TransparencyOptions();
-        var keys = new KeyFileSettings(KeyPathFor(transparency, dataPath), () => OriginForNewKey(transparency, contentPath));
+        var keys = new KeyFileSettings(transparency.KeyPathFor(dataPath), () => OriginForNewKey(transparency, contentPath));
         var checkpoint = named.GetValueOrDefault("--checkpoint");
         var key = named.GetValueOrDefault("--key");
         try

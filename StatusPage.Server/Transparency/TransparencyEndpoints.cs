@@ -31,8 +31,8 @@ public static class TransparencyEndpoints
             var options = builder.Configuration.GetSection(TransparencyOptions.Section).Get<TransparencyOptions>() ?? new TransparencyOptions();
             var store = sp.GetRequiredService<LedgerStore>();
             var site = sp.GetRequiredService<SiteSettingsHolder>();
-            return new TransparencyKeyFile(options.KeyPath is { Length: > 0 } path ? Path.GetFullPath(path, Path.GetDirectoryName(store.DataPath)!)
-                : TransparencyKeyFile.DefaultPath(store.DataPath), () => options.Origin ?? TransparencyOptions.OriginFor(site.Current.Url));
+            return new TransparencyKeyFile(options.KeyPathFor(store.DataPath),
+                () => options.Origin ?? TransparencyOptions.OriginFor(site.Current.Url));
         });
         builder.Services.AddSingleton<TransparencyLog>();
         builder.Services.AddSingleton<IStartupStep, SignHeadAtStartup>();

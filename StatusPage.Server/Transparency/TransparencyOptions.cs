@@ -11,6 +11,10 @@ public sealed class TransparencyOptions
     // The signing key file; default beside the data file (statuspage.db.signing-key).
     public string? KeyPath { get; set; }
 
+    // The key file for a data file: KeyPath (relative to the data file's folder) or the default beside it.
+    public string KeyPathFor(string dataPath) =>
+        KeyPath is { Length: > 0 } path ? Path.GetFullPath(path, Path.GetDirectoryName(dataPath)!) : TransparencyKeyFile.DefaultPath(dataPath);
+
     // https://status.tidewater.example → status.tidewater.example/ledger (C2SP: a schema-less URL, no spaces or '+').
     public static string OriginFor(Uri siteUrl)
     {

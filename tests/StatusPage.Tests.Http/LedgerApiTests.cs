@@ -138,23 +138,7 @@ public sealed class LedgerApiTests
             Assert.Equal(first.DataPath, Path.GetFullPath(first.DataPath));
             Assert.NotEqual(Path.GetDirectoryName(first.DataPath), Path.GetDirectoryName(linked));
 
-            var start = new ProcessStartInfo("dotnet")
-            {
-                ArgumentList = { TestPaths.ServerDll, $"--StatusPage:DataPath={linked}", "--urls", "http://127.0.0.1:0" },
-                RedirectStandardError = true,
-                RedirectStandardOutput = true,
-            };
-            using var second = Process.Start(start)!;
-            var error = second.StandardError.ReadToEndAsync();
-            var exited = second.WaitForExit(TimeSpan.FromSeconds(60));
-            if (!exited)
-            {
-                second.Kill(entireProcessTree: true);
-            }
-
-            Assert.True(exited, "the second server, on a hard link to the first one's data file, kept running");
-            Assert.Equal(1, second.ExitCode);
-            Assert.Contains("already in use by another StatusPage process", await error, StringComparison.Ordinal);
+            await AssertSecondServerIsRefused(linked, "the second server, on a hard link to the first one's data file, kept running");
             Assert.Equal(HttpStatusCode.OK, (await first.CreateClient().GetAsync(new Uri("/api/v1/ledger/head", UriKind.Relative))).StatusCode);
         }
         finally
@@ -169,9 +153,15 @@ public sealed class LedgerApiTests
         using var factory = new StatusPageFactory();
         await ReadHead(factory.CreateClient());
 
+        await AssertSecondServerIsRefused(factory.DataPath, "the second server kept running");
+    }
+
+    // A second server process on dataPath must exit 1 at once, saying the file is in use.
+    private static async Task AssertSecondServerIsRefused(string dataPath, string keptRunning)
+    {
         var start = new ProcessStartInfo("dotnet")
         {
-            ArgumentList = { TestPaths.ServerDll, $"--StatusPage:DataPath={factory.DataPath}", "--urls", "http://127.0.0.1:0" },
+            ArgumentList = { TestPaths.ServerDll, $"--StatusPage:DataPath={dataPath}", "--urls", "http://127.0.0.1:0" },
             RedirectStandardError = true,
             RedirectStandardOutput = true,
         };
@@ -183,7 +173,7 @@ public sealed class LedgerApiTests
             second.Kill(entireProcessTree: true);
         }
 
-        Assert.True(exited, "the second server kept running");
+        Assert.True(exited, keptRunning);
         Assert.Equal(1, second.ExitCode);
         Assert.Contains("already in use by another StatusPage process", await error, StringComparison.Ordinal);
     }
