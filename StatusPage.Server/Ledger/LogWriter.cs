@@ -18,10 +18,13 @@ internal static class LogWriter
     private static readonly FieldInfo? FailureField = QueueType?.GetField("_exception", Private);
     private static readonly FieldInfo? MonitorField = typeof(LiteDB.Engine.LiteEngine).GetField("_monitor", Private);
     private static readonly PropertyInfo? TransactionsProperty = MonitorField?.FieldType.GetProperty("Transactions");
+    private static readonly FieldInfo? StateField = typeof(LiteDB.Engine.LiteEngine).GetField("_state", Private);
+    private static readonly FieldInfo? DisposedField = StateField?.FieldType.GetField("Disposed");
 
     public static void Check()
     {
-        if (IsEmptyField is null || FailureField is null || EngineField is null || QueueProperty is null || TransactionsProperty is null)
+        if (IsEmptyField is null || FailureField is null || EngineField is null || QueueProperty is null || TransactionsProperty is null
+            || DisposedField is null)
         {
             throw new InvalidOperationException("This LiteDB version's log writer cannot be observed (expected LiteDB 5.0.20): " +
                 "writes could be acknowledged before they are written.");
@@ -46,9 +49,9 @@ internal static class LogWriter
         // A failed writer never signals "empty": look at its failure between short waits.
         while (!empty.Wait(TimeSpan.FromMilliseconds(20)))
         {
-            ThrowIfFailed(queue);
+            ThrowIfFailed(queue, engine);
         }
-        ThrowIfFailed(queue);
+        ThrowIfFailed(queue, engine);
     }
 
     // A transaction a failed write left open is disposed by its finalizer, which throws on a closed engine ("discarded page
@@ -67,11 +70,17 @@ internal static class LogWriter
         }
     }
 
-    private static void ThrowIfFailed(object queue)
+    private static void ThrowIfFailed(object queue, LiteDB.Engine.LiteEngine engine)
     {
         if (FailureField!.GetValue(queue) is Exception failure)
         {
             throw new IOException($"LiteDB could not write its log: {failure.Message}", failure);
+        }
+        // When the writer's very first write fails, LiteDB closes the engine from inside the writer and waits for the writer
+        // to finish: it never does, and its failure is never recorded. The closed engine is the only sign; that thread is lost.
+        if (DisposedField!.GetValue(StateField!.GetValue(engine)) is true)
+        {
+            throw new IOException("LiteDB closed its engine: its log writer failed.");
         }
     }
 }
