@@ -222,7 +222,7 @@ public sealed class ContentIngestionTests : IDisposable
 
     // The domain has no length rule for a description; the request validators the API and the console use have.
     [Fact]
-    public void Content_goes_through_the_request_validators_and_is_refused_with_their_rule()
+    public async Task Content_goes_through_the_request_validators_and_is_refused_with_their_rule()
     {
         File.WriteAllText(Path.Combine(_content, "site.yml"), Site + $$"""
 
@@ -231,8 +231,7 @@ public sealed class ContentIngestionTests : IDisposable
                 description: {{new string('w', Limits.BodyMaxLength + 1)}}
             """);
 
-        var report = new ContentIngestor(_t.Ledger, _site, NullLogger<ContentIngestor>.Instance, _t.Time).IngestAsync(_content)
-            .GetAwaiter().GetResult();
+        var report = await new ContentIngestor(_t.Ledger, _site, NullLogger<ContentIngestor>.Instance, _t.Time).IngestAsync(_content);
 
         var problem = Assert.Single(report.Problems);
         Assert.Equal("site.yml", problem.File);
