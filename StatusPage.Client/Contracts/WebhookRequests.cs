@@ -1,5 +1,4 @@
 using FluentValidation;
-using FluentValidation.Results;
 
 namespace StatusPage.Client.Contracts;
 
@@ -19,18 +18,19 @@ public sealed class CreateWebhookValidator : AbstractValidator<CreateWebhookRequ
     public CreateWebhookValidator(WriteContext context)
     {
         RuleFor(x => x.Url).RequiredText("url", UrlMaxLength);
-        RuleFor(x => x.Url).Must(IsAbsoluteHttpUrl).When(x => !string.IsNullOrEmpty(x.Url)).WithErrorCode("absolute_http_url")
-            .WithMessage("The url must be an absolute http or https URL.").OverridePropertyName("url");
+        RuleFor(x => x.Url).Must(IsAbsoluteHttpUrl).When(x => !string.IsNullOrEmpty(x.Url))
+            .Breaks(RuleCatalogue.AbsoluteHttpUrl, "The url must be an absolute http or https URL.").OverridePropertyName("url");
         RuleFor(x => x.Url).Must(url => !Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.UserInfo.Length == 0)
-            .When(x => !string.IsNullOrEmpty(x.Url)).WithErrorCode("no_credentials")
-            .WithMessage("The url must not carry credentials; receivers check the signing secret instead.").OverridePropertyName("url");
+            .When(x => !string.IsNullOrEmpty(x.Url))
+            .Breaks(RuleCatalogue.NoCredentials, "The url must not carry credentials; receivers check the signing secret instead.")
+            .OverridePropertyName("url");
         RuleFor(x => x.Components).Custom((components, validation) =>
         {
             foreach (var id in (components ?? []).Where(id => context.IsComponent is { } isComponent && !isComponent(id)))
             {
                 validation.AddFailure(SafeText.IsClean(id)
-                    ? new ValidationFailure("components", $"There is no component '{id}'.") { ErrorCode = "known_component" }
-                    : new ValidationFailure("components", SafeText.Message("components")) { ErrorCode = SafeText.Rule });
+                    ? WriteRules.Failure("components", RuleCatalogue.KnownComponent, RuleCatalogue.NoComponent(id))
+                    : WriteRules.Failure("components", RuleCatalogue.CleanText, SafeText.Message("components")));
             }
         });
     }

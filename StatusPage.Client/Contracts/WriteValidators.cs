@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 using FluentValidation;
 using FluentValidation.Results;
 
@@ -8,68 +7,72 @@ namespace StatusPage.Client.Contracts;
 public sealed record WriteContext(DateTimeOffset Now, Func<string, bool>? IsComponent = null, Func<string, bool>? IsProvider = null,
     Func<string, bool>? IsGroup = null);
 
-// The rules every form and API call share. Field names are the JSON names; error codes are the rule names the API reports.
-public static partial class WriteRules
+// The rules every form and API call share. Field names are the JSON names; error codes and messages come from RuleCatalogue.
+public static class WriteRules
 {
-    // \z, not $: in .NET "$" also matches before a final newline, and "demo-id\n" must not pass as an id.
-    [GeneratedRegex(@"^[a-z0-9][a-z0-9-]*\z")]
-    private static partial Regex IdPattern();
+    // A field rule broken: its code (the "rule" the API reports) and its message.
+    public static IRuleBuilderOptions<T, TProperty> Breaks<T, TProperty>(this IRuleBuilderOptions<T, TProperty> rule, Rule broken,
+        string message) =>
+        rule.WithErrorCode(broken.Code).WithMessage(message);
 
-    [GeneratedRegex(@"^[a-z0-9][a-z0-9._-]*\z")]
-    private static partial Regex UsernamePattern();
+    public static IRuleBuilderOptions<T, TProperty> Breaks<T, TProperty>(this IRuleBuilderOptions<T, TProperty> rule, Rule broken,
+        Func<T, string> message) =>
+        rule.WithErrorCode(broken.Code).WithMessage(message);
+
+    public static ValidationFailure Failure(string field, Rule broken, string message) => new(field, message) { ErrorCode = broken.Code };
 
     public static IRuleBuilderOptions<T, string?> RequiredText<T>(this IRuleBuilder<T, string?> rule, string field, int maxLength) =>
-        rule.NotEmpty().WithErrorCode("required").WithMessage($"The {field} must not be empty.")
-            .MaximumLength(maxLength).WithErrorCode("max_length").WithMessage($"The {field} must be at most {maxLength} characters.")
+        rule.NotEmpty().Breaks(RuleCatalogue.Required, RuleCatalogue.NotEmpty(field))
+            .MaximumLength(maxLength).Breaks(RuleCatalogue.MaxLength, RuleCatalogue.AtMost(field, maxLength))
             .CleanText(field);
+
+    public static IRuleBuilderOptions<T, string?> MaxText<T>(this IRuleBuilder<T, string?> rule, string field, int maxLength,
+        string? name = null) =>
+        rule.MaximumLength(maxLength).Breaks(RuleCatalogue.MaxLength, RuleCatalogue.AtMost(name ?? field, maxLength))
+            .OverridePropertyName(field);
 
     // No control characters (but tab and line breaks), lone surrogates or noncharacters: see SafeText.
     public static IRuleBuilderOptions<T, string?> CleanText<T>(this IRuleBuilder<T, string?> rule, string field) =>
-        rule.Must(SafeText.IsClean).WithErrorCode(SafeText.Rule).WithMessage(SafeText.Message(field)).OverridePropertyName(field);
+        rule.Must(SafeText.IsClean).Breaks(RuleCatalogue.CleanText, SafeText.Message(field)).OverridePropertyName(field);
 
     public static IRuleBuilderOptions<T, string?> Word<T, TEnum>(this IRuleBuilder<T, string?> rule, string field) where TEnum : struct, Enum =>
-        rule.Must(word => word is null || WordsExtensions.TryParseWord<TEnum>(word, out _)).WithErrorCode("one_of")
-            .WithMessage($"The {field} must be one of: {string.Join(", ", Enum.GetValues<TEnum>().Select(v => v.ToWord()))}.")
-            .OverridePropertyName(field);
+        rule.Must(word => word is null || WordsExtensions.TryParseWord<TEnum>(word, out _))
+            .Breaks(RuleCatalogue.OneOf, RuleCatalogue.OneOfWords<TEnum>(field)).OverridePropertyName(field);
 
     public static IRuleBuilderOptions<T, string?> RequiredWord<T, TEnum>(this IRuleBuilder<T, string?> rule, string field)
         where TEnum : struct, Enum =>
-        rule.NotEmpty().WithErrorCode("required").WithMessage($"The {field} is required.").Word<T, TEnum>(field);
+        rule.NotEmpty().Breaks(RuleCatalogue.Required, RuleCatalogue.IsRequired(field)).Word<T, TEnum>(field);
 
     public static IRuleBuilderOptions<T, string?> OptionalId<T>(this IRuleBuilder<T, string?> rule, string field) =>
-        rule.Must(id => id is null || (id.Length <= Limits.IdMaxLength && IdPattern().IsMatch(id))).WithErrorCode("id_format")
-            .WithMessage($"An id is 1 to {Limits.IdMaxLength} lowercase letters, digits and dashes.")
+        rule.Must(id => id is null || RuleCatalogue.IsId(id)).Breaks(RuleCatalogue.IdFormat, RuleCatalogue.IdFormatMessage)
             .OverridePropertyName(field);
 
     public static IRuleBuilderOptions<T, string?> Username<T>(this IRuleBuilder<T, string?> rule) =>
-        rule.NotEmpty().WithErrorCode("required").WithMessage("The username must not be empty.")
-            .Must(name => name is null || (name.Length <= Limits.UsernameMaxLength && UsernamePattern().IsMatch(name)))
-            .WithErrorCode("username_format")
-            .WithMessage($"A username is 1 to {Limits.UsernameMaxLength} lowercase letters, digits, dots, dashes and underscores.")
+        rule.NotEmpty().Breaks(RuleCatalogue.Required, RuleCatalogue.NotEmpty("username"))
+            .Must(name => name is null || RuleCatalogue.IsUsername(name))
+            .Breaks(RuleCatalogue.UsernameFormat, RuleCatalogue.UsernameFormatMessage)
             .OverridePropertyName("username");
 
     public static IRuleBuilderOptions<T, string?> Password<T>(this IRuleBuilder<T, string?> rule) =>
-        rule.MinimumLength(Limits.PasswordMinLength).WithErrorCode("min_length")
-            .WithMessage($"The password must be at least {Limits.PasswordMinLength} characters.")
-            .MaximumLength(Limits.PasswordMaxLength).WithErrorCode("max_length")
-            .WithMessage($"The password must be at most {Limits.PasswordMaxLength} characters.")
+        rule.MinimumLength(Limits.PasswordMinLength).Breaks(RuleCatalogue.MinLength, RuleCatalogue.AtLeast("password", Limits.PasswordMinLength))
+            .MaximumLength(Limits.PasswordMaxLength).Breaks(RuleCatalogue.MaxLength, RuleCatalogue.AtMost("password", Limits.PasswordMaxLength))
             .CleanText("password");
 
     public static IRuleBuilderOptions<T, DateTimeOffset?> NotInFuture<T>(this IRuleBuilder<T, DateTimeOffset?> rule, string field,
         DateTimeOffset now) =>
-        rule.NotBeforeEarliest(field).Must(time => time is null || time <= now + Limits.FutureTolerance).WithErrorCode("not_in_future")
-            .WithMessage($"The {field} cannot be in the future (tolerance {Limits.FutureTolerance.TotalSeconds:0} seconds).")
+        rule.NotBeforeEarliest(field).Must(time => time is null || time <= now + Limits.FutureTolerance)
+            .Breaks(RuleCatalogue.NotInFuture, $"The {field} cannot be in the future (tolerance {Limits.FutureTolerance.TotalSeconds:0} seconds).")
             .OverridePropertyName(field);
 
     public static IRuleBuilderOptions<T, DateTimeOffset?> NotBeforeEarliest<T>(this IRuleBuilder<T, DateTimeOffset?> rule, string field) =>
-        rule.Must(time => time is null || time >= Limits.EarliestTime).WithErrorCode(TimeRules.MinTime).WithMessage(TimeRules.MinTimeMessage(field))
+        rule.Must(time => time is null || time >= Limits.EarliestTime).Breaks(RuleCatalogue.MinTime, TimeRules.MinTimeMessage(field))
             .OverridePropertyName(field);
 
     // Planned times (maintenance windows, promised updates) lie within the planning horizon.
     public static IRuleBuilderOptions<T, DateTimeOffset?> Planned<T>(this IRuleBuilder<T, DateTimeOffset?> rule, string field,
         DateTimeOffset now) =>
-        rule.NotBeforeEarliest(field).Must(time => time is null || time <= now + Limits.PlanningHorizon).WithErrorCode(TimeRules.MaxTime)
-            .WithMessage(TimeRules.MaxTimeMessage(field)).OverridePropertyName(field);
+        rule.NotBeforeEarliest(field).Must(time => time is null || time <= now + Limits.PlanningHorizon)
+            .Breaks(RuleCatalogue.MaxTime, TimeRules.MaxTimeMessage(field)).OverridePropertyName(field);
 
     // Each key must be a known component (when the context knows them) and each value a component status word.
     public static void ComponentChanges<T>(IReadOnlyDictionary<string, string>? components, WriteContext context,
@@ -79,22 +82,15 @@ public static partial class WriteRules
         {
             if (!SafeText.IsClean(id))
             {
-                validation.AddFailure(new ValidationFailure("components", SafeText.Message("components")) { ErrorCode = SafeText.Rule });
+                validation.AddFailure(Failure("components", RuleCatalogue.CleanText, SafeText.Message("components")));
             }
             else if (context.IsComponent is { } isComponent && !isComponent(id))
             {
-                validation.AddFailure(new ValidationFailure($"components.{id}", $"There is no component '{id}'.")
-                {
-                    ErrorCode = "known_component",
-                });
+                validation.AddFailure(Failure($"components.{id}", RuleCatalogue.KnownComponent, RuleCatalogue.NoComponent(id)));
             }
             else if (!WordsExtensions.TryParseWord<ComponentStatus>(status, out _))
             {
-                validation.AddFailure(new ValidationFailure($"components.{id}",
-                    $"A component status is one of: {string.Join(", ", Enum.GetValues<ComponentStatus>().Select(v => v.ToWord()))}.")
-                {
-                    ErrorCode = "one_of",
-                });
+                validation.AddFailure(Failure($"components.{id}", RuleCatalogue.OneOf, RuleCatalogue.ComponentStatusOneOf));
             }
         }
     }
@@ -103,20 +99,17 @@ public static partial class WriteRules
     {
         if (components is null || components.Count == 0)
         {
-            validation.AddFailure(new ValidationFailure("components", "Name at least one component the maintenance touches.")
-            {
-                ErrorCode = "required",
-            });
+            validation.AddFailure(Failure("components", RuleCatalogue.Required, RuleCatalogue.ComponentsRequiredMessage));
             return;
         }
         if (!components.All(SafeText.IsClean))
         {
-            validation.AddFailure(new ValidationFailure("components", SafeText.Message("components")) { ErrorCode = SafeText.Rule });
+            validation.AddFailure(Failure("components", RuleCatalogue.CleanText, SafeText.Message("components")));
             return;
         }
         foreach (var id in components.Where(id => context.IsComponent is { } isComponent && !isComponent(id)))
         {
-            validation.AddFailure(new ValidationFailure($"components.{id}", $"There is no component '{id}'.") { ErrorCode = "known_component" });
+            validation.AddFailure(Failure($"components.{id}", RuleCatalogue.KnownComponent, RuleCatalogue.NoComponent(id)));
         }
     }
 }
@@ -126,18 +119,15 @@ public sealed class CauseValidator : AbstractValidator<CauseRequest>
     public CauseValidator(WriteContext context)
     {
         RuleFor(x => x.Kind).RequiredWord<CauseRequest, CauseKind>("kind");
-        RuleFor(x => x.Provider).NotEmpty().When(x => x.Kind == CauseKind.Upstream.ToWord()).WithErrorCode("required")
-            .WithMessage("An upstream cause names the provider.").OverridePropertyName("provider");
+        RuleFor(x => x.Provider).NotEmpty().When(x => x.Kind == CauseKind.Upstream.ToWord()).Breaks(RuleCatalogue.Required, RuleCatalogue.UpstreamNamesProviderMessage).OverridePropertyName("provider");
         RuleFor(x => x.Provider).Must(p => context.IsProvider is not { } isProvider || isProvider(p!))
             .When(x => x.Kind == CauseKind.Upstream.ToWord() && !string.IsNullOrEmpty(x.Provider))
-            .WithErrorCode("known_provider").WithMessage(x => $"There is no upstream provider '{x.Provider}'.")
+            .Breaks(RuleCatalogue.KnownProvider, x => RuleCatalogue.NoProvider(x.Provider))
             .OverridePropertyName("provider");
-        RuleFor(x => x.Provider).Null().When(x => x.Kind != CauseKind.Upstream.ToWord()).WithErrorCode("upstream_only")
-            .WithMessage("Only an upstream cause names a provider and a ticket.").OverridePropertyName("provider");
-        RuleFor(x => x.Ticket).Null().When(x => x.Kind != CauseKind.Upstream.ToWord()).WithErrorCode("upstream_only")
-            .WithMessage("Only an upstream cause names a provider and a ticket.").OverridePropertyName("ticket");
-        RuleFor(x => x.Ticket).MaximumLength(Limits.TicketMaxLength).WithErrorCode("max_length")
-            .WithMessage($"The ticket reference must be at most {Limits.TicketMaxLength} characters.").OverridePropertyName("ticket");
+        RuleFor(x => x.Provider).Null().When(x => x.Kind != CauseKind.Upstream.ToWord()).Breaks(RuleCatalogue.UpstreamOnly, RuleCatalogue.UpstreamOnlyMessage).OverridePropertyName("provider");
+        RuleFor(x => x.Ticket).Null().When(x => x.Kind != CauseKind.Upstream.ToWord()).Breaks(RuleCatalogue.UpstreamOnly, RuleCatalogue.UpstreamOnlyMessage).OverridePropertyName("ticket");
+        RuleFor(x => x.Ticket).MaximumLength(Limits.TicketMaxLength).Breaks(RuleCatalogue.MaxLength, RuleCatalogue.TicketAtMost)
+            .OverridePropertyName("ticket");
         RuleFor(x => x.Ticket).CleanText("ticket");
         RuleFor(x => x.Provider).CleanText("provider");
     }
@@ -157,7 +147,7 @@ public sealed class CreateIncidentValidator : AbstractValidator<CreateIncidentRe
         RuleFor(x => x.StatedAt).NotInFuture("stated_at", context.Now);
         RuleFor(x => x.StartedAt).NotInFuture("started_at", context.Now);
         RuleFor(x => x.StartedAt).Must((x, started) => started is null || started <= (x.StatedAt ?? context.Now))
-            .WithErrorCode("not_after_first_update").WithMessage("An incident cannot start after its first update.")
+            .Breaks(RuleCatalogue.NotAfterFirstUpdate, RuleCatalogue.NotAfterFirstUpdateMessage)
             .OverridePropertyName("started_at");
         RuleFor(x => x.NextUpdateBy).NextUpdate(x => x.Status, x => x.StatedAt, context);
     }
@@ -190,8 +180,8 @@ public sealed class ReopenIncidentValidator : AbstractValidator<ReopenIncidentRe
     public ReopenIncidentValidator(WriteContext context)
     {
         RuleFor(x => x.Status).RequiredWord<ReopenIncidentRequest, IncidentStatus>("status");
-        RuleFor(x => x.Status).NotEqual(IncidentStatus.Resolved.ToWord()).WithErrorCode("reopen_status")
-            .WithMessage("A reopened incident is investigating, identified or monitoring.").OverridePropertyName("status");
+        RuleFor(x => x.Status).NotEqual(IncidentStatus.Resolved.ToWord()).Breaks(RuleCatalogue.ReopenStatus, RuleCatalogue.ReopenStatusMessage)
+           .OverridePropertyName("status");
         RuleFor(x => x.Body).RequiredText("body", Limits.BodyMaxLength);
         RuleFor(x => x.Components).Custom((c, v) => WriteRules.ComponentChanges(c, context, v));
         RuleFor(x => x.StatedAt).NotInFuture("stated_at", context.Now);
@@ -239,14 +229,14 @@ public sealed class ScheduleMaintenanceValidator : AbstractValidator<ScheduleMai
         RuleFor(x => x.Title).RequiredText("title", Limits.TitleMaxLength);
         RuleFor(x => x.Body).RequiredText("body", Limits.BodyMaxLength);
         RuleFor(x => x.Components).Custom((c, v) => WriteRules.ComponentIds(c, context, v));
-        RuleFor(x => x.ScheduledFor).NotNull().WithErrorCode("required").WithMessage("The scheduled_for time is required.")
+        RuleFor(x => x.ScheduledFor).NotNull().Breaks(RuleCatalogue.Required, RuleCatalogue.IsRequired("scheduled_for time"))
             .OverridePropertyName("scheduled_for");
-        RuleFor(x => x.ScheduledUntil).NotNull().WithErrorCode("required").WithMessage("The scheduled_until time is required.")
+        RuleFor(x => x.ScheduledUntil).NotNull().Breaks(RuleCatalogue.Required, RuleCatalogue.IsRequired("scheduled_until time"))
             .OverridePropertyName("scheduled_until");
         RuleFor(x => x.ScheduledFor).Planned("scheduled_for", context.Now);
         RuleFor(x => x.ScheduledUntil).Planned("scheduled_until", context.Now);
         RuleFor(x => x.ScheduledUntil).Must((x, until) => until > x.ScheduledFor).When(x => x.ScheduledFor is not null && x.ScheduledUntil is not null)
-            .WithErrorCode("after_scheduled_for").WithMessage("A maintenance window must end after it starts.")
+            .Breaks(RuleCatalogue.AfterScheduledFor, RuleCatalogue.AfterScheduledForMessage)
             .OverridePropertyName("scheduled_until");
     }
 }
@@ -265,18 +255,15 @@ public sealed class MaintenanceUpdateValidator : AbstractValidator<MaintenanceUp
 public sealed class PreviewValidator : AbstractValidator<PreviewRequest>
 {
     public PreviewValidator() =>
-        RuleFor(x => x.Body).MaximumLength(Limits.BodyMaxLength).WithErrorCode("max_length")
-            .WithMessage($"The body must be at most {Limits.BodyMaxLength} characters.").CleanText("body");
+        RuleFor(x => x.Body).MaxText("body", Limits.BodyMaxLength).CleanText("body");
 }
 
 public sealed class SignInValidator : AbstractValidator<SignInRequest>
 {
     public SignInValidator()
     {
-        RuleFor(x => x.Username).NotEmpty().WithErrorCode("required").WithMessage("The username must not be empty.")
-            .OverridePropertyName("username");
-        RuleFor(x => x.Password).NotEmpty().WithErrorCode("required").WithMessage("The password must not be empty.")
-            .OverridePropertyName("password");
+        RuleFor(x => x.Username).NotEmpty().Breaks(RuleCatalogue.Required, RuleCatalogue.NotEmpty("username")).OverridePropertyName("username");
+        RuleFor(x => x.Password).NotEmpty().Breaks(RuleCatalogue.Required, RuleCatalogue.NotEmpty("password")).OverridePropertyName("password");
     }
 }
 
@@ -293,7 +280,7 @@ public sealed class CreateOperatorValidator : AbstractValidator<CreateOperatorRe
 public sealed class SetPasswordValidator : AbstractValidator<SetPasswordRequest>
 {
     public SetPasswordValidator() =>
-        RuleFor(x => x.Password).NotEmpty().WithErrorCode("required").WithMessage("The password must not be empty.").Password();
+        RuleFor(x => x.Password).NotEmpty().Breaks(RuleCatalogue.Required, RuleCatalogue.NotEmpty("password")).Password();
 }
 
 public sealed class CreateTokenValidator : AbstractValidator<CreateTokenRequest>
@@ -305,28 +292,16 @@ public sealed class CreateTokenValidator : AbstractValidator<CreateTokenRequest>
     }
 }
 
-// The documented time range (README "Bad input"): nothing before 2000-01-01, nothing planned beyond the horizon.
-public static class TimeRules
-{
-    public const string MinTime = "min_time";
-    public const string MaxTime = "max_time";
-
-    public static string MinTimeMessage(string field) => $"The {field} must be on or after 2000-01-01.";
-
-    public static string MaxTimeMessage(string field) =>
-        $"The {field} must be at most {Limits.PlanningHorizon.TotalDays / 365:0} years ahead of the server clock.";
-}
-
 public static class NextUpdateRules
 {
     public static IRuleBuilderOptions<T, DateTimeOffset?> NextUpdate<T>(this IRuleBuilder<T, DateTimeOffset?> rule,
         Func<T, string?> status, Func<T, DateTimeOffset?> statedAt, WriteContext context) =>
-        rule.Must((x, next) => next is null || status(x) != IncidentStatus.Resolved.ToWord()).WithErrorCode("none_when_resolved")
-            .WithMessage("A resolved incident promises no next update.")
-            .Must((x, next) => next is null || next > (statedAt(x) ?? context.Now)).WithErrorCode("after_update")
-            .WithMessage("The next update must be promised for after this update.")
-            .Must(next => next is null || next <= context.Now + Limits.PlanningHorizon).WithErrorCode(TimeRules.MaxTime)
-            .WithMessage(TimeRules.MaxTimeMessage("next_update_by"))
+        rule.Must((x, next) => next is null || status(x) != IncidentStatus.Resolved.ToWord())
+            .Breaks(RuleCatalogue.NoneWhenResolved, RuleCatalogue.NoneWhenResolvedMessage)
+            .Must((x, next) => next is null || next > (statedAt(x) ?? context.Now))
+            .Breaks(RuleCatalogue.AfterUpdate, RuleCatalogue.AfterUpdateMessage)
+            .Must(next => next is null || next <= context.Now + Limits.PlanningHorizon)
+            .Breaks(RuleCatalogue.MaxTime, TimeRules.MaxTimeMessage("next_update_by"))
             .OverridePropertyName("next_update_by");
 }
 
@@ -335,9 +310,9 @@ public sealed class DeclareComponentValidator : AbstractValidator<ComponentReque
 {
     public DeclareComponentValidator(WriteContext context)
     {
-        RuleFor(x => x.Id).NotEmpty().WithErrorCode("required").WithMessage("The id must not be empty.").OverridePropertyName("id");
+        RuleFor(x => x.Id).NotEmpty().Breaks(RuleCatalogue.Required, RuleCatalogue.NotEmpty("id")).OverridePropertyName("id");
         // An empty or oversized name is reported by the included change rules; here only its absence.
-        RuleFor(x => x.Name).NotNull().WithErrorCode("required").WithMessage("The name must not be empty.").OverridePropertyName("name");
+        RuleFor(x => x.Name).NotNull().Breaks(RuleCatalogue.Required, RuleCatalogue.NotEmpty("name")).OverridePropertyName("name");
         Include(new ChangeComponentValidator(context));
     }
 }
@@ -350,14 +325,13 @@ public sealed class ChangeComponentValidator : AbstractValidator<ComponentReques
         // A change takes its id from the path; one in the body must still be an id (never silently ignored text).
         RuleFor(x => x.Id).OptionalId("id");
         RuleFor(x => x.Name).RequiredText("name", Limits.TitleMaxLength).When(x => x.Name is not null);
-        RuleFor(x => x.Description).MaximumLength(Limits.BodyMaxLength).WithErrorCode("max_length")
-            .WithMessage($"The description must be at most {Limits.BodyMaxLength} characters.").OverridePropertyName("description");
+        RuleFor(x => x.Description).MaxText("description", Limits.BodyMaxLength);
         RuleFor(x => x.Description).CleanText("description");
         RuleFor(x => x.Group).CleanText("group");
         RuleFor(x => x.Group).Must(g => string.IsNullOrEmpty(g) || context.IsGroup is not { } isGroup || isGroup(g))
-            .WithErrorCode("known_group").WithMessage(x => $"There is no component group '{x.Group}'.").OverridePropertyName("group");
-        RuleFor(x => x.SlaTarget).InclusiveBetween(0m, 100m).When(x => x.SlaTarget is not null).WithErrorCode("percentage")
-            .WithMessage("The SLA target is a percentage between 0 and 100.").OverridePropertyName("sla_target");
+            .Breaks(RuleCatalogue.KnownGroup, x => RuleCatalogue.NoGroup(x.Group)).OverridePropertyName("group");
+        RuleFor(x => x.SlaTarget).InclusiveBetween(0m, 100m).When(x => x.SlaTarget is not null)
+            .Breaks(RuleCatalogue.Percentage, RuleCatalogue.PercentageMessage).OverridePropertyName("sla_target");
     }
 }
 

@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using System.Globalization;
+using FluentValidation;
 using StatusPage.Client.Contracts;
 using StatusPage.Server.History;
 using StatusPage.Server.Ledger;
@@ -11,11 +12,14 @@ namespace StatusPage.Server.Content;
 public sealed record IngestReport(int Appended, ImmutableArray<ContentProblem> Problems);
 
 // Appends what content/ says and the ledger does not have yet. Never rewrites: a changed, already-recorded update is reported.
-public sealed partial class ContentIngestor(LedgerService ledger, SiteSettingsHolder site, ILogger<ContentIngestor> logger)
+// Each file section goes through the request validators the API and the console use, then the domain rules.
+// The clock defaults to the system's when none is injected (the validators' time rules are also checked by the ledger's own clock).
+public sealed partial class ContentIngestor(LedgerService ledger, SiteSettingsHolder site, ILogger<ContentIngestor> logger,
+    TimeProvider? time = null)
 {
     public async Task<IngestReport> IngestAsync(string contentPath, CancellationToken cancellationToken = default)
     {
-        var run = new Run(ledger, contentPath, cancellationToken);
+        var run = new Run(ledger, time ?? TimeProvider.System, contentPath, cancellationToken);
         await run.SiteAsync(site).ConfigureAwait(false);
         foreach (var file in EnumerateMarkdown(contentPath, "incidents"))
         {
@@ -45,7 +49,7 @@ public sealed partial class ContentIngestor(LedgerService ledger, SiteSettingsHo
         return Directory.Exists(dir) ? Directory.EnumerateFiles(dir, "*.md").Order(StringComparer.Ordinal) : [];
     }
 
-    private sealed class Run(LedgerService ledger, string contentPath, CancellationToken cancellationToken)
+    private sealed class Run(LedgerService ledger, TimeProvider time, string contentPath, CancellationToken cancellationToken)
     {
         public List<ContentProblem> Problems { get; } = [];
 
@@ -83,13 +87,13 @@ public sealed partial class ContentIngestor(LedgerService ledger, SiteSettingsHo
                 foreach (var c in group.Components)
                 {
                     await AppendAsync(name, 1, new DeclareComponent(c.Id, c.Name, c.Description, group.Id, c.Sla, position++),
-                        "content/" + name).ConfigureAwait(false);
+                        "content/" + name, new DeclareComponentValidator(Context()), Request(c, group.Id)).ConfigureAwait(false);
                 }
             }
             foreach (var c in siteFile.Components)
             {
-                await AppendAsync(name, 1, new DeclareComponent(c.Id, c.Name, c.Description, null, c.Sla, position++), "content/" + name)
-                    .ConfigureAwait(false);
+                await AppendAsync(name, 1, new DeclareComponent(c.Id, c.Name, c.Description, null, c.Sla, position++), "content/" + name,
+                    new DeclareComponentValidator(Context()), Request(c, null)).ConfigureAwait(false);
             }
         }
 
@@ -145,7 +149,14 @@ public sealed partial class ContentIngestor(LedgerService ledger, SiteSettingsHo
                 }
                 var open = new OpenIncident(id, file.Front.Title ?? "", impact, status, first.Body, components, cause,
                     startedAt ?? first.StatedAt, first.StatedAt, first.NextUpdateBy, [.. file.Front.Components]);
-                if (!await AppendAsync(file.Path, first.Line, open, author).ConfigureAwait(false))
+                var request = new CreateIncidentRequest
+                {
+                    Id = id, Title = open.Title, Impact = impact.ToWord(), Status = first.Status, Body = first.Body,
+                    Components = Words(first.Components), Cause = Request(file.Front), StartedAt = open.StartedAt, StatedAt = first.StatedAt,
+                    NextUpdateBy = first.NextUpdateBy,
+                };
+                if (!await AppendAsync(file.Path, first.Line, open, author, new CreateIncidentValidator(Context()), request)
+                        .ConfigureAwait(false))
                 {
                     return;
                 }
@@ -157,7 +168,8 @@ public sealed partial class ContentIngestor(LedgerService ledger, SiteSettingsHo
                 if (cause is not null && incident.Cause is var recorded
                     && (recorded.Kind != cause.Kind || recorded.ProviderId != cause.Provider || recorded.Ticket != cause.Ticket))
                 {
-                    await AppendAsync(file.Path, 2, new AttributeCause(id, cause), author).ConfigureAwait(false);
+                    await AppendAsync(file.Path, 2, new AttributeCause(id, cause), author, new CauseValidator(Context()), Request(file.Front)!)
+                        .ConfigureAwait(false);
                 }
             }
             foreach (var section in file.Sections)
@@ -169,19 +181,23 @@ public sealed partial class ContentIngestor(LedgerService ledger, SiteSettingsHo
                     CompareRecorded(file, section, recorded, isMaintenance: false);
                     continue;
                 }
-                HistoryCommand? command = section.Kind switch
+                var appended = section.Kind switch
                 {
                     SectionKind.Status when TryWord<IncidentStatus>(file, section, section.Status, "status", out var status)
                                             && TryComponents(file, section, out var components) =>
-                        new PostUpdate(id, status, section.Body, components, section.StatedAt, section.NextUpdateBy),
-                    SectionKind.Postmortem => new PublishPostmortem(id, section.Body, section.StatedAt),
-                    SectionKind.Correction => Correction(file, section, incident.AllPosts),
-                    _ => null,
+                        AppendAsync(file.Path, section.Line,
+                            new PostUpdate(id, status, section.Body, components, section.StatedAt, section.NextUpdateBy), author,
+                            new PostUpdateValidator(Context()), new PostUpdateRequest
+                            {
+                                Status = section.Status, Body = section.Body, Components = Words(section.Components),
+                                StatedAt = section.StatedAt, NextUpdateBy = section.NextUpdateBy,
+                            }),
+                    SectionKind.Postmortem => AppendAsync(file.Path, section.Line, new PublishPostmortem(id, section.Body, section.StatedAt),
+                        author, new PostmortemValidator(Context()), new PostmortemRequest { Body = section.Body, StatedAt = section.StatedAt }),
+                    SectionKind.Correction => CorrectAsync(file, section, incident.AllPosts, author),
+                    _ => Task.FromResult(false),
                 };
-                if (command is not null)
-                {
-                    await AppendAsync(file.Path, section.Line, command, author).ConfigureAwait(false);
-                }
+                await appended.ConfigureAwait(false);
             }
         }
 
@@ -206,7 +222,13 @@ public sealed partial class ContentIngestor(LedgerService ledger, SiteSettingsHo
                 }
                 var schedule = new ScheduleMaintenance(id, file.Front.Title ?? "", [.. file.Front.Components], from, until, first.Body,
                     first.StatedAt);
-                if (!await AppendAsync(file.Path, first.Line, schedule, author).ConfigureAwait(false))
+                var request = new ScheduleMaintenanceRequest
+                {
+                    Id = id, Title = schedule.Title, Components = [.. file.Front.Components], ScheduledFor = from, ScheduledUntil = until,
+                    Body = first.Body,
+                };
+                if (!await AppendAsync(file.Path, first.Line, schedule, author, new ScheduleMaintenanceValidator(Context()), request)
+                        .ConfigureAwait(false))
                 {
                     return;
                 }
@@ -220,20 +242,22 @@ public sealed partial class ContentIngestor(LedgerService ledger, SiteSettingsHo
                     CompareRecorded(file, section, recorded, isMaintenance: true);
                     continue;
                 }
-                var command = section.Kind switch
+                var appended = section.Kind switch
                 {
                     SectionKind.Status when TryWord<MaintenanceStatus>(file, section, section.Status, "status", out var status)
                                             && TryComponents(file, section, out var components) =>
-                        new PostMaintenanceUpdate(id, status, section.Body, section.Components is null ? null : components,
-                            section.StatedAt),
-                    SectionKind.Correction => Correction(file, section, maintenance.Posts),
+                        AppendAsync(file.Path, section.Line,
+                            new PostMaintenanceUpdate(id, status, section.Body, section.Components is null ? null : components,
+                                section.StatedAt), author,
+                            new MaintenanceUpdateValidator(Context()), new MaintenanceUpdateRequest
+                            {
+                                Status = section.Status, Body = section.Body, Components = Words(section.Components), StatedAt = section.StatedAt,
+                            }),
+                    SectionKind.Correction => CorrectAsync(file, section, maintenance.Posts, author),
                     SectionKind.Postmortem => Unsupported(file, section, "a maintenance has no postmortem"),
-                    _ => null,
+                    _ => Task.FromResult(false),
                 };
-                if (command is not null)
-                {
-                    await AppendAsync(file.Path, section.Line, command, author).ConfigureAwait(false);
-                }
+                await appended.ConfigureAwait(false);
             }
         }
 
@@ -369,23 +393,40 @@ public sealed partial class ContentIngestor(LedgerService ledger, SiteSettingsHo
 
         private static string Clip(string text) => text.Length > 80 ? text[..77] + "..." : text;
 
-        private CorrectPost? Correction(ContentFile file, ContentSection section, ImmutableList<Post> posts)
+        private Task<bool> CorrectAsync(ContentFile file, ContentSection section, ImmutableList<Post> posts, string author)
         {
             var target = posts.FirstOrDefault(p => p.Kind != PostKind.Correction && p.StatedAt == section.Corrects);
             if (target is null)
             {
                 Problems.Add(new ContentProblem(file.Path, section.Line,
                     $"there is no update stated at {section.Corrects:yyyy-MM-ddTHH:mm:ssZ} in this file to correct"));
-                return null;
+                return Task.FromResult(false);
             }
-            return new CorrectPost(target.Id, section.Body, section.Reason ?? "", section.StatedAt);
+            return AppendAsync(file.Path, section.Line, new CorrectPost(target.Id, section.Body, section.Reason ?? "", section.StatedAt),
+                author, new CorrectionValidator(Context()),
+                new CorrectionRequest { Body = section.Body, Reason = section.Reason ?? "", StatedAt = section.StatedAt });
         }
 
-        private HistoryCommand? Unsupported(ContentFile file, ContentSection section, string message)
+        private Task<bool> Unsupported(ContentFile file, ContentSection section, string message)
         {
             Problems.Add(new ContentProblem(file.Path, section.Line, message));
-            return null;
+            return Task.FromResult(false);
         }
+
+        private WriteContext Context()
+        {
+            var state = ledger.Current;
+            return new WriteContext(time.GetUtcNow(), state.Components.ContainsKey, state.Providers.ContainsKey, state.Groups.ContainsKey);
+        }
+
+        private static Dictionary<string, string>? Words(ImmutableSortedDictionary<string, string>? components) =>
+            components?.ToDictionary(c => c.Key, c => c.Value, StringComparer.Ordinal);
+
+        private static CauseRequest? Request(FrontMatter front) =>
+            front.Cause is null ? null : new CauseRequest { Kind = front.Cause, Provider = front.Provider, Ticket = front.Ticket };
+
+        private static ComponentRequest Request(SiteFile.ComponentYaml component, string? group) =>
+            new() { Id = component.Id, Name = component.Name, Description = component.Description, Group = group, SlaTarget = component.Sla };
 
         private bool TryFront(ContentFile file, out Impact impact, out DateTimeOffset? startedAt, out CauseInput? cause)
         {
@@ -442,6 +483,22 @@ public sealed partial class ContentIngestor(LedgerService ledger, SiteSettingsHo
             var allowed = string.Join(", ", Enum.GetValues<TEnum>().Select(v => v.ToWord()));
             Problems.Add(new ContentProblem(file.Path, section?.Line ?? 2, $"{what} '{word}' is not one of: {allowed}"));
             return false;
+        }
+
+        // The request validators first (the same rules as the API and the console), then the domain's; each problem names its rule.
+        private async Task<bool> AppendAsync<TRequest>(string file, int line, HistoryCommand command, string author,
+            IValidator<TRequest> validator, TRequest request)
+        {
+            if (ledger.Current.IsReadOnly)
+            {
+                return false;
+            }
+            var validation = await validator.ValidateAsync(request, cancellationToken).ConfigureAwait(false);
+            foreach (var failure in validation.Errors)
+            {
+                Problems.Add(new ContentProblem(file, line, $"{failure.ErrorMessage} ({failure.PropertyName}: {failure.ErrorCode})"));
+            }
+            return validation.IsValid && await AppendAsync(file, line, command, author).ConfigureAwait(false);
         }
 
         private async Task<bool> AppendAsync(string file, int line, HistoryCommand command, string author)

@@ -72,7 +72,7 @@ public sealed record PostMaintenanceUpdate(
 // A new entry as decided, before the writer gives it a sequence number, an id and its hashes.
 public sealed record PendingEntry(string Kind, string Subject, IEntryPayload Payload, string? Body = null);
 
-public enum ViolationKind { Invalid, NotFound, Conflict, ReadOnly, StorageUnavailable }
+public enum ViolationKind { Invalid, NotFound, Conflict, ReadOnly, StorageUnavailable, Unprocessable }
 
 // An expected refusal: which field, which rule, in words an operator understands.
 public sealed record RuleViolation(ViolationKind Kind, string Field, string Rule, string Message);

@@ -325,7 +325,7 @@ public static partial class Rules
         var statedAt = c.StatedAt ?? now;
         var components = c.Components ?? NoChanges;
         var bad = (c.Status == MaintenanceStatus.Scheduled && maintenance.Status != MaintenanceStatus.Scheduled
-                ? Invalid("status", "valid_transition", "A maintenance that has started cannot go back to scheduled.")
+                ? Conflict("status", "valid_transition", "A maintenance that has started cannot go back to scheduled.")
                 : null)
             ?? CheckText("body", c.Body, Limits.BodyMaxLength)
             ?? CheckComponents(state, components.Keys)

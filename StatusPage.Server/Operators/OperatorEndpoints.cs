@@ -13,27 +13,29 @@ public static class OperatorEndpoints
 {
     public static IEndpointRouteBuilder MapOperators(this IEndpointRouteBuilder app)
     {
-        var session = app.MapGroup("/api/v1/session").WithTags("Operators");
-        session.MapPost("/", SignIn).Accepts<SignInRequest>("application/json").AllowAnonymous().RequireRateLimiting(OperatorsSetup.SignInLimit);
+        var session = app.MapGroup("/api/v1/session").WithTags("Operators").WithJsonBodies();
+        session.MapPost("/", SignIn).Validates<SignInRequest>(_ => new SignInValidator()).AllowAnonymous()
+            .RequireRateLimiting(OperatorsSetup.SignInLimit);
         session.MapGet("/", GetSession).RequireAuthorization(OperatorsSetup.SignedInPolicy);
         session.MapDelete("/", SignOut).RequireAuthorization(OperatorsSetup.SignedInPolicy);
 
         var operators = app.MapGroup("/api/v1/operators").WithTags("Operators")
-            .AddEndpointFilter(OperatorsSetup.RequireAntiforgeryForCookies);
+            .AddEndpointFilter(OperatorsSetup.RequireAntiforgeryForCookies).WithJsonBodies();
         operators.MapGet("/", ListOperators).RequireAuthorization(OperatorsSetup.AdminPolicy);
-        operators.MapPost("/", CreateOperatorAccount).Accepts<CreateOperatorRequest>("application/json")
+        operators.MapPost("/", CreateOperatorAccount).Validates<CreateOperatorRequest>(_ => new CreateOperatorValidator())
             .RequireAuthorization(OperatorsSetup.AdminPolicy).RequireRateLimiting(OperatorsSetup.WriteLimit);
-        operators.MapPost("/{username}/password", SetPassword).Accepts<SetPasswordRequest>("application/json")
+        operators.MapPost("/{username}/password", SetPassword).Validates<SetPasswordRequest>(_ => new SetPasswordValidator())
             .RequireAuthorization(OperatorsSetup.SignedInPolicy).RequireRateLimiting(OperatorsSetup.WriteLimit);
-        operators.MapPost("/{username}/role", SetRole).Accepts<SetRoleRequest>("application/json")
+        operators.MapPost("/{username}/role", SetRole).Validates<SetRoleRequest>(_ => new SetRoleValidator())
             .RequireAuthorization(OperatorsSetup.AdminPolicy).RequireRateLimiting(OperatorsSetup.WriteLimit);
         operators.MapPost("/{username}/disable", Disable)
             .RequireAuthorization(OperatorsSetup.AdminPolicy).RequireRateLimiting(OperatorsSetup.WriteLimit);
 
         var tokens = app.MapGroup("/api/v1/tokens").WithTags("Operators").RequireAuthorization(OperatorsSetup.OperatorPolicy)
-            .AddEndpointFilter(OperatorsSetup.RequireAntiforgeryForCookies);
+            .AddEndpointFilter(OperatorsSetup.RequireAntiforgeryForCookies).WithJsonBodies();
         tokens.MapGet("/", ListTokens);
-        tokens.MapPost("/", CreateToken).Accepts<CreateTokenRequest>("application/json").RequireRateLimiting(OperatorsSetup.WriteLimit);
+        tokens.MapPost("/", CreateToken).Validates<CreateTokenRequest>(_ => new CreateTokenValidator())
+            .RequireRateLimiting(OperatorsSetup.WriteLimit);
         tokens.MapDelete("/{id}", RevokeToken).RequireRateLimiting(OperatorsSetup.WriteLimit);
         return app;
     }
@@ -44,23 +46,12 @@ public static class OperatorEndpoints
     public sealed record TokenView(string Id, string Name, string Operator, DateTimeOffset CreatedAt, string CreatedBy,
         DateTimeOffset? RevokedAt, DateTimeOffset? LastUsedAt);
 
-    private static async Task<Results<Ok<SessionInfo>, ValidationProblem, ProblemHttpResult>> SignIn(HttpContext http,
-        LedgerService ledger, CredentialStore credentials, IAntiforgery antiforgery)
+    private static async Task<Results<Ok<SessionInfo>, ValidationProblem, ProblemHttpResult>> SignIn(SignInRequest request,
+        HttpContext http, LedgerService ledger, CredentialStore credentials, IAntiforgery antiforgery)
     {
-        var body = await JsonBody.ReadAsync<SignInRequest>(http.Request);
-        if (body.Problem is { } malformed)
-        {
-            return malformed;
-        }
-        var request = body.Value!;
-        if (new SignInValidator().Validate(request) is { IsValid: false } invalid)
-        {
-            return Problems.Validation(invalid);
-        }
         if (credentials.Verify(ledger.Current.Roster, request.Username!, request.Password!) is not { } account)
         {
-            return Problems.Of(StatusCodes.Status401Unauthorized, "Sign-in failed.", "Unknown username or wrong password.",
-                "password", "valid_credentials");
+            return Problems.Of(RuleCatalogue.ValidCredentials, "Unknown username or wrong password.", "password", "Sign-in failed.");
         }
         var principal = OperatorsSetup.SessionPrincipal(account);
         await http.SignInAsync(OperatorsSetup.CookieScheme, principal);
@@ -90,53 +81,33 @@ public static class OperatorEndpoints
 
     // Without a password in the request, a one-time password is generated, returned once and must be changed at first sign-in.
     private static async Task<Results<Created<OperatorAccountCreated>, ValidationProblem, ProblemHttpResult>> CreateOperatorAccount(
-        HttpContext http, ClaimsPrincipal user, LedgerService ledger, CredentialStore credentials)
+        CreateOperatorRequest request, ClaimsPrincipal user, LedgerService ledger, CredentialStore credentials)
     {
-        var body = await JsonBody.ReadAsync<CreateOperatorRequest>(http.Request);
-        if (body.Problem is { } malformed)
-        {
-            return malformed;
-        }
-        var request = body.Value!;
-        if (new CreateOperatorValidator().Validate(request) is { IsValid: false } invalid)
-        {
-            return Problems.Validation(invalid);
-        }
         var role = WordsExtensions.TryParseWord<OperatorRole>(request.Role, out var parsed) ? parsed : OperatorRole.Operator;
         var oneTime = request.Password is null ? CredentialStore.NewPassword() : null;
         var sha = credentials.Save(request.Username!, request.Password ?? oneTime!);
         var result = await ledger.AppendAsync(new CreateOperator(request.Username!, role, sha, oneTime is not null), user.Identity!.Name!);
         if (result.Violation is { } violation)
         {
-            return Problems.AsValidation(violation) is { } invalidField ? invalidField : Problems.AsProblem(violation);
+            return Problems.Refusal<Created<OperatorAccountCreated>>(violation);
         }
         return TypedResults.Created($"/api/v1/operators/{request.Username}", new OperatorAccountCreated(request.Username!, role.ToWord(), oneTime));
     }
 
-    private static async Task<Results<NoContent, ValidationProblem, ProblemHttpResult>> SetPassword(string username, HttpContext http,
-        ClaimsPrincipal user, LedgerService ledger, CredentialStore credentials)
+    private static async Task<Results<NoContent, ValidationProblem, ProblemHttpResult>> SetPassword(string username,
+        SetPasswordRequest request, HttpContext http, ClaimsPrincipal user, LedgerService ledger, CredentialStore credentials)
     {
         if (user.Identity!.Name != username && !user.IsInRole(OperatorRole.Admin.ToWord()))
         {
-            return Problems.Of(StatusCodes.Status403Forbidden, "Not allowed.", "Only an admin may set another operator's password.",
-                "username", "self_or_admin");
-        }
-        var body = await JsonBody.ReadAsync<SetPasswordRequest>(http.Request);
-        if (body.Problem is { } malformed)
-        {
-            return malformed;
-        }
-        if (new SetPasswordValidator().Validate(body.Value!) is { IsValid: false } invalid)
-        {
-            return Problems.Validation(invalid);
+            return Problems.Of(RuleCatalogue.SelfOrAdmin, "Only an admin may set another operator's password.", "username");
         }
         // An admin setting someone else's password hands over a temporary one; the operator's own choice is final.
         var mustChange = user.Identity.Name != username;
-        var sha = credentials.Save(username, body.Value!.Password!);
+        var sha = credentials.Save(username, request.Password!);
         var result = await ledger.AppendAsync(new SetOperatorPassword(username, sha, mustChange), user.Identity.Name!);
         if (result.Violation is { } violation)
         {
-            return Problems.AsValidation(violation) is { } invalidField ? invalidField : Problems.AsProblem(violation);
+            return Problems.Refusal<NoContent>(violation);
         }
         if (user.Identity.Name == username && user.Identity.AuthenticationType == OperatorsSetup.CookieScheme
             && result.Snapshot.Roster.Operators[username] is { } account)
@@ -147,23 +118,14 @@ public static class OperatorEndpoints
     }
 
     // The rules refuse to demote the last active admin (409 keep_one_admin).
-    private static async Task<Results<NoContent, ValidationProblem, ProblemHttpResult>> SetRole(string username, HttpContext http,
-        ClaimsPrincipal user, LedgerService ledger)
+    private static async Task<Results<NoContent, ValidationProblem, ProblemHttpResult>> SetRole(string username,
+        SetRoleRequest request, ClaimsPrincipal user, LedgerService ledger)
     {
-        var body = await JsonBody.ReadAsync<SetRoleRequest>(http.Request);
-        if (body.Problem is { } malformed)
-        {
-            return malformed;
-        }
-        if (new SetRoleValidator().Validate(body.Value!) is { IsValid: false } invalid)
-        {
-            return Problems.Validation(invalid);
-        }
-        var role = WordsExtensions.TryParseWord<OperatorRole>(body.Value!.Role, out var parsed) ? parsed : OperatorRole.Operator;
+        var role = WordsExtensions.TryParseWord<OperatorRole>(request.Role, out var parsed) ? parsed : OperatorRole.Operator;
         var result = await ledger.AppendAsync(new SetOperatorRole(username, role), user.Identity!.Name!);
         if (result.Violation is { } violation)
         {
-            return Problems.AsValidation(violation) is { } invalidField ? invalidField : Problems.AsProblem(violation);
+            return Problems.Refusal<NoContent>(violation);
         }
         return TypedResults.NoContent();
     }
@@ -174,7 +136,7 @@ public static class OperatorEndpoints
         var result = await ledger.AppendAsync(new DisableOperator(username, "disabled by an admin"), user.Identity!.Name!);
         if (result.Violation is { } violation)
         {
-            return Problems.AsValidation(violation) is { } invalidField ? invalidField : Problems.AsProblem(violation);
+            return Problems.Refusal<NoContent>(violation);
         }
         return TypedResults.NoContent();
     }
@@ -187,31 +149,20 @@ public static class OperatorEndpoints
             .Select(t => new TokenView(t.Id, t.Name, t.Operator, t.CreatedAt, t.CreatedBy, t.RevokedAt, usage.LastUsed(t.Id))).ToArray());
 
     // The token is shown in this response only; the ledger keeps its SHA-256.
-    private static async Task<Results<Created<TokenCreated>, ValidationProblem, ProblemHttpResult>> CreateToken(HttpContext http,
-        ClaimsPrincipal user, LedgerService ledger)
+    private static async Task<Results<Created<TokenCreated>, ValidationProblem, ProblemHttpResult>> CreateToken(
+        CreateTokenRequest request, ClaimsPrincipal user, LedgerService ledger)
     {
-        var body = await JsonBody.ReadAsync<CreateTokenRequest>(http.Request);
-        if (body.Problem is { } malformed)
-        {
-            return malformed;
-        }
-        var request = body.Value!;
-        if (new CreateTokenValidator().Validate(request) is { IsValid: false } invalid)
-        {
-            return Problems.Validation(invalid);
-        }
         var owner = request.Operator ?? user.Identity!.Name!;
         if (owner != user.Identity!.Name && !user.IsInRole(OperatorRole.Admin.ToWord()))
         {
-            return Problems.Of(StatusCodes.Status403Forbidden, "Not allowed.", "Only an admin may create a token for another operator.",
-                "operator", "self_or_admin");
+            return Problems.Of(RuleCatalogue.SelfOrAdmin, "Only an admin may create a token for another operator.", "operator");
         }
         var token = ApiTokens.NewToken();
         var id = LedgerService.NewId();
         var result = await ledger.AppendAsync(new CreateApiToken(id, request.Name!.Trim(), owner, ApiTokens.Hash(token)), user.Identity.Name!);
         if (result.Violation is { } violation)
         {
-            return Problems.AsValidation(violation) is { } invalidField ? invalidField : Problems.AsProblem(violation);
+            return Problems.Refusal<Created<TokenCreated>>(violation);
         }
         return TypedResults.Created($"/api/v1/tokens/{id}", new TokenCreated(id, request.Name.Trim(), owner, token));
     }
@@ -222,13 +173,12 @@ public static class OperatorEndpoints
         var roster = ledger.Current.Roster;
         if (roster.Tokens.TryGetValue(id, out var token) && token.Operator != user.Identity!.Name && !user.IsInRole(OperatorRole.Admin.ToWord()))
         {
-            return Problems.Of(StatusCodes.Status403Forbidden, "Not allowed.", "Only an admin may revoke another operator's token.",
-                "id", "self_or_admin");
+            return Problems.Of(RuleCatalogue.SelfOrAdmin, "Only an admin may revoke another operator's token.", "id");
         }
         var result = await ledger.AppendAsync(new RevokeApiToken(id, $"revoked by {user.Identity!.Name}"), user.Identity.Name!);
         if (result.Violation is { } violation)
         {
-            return Problems.AsValidation(violation) is { } invalidField ? invalidField : Problems.AsProblem(violation);
+            return Problems.Refusal<NoContent>(violation);
         }
         return TypedResults.NoContent();
     }

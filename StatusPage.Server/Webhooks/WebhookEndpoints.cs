@@ -24,9 +24,10 @@ public static partial class WebhookEndpoints
     public static IEndpointRouteBuilder MapWebhooks(this IEndpointRouteBuilder app)
     {
         var webhooks = app.MapGroup("/api/v1/webhooks").WithTags("Webhooks").RequireAuthorization(OperatorsSetup.AdminPolicy)
-            .AddEndpointFilter(OperatorsSetup.RequireAntiforgeryForCookies);
+            .AddEndpointFilter(OperatorsSetup.RequireAntiforgeryForCookies).WithJsonBodies();
         webhooks.MapGet("/", List);
-        webhooks.MapPost("/", Register).Accepts<CreateWebhookRequest>("application/json").RequireRateLimiting(OperatorsSetup.WriteLimit);
+        webhooks.MapPost("/", Register).Validates<CreateWebhookRequest>(c => new CreateWebhookValidator(c))
+            .RequireRateLimiting(OperatorsSetup.WriteLimit);
         webhooks.MapDelete("/{id}", Remove).RequireRateLimiting(OperatorsSetup.WriteLimit);
         webhooks.MapGet("/{id}/deliveries", Deliveries);
         return app;
@@ -52,27 +53,16 @@ public static partial class WebhookEndpoints
     }
 
     // The subscriber starts at the current head: it gets what is appended from now on, not the old history.
-    private static async Task<Results<Created<WebhookCreated>, ValidationProblem, ProblemHttpResult>> Register(HttpContext http,
-        ClaimsPrincipal user, LedgerService ledger, LedgerStore store, IOptions<WebhookOptions> options, TimeProvider time,
-        ILogger<WebhookDispatcher> logger)
+    private static async Task<Results<Created<WebhookCreated>, ValidationProblem, ProblemHttpResult>> Register(
+        CreateWebhookRequest request, ClaimsPrincipal user, LedgerService ledger, LedgerStore store, IOptions<WebhookOptions> options,
+        TimeProvider time, ILogger<WebhookDispatcher> logger, CancellationToken cancellationToken)
     {
-        var body = await JsonBody.ReadAsync<CreateWebhookRequest>(http.Request);
-        if (body.Problem is { } malformed)
-        {
-            return malformed;
-        }
-        var request = body.Value!;
         var state = ledger.Current;
-        if (new CreateWebhookValidator(new WriteContext(time.GetUtcNow(), state.Components.ContainsKey)).Validate(request)
-            is { IsValid: false } invalid)
-        {
-            return Problems.Validation(invalid);
-        }
         var url = new Uri(request.Url!, UriKind.Absolute);
         if (!options.Value.AllowPrivateTargets
-            && await WebhookTargetGuard.ProblemWithTargetAsync(url, http.RequestAborted) is { } refused)
+            && await WebhookTargetGuard.ProblemWithTargetAsync(url, cancellationToken) is { } refused)
         {
-            return Problems.Validation([new Problems.Violation("url", "public_address", refused)]);
+            return Problems.Validation([new Problems.Violation("url", RuleCatalogue.PublicAddress.Code, refused)]);
         }
         ImmutableArray<string>? components = request.Components is { Count: > 0 } ids ? [.. ids.Distinct(StringComparer.Ordinal)] : null;
         var subscriber = new WebhookSubscriber(LedgerService.NewId(), url.AbsoluteUri, WebhookSubscriber.NewSecret(), components,
@@ -99,8 +89,7 @@ public static partial class WebhookEndpoints
     {
         if (limit is < 1 or > MaxDeliveriesPage)
         {
-            return Problems.Of(StatusCodes.Status400BadRequest, "Invalid limit.", $"limit must be between 1 and {MaxDeliveriesPage}.",
-                "limit", "range");
+            return Problems.Of(RuleCatalogue.InRange, $"limit must be between 1 and {MaxDeliveriesPage}.", "limit", "Invalid limit.");
         }
         if (store.FindSubscriber(id) is null)
         {
@@ -111,7 +100,7 @@ public static partial class WebhookEndpoints
     }
 
     private static ProblemHttpResult UnknownWebhook(string id) =>
-        Problems.Of(StatusCodes.Status404NotFound, "Not found.", $"There is no webhook '{id}'.", "id", "known_webhook");
+        Problems.Of(RuleCatalogue.WebhookNotFound, $"There is no webhook '{id}'.", "id");
 
     // Subscribers are not ledger entries (see README): the log is where registration and removal are recorded, without secret.
     [LoggerMessage(Level = LogLevel.Information, Message = "Webhook {Id} registered by {Operator}.")]

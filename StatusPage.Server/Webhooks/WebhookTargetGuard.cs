@@ -7,19 +7,6 @@ namespace StatusPage.Server.Webhooks;
 // Checked on the address actually connected to (ConnectCallback), so DNS rebinding cannot slip past a check made earlier.
 public static class WebhookTargetGuard
 {
-    public static string? ProblemWithUrl(string? url)
-    {
-        if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttps && uri.Scheme != Uri.UriSchemeHttp))
-        {
-            return "A webhook URL must be an absolute http or https URL.";
-        }
-        if (!string.IsNullOrEmpty(uri.UserInfo))
-        {
-            return "A webhook URL must not carry credentials; use the signing secret instead.";
-        }
-        return null;
-    }
-
     // At registration: refuse a host that is, or resolves to, a non-public address. A name that does not resolve yet is left to
     // the connect-time check, which runs on every attempt anyway.
     public static async Task<string?> ProblemWithTargetAsync(Uri url, CancellationToken cancellationToken)

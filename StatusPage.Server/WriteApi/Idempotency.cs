@@ -23,7 +23,7 @@ public static class Idempotency
         }
         return earlier.RequestSha256 == command.RequestSha256
             ? new RuleViolation(ViolationKind.Conflict, Header, ReplayRule, "This request was already answered; here is the original answer.")
-            : new RuleViolation(ViolationKind.Conflict, Header, ReusedRule,
+            : new RuleViolation(ViolationKind.Unprocessable, Header, ReusedRule,
                 "This Idempotency-Key was already used for a different request; use a new key for a new request.");
     }
 }

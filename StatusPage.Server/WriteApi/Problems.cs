@@ -1,5 +1,6 @@
 using FluentValidation.Results;
 using Microsoft.AspNetCore.Http.HttpResults;
+using StatusPage.Client.Contracts;
 using StatusPage.Server.History;
 
 namespace StatusPage.Server.WriteApi;
@@ -13,6 +14,10 @@ public static class Problems
         TypedResults.Problem(statusCode: status, title: title, detail: detail,
             extensions: new Dictionary<string, object?> { ["field"] = field, ["rule"] = rule });
 
+    // A catalogue rule broken: its kind decides the status (and, unless the caller words it, the title).
+    public static ProblemHttpResult Of(Rule rule, string detail, string? field, string? title = null) =>
+        Of(Status(rule.Kind), title ?? Title(rule.Kind), detail, field, rule.Code);
+
     public static ValidationProblem Validation(IReadOnlyCollection<Violation> violations) =>
         TypedResults.ValidationProblem(
             violations.GroupBy(v => v.Field).ToDictionary(g => g.Key, g => g.Select(v => v.Message).ToArray()),
@@ -23,24 +28,54 @@ public static class Problems
     public static ValidationProblem Validation(ValidationResult result) =>
         Validation([.. result.Errors.Select(e => new Violation(e.PropertyName, e.ErrorCode, e.ErrorMessage))]);
 
-    // Domain refusals: Invalid is a field error (400, see AsValidation), NotFound 404, Conflict and an invalid transition 409,
-    // ReadOnly 503, StorageUnavailable (a full or failing disk) 507.
-    public static ValidationProblem? AsValidation(RuleViolation violation) =>
-        violation is { Kind: ViolationKind.Invalid } and not { Rule: "valid_transition" }
+    // A domain refusal: its kind alone decides the answer (a field error is a validation problem, as the validators' are).
+    public static Results<TSuccess, ValidationProblem, ProblemHttpResult> Refusal<TSuccess>(RuleViolation violation)
+        where TSuccess : IResult =>
+        KindOf(violation.Kind) is var kind && kind == RuleKind.Invalid
             ? Validation([new Violation(violation.Field, violation.Rule, violation.Message)])
-            : null;
+            : Of(Status(kind), Title(kind), violation.Message, violation.Field, violation.Rule);
 
-    public static ProblemHttpResult AsProblem(RuleViolation violation) => violation switch
+    // The domain's kinds are the catalogue's (the lead merges the two enums once History uses the catalogue).
+    private static RuleKind KindOf(ViolationKind kind) => kind switch
     {
-        { Kind: ViolationKind.NotFound } => Of(StatusCodes.Status404NotFound, "Not found.", violation.Message, violation.Field, violation.Rule),
-        { Kind: ViolationKind.ReadOnly } =>
-            Of(StatusCodes.Status503ServiceUnavailable, "The history is read-only.", violation.Message, violation.Field, violation.Rule),
-        { Kind: ViolationKind.StorageUnavailable } =>
-            Of(StatusCodes.Status507InsufficientStorage, "The update could not be saved.", violation.Message, violation.Field, violation.Rule),
-        { Rule: Idempotency.ReusedRule } =>
-            Of(StatusCodes.Status422UnprocessableEntity, "Idempotency-Key reused.", violation.Message, violation.Field, violation.Rule),
-        _ => Of(StatusCodes.Status409Conflict, "The request conflicts with the current state.", violation.Message, violation.Field,
-            violation.Rule),
+        ViolationKind.Invalid => RuleKind.Invalid,
+        ViolationKind.NotFound => RuleKind.NotFound,
+        ViolationKind.Conflict => RuleKind.Conflict,
+        ViolationKind.ReadOnly => RuleKind.ReadOnly,
+        ViolationKind.StorageUnavailable => RuleKind.StorageUnavailable,
+        ViolationKind.Unprocessable => RuleKind.Unprocessable,
+        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "unknown violation kind"),
+    };
+
+    public static int Status(RuleKind kind) => kind switch
+    {
+        RuleKind.Invalid or RuleKind.Malformed => StatusCodes.Status400BadRequest,
+        RuleKind.Unauthorized => StatusCodes.Status401Unauthorized,
+        RuleKind.Forbidden => StatusCodes.Status403Forbidden,
+        RuleKind.NotFound => StatusCodes.Status404NotFound,
+        RuleKind.Conflict => StatusCodes.Status409Conflict,
+        RuleKind.TooLarge => StatusCodes.Status413PayloadTooLarge,
+        RuleKind.UnsupportedMediaType => StatusCodes.Status415UnsupportedMediaType,
+        RuleKind.Unprocessable => StatusCodes.Status422UnprocessableEntity,
+        RuleKind.ReadOnly => StatusCodes.Status503ServiceUnavailable,
+        RuleKind.StorageUnavailable => StatusCodes.Status507InsufficientStorage,
+        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "unknown rule kind"),
+    };
+
+    private static string Title(RuleKind kind) => kind switch
+    {
+        RuleKind.Invalid => "The request has invalid fields.",
+        RuleKind.Malformed => "The request could not be understood.",
+        RuleKind.Unauthorized => "Not signed in.",
+        RuleKind.Forbidden => "Not allowed.",
+        RuleKind.NotFound => "Not found.",
+        RuleKind.Conflict => "The request conflicts with the current state.",
+        RuleKind.TooLarge => "The request body is too large.",
+        RuleKind.UnsupportedMediaType => "The request body must be JSON.",
+        RuleKind.Unprocessable => "The request cannot be processed as sent.",
+        RuleKind.ReadOnly => "The history is read-only.",
+        RuleKind.StorageUnavailable => "The update could not be saved.",
+        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "unknown rule kind"),
     };
 
     // For middleware (authentication, rate limiting) that answers before any endpoint runs.

@@ -12,8 +12,6 @@ namespace StatusPage.Server.WriteApi;
 
 public static class WriteEndpoints
 {
-    private const string Json = "application/json";
-
     public static IHostApplicationBuilder AddWriteApi(this IHostApplicationBuilder builder)
     {
         builder.Services.AddSingleton<WriteGate>();
@@ -25,86 +23,82 @@ public static class WriteEndpoints
     {
         app.MapOpenApi();
 
-        var read = app.MapGroup("/api/v1").WithTags("Write API").RequireAuthorization(OperatorsSetup.OperatorPolicy);
+        var read = app.MapGroup("/api/v1").WithTags("Write API").RequireAuthorization(OperatorsSetup.OperatorPolicy).WithJsonBodies();
         read.MapGet("/incidents/{id}", GetIncident);
         read.MapGet("/incidents/{id}/updates/{updateId}", GetIncidentUpdate);
         read.MapGet("/maintenance/{id}", GetMaintenance);
-        read.MapPost("/preview", Preview).Accepts<PreviewRequest>(Json);
+        read.MapPost("/preview", Preview).Validates<PreviewRequest>(_ => new PreviewValidator());
         read.MapLists();
 
         var write = app.MapGroup("/api/v1").WithTags("Write API").RequireAuthorization(OperatorsSetup.OperatorPolicy)
-            .RequireRateLimiting(OperatorsSetup.WriteLimit).AddEndpointFilter(OperatorsSetup.RequireAntiforgeryForCookies);
-        write.MapPost("/incidents", CreateIncident).Accepts<CreateIncidentRequest>(Json);
-        write.MapPost("/incidents/{id}/updates", PostIncidentUpdate).Accepts<PostUpdateRequest>(Json);
-        write.MapPost("/incidents/{id}/resolve", Resolve).Accepts<ResolveIncidentRequest>(Json);
-        write.MapPost("/incidents/{id}/reopen", Reopen).Accepts<ReopenIncidentRequest>(Json);
-        write.MapPost("/incidents/{id}/postmortem", Postmortem).Accepts<PostmortemRequest>(Json);
-        write.MapPost("/incidents/{id}/cause", Attribute).Accepts<CauseRequest>(Json);
+            .RequireRateLimiting(OperatorsSetup.WriteLimit).AddEndpointFilter(OperatorsSetup.RequireAntiforgeryForCookies).WithJsonBodies();
+        write.MapPost("/incidents", CreateIncident).Validates<CreateIncidentRequest>(c => new CreateIncidentValidator(c));
+        write.MapPost("/incidents/{id}/updates", PostIncidentUpdate).Validates<PostUpdateRequest>(c => new PostUpdateValidator(c));
+        write.MapPost("/incidents/{id}/resolve", Resolve).Validates<ResolveIncidentRequest>(c => new ResolveIncidentValidator(c));
+        write.MapPost("/incidents/{id}/reopen", Reopen).Validates<ReopenIncidentRequest>(c => new ReopenIncidentValidator(c));
+        write.MapPost("/incidents/{id}/postmortem", Postmortem).Validates<PostmortemRequest>(c => new PostmortemValidator(c));
+        write.MapPost("/incidents/{id}/cause", Attribute).Validates<CauseRequest>(c => new CauseValidator(c));
         MapAmendments(write, "incidents");
-        write.MapPost("/components/{id}/status", SetStatus).Accepts<ComponentStatusRequest>(Json);
-        write.MapPost("/maintenance", Schedule).Accepts<ScheduleMaintenanceRequest>(Json);
-        write.MapPost("/maintenance/{id}/updates", PostMaintenance).Accepts<MaintenanceUpdateRequest>(Json);
+        write.MapPost("/components/{id}/status", SetStatus).Validates<ComponentStatusRequest>(c => new ComponentStatusValidator(c));
+        write.MapPost("/maintenance", Schedule).Validates<ScheduleMaintenanceRequest>(c => new ScheduleMaintenanceValidator(c));
+        write.MapPost("/maintenance/{id}/updates", PostMaintenance).Validates<MaintenanceUpdateRequest>(c => new MaintenanceUpdateValidator(c));
         MapAmendments(write, "maintenance");
         write.MapGroup("").RequireAuthorization(OperatorsSetup.AdminPolicy).MapComponentWrites();
         return app;
     }
 
-    private static Task<Results<Created<IncidentCreated>, ValidationProblem, ProblemHttpResult>> CreateIncident(HttpContext http,
-        WriteGate gate, LedgerService ledger, TimeProvider time) =>
-        gate.WriteAsync<CreateIncidentRequest, IncidentCreated>(http, c => new CreateIncidentValidator(c),
-            r => new OpenIncident(r.Id ?? NewSubjectId(ledger.Current, r.StatedAt ?? time.GetUtcNow(), r.Title!), r.Title!,
-                Word<Impact>(r.Impact), Word<IncidentStatus>(r.Status), r.Body!,
-                Changes(r.Components) ?? ImmutableSortedDictionary<string, ComponentStatus>.Empty, Cause(r.Cause), r.StartedAt,
-                r.StatedAt, r.NextUpdateBy),
+    private static Task<Results<Created<IncidentCreated>, ValidationProblem, ProblemHttpResult>> CreateIncident(CreateIncidentRequest request,
+        HttpContext http, WriteGate gate, LedgerService ledger, TimeProvider time) =>
+        gate.WriteAsync(http,
+            new OpenIncident(request.Id ?? NewSubjectId(ledger.Current, request.StatedAt ?? time.GetUtcNow(), request.Title!), request.Title!,
+                Word<Impact>(request.Impact), Word<IncidentStatus>(request.Status), request.Body!,
+                Changes(request.Components) ?? ImmutableSortedDictionary<string, ComponentStatus>.Empty, Cause(request.Cause),
+                request.StartedAt, request.StatedAt, request.NextUpdateBy),
             e => ($"/api/v1/incidents/{e[0].Subject}", new IncidentCreated(e[0].Subject, e[1].Id)));
 
     private static Task<Results<Created<EntryCreated>, ValidationProblem, ProblemHttpResult>> PostIncidentUpdate(string id,
+        PostUpdateRequest request, HttpContext http, WriteGate gate) =>
+        gate.WriteAsync(http,
+            new PostUpdate(id, Word<IncidentStatus>(request.Status), request.Body!, Changes(request.Components), request.StatedAt,
+                request.NextUpdateBy),
+            e => UpdateCreated("incidents", id, e[0].Id));
+
+    private static Task<Results<Created<EntryCreated>, ValidationProblem, ProblemHttpResult>> Resolve(string id,
+        ResolveIncidentRequest request, HttpContext http, WriteGate gate) =>
+        gate.WriteAsync(http, new PostUpdate(id, IncidentStatus.Resolved, request.Body!, Changes(request.Components), request.StatedAt),
+            e => UpdateCreated("incidents", id, e[0].Id));
+
+    private static Task<Results<Created<EntryCreated>, ValidationProblem, ProblemHttpResult>> Reopen(string id,
+        ReopenIncidentRequest request, HttpContext http, WriteGate gate) =>
+        gate.WriteAsync(http,
+            new ReopenIncident(id, Word<IncidentStatus>(request.Status), request.Body!, Changes(request.Components), request.StatedAt),
+            e => UpdateCreated("incidents", id, e[0].Id));
+
+    private static Task<Results<Created<EntryCreated>, ValidationProblem, ProblemHttpResult>> Postmortem(string id,
+        PostmortemRequest request, HttpContext http, WriteGate gate) =>
+        gate.WriteAsync(http, new PublishPostmortem(id, request.Body!, request.StatedAt), e => UpdateCreated("incidents", id, e[0].Id));
+
+    private static Task<Results<Created<EntryCreated>, ValidationProblem, ProblemHttpResult>> Attribute(string id, CauseRequest request,
         HttpContext http, WriteGate gate) =>
-        gate.WriteAsync<PostUpdateRequest, EntryCreated>(http, c => new PostUpdateValidator(c),
-            r => new PostUpdate(id, Word<IncidentStatus>(r.Status), r.Body!, Changes(r.Components), r.StatedAt, r.NextUpdateBy),
-            e => UpdateCreated("incidents", id, e[0].Id));
+        gate.WriteAsync(http, new AttributeCause(id, Cause(request)!), e => ($"/api/v1/incidents/{id}", new EntryCreated(e[0].Id)));
 
-    private static Task<Results<Created<EntryCreated>, ValidationProblem, ProblemHttpResult>> Resolve(string id, HttpContext http,
-        WriteGate gate) =>
-        gate.WriteAsync<ResolveIncidentRequest, EntryCreated>(http, c => new ResolveIncidentValidator(c),
-            r => new PostUpdate(id, IncidentStatus.Resolved, r.Body!, Changes(r.Components), r.StatedAt),
-            e => UpdateCreated("incidents", id, e[0].Id));
-
-    private static Task<Results<Created<EntryCreated>, ValidationProblem, ProblemHttpResult>> Reopen(string id, HttpContext http,
-        WriteGate gate) =>
-        gate.WriteAsync<ReopenIncidentRequest, EntryCreated>(http, c => new ReopenIncidentValidator(c),
-            r => new ReopenIncident(id, Word<IncidentStatus>(r.Status), r.Body!, Changes(r.Components), r.StatedAt),
-            e => UpdateCreated("incidents", id, e[0].Id));
-
-    private static Task<Results<Created<EntryCreated>, ValidationProblem, ProblemHttpResult>> Postmortem(string id, HttpContext http,
-        WriteGate gate) =>
-        gate.WriteAsync<PostmortemRequest, EntryCreated>(http, c => new PostmortemValidator(c),
-            r => new PublishPostmortem(id, r.Body!, r.StatedAt),
-            e => UpdateCreated("incidents", id, e[0].Id));
-
-    private static Task<Results<Created<EntryCreated>, ValidationProblem, ProblemHttpResult>> Attribute(string id, HttpContext http,
-        WriteGate gate) =>
-        gate.WriteAsync<CauseRequest, EntryCreated>(http, c => new CauseValidator(c),
-            r => new AttributeCause(id, Cause(r)!),
-            e => ($"/api/v1/incidents/{id}", new EntryCreated(e[0].Id)));
-
-    private static Task<Results<Created<EntryCreated>, ValidationProblem, ProblemHttpResult>> SetStatus(string id, HttpContext http,
-        WriteGate gate) =>
-        gate.WriteAsync<ComponentStatusRequest, EntryCreated>(http, c => new ComponentStatusValidator(c),
-            r => new SetComponentStatus(id, Word<ComponentStatus>(r.Status), r.StatedAt),
+    private static Task<Results<Created<EntryCreated>, ValidationProblem, ProblemHttpResult>> SetStatus(string id,
+        ComponentStatusRequest request, HttpContext http, WriteGate gate) =>
+        gate.WriteAsync(http, new SetComponentStatus(id, Word<ComponentStatus>(request.Status), request.StatedAt),
             e => ($"/components/{id}", new EntryCreated(e[0].Id)));
 
-    private static Task<Results<Created<MaintenanceCreated>, ValidationProblem, ProblemHttpResult>> Schedule(HttpContext http,
-        WriteGate gate, LedgerService ledger) =>
-        gate.WriteAsync<ScheduleMaintenanceRequest, MaintenanceCreated>(http, c => new ScheduleMaintenanceValidator(c),
-            r => new ScheduleMaintenance(r.Id ?? NewSubjectId(ledger.Current, r.ScheduledFor!.Value, r.Title!), r.Title!,
-                [.. r.Components!], r.ScheduledFor!.Value, r.ScheduledUntil!.Value, r.Body!),
+    private static Task<Results<Created<MaintenanceCreated>, ValidationProblem, ProblemHttpResult>> Schedule(
+        ScheduleMaintenanceRequest request, HttpContext http, WriteGate gate, LedgerService ledger) =>
+        gate.WriteAsync(http,
+            new ScheduleMaintenance(request.Id ?? NewSubjectId(ledger.Current, request.ScheduledFor!.Value, request.Title!), request.Title!,
+                [.. request.Components!], request.ScheduledFor!.Value, request.ScheduledUntil!.Value, request.Body!),
             e => ($"/api/v1/maintenance/{e[0].Subject}", new MaintenanceCreated(e[0].Subject, e[1].Id)));
 
     private static Task<Results<Created<EntryCreated>, ValidationProblem, ProblemHttpResult>> PostMaintenance(string id,
-        HttpContext http, WriteGate gate) =>
-        gate.WriteAsync<MaintenanceUpdateRequest, EntryCreated>(http, c => new MaintenanceUpdateValidator(c),
-            r => new PostMaintenanceUpdate(id, Word<MaintenanceStatus>(r.Status), r.Body!, Changes(r.Components), r.StatedAt),
+        MaintenanceUpdateRequest request, HttpContext http, WriteGate gate) =>
+        gate.WriteAsync(http,
+            new PostMaintenanceUpdate(id, Word<MaintenanceStatus>(request.Status), request.Body!, Changes(request.Components),
+                request.StatedAt),
             e => UpdateCreated("maintenance", id, e[0].Id));
 
     // Corrections and redactions work alike on incident and maintenance updates: only the collection in the path differs.
@@ -112,68 +106,55 @@ public static class WriteEndpoints
     private static void MapAmendments(RouteGroupBuilder write, string collection)
     {
         write.MapPost($"/{collection}/{{id}}/updates/{{updateId}}/corrections",
-            (string id, string updateId, HttpContext http, WriteGate gate, LedgerService ledger) =>
-                CorrectUpdate(collection, id, updateId, http, gate, ledger)).Accepts<CorrectionRequest>(Json);
+            (string id, string updateId, CorrectionRequest request, HttpContext http, WriteGate gate, LedgerService ledger) =>
+                CorrectUpdate(collection, id, updateId, request, http, gate, ledger))
+            .Validates<CorrectionRequest>(c => new CorrectionValidator(c));
         write.MapPost($"/{collection}/{{id}}/updates/{{updateId}}/redactions",
-            (string id, string updateId, HttpContext http, WriteGate gate, LedgerService ledger) =>
-                RedactUpdate(collection, id, updateId, http, gate, ledger)).Accepts<RedactionRequest>(Json)
+            (string id, string updateId, RedactionRequest request, HttpContext http, WriteGate gate, LedgerService ledger) =>
+                RedactUpdate(collection, id, updateId, request, http, gate, ledger))
+            .Validates<RedactionRequest>(_ => new RedactionValidator())
             .RequireAuthorization(OperatorsSetup.AdminPolicy);
     }
 
     private static async Task<Results<Created<EntryCreated>, ValidationProblem, ProblemHttpResult>> CorrectUpdate(string collection,
-        string id, string updateId, HttpContext http, WriteGate gate, LedgerService ledger) =>
+        string id, string updateId, CorrectionRequest request, HttpContext http, WriteGate gate, LedgerService ledger) =>
         BelongsTo(ledger.Current, collection, id, updateId) is { } notFound
             ? notFound
-            : await gate.WriteAsync<CorrectionRequest, EntryCreated>(http, c => new CorrectionValidator(c),
-                r => new CorrectPost(updateId, r.Body!, r.Reason!, r.StatedAt),
+            : await gate.WriteAsync(http, new CorrectPost(updateId, request.Body!, request.Reason!, request.StatedAt),
                 e => UpdateCreated(collection, id, e[0].Id));
 
     private static async Task<Results<Created<EntryCreated>, ValidationProblem, ProblemHttpResult>> RedactUpdate(string collection,
-        string id, string updateId, HttpContext http, WriteGate gate, LedgerService ledger) =>
+        string id, string updateId, RedactionRequest request, HttpContext http, WriteGate gate, LedgerService ledger) =>
         BelongsTo(ledger.Current, collection, id, updateId) is { } notFound
             ? notFound
-            : await gate.WriteAsync<RedactionRequest, EntryCreated>(http, _ => new RedactionValidator(),
-                r => new RedactPost(updateId, r.Reason!),
+            : await gate.WriteAsync(http, new RedactPost(updateId, request.Reason!),
                 e => UpdateCreated(collection, id, updateId) with { Response = new EntryCreated(e[0].Id) });
 
     // Renders exactly as the public page will: the same pipeline, raw HTML off, only http/https/mailto links.
-    private static async Task<Results<Ok<PreviewResponse>, ValidationProblem, ProblemHttpResult>> Preview(HttpRequest request)
-    {
-        var body = await JsonBody.ReadAsync<PreviewRequest>(request);
-        if (body.Problem is { } malformed)
-        {
-            return malformed;
-        }
-        if (new PreviewValidator().Validate(body.Value!) is { IsValid: false } invalid)
-        {
-            return Problems.Validation(invalid);
-        }
-        return TypedResults.Ok(new PreviewResponse(MarkdownRenderer.ToHtml(body.Value!.Body ?? "")));
-    }
+    private static Results<Ok<PreviewResponse>, ValidationProblem> Preview(PreviewRequest request) =>
+        TypedResults.Ok(new PreviewResponse(MarkdownRenderer.ToHtml(request.Body ?? "")));
 
     private static Results<Ok<IncidentView>, ProblemHttpResult> GetIncident(string id, LedgerService ledger) =>
         ledger.Current.Incidents.TryGetValue(id, out var incident)
             ? TypedResults.Ok(ApiViews.Of(incident))
-            : Problems.Of(StatusCodes.Status404NotFound, "Not found.", $"There is no incident '{id}'.", "id", "known_incident");
+            : Problems.Of(RuleCatalogue.IncidentNotFound, $"There is no incident '{id}'.", "id");
 
     private static Results<Ok<PostView>, ProblemHttpResult> GetIncidentUpdate(string id, string updateId, LedgerService ledger) =>
         ledger.Current.Incidents.TryGetValue(id, out var incident) && incident.AllPosts.Find(p => p.Id == updateId) is { } post
             ? TypedResults.Ok(ApiViews.Of(post))
-            : Problems.Of(StatusCodes.Status404NotFound, "Not found.", $"Incident '{id}' has no update '{updateId}'.", "update_id",
-                "known_update");
+            : Problems.Of(RuleCatalogue.UpdateNotFound, $"Incident '{id}' has no update '{updateId}'.", "update_id");
 
     private static Results<Ok<MaintenanceView>, ProblemHttpResult> GetMaintenance(string id, LedgerService ledger) =>
         ledger.Current.Maintenances.TryGetValue(id, out var maintenance)
             ? TypedResults.Ok(ApiViews.Of(maintenance))
-            : Problems.Of(StatusCodes.Status404NotFound, "Not found.", $"There is no maintenance '{id}'.", "id", "known_maintenance");
+            : Problems.Of(RuleCatalogue.MaintenanceNotFound, $"There is no maintenance '{id}'.", "id");
 
     // An update id in a route must belong to the incident or maintenance the route names, under its own collection.
     private static ProblemHttpResult? BelongsTo(StatusSnapshot state, string collection, string subjectId, string updateId) =>
         state.PostOwners.TryGetValue(updateId, out var owner) && owner == subjectId
             && (collection == "incidents" ? state.Incidents.ContainsKey(subjectId) : state.Maintenances.ContainsKey(subjectId))
             ? null
-            : Problems.Of(StatusCodes.Status404NotFound, "Not found.", $"'{subjectId}' has no update '{updateId}'.", "update_id",
-                "known_update");
+            : Problems.Of(RuleCatalogue.UpdateNotFound, $"'{subjectId}' has no update '{updateId}'.", "update_id");
 
     private static (string Location, EntryCreated Response) UpdateCreated(string collection, string subjectId, string entryId) =>
         ($"/api/v1/{collection}/{subjectId}/updates/{entryId}", new EntryCreated(entryId));

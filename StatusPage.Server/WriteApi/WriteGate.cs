@@ -1,6 +1,5 @@
 using System.Collections.Immutable;
 using System.Text.Json;
-using FluentValidation;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using StatusPage.Client.Contracts;
@@ -10,8 +9,9 @@ using JsonOptions = Microsoft.AspNetCore.Http.Json.JsonOptions;
 
 namespace StatusPage.Server.WriteApi;
 
-// The steps every write shares: read the JSON, run the shared validator, append through the one write path (once per
-// Idempotency-Key), and answer 201 only after the entries are committed, or a problem naming the field and the rule.
+// The steps every write shares once the edge has bound and validated its request (JsonBody, RequestValidation): append through
+// the one write path (once per Idempotency-Key), and answer 201 only after the entries are committed, or a problem naming the
+// field and the rule.
 public sealed class WriteGate(LedgerService ledger, TimeProvider time, IOptions<JsonOptions> json)
 {
     public WriteContext Context()
@@ -20,24 +20,10 @@ public sealed class WriteGate(LedgerService ledger, TimeProvider time, IOptions<
         return new WriteContext(time.GetUtcNow(), state.Components.ContainsKey, state.Providers.ContainsKey, state.Groups.ContainsKey);
     }
 
-    public async Task<Results<Created<TResponse>, ValidationProblem, ProblemHttpResult>> WriteAsync<TRequest, TResponse>(
-        HttpContext http,
-        Func<WriteContext, IValidator<TRequest>> validator,
-        Func<TRequest, HistoryCommand> command,
-        Func<ImmutableArray<LedgerEntry>, (string Location, TResponse Response)> respond) where TRequest : class
+    public async Task<Results<Created<TResponse>, ValidationProblem, ProblemHttpResult>> WriteAsync<TResponse>(HttpContext http,
+        HistoryCommand planned, Func<ImmutableArray<LedgerEntry>, (string Location, TResponse Response)> respond)
     {
-        var body = await JsonBody.ReadAsync<TRequest>(http.Request);
-        if (body.Problem is { } malformed)
-        {
-            return malformed;
-        }
-        var validation = await validator(Context()).ValidateAsync(body.Value!, http.RequestAborted);
-        if (!validation.IsValid)
-        {
-            return Problems.Validation(validation);
-        }
         var author = http.User.Identity!.Name!;
-        var planned = command(body.Value!);
         string? key = http.Request.Headers[Idempotency.Header];
         if (key is null)
         {
@@ -51,7 +37,7 @@ public sealed class WriteGate(LedgerService ledger, TimeProvider time, IOptions<
         }
         // Keys are per operator; the request fingerprint tells a retry from a different request that reuses a key.
         var keySha = LedgerEntry.Sha256Hex(author + "\n" + key);
-        var requestSha = LedgerEntry.Sha256Hex($"{http.Request.Method} {http.Request.Path}\n{body.Sha256}");
+        var requestSha = LedgerEntry.Sha256Hex($"{http.Request.Method} {http.Request.Path}\n{JsonBody.Sha256(http)}");
         var keyed = await ledger.AppendAsync(new Idempotent(planned, keySha, requestSha), author, entries =>
         {
             var (location, response) = respond(entries);
@@ -71,7 +57,7 @@ public sealed class WriteGate(LedgerService ledger, TimeProvider time, IOptions<
     {
         if (violation is not null)
         {
-            return Problems.AsValidation(violation) is { } invalidField ? invalidField : Problems.AsProblem(violation);
+            return Problems.Refusal<Created<TResponse>>(violation);
         }
         var (location, response) = respond(entries);
         return TypedResults.Created(location, response);

@@ -330,4 +330,28 @@ public sealed class WriteApiTests(WriteApiServer server) : IClassFixture<WriteAp
         Assert.True(paths.TryGetProperty("/api/v1/incidents/{id}/updates/{updateId}/corrections", out _));
         Assert.True(paths.TryGetProperty("/api/v1/tokens", out _));
     }
+
+    // The bodies come from the handlers' bound request types (no .Accepts<T>() on the routes), with their fields and the 400 answer.
+    [Theory]
+    [InlineData("/api/v1/incidents", "post", "title", "impact")]
+    [InlineData("/api/v1/incidents/{id}/updates/{updateId}/corrections", "post", "body", "reason")]
+    [InlineData("/api/v1/components/{id}", "patch", "name", "sla_target")]
+    [InlineData("/api/v1/session", "post", "username", "password")]
+    public async Task The_openapi_document_describes_each_write_request_body_and_its_validation_answer(string path, string method,
+        string field, string otherField)
+    {
+        var document = await (await _client.GetAsync(Api.Url("/openapi/v1.json"))).Json();
+
+        var operation = document.GetProperty("paths").GetProperty(path).GetProperty(method);
+        var body = operation.GetProperty("requestBody");
+        var schema = body.GetProperty("content").GetProperty("application/json").GetProperty("schema");
+        if (schema.TryGetProperty("$ref", out var reference))
+        {
+            schema = document.GetProperty("components").GetProperty("schemas").GetProperty(reference.GetString()!.Split('/')[^1]);
+        }
+        Assert.True(body.GetProperty("required").GetBoolean());
+        Assert.True(schema.GetProperty("properties").TryGetProperty(field, out _), $"{path}: no '{field}' in {schema}");
+        Assert.True(schema.GetProperty("properties").TryGetProperty(otherField, out _), $"{path}: no '{otherField}' in {schema}");
+        Assert.True(operation.GetProperty("responses").TryGetProperty("400", out _), $"{path}: no 400 answer documented");
+    }
 }

@@ -220,6 +220,27 @@ public sealed class ContentIngestionTests : IDisposable
         Assert.Single(_t.State.Incidents);
     }
 
+    // The domain has no length rule for a description; the request validators the API and the console use have.
+    [Fact]
+    public async Task Content_goes_through_the_request_validators_and_is_refused_with_their_rule()
+    {
+        File.WriteAllText(Path.Combine(_content, "site.yml"), Site + $$"""
+
+              - id: wordy
+                name: Wordy
+                description: {{new string('w', Limits.BodyMaxLength + 1)}}
+            """);
+
+        var report = await new ContentIngestor(_t.Ledger, _site, NullLogger<ContentIngestor>.Instance, _t.Time).IngestAsync(_content);
+
+        var problem = Assert.Single(report.Problems);
+        Assert.Equal("site.yml", problem.File);
+        Assert.Equal($"{RuleCatalogue.AtMost("description", Limits.BodyMaxLength)} (description: {RuleCatalogue.MaxLength.Code})", problem.Message);
+        Assert.False(_t.State.Components.ContainsKey("wordy"));
+        Assert.True(_t.State.Components.ContainsKey("dashboard"));
+        Assert.True(_t.State.Incidents.ContainsKey("net-1"));
+    }
+
     [Fact]
     public void A_maintenance_file_is_ingested_through_its_lifecycle()
     {

@@ -76,7 +76,8 @@ public sealed class WebhookTests
     [InlineData("https://example.com/hook", true)]
     [InlineData("http://example.com:8080/hook", true)]
     public void Only_absolute_http_urls_without_credentials_are_accepted(string url, bool accepted) =>
-        Assert.Equal(accepted, WebhookTargetGuard.ProblemWithUrl(url) is null);
+        Assert.Equal(accepted, new CreateWebhookValidator(new WriteContext(new DateTimeOffset(2026, 6, 1, 0, 0, 0, TimeSpan.Zero)))
+            .Validate(new CreateWebhookRequest { Url = url }).IsValid);
 
     [Theory]
     [InlineData("http://[::127.0.0.1]/hook", false)]

@@ -1,0 +1,28 @@
+using FluentValidation;
+using StatusPage.Client.Contracts;
+
+namespace StatusPage.Server.WriteApi;
+
+// The one validation step of the edge (TodoApi's pattern): an endpoint filter finds the bound request among the handler's
+// arguments, runs the shared validator on it and answers 400 problem+json naming each field and rule; handlers see only
+// requests that pass. The validator is named per endpoint, since one request type can follow two rule sets (declare, change).
+public static class RequestValidation
+{
+    public static RouteHandlerBuilder Validates<TRequest>(this RouteHandlerBuilder builder, Func<WriteContext, IValidator<TRequest>> validator)
+        where TRequest : class =>
+        builder.AddEndpointFilterFactory((factory, next) =>
+        {
+            var index = Array.FindIndex([.. factory.MethodInfo.GetParameters()], p => p.ParameterType == typeof(TRequest));
+            if (index < 0)
+            {
+                throw new InvalidOperationException($"{factory.MethodInfo.Name} takes no {typeof(TRequest).Name} to validate.");
+            }
+            return async context =>
+            {
+                var http = context.HttpContext;
+                var rules = validator(http.RequestServices.GetRequiredService<WriteGate>().Context());
+                var result = await rules.ValidateAsync(context.GetArgument<TRequest>(index), http.RequestAborted);
+                return result.IsValid ? await next(context) : Problems.Validation(result);
+            };
+        });
+}
