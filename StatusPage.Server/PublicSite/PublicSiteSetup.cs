@@ -68,7 +68,8 @@ public static class PublicSiteSetup
             {
                 endpoint.Metadata.Remove(declared);
             }
-            endpoint.Metadata.Add(new HttpMethodMetadata([.. methods.SelectMany(m => m.HttpMethods).Append(HttpMethods.Head).Distinct()]));
+            endpoint.Metadata.Add(new HttpMethodMetadata([.. methods.SelectMany(m => m.HttpMethods).Append(HttpMethods.Head).Distinct()],
+                methods.Any(m => m.AcceptCorsPreflight)));
         }
         else if (endpoint.Metadata.OfType<ComponentTypeMetadata>().Any(c => c.Type.Assembly == typeof(Client._Imports).Assembly))
         {
