@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using StatusPage.Client.Contracts;
 using StatusPage.Server.Feeds;
 using StatusPage.Server.History;
+using StatusPage.Server.HttpCache;
 using StatusPage.Server.Ledger;
 using StatusPage.Server.Uptime;
 
@@ -101,8 +102,8 @@ public static class BadgeEndpoints
         return new CachedResult(body, snapshot.Head.ETag, MaxAge);
     }
 
-    private static RenderedBody Unverified(string label) => Svg(label, "unverified", BadgeTone.Unknown);
+    private static Representation Unverified(string label) => Svg(label, "unverified", BadgeTone.Unknown);
 
-    private static RenderedBody Svg(string label, string message, BadgeTone tone) =>
+    private static Representation Svg(string label, string message, BadgeTone tone) =>
         new(new UTF8Encoding(false).GetBytes(BadgeSvg.Render(label, message, tone)), SvgType, LastModified: null);
 }

@@ -6,6 +6,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using StatusPage.Client.Contracts;
 using StatusPage.Server.Feeds;
 using StatusPage.Server.History;
+using StatusPage.Server.HttpCache;
 using StatusPage.Server.Ledger;
 using StatusPage.Server.Site;
 
@@ -39,7 +40,7 @@ public static class MaintenanceCalendar
 
     public static string Uid(SiteSettings site, string maintenanceId) => $"maintenance-{maintenanceId}@{site.Url.Host}";
 
-    public static RenderedBody Render(StatusSnapshot snapshot, SiteSettings site)
+    public static Representation Render(StatusSnapshot snapshot, SiteSettings site)
     {
         // Text already in the ledger (or site.yml) may hold control characters: U+FFFD instead, so every client can parse the file.
         var name = SafeText.Clean(site.Name);
@@ -52,7 +53,7 @@ public static class MaintenanceCalendar
         }
         var text = new CalendarSerializer().SerializeToString(calendar) ?? "";
         var lastModified = snapshot.Maintenances.Values.Select(m => m.UpdatedAt).DefaultIfEmpty().Max();
-        return new RenderedBody(new UTF8Encoding(false).GetBytes(text), CalendarType,
+        return new Representation(new UTF8Encoding(false).GetBytes(text), CalendarType,
             snapshot.Maintenances.IsEmpty ? null : lastModified);
     }
 

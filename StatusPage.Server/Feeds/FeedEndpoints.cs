@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using StatusPage.Client.Contracts;
 using StatusPage.Server.History;
+using StatusPage.Server.HttpCache;
 using StatusPage.Server.Ledger;
 using StatusPage.Server.Site;
 using StatusPage.Server.Transparency;
@@ -104,7 +105,7 @@ public static class FeedEndpoints
 
     private sealed record FeedHeader(string Title, string Author, string Description, Uri HtmlPage, Uri Self);
 
-    private static RenderedBody Render(TransparencyLog log, SiteSettings site, Format format, FeedHeader header, List<FeedItem> items)
+    private static Representation Render(TransparencyLog log, SiteSettings site, Format format, FeedHeader header, List<FeedItem> items)
     {
         var updated = items.Count == 0 ? DateTimeOffset.UnixEpoch : items.Max(i => i.Updated);
         // Channel and item text alike: a name or body already in the ledger may hold characters XML cannot carry (U+FFFD instead).
@@ -134,7 +135,7 @@ public static class FeedEndpoints
                 feed.SaveAsRss20(writer);
             }
         }
-        return new RenderedBody(buffer.ToArray(), format == Format.Atom ? AtomType : RssType,
+        return new Representation(buffer.ToArray(), format == Format.Atom ? AtomType : RssType,
             items.Count == 0 ? null : updated);
     }
 

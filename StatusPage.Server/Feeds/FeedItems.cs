@@ -5,7 +5,6 @@ using StatusPage.Client.Contracts;
 using StatusPage.Server.History;
 using StatusPage.Server.Markdown;
 using StatusPage.Server.Site;
-using StatusPage.Server.StatusApi;
 
 namespace StatusPage.Server.Feeds;
 
@@ -78,7 +77,7 @@ public static class FeedItems
         {
             if (post.Kind == PostKind.Correction)
             {
-                var notice = V2Projection.BodyOf(post with { Body = "" }, timeline).TrimEnd();
+                var notice = PostText.BodyOf(post with { Body = "" }, timeline).TrimEnd();
                 html.Append("<p><em>").Append(Encode(notice)).Append("</em></p>");
             }
             html.Append(MarkdownRenderer.ToHtml(post.Body ?? ""));

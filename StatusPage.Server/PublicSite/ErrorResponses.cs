@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.WebUtilities;
 using StatusPage.Server.Ledger;
+using StatusPage.Server.Security;
 using StatusPage.Server.WriteApi;
 
 namespace StatusPage.Server.PublicSite;

@@ -4,9 +4,12 @@ using System.Text.Encodings.Web;
 using System.Text.Unicode;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.Components.Endpoints;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Localization;
 using StatusPage.Server.Components;
+using StatusPage.Server.HttpCache;
+using StatusPage.Server.Security;
 
 namespace StatusPage.Server.PublicSite;
 
@@ -32,12 +35,10 @@ public static class PublicSiteSetup
         return builder;
     }
 
-    // Language, security headers and the page cache come first: a cached page is answered before anything else runs.
+    // After routing and the security headers (Program.cs): the page cache answers a cached page before anything else below runs.
     public static WebApplication UsePublicSite(this WebApplication app)
     {
         app.UseMiddleware<PageCacheMiddleware>();
-        // Explicit, so routing runs after the cache (WebApplication would otherwise put it first).
-        app.UseRouting();
         app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
         app.UseApiProblems();
         app.UseAntiforgery();
@@ -46,13 +47,50 @@ public static class PublicSiteSetup
 
     public static IEndpointRouteBuilder MapPublicSite(this IEndpointRouteBuilder app)
     {
-        app.MapStaticAssets();
+        app.MapStaticAssets().Finally(DeclareStaticFile);
         app.MapGet("/lang/{code}", ChooseLanguage);
-        app.MapRazorComponents<App>()
+        var pages = app.MapRazorComponents<App>()
             .AddInteractiveWebAssemblyRenderMode()
-            .AddAdditionalAssemblies(typeof(Client._Imports).Assembly)
-            .Finally(StaticOutsideTheConsole);
+            .AddAdditionalAssemblies(typeof(Client._Imports).Assembly);
+        pages.Finally(StaticOutsideTheConsole);
+        pages.Finally(DeclarePage);
         return app;
+    }
+
+    // Public pages are cached pages that also answer HEAD (monitors check with HEAD); the console's pages are never stored and
+    // run under the console's policy.
+    private static void DeclarePage(EndpointBuilder endpoint)
+    {
+        if (endpoint.Metadata.OfType<CachedPageAttribute>().Any())
+        {
+            var methods = endpoint.Metadata.OfType<HttpMethodMetadata>().ToList();
+            foreach (var declared in methods)
+            {
+                endpoint.Metadata.Remove(declared);
+            }
+            endpoint.Metadata.Add(new HttpMethodMetadata([.. methods.SelectMany(m => m.HttpMethods).Append(HttpMethods.Head).Distinct()],
+                methods.Any(m => m.AcceptCorsPreflight)));
+        }
+        else if (endpoint.Metadata.OfType<ComponentTypeMetadata>().Any(c => c.Type.Assembly == typeof(Client._Imports).Assembly))
+        {
+            endpoint.Metadata.Add(ContentSecurityPolicy.Console);
+            endpoint.Metadata.Add(CacheClass.NoStore);
+        }
+    }
+
+    // Framework files (scripts, WebAssembly) are never documents: no policy. A fingerprinted file never changes under its name
+    // (the build-output manifest would say no-cache).
+    private static void DeclareStaticFile(EndpointBuilder endpoint)
+    {
+        var route = (endpoint as RouteEndpointBuilder)?.RoutePattern.RawText;
+        if (route?.TrimStart('/').StartsWith("_framework/", StringComparison.Ordinal) == true)
+        {
+            endpoint.Metadata.Add(ContentSecurityPolicy.None);
+        }
+        if (DeclaredCacheClasses.IsFingerprinted(route))
+        {
+            endpoint.Metadata.Add(CacheClass.Immutable);
+        }
     }
 
     // Public pages stay purely static (no component-state comment, same bytes for every reader): their endpoints declare no

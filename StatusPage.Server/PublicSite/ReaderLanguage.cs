@@ -1,5 +1,8 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using Microsoft.AspNetCore.Localization;
+using Microsoft.Extensions.Primitives;
+using StatusPage.Server.HttpCache;
 
 namespace StatusPage.Server.PublicSite;
 
@@ -7,9 +10,11 @@ namespace StatusPage.Server.PublicSite;
 public static class ReaderLanguage
 {
     public static readonly CultureInfo[] Cultures = [new("en"), new("fr")];
+    private const int MaxRemembered = 256;
+    private static readonly ConcurrentDictionary<string, CultureInfo?> Remembered = new(StringComparer.Ordinal);
 
     public static CultureInfo Choose(HttpRequest request) =>
-        FromCookie(request) ?? FromAcceptLanguage(request.Headers.AcceptLanguage.ToString()) ?? Cultures[0];
+        FromCookie(request) ?? FromAcceptLanguage(request.Headers.AcceptLanguage) ?? Cultures[0];
 
     // Only for requests that render something: setting the culture copies the execution context, which a cache hit skips.
     public static void Apply(CultureInfo culture)
@@ -27,34 +32,25 @@ public static class ReaderLanguage
             ? Find(parsed.UICultures.FirstOrDefault().Value)
             : null;
 
-    // The highest-weighted supported language; ties keep the header's order.
-    private static CultureInfo? FromAcceptLanguage(string header)
+    // The highest-weighted supported language (q-values read like Accept-Encoding's); ties keep the header's order. Remembered per
+    // header value: browsers send a handful of distinct values, and a hit should not parse.
+    private static CultureInfo? FromAcceptLanguage(StringValues header)
     {
-        if (header.Length == 0)
+        if (header.Count != 1 || string.IsNullOrEmpty(header[0]))
         {
-            return null;
+            return ContentNegotiation.Preferred(header, Find);
         }
-        CultureInfo? best = null;
-        var bestWeight = 0.0;
-        foreach (var part in header.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        var key = header[0]!;
+        if (Remembered.TryGetValue(key, out var culture))
         {
-            var pieces = part.Split(';', StringSplitOptions.TrimEntries);
-            var weight = 1.0;
-            foreach (var parameter in pieces.Skip(1))
-            {
-                if (parameter.StartsWith("q=", StringComparison.OrdinalIgnoreCase)
-                    && double.TryParse(parameter.AsSpan(2), NumberStyles.Float, CultureInfo.InvariantCulture, out var q))
-                {
-                    weight = q;
-                }
-            }
-            if (weight > bestWeight && Find(pieces[0]) is { } culture)
-            {
-                best = culture;
-                bestWeight = weight;
-            }
+            return culture;
         }
-        return best;
+        culture = ContentNegotiation.Preferred(header, Find);
+        if (Remembered.Count < MaxRemembered)
+        {
+            Remembered.TryAdd(key, culture);
+        }
+        return culture;
     }
 
     private static CultureInfo? Find(string? tag)

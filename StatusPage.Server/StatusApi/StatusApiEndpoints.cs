@@ -1,6 +1,6 @@
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using StatusPage.Server.Feeds;
+using StatusPage.Server.HttpCache;
 using StatusPage.Server.Ledger;
 using StatusPage.Server.Site;
 
@@ -67,7 +67,7 @@ public static class StatusApiEndpoints
         var body = cache.GetOrRender(snapshot, "api/v2/" + name, s =>
         {
             var view = new V2Projection(s, site.Current);
-            return new RenderedBody(JsonSerializer.SerializeToUtf8Bytes(shape(view), V2Json.Options), JsonType, view.LastChange());
+            return new Representation(JsonSerializer.SerializeToUtf8Bytes(shape(view), V2Json.Options), JsonType, view.LastChange());
         });
         return new CachedResult(body, snapshot.Head.ETag, MaxAge, openCors: true);
     }

@@ -1,8 +1,6 @@
-using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using StatusPage.Client.Contracts;
-using StatusPage.Server.Feeds;
 using StatusPage.Server.History;
 using StatusPage.Server.Ledger;
 using StatusPage.Server.Site;
@@ -182,28 +180,9 @@ public sealed class V2Projection(StatusSnapshot snapshot, SiteSettings site)
 
     private List<V2IncidentUpdate> UpdatesOf(string subjectId, IReadOnlyList<Post> timeline, List<(Post Post, string Status)> updates) =>
         [.. updates.OrderByDescending(u => u.Post.StatedAt).ThenByDescending(u => u.Post.Seq).Select(u => new V2IncidentUpdate(
-            u.Post.Id, subjectId, u.Status, BodyOf(u.Post, timeline), Time(u.Post.RecordedAt),
+            u.Post.Id, subjectId, u.Status, PostText.BodyOf(u.Post, timeline), Time(u.Post.RecordedAt),
             Time(u.Post.Redaction?.RecordedAt ?? u.Post.RecordedAt), Time(u.Post.StatedAt), AffectedOf(u.Post),
             DeliverNotifications: true, CustomTweet: null, TweetId: null))];
-
-    public static string BodyOf(Post post, IReadOnlyList<Post> timeline)
-    {
-        if (post.Redaction is { } redaction)
-        {
-            return $"Redacted: {redaction.Reason}";
-        }
-        var body = post.Body ?? "";
-        if (post.Kind == PostKind.Correction && post.Corrects is { } correctedId)
-        {
-            var corrected = timeline.FirstOrDefault(p => p.Id == correctedId);
-            var what = corrected is null
-                ? "an earlier update"
-                : $"the {corrected.Status ?? corrected.Kind.ToString().ToLowerInvariant()} update of "
-                  + corrected.StatedAt.UtcDateTime.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture);
-            return $"Correction to {what}. Reason: {post.Reason}\n\n{body}";
-        }
-        return body;
-    }
 
     private List<V2AffectedComponent>? AffectedOf(Post post) =>
         post.ComponentChanges.IsDefaultOrEmpty

@@ -1,7 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
-using StatusPage.Server.Feeds;
+using StatusPage.Server.HttpCache;
 using StatusPage.Server.Ledger;
 using StatusPage.Server.Site;
 
@@ -58,7 +58,7 @@ public static class TransparencyEndpoints
         {
             return NoCheckpointYet();
         }
-        var body = new RenderedBody(Encoding.UTF8.GetBytes(latest.Note), TextType, null);
+        var body = new Representation(Encoding.UTF8.GetBytes(latest.Note), TextType, null);
         return new CachedResult(body, $"\"cp-{latest.Size}\"", Latest, openCors: true);
     }
 
@@ -76,7 +76,7 @@ public static class TransparencyEndpoints
     private static CachedResult GetKey(TransparencyLog log)
     {
         var vkey = log.Verifier.ToString();
-        return new CachedResult(new RenderedBody(Encoding.UTF8.GetBytes(vkey + "\n"), TextType, null), $"\"{log.Verifier.KeyId:x8}\"",
+        return new CachedResult(new Representation(Encoding.UTF8.GetBytes(vkey + "\n"), TextType, null), $"\"{log.Verifier.KeyId:x8}\"",
             Latest, openCors: true);
     }
 
@@ -144,7 +144,7 @@ public static class TransparencyEndpoints
         var body = cache.GetOrRender(snapshot, $"proof/{subjectKind}/{id}", _ =>
         {
             var bundle = ProofBundle.For(subjectKind, id, store.ReadBySubject(id, latest.Size), latest, log);
-            return new RenderedBody(JsonSerializer.SerializeToUtf8Bytes(bundle, Json), "application/json; charset=utf-8", null);
+            return new Representation(JsonSerializer.SerializeToUtf8Bytes(bundle, Json), "application/json; charset=utf-8", null);
         });
         return new CachedResult(body, snapshot.Head.ETag, Latest, openCors: true);
     }

@@ -1,7 +1,6 @@
 using System.Collections.Immutable;
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using StatusPage.Server.Feeds;
 using StatusPage.Server.History;
 using StatusPage.Server.Site;
 using StatusPage.Server.StatusApi;

@@ -1,6 +1,5 @@
-using StatusPage.Server.Site;
 
-namespace StatusPage.Server.Feeds;
+namespace StatusPage.Server.Site;
 
 // Absolute public addresses under the site URL of site.yml (which may itself have a path).
 public static class SiteLinks
