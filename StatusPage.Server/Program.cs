@@ -6,6 +6,7 @@ using StatusPage.Server.Feeds;
 using StatusPage.Server.Ledger;
 using StatusPage.Server.Operators;
 using StatusPage.Server.PublicSite;
+using StatusPage.Server.Startup;
 using StatusPage.Server.StatusApi;
 using StatusPage.Server.Transparency;
 using StatusPage.Server.Webhooks;
@@ -17,6 +18,7 @@ if (CommandLine.IsVerb(args))
 }
 
 var builder = WebApplication.CreateBuilder(args);
+builder.AddStartup();
 builder.AddLedger();
 builder.AddTransparency();
 builder.AddContent();
@@ -33,7 +35,7 @@ builder.AddWebhooks();
 var app = builder.Build();
 app.UseTransportSecurity();
 app.UseErrorResponses();
-app.UseMiddleware<StartingUpMiddleware>();
+app.UseStartingUp();
 app.UsePublicSite();
 app.UseOperators();
 app.MapLedger();

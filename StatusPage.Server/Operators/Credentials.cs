@@ -4,6 +4,7 @@ using System.Security.Cryptography;
 using Microsoft.AspNetCore.Identity;
 using StatusPage.Client.Contracts;
 using StatusPage.Server.Ledger;
+using StatusPage.Server.Startup;
 
 namespace StatusPage.Server.Operators;
 

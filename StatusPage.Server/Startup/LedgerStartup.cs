@@ -1,19 +1,9 @@
 using Microsoft.Extensions.Options;
+using StatusPage.Server.Content;
 using StatusPage.Server.Ledger;
 using StatusPage.Server.Site;
 
-namespace StatusPage.Server.Content;
-
-public static class ContentSetup
-{
-    public static IHostApplicationBuilder AddContent(this IHostApplicationBuilder builder)
-    {
-        builder.Services.AddSingleton<SiteSettingsHolder>();
-        builder.Services.AddSingleton<ContentIngestor>();
-        builder.Services.AddHostedService<LedgerStartup>();
-        return builder;
-    }
-}
+namespace StatusPage.Server.Startup;
 
 // Replays and verifies the ledger, appends what content/ adds, runs the other start-up steps, then marks the server ready.
 // All of it runs while the server already listens (answering 503 until ready); a lock error still stops start-up at once,

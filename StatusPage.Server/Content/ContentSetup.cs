@@ -1,0 +1,13 @@
+using StatusPage.Server.Site;
+
+namespace StatusPage.Server.Content;
+
+public static class ContentSetup
+{
+    public static IHostApplicationBuilder AddContent(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddSingleton<SiteSettingsHolder>();
+        builder.Services.AddSingleton<ContentIngestor>();
+        return builder;
+    }
+}
