@@ -8,6 +8,7 @@ using StatusPage.Server.Ledger;
 using StatusPage.Server.Operators;
 using StatusPage.Server.PublicSite;
 using StatusPage.Server.Security;
+using StatusPage.Server.Startup;
 using StatusPage.Server.StatusApi;
 using StatusPage.Server.Transparency;
 using StatusPage.Server.Webhooks;
@@ -19,6 +20,7 @@ if (CommandLine.IsVerb(args))
 }
 
 var builder = WebApplication.CreateBuilder(args);
+builder.AddStartup();
 builder.AddLedger();
 builder.AddTransparency();
 builder.AddContent();
@@ -35,7 +37,7 @@ builder.AddWebhooks();
 var app = builder.Build();
 app.UseTransportSecurity();
 app.UseErrorResponses();
-app.UseMiddleware<StartingUpMiddleware>();
+app.UseStartingUp();
 app.UseRouting();
 app.UseSecurityHeaders();
 app.UseDeclaredCacheClasses();

@@ -1,3 +1,7 @@
+using System.CommandLine;
+using System.CommandLine.Help;
+using System.CommandLine.Invocation;
+using System.CommandLine.Parsing;
 using System.Text;
 using StatusPage.Server.History;
 using StatusPage.Server.Ledger;
@@ -6,54 +10,41 @@ using StatusPage.Server.Transparency;
 
 namespace StatusPage.Server.Cli;
 
-// Verbs of the same program: `verify [FILE] [--checkpoint FILE]`, `verify-proof`, `key`, `monitor`, `export`, `import FILE`.
-// Configuration arguments work as for the server.
+// Verbs of the same program (`StatusPage.Server verify`, ...), parsed by System.CommandLine: the verb table first, then
+// each verb's work. Settings (--StatusPage:DataPath=...) work as for the server; any other unknown argument is refused.
 public static partial class CommandLine
 {
+    private const string ProgramName = "StatusPage.Server";
+
     private static readonly string[] Verbs = ["verify", "verify-proof", "key", "monitor", "export", "import"];
 
-    // Options of the verbs themselves, each followed by its value; every other "--x=y" is configuration.
-    private static readonly string[] ValueOptions = ["--checkpoint", "--key", "--state"];
+    // The root's own options: `StatusPage.Server --help` prints help instead of starting the server.
+    private static readonly string[] RootOptions = ["--help", "-h", "-?", "/h", "/?", "--version"];
 
-    public static bool IsVerb(string[] args) => args.Length > 0 && Verbs.Contains(args[0]);
+    // Host settings given without a section, as Host.CreateApplicationBuilder reads them from the command line.
+    private static readonly string[] HostSettings = ["environment", "contentRoot", "applicationName"];
+
+    public static bool IsVerb(string[] args) => args.Length > 0 && (Verbs.Contains(args[0]) || RootOptions.Contains(args[0]));
 
     public static int Run(string[] args, TextWriter output, TextWriter error)
     {
-        var verb = args[0];
-        if (!TryParse(args, out var positional, out var named, out var configuration, out var help))
+        var (verbArgs, settings) = SplitSettings(args);
+        var root = Commands(settings, output, error);
+        // No response files: a file argument starting with @ is a file name, as before.
+        var result = root.Parse(verbArgs, new ParserConfiguration { ResponseFileTokenReplacer = null });
+        if (result.Action is ParseErrorAction)
         {
-            return Usage(error);
+            return Refuse(result, error);
         }
-        if (help)
-        {
-            output.WriteLine(UsageText);
-            return 0;
-        }
-        var builder = Host.CreateApplicationBuilder([.. configuration]);
-        var options = builder.Configuration.GetSection(StatusPageOptions.Section).Get<StatusPageOptions>() ?? new StatusPageOptions();
-        var (dataPath, contentPath) = options.Resolve(builder.Environment.ContentRootPath);
-        var transparency = builder.Configuration.GetSection(TransparencyOptions.Section).Get<TransparencyOptions>() ?? new TransparencyOptions();
-        var keys = new KeyFileSettings(transparency.KeyPathFor(dataPath), () => OriginForNewKey(transparency, contentPath));
-        var checkpoint = named.GetValueOrDefault("--checkpoint");
-        var key = named.GetValueOrDefault("--key");
         try
         {
-            return verb switch
+            return result.Invoke(new InvocationConfiguration
             {
-                "verify" when positional.Count == 1 && checkpoint is not null =>
-                    VerifyFileAgainstCheckpoint(positional[0], checkpoint, key, keys.Path, output, error),
-                "verify" when positional.Count == 0 && checkpoint is not null =>
-                    WithStore(dataPath, store => VerifyStoreAgainstCheckpoint(store, checkpoint, key, keys.Path, output, error)),
-                "verify" when positional.Count == 1 => VerifyFile(positional[0], output, error),
-                "verify" when positional.Count == 0 => WithStore(dataPath, store => Verify(store, output, error)),
-                "verify-proof" when positional.Count == 1 => VerifyProof(positional[0], key, output, error),
-                "key" when positional.Count == 0 => PrintKey(keys, output),
-                "monitor" when positional.Count == 1 && named.TryGetValue("--state", out var state) =>
-                    Monitor(positional[0], state, key, output, error),
-                "export" => WithStore(dataPath, store => Export(store, output)),
-                "import" when positional.Count == 1 => WithStore(dataPath, store => Import(store, positional[0], keys, output, error)),
-                _ => Usage(error),
-            };
+                Output = output,
+                Error = error,
+                EnableDefaultExceptionHandler = false,
+                ProcessTerminationTimeout = null,
+            });
         }
         catch (DataFileInUseException e)
         {
@@ -62,70 +53,265 @@ public static partial class CommandLine
         }
     }
 
-    private static bool TryParse(string[] args, out List<string> positional, out Dictionary<string, string> named,
-        out List<string> configuration, out bool help)
+    // The verb table: each verb's arguments and options, and what it runs.
+    private static RootCommand Commands(IReadOnlyList<string> settings, TextWriter output, TextWriter error)
     {
-        (positional, named, configuration, help) = ([], [], [], false);
-        for (var i = 1; i < args.Length; i++)
+        var ledger = new Argument<string?>("LEDGER.ndjson")
         {
-            var arg = args[i];
-            if (arg is "--help" or "-h")
+            Arity = ArgumentArity.ZeroOrOne,
+            Description = "an exported or downloaded ledger (NDJSON); without it, this data file",
+        };
+        var checkpoint = new Option<string>("--checkpoint")
+        {
+            HelpName = "FILE",
+            Description = "a signed checkpoint (as served at /api/v1/ledger/checkpoint): the ledger's first N entries must have " +
+                "the root it signs for size N",
+        };
+        var key = new Option<string>("--key")
+        {
+            HelpName = "VKEY|FILE",
+            Description = "the log's verifier key, a file holding one, or a signing-key file",
+        };
+        var verify = new Command("verify", "Check a ledger's hash chain: this data file (and its own latest signed checkpoint), " +
+            "or an exported ledger; with --checkpoint, also that it agrees with that signed checkpoint (the key defaults to " +
+            "this data file's own signing key).") { ledger, checkpoint, key };
+        verify.Validators.Add(result =>
+        {
+            if (result.GetResult(key) is not null && result.GetResult(checkpoint) is null)
             {
-                help = true;
+                result.AddError("--key is used only with --checkpoint (the key that checkpoint must verify with)");
             }
-            else if (ValueOptions.Contains(arg))
+        });
+        verify.SetAction(parsed =>
+        {
+            var file = parsed.GetValue(ledger);
+            var signed = parsed.GetValue(checkpoint);
+            var keyArg = parsed.GetValue(key);
+            return (file, signed) switch
             {
-                if (i + 1 >= args.Length)
+                (not null, not null) => VerifyFileAgainstCheckpoint(file, signed, keyArg, Resolve(settings).Keys.Path, output, error),
+                (null, not null) => WithStore(settings, (store, resolved) =>
+                    VerifyStoreAgainstCheckpoint(store, signed, keyArg, resolved.Keys.Path, output, error)),
+                (not null, null) => VerifyFile(file, output, error),
+                (null, null) => WithStore(settings, (store, _) => Verify(store, output, error)),
+            };
+        });
+
+        var proof = new Argument<string>("PROOF.json")
+        {
+            Description = "an incident's or maintenance's proof.json (/incidents/{id}/proof.json)",
+        };
+        var proofKey = new Option<string>("--key")
+        {
+            HelpName = "VKEY|FILE",
+            Description = "the log's verifier key, a file holding one, or a signing-key file; by default the key inside the bundle",
+        };
+        var verifyProof = new Command("verify-proof", "Check a proof.json offline: the checkpoint's signature, the entries' hashes " +
+            "and bodies, and their inclusion in the signed tree.") { proof, proofKey };
+        verifyProof.SetAction(parsed => VerifyProof(parsed.GetRequiredValue(proof), parsed.GetValue(proofKey), output, error));
+
+        var printKey = new Command("key", "Print the log's verifier key (creates the signing key file if it is missing).");
+        printKey.SetAction(_ => PrintKey(Resolve(settings).Keys, output));
+
+        var url = new Argument<string>("URL") { Description = "the status page's address (http or https)" };
+        var state = new Option<string>("--state")
+        {
+            HelpName = "DIR",
+            Required = true,
+            Description = "where the witness keeps the pinned key, the last verified checkpoint and every entry hash seen",
+        };
+        var monitorKey = new Option<string>("--key")
+        {
+            HelpName = "VKEY|FILE",
+            Description = "the key to pin instead of the one pinned on the first run (after the operator announced a new key)",
+        };
+        var monitor = new Command("monitor", "Witness a status page's log (for cron): the key is pinned in DIR on the first run; " +
+            "each run checks that the new signed checkpoint extends the saved one. Exit 1 naming sizes and roots on a rewrite, " +
+            "truncation or fork.") { url, state, monitorKey };
+        monitor.SetAction(parsed =>
+            Monitor(parsed.GetRequiredValue(url), parsed.GetRequiredValue(state), parsed.GetValue(monitorKey), output, error));
+
+        var export = new Command("export", "Write the ledger as NDJSON on standard output.");
+        export.SetAction(_ => WithStore(settings, (store, _) => Export(store, output)));
+
+        var importFile = new Argument<string>("LEDGER.ndjson") { Description = "an export of this or another data file" };
+        var import = new Command("import", "Restore or extend this data file from an export, then sign its new head. A file that " +
+            "does not verify, diverges from this data file or contradicts its latest signed checkpoint is refused whole.") { importFile };
+        import.SetAction(parsed => WithStore(settings, (store, resolved) =>
+            Import(store, parsed.GetRequiredValue(importFile), resolved.Keys, output, error)));
+
+        foreach (var argument in new Argument[] { ledger, proof, url, importFile })
+        {
+            argument.Validators.Add(NotAnOption);
+        }
+        var root = new RootCommand("With no verb, runs the status page server. With a verb, checks, exports or imports the " +
+            "ledger offline (stop the server first for verbs that open the data file).")
+        {
+            verify, verifyProof, printKey, monitor, export, import,
+        };
+        root.HelpName = ProgramName;
+        root.Options.OfType<HelpOption>().Single().Action = new HelpWithOverview();
+        return root;
+    }
+
+    // Every verb's forms in one table, in the root's help, under each verb's help, and after a usage error.
+    private static readonly (string Verb, string Usage, string What)[] Overview =
+    [
+        ("verify", "verify", "check this data file's whole chain and its own latest signed checkpoint"),
+        ("verify", "verify LEDGER.ndjson", "check an exported or downloaded ledger"),
+        ("verify", "verify [LEDGER.ndjson] --checkpoint FILE [--key VKEY|FILE]",
+            "... and that its first N entries have the root the signed checkpoint (size N) states; the key defaults to this " +
+            "data file's own signing key"),
+        ("verify-proof", "verify-proof PROOF.json [--key VKEY|FILE]",
+            "check an incident's or maintenance's proof.json offline (signature, entry hashes, bodies, inclusion); the key " +
+            "defaults to the one inside the bundle"),
+        ("key", "key", "print the log's verifier key (creates the signing key file if missing)"),
+        ("monitor", "monitor URL --state DIR [--key VKEY|FILE]",
+            "witness a status page's log (for cron): the key is pinned in DIR on first run; exit 1 naming sizes and roots on a " +
+            "rewrite, truncation or fork"),
+        ("export", "export", "the ledger as NDJSON on standard output"),
+        ("import", "import LEDGER.ndjson", "restore or extend this data file from an export, then sign its new head"),
+    ];
+
+    private const string SettingsText = """
+        Settings (as for the server, e.g. --StatusPage:DataPath=PATH or --StatusPage:DataPath PATH):
+          --StatusPage:DataPath=PATH                  the data file (default data/statuspage.db)
+          --StatusPage:ContentPath=PATH               the content folder (names a new signing key after content/site.yml)
+          --StatusPage:Transparency:KeyPath=PATH      the signing key file (default: beside the data file)
+          --environment=NAME                          which appsettings.NAME.json is read
+        Exit codes: 0 OK, 1 failed verification (or refused import), 2 usage or I/O error
+        """;
+
+    // System.CommandLine's help for the verb (or the root), then every verb's forms, the settings and the exit codes.
+    private sealed class HelpWithOverview : SynchronousCommandLineAction
+    {
+        public override bool ClearsParseErrors => true;
+
+        public override int Invoke(ParseResult parseResult)
+        {
+            new HelpAction { MaxWidth = 120 }.Invoke(parseResult);
+            var output = parseResult.InvocationConfiguration.Output;
+            output.WriteLine(parseResult.CommandResult.Command is RootCommand ? "Verb forms:" : $"All verbs of {ProgramName}:");
+            WriteOverview(output);
+            output.WriteLine();
+            output.WriteLine(SettingsText);
+            return 0;
+        }
+    }
+
+    // One form per line; a long form puts its description on the lines below it.
+    private static void WriteOverview(TextWriter output)
+    {
+        const int Column = 36;
+        foreach (var (_, usage, what) in Overview)
+        {
+            var line = new StringBuilder("  " + usage);
+            if (line.Length + 1 > Column)
+            {
+                output.WriteLine(line);
+                line.Clear();
+            }
+            foreach (var word in what.Split(' '))
+            {
+                if (line.Length > Column && line.Length + 1 + word.Length > 120)
                 {
-                    return false;
+                    output.WriteLine(line);
+                    line.Clear();
                 }
-                named[arg] = args[++i];
+                line.Append(line.Length < Column ? new string(' ', Column - line.Length) : " ").Append(word);
             }
-            else if (ValueOptions.FirstOrDefault(o => arg.StartsWith(o + "=", StringComparison.Ordinal)) is { } option)
+            output.WriteLine(line);
+        }
+    }
+
+    // System.CommandLine hands an unknown "--option" to a file argument: refuse it instead (./-name for such a file).
+    private static void NotAnOption(ArgumentResult result)
+    {
+        foreach (var token in result.Tokens.Where(t => t.Value.Length > 1 && t.Value.StartsWith('-')))
+        {
+            result.AddError($"Unrecognized option '{token.Value}'.");
+        }
+    }
+
+    // A usage error: what is wrong, the verb's forms, where the help is; exit 2 (nothing was read or written).
+    private static int Refuse(ParseResult result, TextWriter error)
+    {
+        var command = result.CommandResult.Command;
+        var verb = command is RootCommand ? null : command.Name;
+        foreach (var problem in result.Errors)
+        {
+            error.WriteLine($"{ProgramName}{(verb is null ? "" : " " + verb)}: {problem.Message}");
+        }
+        var forms = Overview.Where(v => verb is null || v.Verb == verb).Select(v => v.Usage).ToList();
+        error.WriteLine($"usage: {ProgramName} {forms[0]}");
+        foreach (var form in forms.Skip(1))
+        {
+            error.WriteLine($"       {ProgramName} {form}");
+        }
+        error.WriteLine($"Run '{ProgramName} {(verb is null ? "" : verb + " ")}--help' for more.");
+        return 2;
+    }
+
+    // Settings are `--Section:Key=value` or `--Section:Key value` (and the host's own, e.g. --environment=Development); they are
+    // handed to the configuration as the server would read them, everything else to the verb's parser.
+    private static (List<string> VerbArgs, List<string> Settings) SplitSettings(string[] args)
+    {
+        var (verbArgs, settings) = (new List<string>(), new List<string>());
+        for (var i = 0; i < args.Length; i++)
+        {
+            if (SettingName(args[i]) is not { } name)
             {
-                named[option] = arg[(option.Length + 1)..];
+                verbArgs.Add(args[i]);
             }
-            else if (arg.StartsWith("--", StringComparison.Ordinal))
+            else if (args[i].Contains('=', StringComparison.Ordinal))
             {
-                configuration.Add(arg);
+                settings.Add(args[i]);
+            }
+            else if (i + 1 < args.Length)
+            {
+                settings.Add($"--{name}={args[++i]}");
             }
             else
             {
-                positional.Add(arg);
+                verbArgs.Add(args[i]);
             }
         }
-        return true;
+        return (verbArgs, settings);
     }
 
-    private static int WithStore(string dataPath, Func<LedgerStore, int> action)
+    private static string? SettingName(string arg)
     {
-        using var store = new LedgerStore(dataPath);
-        return action(store);
+        if (!arg.StartsWith("--", StringComparison.Ordinal))
+        {
+            return null;
+        }
+        var name = arg[2..].Split('=', 2)[0];
+        var section = name.Split(':', 2)[0];
+        // --checkpoint:FILE is System.CommandLine's own spelling of --checkpoint FILE, not a setting.
+        var isVerbOption = section is "checkpoint" or "key" or "state" or "help";
+        return (name.Contains(':', StringComparison.Ordinal) && !isVerbOption && section.Length > 0) ||
+            HostSettings.Contains(name, StringComparer.OrdinalIgnoreCase)
+            ? name
+            : null;
     }
 
-    private const string UsageText = """
-        usage: StatusPage.Server VERB [ARGS] [--StatusPage:DataPath=... and other settings as for the server]
-          verify                           check this data file's whole chain and its own latest signed checkpoint
-          verify LEDGER.ndjson             check an exported or downloaded ledger
-          verify [LEDGER.ndjson] --checkpoint FILE [--key VKEY|FILE]
-                                           ... and that its first N entries have the root the signed checkpoint (size N)
-                                           states; the key defaults to this data file's own signing key
-          verify-proof PROOF.json [--key VKEY|FILE]
-                                           check an incident's or maintenance's proof.json offline (signature, entry
-                                           hashes, bodies, inclusion); the key defaults to the one inside the bundle
-          key                              print the log's verifier key (creates the signing key file if missing)
-          monitor URL --state DIR [--key VKEY|FILE]
-                                           witness a status page's log (for cron): the key is pinned in DIR on first run;
-                                           exit 1 naming sizes and roots on a rewrite, truncation or fork
-          export                           the ledger as NDJSON on standard output
-          import LEDGER.ndjson             restore or extend this data file from an export, then sign its new head
-        exit codes: 0 OK, 1 failed verification (or refused import), 2 usage or I/O error
-        """;
+    // Where the data file, the content and the signing key are, resolved as the server resolves them.
+    private sealed record Resolved(string DataPath, KeyFileSettings Keys);
 
-    private static int Usage(TextWriter error)
+    private static Resolved Resolve(IReadOnlyList<string> settings)
     {
-        error.WriteLine(UsageText);
-        return 2;
+        var builder = Host.CreateApplicationBuilder([.. settings]);
+        var options = builder.Configuration.GetSection(StatusPageOptions.Section).Get<StatusPageOptions>() ?? new StatusPageOptions();
+        var (dataPath, contentPath) = options.Resolve(builder.Environment.ContentRootPath);
+        var transparency = builder.Configuration.GetSection(TransparencyOptions.Section).Get<TransparencyOptions>() ?? new TransparencyOptions();
+        return new Resolved(dataPath, new KeyFileSettings(transparency.KeyPathFor(dataPath), () => OriginForNewKey(transparency, contentPath)));
+    }
+
+    private static int WithStore(IReadOnlyList<string> settings, Func<LedgerStore, Resolved, int> action)
+    {
+        var resolved = Resolve(settings);
+        using var store = new LedgerStore(resolved.DataPath);
+        return action(store, resolved);
     }
 
     // Reads as the server's start-up does (ReplayAll), so an unreadable entry is reported like a bad one instead of crashing;

@@ -10,15 +10,12 @@ public static class LedgerEndpoints
 
     public static IHostApplicationBuilder AddLedger(this IHostApplicationBuilder builder)
     {
-        builder.Services.Configure<StatusPageOptions>(builder.Configuration.GetSection(StatusPageOptions.Section));
-        builder.Services.AddSingleton(_ => ShiftedClock.From(builder.Configuration[$"{StatusPageOptions.Section}:Clock"]));
         builder.Services.AddSingleton(sp =>
         {
             var options = builder.Configuration.GetSection(StatusPageOptions.Section).Get<StatusPageOptions>() ?? new StatusPageOptions();
             return new LedgerStore(options.Resolve(builder.Environment.ContentRootPath).DataPath);
         });
         builder.Services.AddSingleton<LedgerService>();
-        builder.Services.AddSingleton<LedgerReadiness>();
         return builder;
     }
 

@@ -10,6 +10,7 @@ using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Primitives;
 using StatusPage.Client.Contracts;
 using StatusPage.Server.Ledger;
+using StatusPage.Server.Startup;
 using StatusPage.Server.WriteApi;
 
 namespace StatusPage.Server.Operators;

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using StatusPage.Server.HttpCache;
 using StatusPage.Server.Ledger;
 using StatusPage.Server.Site;
+using StatusPage.Server.Startup;
 
 namespace StatusPage.Server.Transparency;
 

@@ -2,6 +2,7 @@ using System.Globalization;
 using Microsoft.Extensions.Options;
 using StatusPage.Server.Ledger;
 using StatusPage.Server.Site;
+using StatusPage.Server.Startup;
 
 namespace StatusPage.Server.Webhooks;
 

@@ -7,6 +7,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using StatusPage.Server.Ledger;
+using StatusPage.Server.Startup;
 
 namespace StatusPage.Tests;
 

@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using StatusPage.Server.Ledger;
+using StatusPage.Server.Startup;
 
 namespace StatusPage.Tests.Http;
 

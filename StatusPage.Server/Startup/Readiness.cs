@@ -1,7 +1,7 @@
-namespace StatusPage.Server.Ledger;
+namespace StatusPage.Server.Startup;
 
 // The server listens while it replays and verifies the ledger (seconds, for a long history). Until that and every start-up
-// step are done, requests get a 503 that says so (PublicSite/StartingUpMiddleware.cs), and background work awaits Ready.
+// step are done, requests get a 503 that says so (StartingUpMiddleware.cs), and background work awaits Ready.
 public sealed class LedgerReadiness
 {
     private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);

@@ -2,9 +2,9 @@ using System.Globalization;
 using System.Text;
 using System.Text.Encodings.Web;
 using Microsoft.Extensions.Localization;
-using StatusPage.Server.Ledger;
+using StatusPage.Server.PublicSite;
 
-namespace StatusPage.Server.PublicSite;
+namespace StatusPage.Server.Startup;
 
 // Before the ledger is ready: 503 with Retry-After, as problem+json for the APIs and feeds and, for a browser, a page in the
 // reader's language that reloads itself. Never cached, so a proxy cannot keep serving "starting" once the server is up.

@@ -1,0 +1,77 @@
+using Microsoft.Extensions.Options;
+using StatusPage.Server.Content;
+using StatusPage.Server.Ledger;
+using StatusPage.Server.Site;
+
+namespace StatusPage.Server.Startup;
+
+// Replays and verifies the ledger, appends what content/ adds, runs the other start-up steps, then marks the server ready.
+// All of it runs while the server already listens (answering 503 until ready); a lock error still stops start-up at once,
+// because the store takes its lock when it is created, before StartAsync. A failure later stops the server.
+public sealed partial class LedgerStartup(LedgerService ledger, LedgerStore store, ContentIngestor ingestor,
+    IEnumerable<IStartupStep> steps, LedgerReadiness readiness, IOptions<StatusPageOptions> options, IHostEnvironment environment,
+    IHostApplicationLifetime lifetime, ILogger<LedgerStartup> logger) : IHostedLifecycleService
+{
+    private Task _startup = Task.CompletedTask;
+
+    public Task StartingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    // Once the server listens (every StartAsync has run): the replay then has both cores to itself. Sharing them with the web
+    // server's own start-up made neither faster (bench/README.md, third round).
+    public Task StartedAsync(CancellationToken cancellationToken)
+    {
+        _startup = Task.Run(() => ReplayAndPrepareAsync(lifetime.ApplicationStopping), CancellationToken.None);
+        return Task.CompletedTask;
+    }
+
+    private async Task ReplayAndPrepareAsync(CancellationToken stopping)
+    {
+        try
+        {
+            ledger.Load();
+            var contentPath = options.Value.Resolve(environment.ContentRootPath).ContentPath;
+            await ingestor.IngestAsync(contentPath, stopping).ConfigureAwait(false);
+            foreach (var step in steps)
+            {
+                await step.RunAsync(stopping).ConfigureAwait(false);
+            }
+            readiness.MarkReady();
+            LedgerService.ReturnReplayMemory();
+        }
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+        {
+            readiness.MarkStopped();
+        }
+#pragma warning disable CA1031 // Whatever failed, the server must not stay up answering "starting" for ever.
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            LogStartFailed(logger, e);
+            readiness.MarkFailed(e);
+            lifetime.StopApplication();
+        }
+    }
+
+    // Close the data file (and release its lock) as soon as the host stops, not whenever the container is disposed; a
+    // replay still running reads through connections of its own, so it is awaited first.
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _startup.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            store.Dispose();
+        }
+    }
+
+    public Task StoppingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    [LoggerMessage(Level = LogLevel.Critical, Message = "Start-up failed; the server stops")]
+    private static partial void LogStartFailed(ILogger logger, Exception exception);
+}

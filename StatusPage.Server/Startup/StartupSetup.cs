@@ -1,0 +1,21 @@
+using StatusPage.Server.Ledger;
+using StatusPage.Server.Site;
+
+namespace StatusPage.Server.Startup;
+
+// What every feature needs before it starts, and the start-up sequence itself: the settings, the clock, readiness, the
+// replay and start-up steps (LedgerStartup) run once the server listens, and the 503 answered until they are done.
+public static class StartupSetup
+{
+    public static IHostApplicationBuilder AddStartup(this IHostApplicationBuilder builder)
+    {
+        builder.Services.Configure<StatusPageOptions>(builder.Configuration.GetSection(StatusPageOptions.Section));
+        builder.Services.AddSingleton(_ => ShiftedClock.From(builder.Configuration[$"{StatusPageOptions.Section}:Clock"]));
+        builder.Services.AddSingleton<LedgerReadiness>();
+        builder.Services.AddHostedService<LedgerStartup>();
+        return builder;
+    }
+
+    // Early in the pipeline: until the ledger is ready, no feature sees a request.
+    public static IApplicationBuilder UseStartingUp(this IApplicationBuilder app) => app.UseMiddleware<StartingUpMiddleware>();
+}
