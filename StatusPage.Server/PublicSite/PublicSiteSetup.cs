@@ -1,5 +1,3 @@
-using System.Globalization;
-using System.Reflection;
 using System.Text.Encodings.Web;
 using System.Text.Unicode;
 using System.Text.Json;
@@ -20,8 +18,8 @@ public static class PublicSiteSetup
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.AddServerHeader = false);
         // Accented and typographic characters as themselves, not &#xE9; entities: smaller pages, readable source.
         builder.Services.AddSingleton(HtmlEncoder.Create(UnicodeRanges.All));
-        // Public pages render statically; only the console (/admin, App.razor) opts into InteractiveWebAssembly.
-        builder.Services.AddRazorComponents().AddInteractiveWebAssemblyComponents();
+        // Public pages render statically and nothing else: the console is a standalone WebAssembly app (Admin/AdminConsole).
+        builder.Services.AddRazorComponents();
         builder.Services.AddLocalization();
         builder.Services.AddScoped<PageText>();
         builder.Services.ConfigureHttpJsonOptions(o =>
@@ -48,29 +46,8 @@ public static class PublicSiteSetup
     {
         app.MapStaticAssets();
         app.MapGet("/lang/{code}", ChooseLanguage);
-        app.MapRazorComponents<App>()
-            .AddInteractiveWebAssemblyRenderMode()
-            .AddAdditionalAssemblies(typeof(Client._Imports).Assembly)
-            .Finally(StaticOutsideTheConsole);
+        app.MapRazorComponents<App>();
         return app;
-    }
-
-    // Public pages stay purely static (no component-state comment, same bytes for every reader): their endpoints declare no
-    // interactive render mode, which is what the renderer checks before persisting state; only /admin keeps WebAssembly.
-    private static void StaticOutsideTheConsole(EndpointBuilder endpoint)
-    {
-        if (endpoint is not RouteEndpointBuilder { RoutePattern.RawText: { } route } || route.StartsWith("/admin", StringComparison.Ordinal))
-        {
-            return;
-        }
-        // The framework's metadata type is internal: replace it with an instance of the same type listing no modes.
-        var configured = endpoint.Metadata.FirstOrDefault(m => m.GetType().Name == "ConfiguredRenderModesMetadata");
-        if (configured is not null)
-        {
-            endpoint.Metadata.Remove(configured);
-            endpoint.Metadata.Add(Activator.CreateInstance(configured.GetType(), BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic,
-                null, [Array.Empty<Microsoft.AspNetCore.Components.IComponentRenderMode>()], CultureInfo.InvariantCulture)!);
-        }
     }
 
     // The visible language switch: remembers the choice in a cookie and goes back to the page (a local path only).
