@@ -52,6 +52,8 @@ public sealed partial class ConsoleTests(ConsoleFixture fixture, ITestOutputHelp
         await using var context = await fixture.NewContextAsync();
         var page = await context.NewPageAsync();
         page.SetDefaultTimeout(30_000);
+        // The server is up and has answered once: what is timed is the browser's first visit, not the server's start-up.
+        Assert.True((await context.APIRequest.GetAsync("/admin")).Ok);
         var responses = new List<IResponse>();
         page.Response += (_, response) => responses.Add(response);
 
@@ -59,8 +61,11 @@ public sealed partial class ConsoleTests(ConsoleFixture fixture, ITestOutputHelp
         await page.GotoAsync("/admin", new() { WaitUntil = WaitUntilState.Commit });
         var loading = page.GetByTestId("loading");
         await Assertions.Expect(loading).ToContainTextAsync("Loading the console", new() { Timeout = 1_000 });
-        var shown = clock.Elapsed;
-        Assert.True(shown < TimeSpan.FromSeconds(1), $"the loading screen appeared after {shown.TotalMilliseconds:F0} ms");
+        // Measured by the browser from the start of the navigation: the first paint with content is the loading screen.
+        await page.WaitForFunctionAsync("() => performance.getEntriesByName('first-contentful-paint').length > 0");
+        var painted = await page.EvaluateAsync<double>("() => performance.getEntriesByName('first-contentful-paint')[0].startTime");
+        Assert.True(painted < 1_000, $"the loading screen was painted {painted:F0} ms after navigation started");
+        await SaveAsync(page, "console-loading.png");
 
         // The app replaces the loading screen with its sign-in form once it has started.
         await page.GetByLabel("Username").FillAsync("admin");
@@ -76,7 +81,7 @@ public sealed partial class ConsoleTests(ConsoleFixture fixture, ITestOutputHelp
         {
             bytes += (await response.Request.SizesAsync()).ResponseBodySize;
         }
-        output.WriteLine($"loading screen after {shown.TotalMilliseconds:F0} ms, sign-in form after {started.TotalMilliseconds:F0} ms, " +
+        output.WriteLine($"loading screen painted after {painted:F0} ms, sign-in form after {started.TotalMilliseconds:F0} ms, " +
             $"{responses.Count} responses, {bytes / 1024} KiB of bodies as sent");
     }
 
