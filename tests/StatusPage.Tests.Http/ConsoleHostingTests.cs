@@ -1,4 +1,8 @@
+using System.Collections.Concurrent;
 using System.Net;
+using System.Net.Http.Json;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.Logging;
 
 namespace StatusPage.Tests.Http;
 
@@ -67,5 +71,50 @@ public sealed class ConsoleHostingTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Contains("gzip", response.Content.Headers.ContentEncoding);
         Assert.Equal("text/javascript", response.Content.Headers.ContentType?.MediaType);
+    }
+
+    [Fact]
+    public async Task Loading_the_console_and_signing_in_log_no_antiforgery_cache_header_warning()
+    {
+        var logged = new LoggedWarnings();
+        await using var root = new StatusPageFactory(settings: new Dictionary<string, string> { ["STATUSPAGE_ADMIN_PASSWORD"] = "hosting test password" });
+        await using var factory = root.WithWebHostBuilder(b => b.ConfigureLogging(l => l.AddProvider(logged)));
+        using var client = factory.CreateClient();
+
+        foreach (var path in new[] { "/admin", "/admin/incidents/new" })
+        {
+            Assert.Equal(HttpStatusCode.OK, (await client.GetAsync(new Uri(path, UriKind.Relative))).StatusCode);
+        }
+        var signIn = await client.PostAsJsonAsync(new Uri("/api/v1/session", UriKind.Relative),
+            new { username = "admin", password = "hosting test password" });
+        Assert.Equal(HttpStatusCode.OK, signIn.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync(new Uri("/api/v1/session", UriKind.Relative))).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync(new Uri("/admin", UriKind.Relative))).StatusCode);
+
+        Assert.DoesNotContain(logged.Messages, m => m.Contains("have been overridden", StringComparison.Ordinal));
+    }
+
+    // Every warning the server logs, as text.
+    private sealed class LoggedWarnings : ILoggerProvider, ILogger
+    {
+        public ConcurrentQueue<string> Messages { get; } = new();
+
+        public ILogger CreateLogger(string categoryName) => this;
+
+        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Warning;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            if (IsEnabled(logLevel))
+            {
+                Messages.Enqueue(formatter(state, exception));
+            }
+        }
+
+        public void Dispose()
+        {
+        }
     }
 }
