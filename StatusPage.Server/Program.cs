@@ -1,3 +1,4 @@
+using StatusPage.Server.Admin;
 using StatusPage.Server.Badges;
 using StatusPage.Server.Calendar;
 using StatusPage.Server.Cli;
@@ -48,6 +49,7 @@ app.MapTransparency();
 app.MapOperators();
 app.MapWriteApi();
 app.MapPublicSite();
+app.MapAdminConsole();
 app.MapStatusApi();
 app.MapFeeds();
 app.MapCalendar();

@@ -27,6 +27,9 @@ public sealed class ConsoleApi(HttpClient http)
         Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) },
     };
 
+    // Rendered bodies by source text: a timeline reloaded after each post asks the server only for what is new.
+    private readonly Dictionary<string, string> _rendered = new(StringComparer.Ordinal);
+
     public SessionInfo? Session { get; private set; }
 
     public bool IsAdmin => Session?.Role == OperatorRole.Admin.ToWord();
@@ -54,6 +57,28 @@ public sealed class ConsoleApi(HttpClient http)
     {
         await SendAsync<object>(HttpMethod.Delete, "api/v1/session", null);
         SetSession(null);
+    }
+
+    // Markdown as the public page shows it, from the server's one pipeline (POST /api/v1/preview); null if it cannot say.
+    public async Task<string?> RenderMarkdownAsync(string body)
+    {
+        if (_rendered.TryGetValue(body, out var html))
+        {
+            return html;
+        }
+        try
+        {
+            if ((await PostAsync<PreviewResponse>("api/v1/preview", new PreviewRequest { Body = body })).Value?.Html is { } rendered)
+            {
+                _rendered[body] = rendered;
+                return rendered;
+            }
+        }
+        catch (JsonException)
+        {
+            // Not a preview answer: the plain text stays.
+        }
+        return null;
     }
 
     public Task<ApiResult<T>> GetAsync<T>(string path) => SendAsync<T>(HttpMethod.Get, path, null);

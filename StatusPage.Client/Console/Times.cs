@@ -2,11 +2,9 @@ using System.Globalization;
 
 namespace StatusPage.Client.Console;
 
-// Times as an operator reads them at 3 a.m.: UTC, and how long ago.
+// Durations as an operator reads them at 3 a.m. (times of day: ConsoleClock.Show).
 public static class Times
 {
-    public static string Utc(DateTimeOffset time) => time.UtcDateTime.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture);
-
     public static string Ago(DateTimeOffset time, DateTimeOffset now) => $"{Span(now - time)} ago";
 
     public static string Span(TimeSpan span)
@@ -16,6 +14,7 @@ public static class Times
         {
             < 1 => "less than a minute",
             < 60 => $"{minutes} min",
+            < 48 * 60 when minutes % 60 == 0 => $"{minutes / 60} h",
             < 48 * 60 => $"{minutes / 60} h {minutes % 60} min",
             _ => $"{minutes / (24 * 60)} days",
         };

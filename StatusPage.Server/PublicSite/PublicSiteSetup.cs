@@ -1,5 +1,3 @@
-using System.Globalization;
-using System.Reflection;
 using System.Text.Encodings.Web;
 using System.Text.Unicode;
 using System.Text.Json;
@@ -23,8 +21,8 @@ public static class PublicSiteSetup
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.AddServerHeader = false);
         // Accented and typographic characters as themselves, not &#xE9; entities: smaller pages, readable source.
         builder.Services.AddSingleton(HtmlEncoder.Create(UnicodeRanges.All));
-        // Public pages render statically; only the console (/admin, App.razor) opts into InteractiveWebAssembly.
-        builder.Services.AddRazorComponents().AddInteractiveWebAssemblyComponents();
+        // Public pages render statically and nothing else: the console is a standalone WebAssembly app (Admin/AdminConsole).
+        builder.Services.AddRazorComponents();
         builder.Services.AddLocalization();
         builder.Services.AddScoped<PageText>();
         builder.Services.ConfigureHttpJsonOptions(o =>
@@ -49,16 +47,11 @@ public static class PublicSiteSetup
     {
         app.MapStaticAssets().Finally(DeclareStaticFile);
         app.MapGet("/lang/{code}", ChooseLanguage);
-        var pages = app.MapRazorComponents<App>()
-            .AddInteractiveWebAssemblyRenderMode()
-            .AddAdditionalAssemblies(typeof(Client._Imports).Assembly);
-        pages.Finally(StaticOutsideTheConsole);
-        pages.Finally(DeclarePage);
+        app.MapRazorComponents<App>().Finally(DeclarePage);
         return app;
     }
 
-    // Public pages are cached pages that also answer HEAD (monitors check with HEAD); the console's pages are never stored and
-    // run under the console's policy.
+    // Public pages are cached pages that also answer HEAD (monitors check with HEAD).
     private static void DeclarePage(EndpointBuilder endpoint)
     {
         if (endpoint.Metadata.OfType<CachedPageAttribute>().Any())
@@ -71,11 +64,6 @@ public static class PublicSiteSetup
             endpoint.Metadata.Add(new HttpMethodMetadata([.. methods.SelectMany(m => m.HttpMethods).Append(HttpMethods.Head).Distinct()],
                 methods.Any(m => m.AcceptCorsPreflight)));
         }
-        else if (endpoint.Metadata.OfType<ComponentTypeMetadata>().Any(c => c.Type.Assembly == typeof(Client._Imports).Assembly))
-        {
-            endpoint.Metadata.Add(ContentSecurityPolicy.Console);
-            endpoint.Metadata.Add(CacheClass.NoStore);
-        }
     }
 
     // Framework files (scripts, WebAssembly) are never documents: no policy. A fingerprinted file never changes under its name
@@ -83,31 +71,13 @@ public static class PublicSiteSetup
     private static void DeclareStaticFile(EndpointBuilder endpoint)
     {
         var route = (endpoint as RouteEndpointBuilder)?.RoutePattern.RawText;
-        if (route?.TrimStart('/').StartsWith("_framework/", StringComparison.Ordinal) == true)
+        if (route is not null && ("/" + route.TrimStart('/')).Contains("/_framework/", StringComparison.Ordinal))
         {
             endpoint.Metadata.Add(ContentSecurityPolicy.None);
         }
         if (DeclaredCacheClasses.IsFingerprinted(route))
         {
             endpoint.Metadata.Add(CacheClass.Immutable);
-        }
-    }
-
-    // Public pages stay purely static (no component-state comment, same bytes for every reader): their endpoints declare no
-    // interactive render mode, which is what the renderer checks before persisting state; only /admin keeps WebAssembly.
-    private static void StaticOutsideTheConsole(EndpointBuilder endpoint)
-    {
-        if (endpoint is not RouteEndpointBuilder { RoutePattern.RawText: { } route } || route.StartsWith("/admin", StringComparison.Ordinal))
-        {
-            return;
-        }
-        // The framework's metadata type is internal: replace it with an instance of the same type listing no modes.
-        var configured = endpoint.Metadata.FirstOrDefault(m => m.GetType().Name == "ConfiguredRenderModesMetadata");
-        if (configured is not null)
-        {
-            endpoint.Metadata.Remove(configured);
-            endpoint.Metadata.Add(Activator.CreateInstance(configured.GetType(), BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic,
-                null, [Array.Empty<Microsoft.AspNetCore.Components.IComponentRenderMode>()], CultureInfo.InvariantCulture)!);
         }
     }
 

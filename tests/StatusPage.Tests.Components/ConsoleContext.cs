@@ -49,6 +49,8 @@ public static class ConsoleContext
         var context = new BunitContext();
         context.JSInterop.Mode = JSRuntimeMode.Loose;
         context.Services.AddMudServices();
+        context.Services.AddSingleton(TimeProvider.System);
+        context.Services.AddSingleton<ConsoleClock>();
         context.Services.AddSingleton(new HttpClient(api) { BaseAddress = new Uri("http://localhost/") });
         context.Services.AddSingleton<ConsoleApi>();
         return context;
