@@ -5,6 +5,7 @@ using StatusPage.Server.Content;
 using StatusPage.Server.Feeds;
 using StatusPage.Server.Ledger;
 using StatusPage.Server.Operators;
+using StatusPage.Server.Providers;
 using StatusPage.Server.PublicSite;
 using StatusPage.Server.StatusApi;
 using StatusPage.Server.Transparency;
@@ -45,6 +46,7 @@ app.MapStatusApi();
 app.MapFeeds();
 app.MapCalendar();
 app.MapBadges();
+app.MapProviders();
 app.MapWebhooks();
 
 var readiness = app.Services.GetRequiredService<LedgerReadiness>();

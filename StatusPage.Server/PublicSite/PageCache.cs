@@ -16,7 +16,7 @@ public sealed record CachedPage(int StatusCode, StringValues ContentType, byte[]
 public sealed class PageCacheMiddleware(RequestDelegate next, LedgerService ledger, TimeProvider time, SiteSettingsHolder site)
 {
     private const int MaxEntriesPerLanguage = 1_000;
-    private static readonly string[] KeyedQueryParameters = ["page", "order"];
+    private static readonly string[] KeyedQueryParameters = ["page", "order", "from", "to"];
     private static readonly StringValues CacheControl = "public, max-age=10, must-revalidate";
     private static readonly StringValues Vary = "Accept-Encoding, Accept-Language, Cookie";
     private static readonly StringValues Brotli = "br";
