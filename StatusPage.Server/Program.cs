@@ -6,6 +6,7 @@ using StatusPage.Server.Feeds;
 using StatusPage.Server.Ledger;
 using StatusPage.Server.Operators;
 using StatusPage.Server.Providers;
+using StatusPage.Server.Sla;
 using StatusPage.Server.PublicSite;
 using StatusPage.Server.StatusApi;
 using StatusPage.Server.Transparency;
@@ -47,6 +48,7 @@ app.MapFeeds();
 app.MapCalendar();
 app.MapBadges();
 app.MapProviders();
+app.MapSla();
 app.MapWebhooks();
 
 var readiness = app.Services.GetRequiredService<LedgerReadiness>();
