@@ -11,6 +11,8 @@ command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
 # Ed25519 for tools/verify_ledger.py, the independent ledger verifier written from docs/LEDGER.md.
 /usr/bin/python3 -c 'import cryptography' >/dev/null 2>&1 || need_apt+=(python3-cryptography)
 command -v newsboat >/dev/null 2>&1 || need_apt+=(newsboat)
+# The provider report's PDF test reads Chromium's PDF back with pdftotext and pdfinfo, and renders its pages with pdftoppm.
+command -v pdftotext >/dev/null 2>&1 || need_apt+=(poppler-utils)
 if [ ${#need_apt[@]} -gt 0 ]; then
   echo "Installing ${need_apt[*]} (Debian packages) ..."
   export DEBIAN_FRONTEND=noninteractive

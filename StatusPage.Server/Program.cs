@@ -7,6 +7,8 @@ using StatusPage.Server.Feeds;
 using StatusPage.Server.HttpCache;
 using StatusPage.Server.Ledger;
 using StatusPage.Server.Operators;
+using StatusPage.Server.Providers;
+using StatusPage.Server.Sla;
 using StatusPage.Server.PublicSite;
 using StatusPage.Server.Security;
 using StatusPage.Server.Startup;
@@ -54,6 +56,8 @@ app.MapStatusApi();
 app.MapFeeds();
 app.MapCalendar();
 app.MapBadges();
+app.MapProviders();
+app.MapSla();
 app.MapWebhooks();
 
 var readiness = app.Services.GetRequiredService<LedgerReadiness>();

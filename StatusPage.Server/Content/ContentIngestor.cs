@@ -107,7 +107,11 @@ public sealed partial class ContentIngestor(LedgerService ledger, SiteSettingsHo
             }
             var url = Uri.TryCreate(file.Url, UriKind.Absolute, out var parsed) ? parsed : SiteSettings.Default.Url;
             return new SiteSettings(file.Name ?? SiteSettings.Default.Name, url, zone ?? TimeZoneInfo.Utc,
-                file.Languages.Count > 0 ? file.Languages : SiteSettings.Default.Languages);
+                file.Languages.Count > 0 ? file.Languages : SiteSettings.Default.Languages)
+            {
+                CreditTiers = [.. file.SlaCredits.Where(c => c.Below is > 0 and <= 100 && c.Credit is >= 0 and <= 100)
+                    .Select(c => new CreditTier(c.Below, c.Credit)).OrderByDescending(c => c.Below)],
+            };
         }
 
         public async Task FileAsync(string fullPath, bool isMaintenance)

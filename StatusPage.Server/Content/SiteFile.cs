@@ -10,6 +10,13 @@ public sealed class SiteFile
     public List<ProviderYaml> Providers { get; set; } = [];
     public List<GroupYaml> Groups { get; set; } = [];
     public List<ComponentYaml> Components { get; set; } = [];
+    public List<CreditYaml> SlaCredits { get; set; } = [];
+
+    public sealed class CreditYaml
+    {
+        public decimal Below { get; set; }
+        public decimal Credit { get; set; }
+    }
 
     public sealed class ProviderYaml
     {

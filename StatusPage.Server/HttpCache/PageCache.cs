@@ -12,7 +12,7 @@ namespace StatusPage.Server.HttpCache;
 public sealed class PageCacheMiddleware(RequestDelegate next, LedgerService ledger, TimeProvider time, SiteSettingsHolder site)
 {
     private const int MaxEntriesPerLanguage = 1_000;
-    private static readonly string[] KeyedQueryParameters = ["page", "order"];
+    private static readonly string[] KeyedQueryParameters = ["page", "order", "from", "to"];
     private static readonly StringValues Vary = "Accept-Encoding, Accept-Language, Cookie";
     private Generation? _generation;
 

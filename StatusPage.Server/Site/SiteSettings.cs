@@ -4,7 +4,12 @@ namespace StatusPage.Server.Site;
 public sealed record SiteSettings(string Name, Uri Url, TimeZoneInfo TimeZone, IReadOnlyList<string> Languages)
 {
     public static readonly SiteSettings Default = new("Status", new Uri("http://localhost/"), TimeZoneInfo.Utc, ["en"]);
+
+    // SLA credit tiers from site.yml (sla_credits): a month below its component's target owes the largest credit whose "below" it is under.
+    public IReadOnlyList<CreditTier> CreditTiers { get; init; } = [];
 }
+
+public sealed record CreditTier(decimal Below, decimal Credit);
 
 // Holds the settings read at start; pages read it, content ingestion sets it.
 public sealed class SiteSettingsHolder

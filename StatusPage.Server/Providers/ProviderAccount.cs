@@ -1,0 +1,120 @@
+using System.Collections.Immutable;
+using StatusPage.Client.Contracts;
+using StatusPage.Server.History;
+using StatusPage.Server.Recurrence;
+using StatusPage.Server.Uptime;
+
+namespace StatusPage.Server.Providers;
+
+// One attribution of an incident's cause. Today the read model holds only the current one; issue 13 adds their history
+// (when, by whom, what changed), which drops into ProviderIncident.Attributions without changing the pages' shape.
+public sealed record Attribution(CauseKind Kind, string? ProviderId, string? Ticket);
+
+public sealed record ComponentDowntime(string ComponentId, string Name, double Minutes);
+
+// An incident attributed to the provider, with what the report tables show: times, tickets, and the downtime it caused.
+public sealed record ProviderIncident(
+    Incident Incident,
+    ImmutableArray<Attribution> Attributions,
+    DateTimeOffset? End,
+    TimeSpan Duration,
+    ImmutableArray<string> Tickets,
+    ImmutableArray<ComponentDowntime> Downtime)
+{
+    public double DowntimeMinutes => Downtime.Sum(d => d.Minutes);
+
+    public Post? FirstUpdate => Incident.Updates.FirstOrDefault();
+
+    public Post? LastUpdate => Incident.LatestUpdate;
+}
+
+// What a provider's incidents cost over [From, To): the incidents that began then, the downtime they caused per component
+// (by the published uptime formula), that downtime's share of all recorded downtime, and the recurrence findings.
+public sealed record ProviderAccount(
+    UpstreamProvider Provider,
+    DateTimeOffset From,
+    DateTimeOffset To,
+    ImmutableArray<ProviderIncident> Incidents,
+    ImmutableArray<ComponentDowntime> DowntimeByComponent,
+    ImmutableDictionary<string, double> AllDowntimeByComponent,
+    RecurrenceReport Recurrence)
+{
+    public double DowntimeMinutes => DowntimeByComponent.Sum(d => d.Minutes);
+
+    public double AllDowntimeMinutes => AllDowntimeByComponent.Values.Sum();
+
+    public double? Share => AllDowntimeMinutes > 0 ? DowntimeMinutes / AllDowntimeMinutes : null;
+
+    public ImmutableArray<string> Tickets => [.. Incidents.SelectMany(i => i.Tickets).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)];
+
+    public static ProviderAccount For(StatusSnapshot snapshot, UpstreamProvider provider, DateTimeOffset from, DateTimeOffset to,
+        TimeZoneInfo zone)
+    {
+        var slices = DowntimeSlices.In(snapshot, from, to).ToList();
+        var attributed = snapshot.Incidents.Values
+            .Where(i => AttributionsOf(i).Any(a => a.Kind == CauseKind.Upstream && a.ProviderId == provider.Id))
+            .Where(i => i.StartedAt >= from && i.StartedAt < to)
+            .OrderBy(i => i.StartedAt).ThenBy(i => i.Id, StringComparer.Ordinal)
+            .Select(i => Account(snapshot, i, slices.Where(s => s.SourceId == i.Id), to))
+            .ToImmutableArray();
+        var byComponent = attributed.SelectMany(i => i.Downtime)
+            .GroupBy(d => d.ComponentId)
+            .Select(g => new ComponentDowntime(g.Key, g.First().Name, g.Sum(d => d.Minutes)))
+            .OrderByDescending(d => d.Minutes).ThenBy(d => d.Name, StringComparer.Ordinal)
+            .ToImmutableArray();
+        var all = slices.GroupBy(s => s.ComponentId).ToImmutableDictionary(g => g.Key, g => g.Sum(s => s.Minutes));
+        var recurrence = RecurrenceDetector.Detect(provider.Name,
+            attributed.Select(i => new RecurrenceEvent(i.Incident.Id, i.Incident.StartedAt)), zone);
+        return new ProviderAccount(provider, from, to, attributed, byComponent, all, recurrence);
+    }
+
+    // The read model's current cause, as a list of one: the seam where the attribution history of issue 13 plugs in.
+    public static ImmutableArray<Attribution> AttributionsOf(Incident incident) =>
+        incident.Cause.Kind == CauseKind.Unknown ? [] : [new Attribution(incident.Cause.Kind, incident.Cause.ProviderId, incident.Cause.Ticket)];
+
+    private static ProviderIncident Account(StatusSnapshot snapshot, Incident incident, IEnumerable<DowntimeSlice> slices, DateTimeOffset to)
+    {
+        var attributions = AttributionsOf(incident);
+        var end = incident.ResolvedAt;
+        var downtime = slices.GroupBy(s => s.ComponentId)
+            .Select(g => new ComponentDowntime(g.Key, NameOf(snapshot, g.Key), g.Sum(s => s.Minutes)))
+            .OrderBy(d => incident.ComponentIds.IndexOf(d.ComponentId) is var at and >= 0 ? at : int.MaxValue)
+            .ToImmutableArray();
+        var tickets = attributions.Select(a => a.Ticket).OfType<string>().Distinct(StringComparer.Ordinal).ToImmutableArray();
+        return new ProviderIncident(incident, attributions, end, (end ?? to) - incident.StartedAt, tickets, downtime);
+    }
+
+    public static string NameOf(StatusSnapshot snapshot, string componentId) =>
+        snapshot.Components.TryGetValue(componentId, out var component) ? component.Name : componentId;
+}
+
+// A stretch of downtime on one component and the update that set its status (an incident's or maintenance's id; null for a
+// status set on the component itself). Minutes are weighted by the published formula (major 1, partial 0.3).
+public sealed record DowntimeSlice(string ComponentId, string? SourceId, DateTimeOffset Start, DateTimeOffset End, double Minutes);
+
+public static class DowntimeSlices
+{
+    public static IEnumerable<DowntimeSlice> In(StatusSnapshot snapshot, DateTimeOffset from, DateTimeOffset to)
+    {
+        foreach (var component in snapshot.Components.Values)
+        {
+            var changes = component.Changes;
+            for (var i = 0; i < changes.Count; i++)
+            {
+                var weight = changes[i].Status switch
+                {
+                    ComponentStatus.MajorOutage => 1.0,
+                    ComponentStatus.PartialOutage => UptimeCalculator.PartialOutageWeight,
+                    _ => 0.0,
+                };
+                var start = changes[i].At > from ? changes[i].At : from;
+                var next = i + 1 < changes.Count ? changes[i + 1].At : to;
+                var end = next < to ? next : to;
+                if (weight > 0 && end > start)
+                {
+                    yield return new DowntimeSlice(component.Id, changes[i].SourceId, start, end, (end - start).TotalMinutes * weight);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,85 @@
+using System.Collections.Immutable;
+using StatusPage.Client.Contracts;
+using StatusPage.Server.History;
+using StatusPage.Server.Providers;
+using StatusPage.Server.Site;
+using StatusPage.Server.Uptime;
+
+namespace StatusPage.Server.Sla;
+
+// Downtime of one cause: "internal", "unknown" (also status set outside any incident), or "provider:{id}".
+public sealed record CauseDowntime(string Cause, string? ProviderName, double Minutes);
+
+// One component over one calendar month (site time zone), by the published uptime formula; the current month runs to now.
+public sealed record SlaMonth(
+    ServiceComponent Component,
+    DateOnly Month,
+    bool Complete,
+    double PeriodMinutes,
+    double MaintenanceMinutes,
+    ImmutableArray<CauseDowntime> Downtime,
+    decimal? Target,
+    decimal Credit)
+{
+    public double EligibleMinutes => PeriodMinutes - MaintenanceMinutes;
+
+    public double DowntimeMinutes => Downtime.Sum(d => d.Minutes);
+
+    public double? Uptime => EligibleMinutes > 0 ? 100 * (1 - (DowntimeMinutes / EligibleMinutes)) : null;
+
+    public bool BelowTarget => Uptime is { } u && Target is { } t && u < (double)t;
+}
+
+// The SLA statement: each component with a target, month by month. A month below target owes the largest credit among the
+// tiers whose "below" the uptime is under (site.yml sla_credits). The target is the one the read model holds now; its
+// history arrives with issue 13 and plugs into TargetFor.
+public static class SlaStatement
+{
+    public static ImmutableArray<DateOnly> Months(DateTimeOffset now, TimeZoneInfo zone, int count = 12)
+    {
+        var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(now, zone).DateTime);
+        var current = new DateOnly(today.Year, today.Month, 1);
+        return [.. Enumerable.Range(0, count).Select(i => current.AddMonths(-i))];
+    }
+
+    public static ImmutableArray<SlaMonth> For(StatusSnapshot snapshot, DateOnly month, SiteSettings site, DateTimeOffset now)
+    {
+        var from = UptimeCalculator.StartOfDay(month, site.TimeZone);
+        var end = UptimeCalculator.StartOfDay(month.AddMonths(1), site.TimeZone);
+        var to = end < now ? end : now;
+        if (to <= from)
+        {
+            return [];
+        }
+        var slices = DowntimeSlices.In(snapshot, from, to).ToList();
+        return [.. snapshot.ComponentsInOrder.Where(c => TargetFor(c) is not null).Select(c =>
+        {
+            var maintenance = UptimeCalculator.Intervals(c, from, to)
+                .Where(i => i.Status == ComponentStatus.UnderMaintenance).Sum(i => (i.End - i.Start).TotalMinutes);
+            var downtime = slices.Where(s => s.ComponentId == c.Id)
+                .GroupBy(s => CauseOf(snapshot, s.SourceId))
+                .Select(g => new CauseDowntime(g.Key.Cause, g.Key.ProviderName, g.Sum(s => s.Minutes)))
+                .OrderBy(d => d.Cause, StringComparer.Ordinal)
+                .ToImmutableArray();
+            var row = new SlaMonth(c, month, end <= now, (to - from).TotalMinutes, maintenance, downtime, TargetFor(c), 0);
+            return row with { Credit = CreditFor(row, site.CreditTiers) };
+        })];
+    }
+
+    public static decimal? TargetFor(ServiceComponent component) => component.SlaTarget;
+
+    public static decimal CreditFor(SlaMonth row, IReadOnlyList<CreditTier> tiers) =>
+        row.BelowTarget && row.Uptime is { } uptime
+            ? tiers.Where(t => uptime < (double)t.Below).Select(t => t.Credit).DefaultIfEmpty(0).Max()
+            : 0;
+
+    private static (string Cause, string? ProviderName) CauseOf(StatusSnapshot snapshot, string? sourceId) =>
+        sourceId is not null && snapshot.Incidents.TryGetValue(sourceId, out var incident)
+            ? incident.Cause.Kind switch
+            {
+                CauseKind.Internal => ("internal", null),
+                CauseKind.Upstream => ("provider:" + incident.Cause.ProviderId, incident.Cause.ProviderName),
+                _ => ("unknown", null),
+            }
+            : ("unknown", null);
+}
