@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
-using StatusPage.Server.Feeds;
+using StatusPage.Server.HttpCache;
 using StatusPage.Server.Ledger;
 using StatusPage.Server.Site;
 using StatusPage.Server.Transparency;
@@ -54,7 +54,7 @@ public static class ProviderEndpoints
         {
             return BadPeriod(from, to);
         }
-        RenderedBody Render(History.StatusSnapshot s) => new(JsonSerializer.SerializeToUtf8Bytes(
+        Representation Render(History.StatusSnapshot s) => new(JsonSerializer.SerializeToUtf8Bytes(
             ProviderReport.Build(s, provider, period, site.Current.TimeZone, now, store, ledger.Transparency).ToJson(site.Current.Url),
             TransparencyEndpoints.Json), JsonType, null);
         // While an incident is open its duration moves with the clock: rendered per request, not per ledger head.

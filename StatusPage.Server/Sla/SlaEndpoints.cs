@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
-using StatusPage.Server.Feeds;
+using StatusPage.Server.HttpCache;
 using StatusPage.Server.History;
 using StatusPage.Server.Ledger;
 using StatusPage.Server.Site;
@@ -39,7 +39,7 @@ public static class SlaEndpoints
     // The current month moves with the clock: rendered per request (a pass over each component's status changes), and the
     // validator names the ledger head and the minute.
     private static CachedResult Result(StatusSnapshot snapshot, DateTimeOffset now, byte[] bytes, string type) =>
-        new(new RenderedBody(bytes, type, null).Compressed(),
+        new(new Representation(bytes, type, null).Compressed(),
             Invariant($"\"sla-{type[..4]}-{snapshot.Head.Seq}-{now.UtcTicks / TimeSpan.TicksPerMinute:x}\""), TimeSpan.FromSeconds(60), openCors: true);
 
     public static string Csv(StatusSnapshot snapshot, SiteSettings site, DateTimeOffset now)
