@@ -33,6 +33,14 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 results="$(pwd)/TestResults"
 rm -rf "$results"
 
+# With CI=true the restore is locked (Directory.Build.props): it must match the committed packages.lock.json files.
+if ! dotnet restore StatusPage.slnx -v quiet; then
+  echo "restore failed (with CI=true the packages must match packages.lock.json: run 'dotnet restore StatusPage.slnx'"
+  echo "without CI=true and commit the updated lock files)"
+  echo "0 passed, 1 failed"
+  exit 1
+fi
+
 if ! dotnet build StatusPage.slnx -c Release -nologo -v quiet; then
   echo "build failed"
   echo "0 passed, 1 failed"
