@@ -53,7 +53,7 @@ public static class SlaEndpoints
             csv.Append(",downtime_provider_").Append(provider);
         }
         csv.Append(",uptime,below_target,credit_percent\r\n");
-        foreach (var month in SlaStatement.Months(now, site.TimeZone).Reverse())
+        foreach (var month in SlaStatement.Months(snapshot, now, site.TimeZone).Reverse())
         {
             foreach (var row in SlaStatement.For(snapshot, month, site, now))
             {
@@ -74,7 +74,7 @@ public static class SlaEndpoints
     public static SlaJson Json(StatusSnapshot snapshot, SiteSettings site, DateTimeOffset now) => new(
         "statuspage-sla/1", site.TimeZone.Id, Formula,
         [.. site.CreditTiers.Select(t => new TierJson(t.Below, t.Credit))],
-        [.. SlaStatement.Months(now, site.TimeZone).Select(month =>
+        [.. SlaStatement.Months(snapshot, now, site.TimeZone).Select(month =>
         {
             var rows = SlaStatement.For(snapshot, month, site, now);
             return new MonthJson(month.ToString("yyyy-MM", CultureInfo.InvariantCulture), rows.All(r => r.Complete), [.. rows.Select(r => new RowJson(

@@ -35,12 +35,22 @@ public sealed record SlaMonth(
 // history arrives with issue 13 and plugs into TargetFor.
 public static class SlaStatement
 {
-    public static ImmutableArray<DateOnly> Months(DateTimeOffset now, TimeZoneInfo zone, int count = 12)
+    // The last twelve months, newest first, from the month of the first recorded fact on: no uptime is claimed for months the
+    // history says nothing about.
+    public static ImmutableArray<DateOnly> Months(StatusSnapshot snapshot, DateTimeOffset now, TimeZoneInfo zone, int count = 12)
     {
         var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(now, zone).DateTime);
         var current = new DateOnly(today.Year, today.Month, 1);
-        return [.. Enumerable.Range(0, count).Select(i => current.AddMonths(-i))];
+        var first = FirstRecord(snapshot) is { } at ? DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(at, zone).DateTime) : today;
+        var since = new DateOnly(first.Year, first.Month, 1);
+        return [.. Enumerable.Range(0, count).Select(i => current.AddMonths(-i)).Where(m => m >= since)];
     }
+
+    private static DateTimeOffset? FirstRecord(StatusSnapshot snapshot) =>
+        snapshot.Components.Values.SelectMany(c => c.Changes.Take(1).Select(x => x.At).Append(c.CreatedAt))
+            .Concat(snapshot.Incidents.Values.Select(i => i.StartedAt))
+            .Concat(snapshot.Maintenances.Values.Select(m => m.ScheduledFor))
+            .Cast<DateTimeOffset?>().Min();
 
     public static ImmutableArray<SlaMonth> For(StatusSnapshot snapshot, DateOnly month, SiteSettings site, DateTimeOffset now)
     {

@@ -21,9 +21,10 @@ public static partial class PublicPages
     public static readonly PublicPage Component = new("component", "/components/private-network", 200);
     public static readonly PublicPage Uptime = new("uptime", "/uptime", 200);
     public static readonly PublicPage Provider = new("provider", "/providers/halden", 200);
+    public static readonly PublicPage Sla = new("sla", "/sla", 200);
     public static readonly PublicPage NotFound = new("not-found", "/incidents/no-such-incident", 404);
 
-    public static IReadOnlyList<PublicPage> All { get; } = [Home, Incident, Maintenance, History, HistoryMonth, Component, Uptime, Provider, NotFound];
+    public static IReadOnlyList<PublicPage> All { get; } = [Home, Incident, Maintenance, History, HistoryMonth, Component, Uptime, Provider, Sla, NotFound];
 
     public static PublicPage Named(string name) => All.Single(p => p.Name == name);
 

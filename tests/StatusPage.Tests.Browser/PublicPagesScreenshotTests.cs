@@ -57,6 +57,8 @@ public sealed class PublicPagesScreenshotTests(BrowserFixture fixture)
     [InlineData("component-mobile.png", "component", 375, 667, ColorScheme.Light)]
     [InlineData("maintenance.png", "maintenance", 1280, 800, ColorScheme.Light)]
     [InlineData("uptime.png", "uptime", 1280, 800, ColorScheme.Light)]
+    [InlineData("sla.png", "sla", 1280, 800, ColorScheme.Light)]
+    [InlineData("sla-mobile.png", "sla", 375, 667, ColorScheme.Light)]
     [InlineData("not-found-dark.png", "not-found", 1280, 800, ColorScheme.Dark)]
     public async Task Public_page_is_saved_as_a_full_page_png(string file, string name, int width, int height, ColorScheme scheme)
     {
