@@ -4,10 +4,11 @@ using StatusPage.Server.Cli;
 using StatusPage.Server.Content;
 using StatusPage.Server.Feeds;
 using StatusPage.Server.Ledger;
+using StatusPage.Server.LedgerApi;
 using StatusPage.Server.Operators;
 using StatusPage.Server.PublicSite;
 using StatusPage.Server.StatusApi;
-using StatusPage.Server.Transparency;
+using StatusPage.Server.TransparencyApi;
 using StatusPage.Server.Webhooks;
 using StatusPage.Server.WriteApi;
 

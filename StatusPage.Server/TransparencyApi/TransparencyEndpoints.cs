@@ -2,10 +2,12 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using StatusPage.Server.Feeds;
+using StatusPage.Server.History;
 using StatusPage.Server.Ledger;
 using StatusPage.Server.Site;
+using StatusPage.Server.Transparency;
 
-namespace StatusPage.Server.Transparency;
+namespace StatusPage.Server.TransparencyApi;
 
 // The transparency log's public face: signed checkpoints, the verifier key, RFC 9162 proofs and per-incident proof bundles.
 public static class TransparencyEndpoints

@@ -1,9 +1,9 @@
 using System.Collections.Immutable;
 using System.Security.Cryptography;
-using StatusPage.Server.History;
+using StatusPage.Server.Ledger;
 using StatusPage.Server.Transparency;
 
-namespace StatusPage.Server.Ledger;
+namespace StatusPage.Server.History;
 
 public sealed record AppendResult(ImmutableArray<LedgerEntry> Entries, RuleViolation? Violation, StatusSnapshot Snapshot)
 {
