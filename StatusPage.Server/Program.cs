@@ -6,6 +6,7 @@ using StatusPage.Server.Content;
 using StatusPage.Server.Feeds;
 using StatusPage.Server.HttpCache;
 using StatusPage.Server.Ledger;
+using StatusPage.Server.LedgerApi;
 using StatusPage.Server.Operators;
 using StatusPage.Server.Providers;
 using StatusPage.Server.Sla;
@@ -13,7 +14,7 @@ using StatusPage.Server.PublicSite;
 using StatusPage.Server.Security;
 using StatusPage.Server.Startup;
 using StatusPage.Server.StatusApi;
-using StatusPage.Server.Transparency;
+using StatusPage.Server.TransparencyApi;
 using StatusPage.Server.Webhooks;
 using StatusPage.Server.WriteApi;
 

@@ -4,6 +4,7 @@ using StatusPage.Server.History;
 using StatusPage.Server.Ledger;
 using StatusPage.Server.Site;
 using StatusPage.Server.Transparency;
+using StatusPage.Server.TransparencyApi;
 
 namespace StatusPage.Server.Cli;
 

@@ -1,8 +1,6 @@
 using System.Collections.Immutable;
 using StatusPage.Client.Contracts;
 using StatusPage.Server.Ledger;
-using StatusPage.Server.Operators;
-using StatusPage.Server.WriteApi;
 
 namespace StatusPage.Server.History;
 

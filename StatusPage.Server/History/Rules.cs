@@ -2,8 +2,6 @@ using System.Collections.Immutable;
 using System.Text.RegularExpressions;
 using StatusPage.Client.Contracts;
 using StatusPage.Server.Ledger;
-using StatusPage.Server.Operators;
-using StatusPage.Server.WriteApi;
 
 namespace StatusPage.Server.History;
 

@@ -1,7 +1,5 @@
 using System.Collections.Immutable;
 using StatusPage.Server.Ledger;
-using StatusPage.Server.Operators;
-using StatusPage.Server.WriteApi;
 
 namespace StatusPage.Server.History;
 

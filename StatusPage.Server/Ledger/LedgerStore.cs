@@ -17,6 +17,8 @@ public sealed partial class LedgerStore : IDisposable
     private volatile bool _replaying;
     // Set when the replay could not read the file (a corrupt page): from then on it is only read, never written or indexed.
     private volatile bool _damaged;
+    // Indexes feature stores asked for on their own collections (Beside), made whenever the file is opened for writing.
+    private readonly List<(string Collection, string Field)> _sideIndexes = [];
 
     public LedgerStore(string dataPath)
     {
@@ -59,12 +61,67 @@ public sealed partial class LedgerStore : IDisposable
             db.GetCollection<StoredEntry>(EntriesCollection).EnsureIndex(e => e.EntryId, unique: true);
             // proof.json gathers one incident's entries without scanning the whole ledger.
             db.GetCollection<StoredEntry>(EntriesCollection).EnsureIndex(e => e.Subject);
-            EnsureWebhookIndexes(db);
+            foreach (var (collection, field) in _sideIndexes)
+            {
+                db.GetCollection(collection).EnsureIndex(field);
+            }
         }
         return db;
     }
 
     public string DataPath { get; }
+
+    // A feature store's collections beside the ledger in the same file; called once per store, before or after the file opens.
+    public SideCollections Beside(IReadOnlyCollection<string> collections, IReadOnlyList<(string Collection, string Field)> indexes)
+    {
+        if (collections.Any(c => c is EntriesCollection or CredentialsCollection or CheckpointsCollection))
+        {
+            throw new ArgumentException("A feature store cannot share the ledger's own collections.", nameof(collections));
+        }
+        lock (_opening)
+        {
+            _sideIndexes.AddRange(indexes);
+        }
+        if (IsOpen && !_damaged)
+        {
+            Write(db =>
+            {
+                foreach (var (collection, field) in indexes)
+                {
+                    db.GetCollection(collection).EnsureIndex(field);
+                }
+                return true;
+            });
+        }
+        return new SideCollections(this, collections);
+    }
+
+    internal ILiteCollection<BsonDocument> SideCollection(string name) => Db.GetCollection(name);
+
+    internal T WriteBeside<T>(Func<T> work) => Write(_ => work());
+
+    internal bool InTransaction(Func<bool> work) => Write(db =>
+    {
+        db.BeginTrans();
+        try
+        {
+            var done = work();
+            if (done)
+            {
+                db.Commit();
+            }
+            else
+            {
+                db.Rollback();
+            }
+            return done;
+        }
+        catch
+        {
+            TryRollback(db);
+            throw;
+        }
+    });
 
     // After an unreadable entry: LiteDB must not write into a damaged file (no checkpoint, index or rebuild), so it is left as found.
     public void MarkDamaged() => _damaged = true;

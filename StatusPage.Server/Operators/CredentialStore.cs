@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using Microsoft.AspNetCore.Identity;
+using StatusPage.Server.History;
 using StatusPage.Server.Ledger;
 
 namespace StatusPage.Server.Operators;

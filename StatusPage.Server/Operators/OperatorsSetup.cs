@@ -9,6 +9,7 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Primitives;
 using StatusPage.Client.Contracts;
+using StatusPage.Server.History;
 using StatusPage.Server.Ledger;
 using StatusPage.Server.Startup;
 using StatusPage.Server.WriteApi;

@@ -1,10 +1,12 @@
 using System.Globalization;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
+using StatusPage.Server.History;
 using StatusPage.Server.HttpCache;
 using StatusPage.Server.Ledger;
 using StatusPage.Server.Site;
 using StatusPage.Server.Transparency;
+using StatusPage.Server.TransparencyApi;
 
 namespace StatusPage.Server.Providers;
 

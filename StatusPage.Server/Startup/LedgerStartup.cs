@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using StatusPage.Server.History;
 using StatusPage.Server.Content;
 using StatusPage.Server.Ledger;
 using StatusPage.Server.Site;

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using StatusPage.Server.History;
 using StatusPage.Server.HttpCache;
 using StatusPage.Server.Ledger;
 using StatusPage.Server.Site;

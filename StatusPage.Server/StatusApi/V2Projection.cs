@@ -90,9 +90,8 @@ public sealed class V2Projection(StatusSnapshot snapshot, SiteSettings site)
     // Statuspage page ids are 12 lowercase base-32 characters; derive a stable one from the site address.
     public static string PageIdOf(SiteSettings site)
     {
-        const string alphabet = "abcdefghijklmnopqrstuvwxyz234567";
         var hash = SHA256.HashData(Encoding.UTF8.GetBytes(site.Url.AbsoluteUri));
-        return string.Concat(hash.Take(12).Select(b => alphabet[b & 31]));
+        return string.Concat(hash.Take(12).Select(Base32.Of));
     }
 
     private IReadOnlyList<V2Incident> Maintenances(params MaintenanceStatus[] statuses) => snapshot.IsReadOnly ? [] :
@@ -117,22 +116,13 @@ public sealed class V2Projection(StatusSnapshot snapshot, SiteSettings site)
 
     private V2Component GroupOf(ComponentGroup g, IReadOnlyList<ServiceComponent> members)
     {
-        var worst = members.Select(m => m.Status).DefaultIfEmpty(ComponentStatus.Operational).MaxBy(Severity);
+        var worst = members.Select(m => m.Status).DefaultIfEmpty(ComponentStatus.Operational).MaxBy(ComponentSeverity.Of);
         var updated = members.Select(m => m.Changes.IsEmpty ? m.UpdatedAt : Max(m.UpdatedAt, m.Changes[^1].At))
             .Append(g.UpdatedAt).Max();
         return new(g.Id, g.Name, worst.ToWord(), Time(g.CreatedAt), Time(updated), g.Position, Description: null,
             Showcase: false, StartDate: null, GroupId: null, _pageId, Group: true, OnlyShowIfDegraded: false,
             [.. members.Select(m => m.Id)]);
     }
-
-    private static int Severity(ComponentStatus status) => status switch
-    {
-        ComponentStatus.Operational => 0,
-        ComponentStatus.UnderMaintenance => 1,
-        ComponentStatus.DegradedPerformance => 2,
-        ComponentStatus.PartialOutage => 3,
-        _ => 4,
-    };
 
     private V2Incident IncidentOf(Incident incident)
     {

@@ -14,15 +14,6 @@ public static class UptimeCalculator
 {
     public const double PartialOutageWeight = 0.3;
 
-    public static int Severity(ComponentStatus status) => status switch
-    {
-        ComponentStatus.Operational => 0,
-        ComponentStatus.UnderMaintenance => 1,
-        ComponentStatus.DegradedPerformance => 2,
-        ComponentStatus.PartialOutage => 3,
-        _ => 4,
-    };
-
     public static UptimeFigure Compute(ServiceComponent component, DateTimeOffset from, DateTimeOffset to)
     {
         double down = 0, maintenance = 0;
@@ -53,7 +44,7 @@ public static class UptimeCalculator
             var start = StartOfDay(date, zone);
             var end = offset == 0 ? now : StartOfDay(date.AddDays(1), zone);
             var worst = Intervals(component, start, end).Select(i => i.Status).DefaultIfEmpty(ComponentStatus.Operational)
-                .MaxBy(Severity);
+                .MaxBy(ComponentSeverity.Of);
             var touching = related.Where(i => i.StartedAt < end && (i.ResolvedAt ?? now) >= start)
                 .OrderBy(i => i.StartedAt).ToImmutableArray();
             days.Add(new UptimeDay(date, worst, end > start ? Compute(component, start, end).Percent ?? 100 : 100, touching));

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Microsoft.Extensions.Options;
+using StatusPage.Server.History;
 using StatusPage.Server.Ledger;
 using StatusPage.Server.Site;
 using StatusPage.Server.Startup;
@@ -8,7 +9,7 @@ namespace StatusPage.Server.Webhooks;
 
 // Hands out new ledger entries to each subscriber (past its cursor) and sends due deliveries. Wakes on every append, when the
 // next retry is due, and on a fallback timer. State is stored before and after each attempt, so a restart resumes where it was.
-public sealed partial class WebhookDispatcher(LedgerService ledger, LedgerStore store, LedgerReadiness readiness,
+public sealed partial class WebhookDispatcher(LedgerService ledger, LedgerStore store, WebhookStore webhooks, LedgerReadiness readiness,
     SiteSettingsHolder site, IOptions<WebhookOptions> options, TimeProvider time, ILogger<WebhookDispatcher> logger) : BackgroundService
 {
     private const int HandOutBatch = 500;
@@ -82,13 +83,13 @@ public sealed partial class WebhookDispatcher(LedgerService ledger, LedgerStore 
         var snapshot = ledger.Current;
         var head = snapshot.Head.Seq;
         var more = false;
-        foreach (var subscriber in store.ReadSubscribers().Where(s => s.Cursor < head))
+        foreach (var subscriber in webhooks.ReadSubscribers().Where(s => s.Cursor < head))
         {
             var entries = store.ReadAll(subscriber.Cursor).TakeWhile(e => e.Seq <= head).Take(HandOutBatch).ToList();
             var cursor = entries.Count == HandOutBatch ? entries[^1].Seq : head;
             more |= cursor < head;
             var deliveries = WebhookOutbox.DeliveriesFor(snapshot, site.Current, subscriber, entries, time.GetUtcNow());
-            store.HandOut(subscriber.Id, cursor, deliveries);
+            webhooks.HandOut(subscriber.Id, cursor, deliveries);
         }
         return more;
     }
@@ -98,12 +99,12 @@ public sealed partial class WebhookDispatcher(LedgerService ledger, LedgerStore 
     private void StartDueSenders(CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        var due = store.PendingDeliveries().Where(d => d.NextAttemptAt <= now && !IsBusy(d.SubscriberId)).GroupBy(d => d.SubscriberId).ToList();
+        var due = webhooks.PendingDeliveries().Where(d => d.NextAttemptAt <= now && !IsBusy(d.SubscriberId)).GroupBy(d => d.SubscriberId).ToList();
         if (due.Count == 0)
         {
             return;
         }
-        var subscribers = store.ReadSubscribers().ToDictionary(s => s.Id);
+        var subscribers = webhooks.ReadSubscribers().ToDictionary(s => s.Id);
         foreach (var group in due)
         {
             if (!subscribers.TryGetValue(group.Key, out var subscriber))
@@ -167,7 +168,7 @@ public sealed partial class WebhookDispatcher(LedgerService ledger, LedgerStore 
     private async Task AttemptAsync(WebhookSubscriber subscriber, WebhookDelivery delivery, CancellationToken cancellationToken)
     {
         var attempt = delivery.Attempting(time.GetUtcNow(), _options.FirstRetryDelay, Random.Shared.NextDouble());
-        if (!store.SaveDelivery(attempt))
+        if (!webhooks.SaveDelivery(attempt))
         {
             return; // the subscriber was removed meanwhile
         }
@@ -181,7 +182,7 @@ public sealed partial class WebhookDispatcher(LedgerService ledger, LedgerStore 
         var outcome = error is null
             ? attempt.Succeeded(now, status!.Value)
             : attempt.Failed(now, status, error, _options.FirstRetryDelay, Random.Shared.NextDouble());
-        store.SaveDelivery(outcome);
+        webhooks.SaveDelivery(outcome);
         if (outcome.State == DeliveryState.GaveUp)
         {
             LogGaveUp(logger, delivery.Id, subscriber.Id, outcome.Attempts, error!);
@@ -217,7 +218,7 @@ public sealed partial class WebhookDispatcher(LedgerService ledger, LedgerStore 
     private TimeSpan UntilNextDue(TimeSpan longest)
     {
         // A busy subscriber's deliveries are its sender's; when it ends, the loop wakes anyway (senderDone).
-        var next = store.PendingDeliveries().Where(d => !IsBusy(d.SubscriberId)).Select(d => d.NextAttemptAt).Min();
+        var next = webhooks.PendingDeliveries().Where(d => !IsBusy(d.SubscriberId)).Select(d => d.NextAttemptAt).Min();
         return next is null ? longest : TimeSpan.FromTicks(Math.Clamp((next.Value - time.GetUtcNow()).Ticks, 0, longest.Ticks));
     }
 

@@ -3,6 +3,7 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using StatusPage.Client.Contracts;
+using StatusPage.Server.History;
 using StatusPage.Server.Ledger;
 using StatusPage.Server.Operators;
 using StatusPage.Server.WriteApi;
@@ -17,6 +18,7 @@ public static partial class WebhookEndpoints
     public static IHostApplicationBuilder AddWebhooks(this IHostApplicationBuilder builder)
     {
         builder.Services.Configure<WebhookOptions>(builder.Configuration.GetSection(WebhookOptions.Section));
+        builder.Services.AddSingleton<WebhookStore>();
         builder.Services.AddHostedService<WebhookDispatcher>();
         return builder;
     }
@@ -42,7 +44,7 @@ public static partial class WebhookEndpoints
         int? LastStatus, string? LastError, DateTimeOffset? NextAttemptAt, DateTimeOffset? DeliveredAt, DateTimeOffset CreatedAt);
 
     // Never the secret: it is shown once, at registration.
-    private static Ok<WebhookView[]> List(LedgerStore store, TimeProvider time)
+    private static Ok<WebhookView[]> List(WebhookStore store, TimeProvider time)
     {
         var since = time.GetUtcNow() - FailureWindow;
         var undelivered = store.UndeliveredDeliveries().ToLookup(d => d.SubscriberId);
@@ -54,7 +56,7 @@ public static partial class WebhookEndpoints
 
     // The subscriber starts at the current head: it gets what is appended from now on, not the old history.
     private static async Task<Results<Created<WebhookCreated>, ValidationProblem, ProblemHttpResult>> Register(
-        CreateWebhookRequest request, ClaimsPrincipal user, LedgerService ledger, LedgerStore store, IOptions<WebhookOptions> options,
+        CreateWebhookRequest request, ClaimsPrincipal user, LedgerService ledger, WebhookStore store, IOptions<WebhookOptions> options,
         TimeProvider time, ILogger<WebhookDispatcher> logger, CancellationToken cancellationToken)
     {
         var state = ledger.Current;
@@ -73,7 +75,7 @@ public static partial class WebhookEndpoints
             new WebhookCreated(subscriber.Id, subscriber.Url, components is { } c ? [.. c] : null, subscriber.Secret, subscriber.CreatedAt));
     }
 
-    private static Results<NoContent, ProblemHttpResult> Remove(string id, ClaimsPrincipal user, LedgerStore store,
+    private static Results<NoContent, ProblemHttpResult> Remove(string id, ClaimsPrincipal user, WebhookStore store,
         ILogger<WebhookDispatcher> logger)
     {
         if (!store.RemoveSubscriber(id))
@@ -85,7 +87,7 @@ public static partial class WebhookEndpoints
     }
 
     // Newest first (by ledger order), at most `limit`.
-    private static Results<Ok<DeliveryView[]>, ProblemHttpResult> Deliveries(string id, LedgerStore store, int limit = 50)
+    private static Results<Ok<DeliveryView[]>, ProblemHttpResult> Deliveries(string id, WebhookStore store, int limit = 50)
     {
         if (limit is < 1 or > MaxDeliveriesPage)
         {

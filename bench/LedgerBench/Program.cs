@@ -6,6 +6,7 @@ using Microsoft.Extensions.Time.Testing;
 using StatusPage.Server.History;
 using StatusPage.Server.Ledger;
 using StatusPage.Server.Transparency;
+using StatusPage.Server.TransparencyApi;
 
 namespace StatusPage.Bench;
 

@@ -7,6 +7,7 @@ using StatusPage.Client.Contracts;
 using StatusPage.Server.History;
 using StatusPage.Server.Ledger;
 using StatusPage.Server.Transparency;
+using StatusPage.Server.TransparencyApi;
 
 namespace StatusPage.Tests;
 

@@ -4,6 +4,7 @@ using System.Xml.Linq;
 using LiteDB;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
+using StatusPage.Server.History;
 using StatusPage.Server.Ledger;
 
 namespace StatusPage.Tests.Http;

@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using StatusPage.Server.Ledger;
 using StatusPage.Server.Transparency;
+using StatusPage.Server.TransparencyApi;
 
 namespace StatusPage.Tests.Http;
 

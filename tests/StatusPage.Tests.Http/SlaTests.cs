@@ -46,7 +46,7 @@ public sealed class SlaTests(DemoServer server) : IClassFixture<DemoServer>
     public async Task Maintenance_minutes_are_not_eligible_and_the_figures_are_the_uptime_formulas()
     {
         var october = Row(await Month("2026-10"), "private-network");
-        var snapshot = server.Factory.Services.GetRequiredService<StatusPage.Server.Ledger.LedgerService>().Current;
+        var snapshot = server.Factory.Services.GetRequiredService<StatusPage.Server.History.LedgerService>().Current;
         var component = snapshot.Components["private-network"];
         var zone = TimeZoneInfo.FindSystemTimeZoneById("Europe/Paris");
         var expected = UptimeCalculator.Compute(component, UptimeCalculator.StartOfDay(new DateOnly(2026, 10, 1), zone),

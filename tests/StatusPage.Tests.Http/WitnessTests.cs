@@ -5,6 +5,7 @@ using System.Text.RegularExpressions;
 using System.Xml.Linq;
 using Microsoft.Extensions.DependencyInjection;
 using StatusPage.Server.Feeds;
+using StatusPage.Server.History;
 using StatusPage.Server.Ledger;
 using StatusPage.Server.Transparency;
 

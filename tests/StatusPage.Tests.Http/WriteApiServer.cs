@@ -6,6 +6,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
+using StatusPage.Server.History;
 using StatusPage.Server.Ledger;
 
 namespace StatusPage.Tests.Http;

@@ -1,3 +1,4 @@
+using StatusPage.Server.History;
 using StatusPage.Server.Ledger;
 using StatusPage.Server.Transparency;
 

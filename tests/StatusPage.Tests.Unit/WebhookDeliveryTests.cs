@@ -111,28 +111,30 @@ public sealed class WebhookDeliveryTests
     public void Subscribers_and_delivery_state_survive_a_restart_and_removal_deletes_both()
     {
         using var ledger = TestLedger.Create(seed: false);
+        var webhooks = new WebhookStore(ledger.Store);
         var subscriber = Subscriber(components: ["query-api"]);
-        ledger.Store.AddSubscriber(subscriber);
+        webhooks.AddSubscriber(subscriber);
         var delivery = WebhookDelivery.New(subscriber.Id, 7, "entry7", EntryKinds.IncidentUpdatePosted, "net-down", T0);
-        Assert.True(ledger.Store.HandOut(subscriber.Id, 9, [delivery]));
+        Assert.True(webhooks.HandOut(subscriber.Id, 9, [delivery]));
         var attempted = delivery.Attempting(T0.AddSeconds(1), ThirtySeconds, 0).Failed(T0.AddSeconds(2), 500, "HTTP 500", ThirtySeconds, 0);
-        Assert.True(ledger.Store.SaveDelivery(attempted));
+        Assert.True(webhooks.SaveDelivery(attempted));
 
         ledger.Restart();
-        var handedOutAgain = ledger.Store.HandOut(subscriber.Id, 9, [delivery]);
+        webhooks = new WebhookStore(ledger.Store);
+        var handedOutAgain = webhooks.HandOut(subscriber.Id, 9, [delivery]);
 
         Assert.True(handedOutAgain);
-        Assert.Equal(subscriber with { Cursor = 9 }, Assert.Single(ledger.Store.ReadSubscribers()) with { Components = subscriber.Components });
-        Assert.Equal("query-api", Assert.Single(ledger.Store.FindSubscriber(subscriber.Id)!.Components!.Value));
-        Assert.Equal(attempted, Assert.Single(ledger.Store.PendingDeliveries()));
-        Assert.Equal(attempted, Assert.Single(ledger.Store.RecentDeliveries(subscriber.Id, 50)));
-        Assert.True(ledger.Store.RemoveSubscriber(subscriber.Id));
-        Assert.False(ledger.Store.RemoveSubscriber(subscriber.Id));
-        Assert.Empty(ledger.Store.ReadSubscribers());
-        Assert.Empty(ledger.Store.PendingDeliveries());
-        Assert.False(ledger.Store.SaveDelivery(attempted));
-        Assert.False(ledger.Store.HandOut(subscriber.Id, 10, [delivery]));
-        Assert.Empty(ledger.Store.PendingDeliveries());
+        Assert.Equal(subscriber with { Cursor = 9 }, Assert.Single(webhooks.ReadSubscribers()) with { Components = subscriber.Components });
+        Assert.Equal("query-api", Assert.Single(webhooks.FindSubscriber(subscriber.Id)!.Components!.Value));
+        Assert.Equal(attempted, Assert.Single(webhooks.PendingDeliveries()));
+        Assert.Equal(attempted, Assert.Single(webhooks.RecentDeliveries(subscriber.Id, 50)));
+        Assert.True(webhooks.RemoveSubscriber(subscriber.Id));
+        Assert.False(webhooks.RemoveSubscriber(subscriber.Id));
+        Assert.Empty(webhooks.ReadSubscribers());
+        Assert.Empty(webhooks.PendingDeliveries());
+        Assert.False(webhooks.SaveDelivery(attempted));
+        Assert.False(webhooks.HandOut(subscriber.Id, 10, [delivery]));
+        Assert.Empty(webhooks.PendingDeliveries());
     }
 
     [Fact]

@@ -1,8 +1,10 @@
 using System.Text;
 using Microsoft.AspNetCore.Http.HttpResults;
+using StatusPage.Server.History;
+using StatusPage.Server.Ledger;
 using StatusPage.Server.Site;
 
-namespace StatusPage.Server.Ledger;
+namespace StatusPage.Server.LedgerApi;
 
 public static class LedgerEndpoints
 {

@@ -1,9 +1,9 @@
 using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using System.Text.Json;
-using StatusPage.Server.History;
+using StatusPage.Server.Ledger;
 
-namespace StatusPage.Server.Ledger;
+namespace StatusPage.Server.History;
 
 public sealed record ChainProblem(long Seq, string EntryId, string Reason)
 {

@@ -1,9 +1,9 @@
 using System.Collections.Immutable;
 using System.Security.Cryptography;
-using StatusPage.Server.History;
+using StatusPage.Server.Ledger;
 using StatusPage.Server.Transparency;
 
-namespace StatusPage.Server.Ledger;
+namespace StatusPage.Server.History;
 
 public sealed record AppendResult(ImmutableArray<LedgerEntry> Entries, RuleViolation? Violation, StatusSnapshot Snapshot)
 {
@@ -332,13 +332,12 @@ public sealed partial class LedgerService(LedgerStore store, TimeProvider time, 
     // 12 characters of base-32 (60 random bits), like Statuspage's ids.
     public static string NewId()
     {
-        const string alphabet = "abcdefghijklmnopqrstuvwxyz234567";
         Span<byte> bytes = stackalloc byte[12];
         RandomNumberGenerator.Fill(bytes);
         Span<char> chars = stackalloc char[12];
         for (var i = 0; i < chars.Length; i++)
         {
-            chars[i] = alphabet[bytes[i] & 31];
+            chars[i] = Base32.Of(bytes[i]);
         }
         return new string(chars);
     }

@@ -1,12 +1,14 @@
 using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
+using StatusPage.Server.History;
 using StatusPage.Server.HttpCache;
 using StatusPage.Server.Ledger;
 using StatusPage.Server.Site;
 using StatusPage.Server.Startup;
+using StatusPage.Server.Transparency;
 
-namespace StatusPage.Server.Transparency;
+namespace StatusPage.Server.TransparencyApi;
 
 // The transparency log's public face: signed checkpoints, the verifier key, RFC 9162 proofs and per-incident proof bundles.
 public static class TransparencyEndpoints

@@ -1,9 +1,8 @@
 using System.Collections.Immutable;
 using StatusPage.Client.Contracts;
-using StatusPage.Server.History;
 using StatusPage.Server.Ledger;
 
-namespace StatusPage.Server.Operators;
+namespace StatusPage.Server.History;
 
 public sealed record OperatorAccount(
     string Username,
@@ -158,7 +157,7 @@ public static class AccessProjection
                 break;
             case RequestCompleted r:
                 state.Requests[r.KeySha256] =
-                    new WriteApi.RecordedRequest(r.RequestSha256, r.Status, r.Location, r.Response, entry.Author, entry.RecordedAt);
+                    new RecordedRequest(r.RequestSha256, r.Status, r.Location, r.Response, entry.Author, entry.RecordedAt);
                 break;
             default:
                 throw new InvalidOperationException($"no projection for kind '{entry.Kind}'");

@@ -1,26 +1,23 @@
 using System.Collections.Immutable;
 using LiteDB;
-using StatusPage.Server.Webhooks;
+using StatusPage.Server.Ledger;
 
-namespace StatusPage.Server.Ledger;
+namespace StatusPage.Server.Webhooks;
 
 // Webhook subscribers and delivery state: beside the ledger in the same data file, never in it (secrets and URLs are private).
-// Every method reads or writes fully before returning (no LiteDB cursor outlives a call), and the writes are serialised (Write).
-public sealed partial class LedgerStore
+// Every method reads or writes fully before returning (no LiteDB cursor outlives a call), and the writes are serialised (the
+// ledger store's single writer, reached through SideCollections).
+public sealed class WebhookStore(LedgerStore store)
 {
     private const string SubscribersCollection = "webhook_subscribers";
     private const string DeliveriesCollection = "webhook_deliveries";
 
-    private ILiteCollection<BsonDocument> Subscribers => Db.GetCollection(SubscribersCollection);
+    private readonly SideCollections _side = store.Beside([SubscribersCollection, DeliveriesCollection],
+        [(DeliveriesCollection, "subscriber"), (DeliveriesCollection, "state")]);
 
-    private ILiteCollection<BsonDocument> Deliveries => Db.GetCollection(DeliveriesCollection);
+    private ILiteCollection<BsonDocument> Subscribers => _side.Get(SubscribersCollection);
 
-    private static void EnsureWebhookIndexes(LiteDatabase db)
-    {
-        var deliveries = db.GetCollection(DeliveriesCollection);
-        deliveries.EnsureIndex("subscriber");
-        deliveries.EnsureIndex("state");
-    }
+    private ILiteCollection<BsonDocument> Deliveries => _side.Get(DeliveriesCollection);
 
     public IReadOnlyList<WebhookSubscriber> ReadSubscribers() => [.. Subscribers.FindAll().Select(ToSubscriber)];
 
@@ -28,17 +25,17 @@ public sealed partial class LedgerStore
     public WebhookSubscriber? FindSubscriber(string id) =>
         Subscribers.FindById(id) is { } doc && doc["_id"].AsString == id ? ToSubscriber(doc) : null;
 
-    public void AddSubscriber(WebhookSubscriber subscriber) => Write(db => db.GetCollection(SubscribersCollection).Insert(ToDocument(subscriber)));
+    public void AddSubscriber(WebhookSubscriber subscriber) => _side.Write(() => Subscribers.Insert(ToDocument(subscriber)));
 
     // Removes the subscriber and its delivery history in one transaction; false if it did not exist.
-    public bool RemoveSubscriber(string id) => FindSubscriber(id) is not null && InTransaction(() =>
+    public bool RemoveSubscriber(string id) => FindSubscriber(id) is not null && _side.InTransaction(() =>
     {
         Deliveries.DeleteMany(Query.EQ("subscriber", id));
         return Subscribers.Delete(id);
     });
 
     // New deliveries and the advanced cursor commit together, so an entry is handed out exactly once, also across a crash.
-    public bool HandOut(string subscriberId, long cursor, IReadOnlyList<WebhookDelivery> deliveries) => InTransaction(() =>
+    public bool HandOut(string subscriberId, long cursor, IReadOnlyList<WebhookDelivery> deliveries) => _side.InTransaction(() =>
     {
         if (Subscribers.FindById(subscriberId) is not { } subscriber)
         {
@@ -53,7 +50,7 @@ public sealed partial class LedgerStore
     });
 
     // False when the delivery is gone (its subscriber was removed meanwhile).
-    public bool SaveDelivery(WebhookDelivery delivery) => Write(db => db.GetCollection(DeliveriesCollection).Update(ToDocument(delivery)));
+    public bool SaveDelivery(WebhookDelivery delivery) => _side.Write(() => Deliveries.Update(ToDocument(delivery)));
 
     public IReadOnlyList<WebhookDelivery> PendingDeliveries() =>
         [.. Deliveries.Find(Query.EQ("state", DeliveryState.Pending)).Select(ToDelivery)];
@@ -65,29 +62,6 @@ public sealed partial class LedgerStore
     public IReadOnlyList<WebhookDelivery> RecentDeliveries(string subscriberId, int limit) =>
         [.. Deliveries.Find(Query.EQ("subscriber", subscriberId)).Select(ToDelivery)
             .OrderByDescending(d => d.EntrySeq).Take(limit)];
-
-    private bool InTransaction(Func<bool> work) => Write(db =>
-    {
-        db.BeginTrans();
-        try
-        {
-            var done = work();
-            if (done)
-            {
-                db.Commit();
-            }
-            else
-            {
-                db.Rollback();
-            }
-            return done;
-        }
-        catch
-        {
-            TryRollback(db);
-            throw;
-        }
-    });
 
     // Times as Unix milliseconds: no driver conversion between UTC and local time can alter them.
     private static BsonValue UnixMilliseconds(DateTimeOffset? time) =>

@@ -1,6 +1,6 @@
-using StatusPage.Server.History;
+using StatusPage.Server.Ledger;
 
-namespace StatusPage.Server.WriteApi;
+namespace StatusPage.Server.History;
 
 // The answer a keyed write got, kept in the ledger (request.completed) so a retry after a restart still finds it.
 public sealed record RecordedRequest(string RequestSha256, int Status, string Location, string Response, string Author,
