@@ -1,3 +1,4 @@
+using StatusPage.Server.Edge;
 using System.Collections.Immutable;
 using System.Globalization;
 using System.Text.RegularExpressions;

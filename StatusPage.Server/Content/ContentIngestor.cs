@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using System.Globalization;
 using FluentValidation;
+using StatusPage.Server.Edge;
 using StatusPage.Client.Contracts;
 using StatusPage.Server.History;
 using StatusPage.Server.Ledger;

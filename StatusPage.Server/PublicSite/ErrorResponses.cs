@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.WebUtilities;
+using StatusPage.Server.Edge;
 using StatusPage.Server.Ledger;
 using StatusPage.Server.Security;
 using StatusPage.Server.WriteApi;

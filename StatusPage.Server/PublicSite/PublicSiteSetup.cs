@@ -5,7 +5,7 @@ using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Components.Endpoints;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Localization;
-using StatusPage.Server.Components;
+using StatusPage.Server.PublicSite.Shell;
 using StatusPage.Server.HttpCache;
 using StatusPage.Server.Security;
 

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Encodings.Web;
 using Microsoft.Extensions.Localization;
+using StatusPage.Server.HttpCache;
 using StatusPage.Server.PublicSite;
 
 namespace StatusPage.Server.Startup;

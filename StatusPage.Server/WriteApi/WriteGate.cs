@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
+using StatusPage.Server.Edge;
 using StatusPage.Client.Contracts;
 using StatusPage.Server.History;
 using StatusPage.Server.Ledger;
@@ -14,11 +15,7 @@ namespace StatusPage.Server.WriteApi;
 // field and the rule.
 public sealed class WriteGate(LedgerService ledger, TimeProvider time, IOptions<JsonOptions> json)
 {
-    public WriteContext Context()
-    {
-        var state = ledger.Current;
-        return new WriteContext(time.GetUtcNow(), state.Components.ContainsKey, state.Providers.ContainsKey, state.Groups.ContainsKey);
-    }
+    public WriteContext Context() => RequestValidation.ContextOf(ledger.Current, time.GetUtcNow());
 
     public async Task<Results<Created<TResponse>, ValidationProblem, ProblemHttpResult>> WriteAsync<TResponse>(HttpContext http,
         HistoryCommand planned, Func<ImmutableArray<LedgerEntry>, (string Location, TResponse Response)> respond)

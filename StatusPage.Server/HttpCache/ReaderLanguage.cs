@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Localization;
 using Microsoft.Extensions.Primitives;
 using StatusPage.Server.HttpCache;
 
-namespace StatusPage.Server.PublicSite;
+namespace StatusPage.Server.HttpCache;
 
 // Picks the reader's language (the switch's cookie, then Accept-Language, then English) cheaply, on every request.
 public static class ReaderLanguage

@@ -5,7 +5,7 @@ using Microsoft.Extensions.Options;
 using StatusPage.Client.Contracts;
 using JsonOptions = Microsoft.AspNetCore.Http.Json.JsonOptions;
 
-namespace StatusPage.Server.WriteApi;
+namespace StatusPage.Server.Edge;
 
 // The request body of an endpoint that takes JSON, read before the framework binds it: a wrong content type (415), an oversized
 // (413), empty or malformed body (400, naming where the JSON broke) is problem+json, where the framework's binder would answer

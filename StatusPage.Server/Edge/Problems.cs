@@ -3,7 +3,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using StatusPage.Client.Contracts;
 using StatusPage.Server.History;
 
-namespace StatusPage.Server.WriteApi;
+namespace StatusPage.Server.Edge;
 
 // RFC 9457 bodies for every refusal: the field and the rule are named in "field"/"rule" (or per field in "errors" + "violations").
 public static class Problems

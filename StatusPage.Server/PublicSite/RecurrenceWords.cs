@@ -1,7 +1,7 @@
 using System.Globalization;
-using StatusPage.Server.PublicSite;
+using StatusPage.Server.Recurrence;
 
-namespace StatusPage.Server.Recurrence;
+namespace StatusPage.Server.PublicSite;
 
 // A finding in plain words, shared by the component page, the provider page and the provider report (HTML and JSON).
 public static class RecurrenceWords
