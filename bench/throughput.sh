@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Home page budgets (DESIGN.md): bytes a first visit transfers, and dynamic throughput against nginx serving
+# Home page budgets (docs/DESIGN.md): bytes a first visit transfers, and dynamic throughput against nginx serving
 # the same page pre-compressed (gzip_static), same machine, same wrk settings, same run.
 # Usage: bench/throughput.sh [--duration 10] [--warmup 15] [--runs 3] [--connections 64] [--threads 2]
 # Both servers are warmed up first (the .NET JIT recompiles hot code with full optimisation during the first seconds

@@ -1,6 +1,6 @@
 namespace StatusPage.Client.Contracts;
 
-// The product's vocabulary (DESIGN.md "Words"); serialized snake_case everywhere: ledger, API, content.
+// The product's vocabulary (docs/DESIGN.md "Words"); serialized snake_case everywhere: ledger, API, content.
 public enum ComponentStatus { Operational, DegradedPerformance, PartialOutage, MajorOutage, UnderMaintenance }
 
 public enum IncidentStatus { Investigating, Identified, Monitoring, Resolved }
@@ -30,7 +30,7 @@ public static class Limits
     // A write request body (JSON) may be at most this large; a 20,000-character body in 4-byte UTF-8 still fits.
     public const int RequestMaxBytes = 128 * 1024;
 
-    // A stated time may run this far ahead of the server clock (clock skew), no further (DESIGN.md: more than 60 s is refused).
+    // A stated time may run this far ahead of the server clock (clock skew), no further (docs/DESIGN.md: more than 60 s is refused).
     public static readonly TimeSpan FutureTolerance = TimeSpan.FromSeconds(60);
 
     // No time before this is plausible for a status page; it also keeps month and day arithmetic far from DateTime's limits.

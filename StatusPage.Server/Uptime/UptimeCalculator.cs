@@ -9,7 +9,7 @@ public sealed record UptimeDay(DateOnly Date, ComponentStatus Worst, double Upti
 
 public sealed record UptimeFigure(TimeSpan Window, double? Percent, double DowntimeMinutes, double EligibleMinutes);
 
-// The published formula (DESIGN.md "Uptime"): downtime = major + 0.3 × partial minutes; maintenance is not eligible.
+// The published formula (docs/DESIGN.md "Uptime"): downtime = major + 0.3 × partial minutes; maintenance is not eligible.
 public static class UptimeCalculator
 {
     public const double PartialOutageWeight = 0.3;
