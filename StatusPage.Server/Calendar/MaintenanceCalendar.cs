@@ -7,7 +7,6 @@ using StatusPage.Client.Contracts;
 using StatusPage.Server.Feeds;
 using StatusPage.Server.History;
 using StatusPage.Server.HttpCache;
-using StatusPage.Server.Ledger;
 using StatusPage.Server.Site;
 
 namespace StatusPage.Server.Calendar;

@@ -1,4 +1,3 @@
-using StatusPage.Server.Edge;
 using System.Collections.Immutable;
 using System.Globalization;
 using System.Text.RegularExpressions;

@@ -1,7 +1,6 @@
 using System.Collections.Immutable;
 using System.Globalization;
 using FluentValidation;
-using StatusPage.Server.Edge;
 using StatusPage.Client.Contracts;
 using StatusPage.Server.History;
 using StatusPage.Server.Ledger;

@@ -6,7 +6,6 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using StatusPage.Client.Contracts;
 using StatusPage.Server.History;
 using StatusPage.Server.HttpCache;
-using StatusPage.Server.Ledger;
 using StatusPage.Server.Site;
 using StatusPage.Server.Transparency;
 

@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using Microsoft.Extensions.Primitives;
 using StatusPage.Server.History;
 using StatusPage.Server.Ledger;
-using StatusPage.Server.PublicSite;
 using StatusPage.Server.Site;
 
 namespace StatusPage.Server.HttpCache;

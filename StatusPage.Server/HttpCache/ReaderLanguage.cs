@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using System.Globalization;
 using Microsoft.AspNetCore.Localization;
 using Microsoft.Extensions.Primitives;
-using StatusPage.Server.HttpCache;
 
 namespace StatusPage.Server.HttpCache;
 

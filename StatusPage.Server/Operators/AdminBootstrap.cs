@@ -1,6 +1,5 @@
 using StatusPage.Client.Contracts;
 using StatusPage.Server.History;
-using StatusPage.Server.Ledger;
 using StatusPage.Server.Startup;
 
 namespace StatusPage.Server.Operators;

@@ -5,8 +5,6 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using StatusPage.Server.Edge;
 using StatusPage.Client.Contracts;
 using StatusPage.Server.History;
-using StatusPage.Server.Ledger;
-using StatusPage.Server.WriteApi;
 
 namespace StatusPage.Server.Operators;
 

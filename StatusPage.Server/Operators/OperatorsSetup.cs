@@ -11,9 +11,7 @@ using Microsoft.Extensions.Primitives;
 using StatusPage.Server.Edge;
 using StatusPage.Client.Contracts;
 using StatusPage.Server.History;
-using StatusPage.Server.Ledger;
 using StatusPage.Server.Startup;
-using StatusPage.Server.WriteApi;
 
 namespace StatusPage.Server.Operators;
 

@@ -5,7 +5,6 @@ using StatusPage.Server.History;
 using StatusPage.Server.HttpCache;
 using StatusPage.Server.Ledger;
 using StatusPage.Server.Site;
-using StatusPage.Server.Transparency;
 using StatusPage.Server.TransparencyApi;
 
 namespace StatusPage.Server.Providers;

@@ -2,7 +2,6 @@ using Microsoft.AspNetCore.WebUtilities;
 using StatusPage.Server.Edge;
 using StatusPage.Server.Ledger;
 using StatusPage.Server.Security;
-using StatusPage.Server.WriteApi;
 
 namespace StatusPage.Server.PublicSite;
 

@@ -3,9 +3,7 @@ using System.Text;
 using System.Text.Json;
 using StatusPage.Server.HttpCache;
 using StatusPage.Server.History;
-using StatusPage.Server.Ledger;
 using StatusPage.Server.Site;
-using StatusPage.Server.Transparency;
 using StatusPage.Server.TransparencyApi;
 
 namespace StatusPage.Server.Sla;

@@ -2,7 +2,6 @@ using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using StatusPage.Server.History;
 using StatusPage.Server.HttpCache;
-using StatusPage.Server.Ledger;
 using StatusPage.Server.Site;
 
 namespace StatusPage.Server.StatusApi;

@@ -7,7 +7,6 @@ using StatusPage.Client.Contracts;
 using StatusPage.Server.History;
 using StatusPage.Server.Ledger;
 using StatusPage.Server.Operators;
-using StatusPage.Server.WriteApi;
 
 namespace StatusPage.Server.Webhooks;
 

@@ -3,7 +3,6 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using StatusPage.Server.Edge;
 using StatusPage.Client.Contracts;
 using StatusPage.Server.History;
-using StatusPage.Server.Ledger;
 
 namespace StatusPage.Server.WriteApi;
 

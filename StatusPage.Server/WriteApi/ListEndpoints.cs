@@ -4,7 +4,6 @@ using Microsoft.Extensions.Options;
 using StatusPage.Server.Edge;
 using StatusPage.Client.Contracts;
 using StatusPage.Server.History;
-using StatusPage.Server.Ledger;
 using StatusPage.Server.Site;
 
 namespace StatusPage.Server.WriteApi;

@@ -6,7 +6,6 @@ using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
-using StatusPage.Server.Ledger;
 using StatusPage.Server.Startup;
 
 namespace StatusPage.Tests;

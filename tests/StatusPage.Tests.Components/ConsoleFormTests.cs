@@ -2,7 +2,6 @@ using System.Net;
 using Bunit;
 using Microsoft.Extensions.DependencyInjection;
 using MudBlazor;
-using StatusPage.Client.Console;
 using StatusPage.Client.Console.Forms;
 using StatusPage.Client.Console.Pages;
 using StatusPage.Client.Contracts;

@@ -9,7 +9,6 @@ using System.Xml.Linq;
 using Microsoft.Extensions.DependencyInjection;
 using StatusPage.Client.Contracts;
 using StatusPage.Server.History;
-using StatusPage.Server.Ledger;
 
 namespace StatusPage.Tests.Http;
 

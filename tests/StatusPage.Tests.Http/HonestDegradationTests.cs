@@ -5,7 +5,6 @@ using LiteDB;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using StatusPage.Server.History;
-using StatusPage.Server.Ledger;
 
 namespace StatusPage.Tests.Http;
 

@@ -4,7 +4,6 @@ using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using StatusPage.Client.Contracts;
 using StatusPage.Server.History;
-using StatusPage.Server.Ledger;
 
 namespace StatusPage.Tests.Http;
 

@@ -1,7 +1,6 @@
 using System.Net;
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using StatusPage.Server.Ledger;
 using StatusPage.Server.Transparency;
 using StatusPage.Server.TransparencyApi;
 

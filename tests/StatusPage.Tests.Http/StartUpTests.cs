@@ -5,7 +5,6 @@ using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using StatusPage.Server.Ledger;
 using StatusPage.Server.Startup;
 
 namespace StatusPage.Tests.Http;

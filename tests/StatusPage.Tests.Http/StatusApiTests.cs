@@ -5,7 +5,6 @@ using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using StatusPage.Client.Contracts;
 using StatusPage.Server.History;
-using StatusPage.Server.Ledger;
 using StatusPage.Server.Site;
 using StatusPage.Server.StatusApi;
 

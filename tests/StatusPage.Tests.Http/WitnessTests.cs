@@ -6,7 +6,6 @@ using System.Xml.Linq;
 using Microsoft.Extensions.DependencyInjection;
 using StatusPage.Server.Feeds;
 using StatusPage.Server.History;
-using StatusPage.Server.Ledger;
 using StatusPage.Server.Transparency;
 
 namespace StatusPage.Tests.Http;

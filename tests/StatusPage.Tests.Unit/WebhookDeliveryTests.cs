@@ -1,7 +1,6 @@
 using System.Collections.Immutable;
 using StatusPage.Client.Contracts;
 using StatusPage.Server.History;
-using StatusPage.Server.Ledger;
 using StatusPage.Server.Site;
 using StatusPage.Server.Webhooks;
 

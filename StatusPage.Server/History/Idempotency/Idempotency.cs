@@ -1,4 +1,3 @@
-using StatusPage.Server.Ledger;
 
 namespace StatusPage.Server.History;
 
