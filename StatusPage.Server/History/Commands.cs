@@ -53,22 +53,6 @@ public sealed record CauseInput(CauseKind Kind, string? Provider = null, string?
 
 public sealed record AttributeCause(string IncidentId, CauseInput Cause) : HistoryCommand;
 
-public sealed record ScheduleMaintenance(
-    string Id,
-    string Title,
-    ImmutableArray<string> Components,
-    DateTimeOffset ScheduledFor,
-    DateTimeOffset ScheduledUntil,
-    string Body,
-    DateTimeOffset? StatedAt = null) : HistoryCommand;
-
-public sealed record PostMaintenanceUpdate(
-    string MaintenanceId,
-    MaintenanceStatus Status,
-    string Body,
-    ImmutableSortedDictionary<string, ComponentStatus>? Components = null,
-    DateTimeOffset? StatedAt = null) : HistoryCommand;
-
 // A new entry as decided, before the writer gives it a sequence number, an id and its hashes.
 public sealed record PendingEntry(string Kind, string Subject, IEntryPayload Payload, string? Body = null);
 

@@ -57,20 +57,6 @@ public static class Projection
                     UpdatedAt = entry.RecordedAt,
                 };
                 break;
-            case MaintenanceScheduled m:
-                state.Maintenances[entry.Subject] = state.Maintenances.TryGetValue(entry.Subject, out var existing)
-                    ? existing with
-                    {
-                        Title = m.Title, ComponentIds = m.Components, ScheduledFor = m.ScheduledFor,
-                        ScheduledUntil = m.ScheduledUntil, UpdatedAt = entry.RecordedAt, Revision = existing.Revision + 1,
-                    }
-                    : new Maintenance(entry.Subject, m.Title, m.Components, m.ScheduledFor, m.ScheduledUntil, [],
-                        entry.RecordedAt, entry.RecordedAt, entry.Author, Revision: 0);
-                break;
-            case MaintenanceUpdatePosted mu:
-                AddMaintenancePost(state, entry, NewPost(state, entry, PostKind.Update,
-                    mu.Status.ToWord(), mu.StatedAt, mu.BodySha256, mu.Components, null), mu.Components, mu.StatedAt);
-                break;
             case Corrected c:
                 AddCorrection(state, entry, c);
                 break;
@@ -80,6 +66,8 @@ public static class Projection
                 break;
             case IAccessPayload a:
                 AccessProjection.Apply(state, entry, a);
+                break;
+            case var _ when EntryFamilies.TryApply(state, entry, payload):
                 break;
             default:
                 throw new InvalidOperationException($"no projection for kind '{entry.Kind}'");
@@ -97,7 +85,7 @@ public static class Projection
             : new ServiceComponent(entry.Subject, c.Name, c.Description, c.GroupId, c.SlaTarget, c.Position,
                 entry.RecordedAt, entry.RecordedAt, []);
 
-    private static Post NewPost(SnapshotBuilder state, LedgerEntry entry, PostKind kind, string? status, DateTimeOffset statedAt,
+    internal static Post NewPost(SnapshotBuilder state, LedgerEntry entry, PostKind kind, string? status, DateTimeOffset statedAt,
         string bodySha256, ImmutableSortedDictionary<string, ComponentStatus> components, DateTimeOffset? nextUpdateBy) =>
         new(entry.Id, entry.Seq, kind, status, statedAt, entry.RecordedAt, state.Share(entry.Author), entry.Body, bodySha256,
             [.. components.Select(c => new ComponentChange(state.Share(c.Key), StatusAt(state, c.Key, statedAt), c.Value))],
@@ -134,22 +122,6 @@ public static class Projection
         }
     }
 
-    private static void AddMaintenancePost(SnapshotBuilder state, LedgerEntry entry, Post post,
-        ImmutableSortedDictionary<string, ComponentStatus> components, DateTimeOffset statedAt)
-    {
-        var maintenance = state.Maintenances[entry.Subject];
-        state.Maintenances[entry.Subject] = maintenance with
-        {
-            Posts = maintenance.Posts.Add(post), UpdatedAt = entry.RecordedAt, Revision = maintenance.Revision + 1,
-        };
-        var owner = state.Share(entry.Subject);
-        state.PostOwners.Add(post.Id, owner);
-        foreach (var (componentId, status) in components)
-        {
-            AddStatusChange(state, componentId, status, statedAt, owner, entry.Seq);
-        }
-    }
-
     private static void AddCorrection(SnapshotBuilder state, LedgerEntry entry, Corrected c)
     {
         var correction = new Post(entry.Id, entry.Seq, PostKind.Correction, null, c.StatedAt, entry.RecordedAt, state.Share(entry.Author),
@@ -179,7 +151,7 @@ public static class Projection
     }
 
     // Status intervals are kept in stated-time order, so backfilled history lands where it happened.
-    private static void AddStatusChange(SnapshotBuilder state, string componentId, ComponentStatus status, DateTimeOffset at,
+    internal static void AddStatusChange(SnapshotBuilder state, string componentId, ComponentStatus status, DateTimeOffset at,
         string? sourceId, long seq)
     {
         var changes = state.ChangesOf(componentId);

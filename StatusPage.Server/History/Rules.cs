@@ -1,7 +1,6 @@
 using System.Collections.Immutable;
-using System.Text.RegularExpressions;
 using StatusPage.Client.Contracts;
-using StatusPage.Server.Ledger;
+using static StatusPage.Server.History.Checks;
 
 namespace StatusPage.Server.History;
 
@@ -13,15 +12,8 @@ public sealed record Decision(ImmutableArray<PendingEntry> Entries, RuleViolatio
 }
 
 // The domain rules: given what the ledger says now, a command becomes entries or is refused with a reason.
-public static partial class Rules
+public static class Rules
 {
-    private static readonly ImmutableSortedDictionary<string, ComponentStatus> NoChanges =
-        ImmutableSortedDictionary<string, ComponentStatus>.Empty;
-
-    // \z, not $: "$" also matches before a final newline.
-    [GeneratedRegex(@"^[a-z0-9][a-z0-9-]*\z")]
-    private static partial Regex IdPattern();
-
     public static Decision Decide(StatusSnapshot state, HistoryCommand command, DateTimeOffset now) => command switch
     {
         DeclareProvider c => DecideProvider(state, c),
@@ -35,11 +27,9 @@ public static partial class Rules
         RedactPost c => DecideRedaction(state, c),
         PublishPostmortem c => DecidePostmortem(state, c, now),
         AttributeCause c => DecideCause(state, c),
-        ScheduleMaintenance c => DecideSchedule(state, c, now),
-        PostMaintenanceUpdate c => DecideMaintenanceUpdate(state, c, now),
         AccessCommand c => AccessRules.Decide(state, c),
         Idempotent c => Idempotency.Decide(state, c, now),
-        _ => throw new ArgumentOutOfRangeException(nameof(command), command.GetType().Name, "unknown command"),
+        _ => EntryFamilies.Decide(state, command, now) ?? throw new ArgumentOutOfRangeException(nameof(command), command.GetType().Name, "unknown command"),
     };
 
     private static Decision DecideProvider(StatusSnapshot state, DeclareProvider c)
@@ -283,127 +273,6 @@ public static partial class Rules
             new CauseAttributed(c.Cause.Kind, c.Cause.Provider, c.Cause.Ticket)));
     }
 
-    private static Decision DecideSchedule(StatusSnapshot state, ScheduleMaintenance c, DateTimeOffset now)
-    {
-        var statedAt = c.StatedAt ?? now;
-        var bad = CheckId("id", c.Id)
-            ?? CheckUnusedSubject(state, c.Id)
-            ?? CheckText("title", c.Title, Limits.TitleMaxLength)
-            ?? CheckText("body", c.Body, Limits.BodyMaxLength)
-            ?? (c.Components.IsDefaultOrEmpty
-                ? Invalid("components", "required", "Name at least one component the maintenance touches.")
-                : CheckComponents(state, c.Components))
-            ?? CheckPlanned("scheduled_for", c.ScheduledFor, now)
-            ?? CheckPlanned("scheduled_until", c.ScheduledUntil, now)
-            ?? (c.ScheduledUntil <= c.ScheduledFor
-                ? Invalid("scheduled_until", "after_scheduled_for", "A maintenance window must end after it starts.")
-                : null)
-            ?? CheckNotFuture(statedAt, now);
-        if (bad is not null)
-        {
-            return bad;
-        }
-        return Decision.Accept(
-            new PendingEntry(EntryKinds.MaintenanceScheduled, c.Id,
-                new MaintenanceScheduled(c.Title.Trim(), c.Components, c.ScheduledFor, c.ScheduledUntil)),
-            BodyEntry(EntryKinds.MaintenanceUpdatePosted, c.Id, c.Body,
-                sha => new MaintenanceUpdatePosted(MaintenanceStatus.Scheduled, statedAt, sha, NoChanges)));
-    }
-
-    private static Decision DecideMaintenanceUpdate(StatusSnapshot state, PostMaintenanceUpdate c, DateTimeOffset now)
-    {
-        if (!state.Maintenances.TryGetValue(c.MaintenanceId, out var maintenance))
-        {
-            return NotFound("maintenance_id", "known_maintenance", $"There is no maintenance '{c.MaintenanceId}'.");
-        }
-        if (maintenance.Status.IsTerminal())
-        {
-            return Conflict("status", "maintenance_closed", $"This maintenance is {maintenance.Status.ToWord()}; it takes no further updates.");
-        }
-        var statedAt = c.StatedAt ?? now;
-        var components = c.Components ?? NoChanges;
-        var bad = (c.Status == MaintenanceStatus.Scheduled && maintenance.Status != MaintenanceStatus.Scheduled
-                ? Conflict("status", "valid_transition", "A maintenance that has started cannot go back to scheduled.")
-                : null)
-            ?? CheckText("body", c.Body, Limits.BodyMaxLength)
-            ?? CheckComponents(state, components.Keys)
-            ?? CheckTimeInTimeline(statedAt, DateTimeOffset.MinValue, maintenance.LastStatedAt, now);
-        if (bad is not null)
-        {
-            return bad;
-        }
-        if (c.Components is null && c.Status == MaintenanceStatus.InProgress)
-        {
-            components = maintenance.ComponentIds.ToImmutableSortedDictionary(id => id, _ => ComponentStatus.UnderMaintenance);
-        }
-        else if (c.Status.IsTerminal())
-        {
-            components = RestoreOperational(state, maintenance.Id, components);
-        }
-        return Decision.Accept(BodyEntry(EntryKinds.MaintenanceUpdatePosted, c.MaintenanceId, c.Body,
-            sha => new MaintenanceUpdatePosted(c.Status, statedAt, sha, components)));
-    }
-
-    // On resolve/complete, components this subject left degraded return to operational unless the post says otherwise.
-    private static ImmutableSortedDictionary<string, ComponentStatus> RestoreOperational(StatusSnapshot state, string subjectId,
-        ImmutableSortedDictionary<string, ComponentStatus> explicitChanges)
-    {
-        var restored = explicitChanges;
-        foreach (var component in state.Components.Values)
-        {
-            if (component.LastChangedBy == subjectId && component.Status != ComponentStatus.Operational
-                && !explicitChanges.ContainsKey(component.Id))
-            {
-                restored = restored.Add(component.Id, ComponentStatus.Operational);
-            }
-        }
-        return restored;
-    }
-
-    private static PendingEntry BodyEntry(string kind, string subject, string body, Func<string, IEntryPayload> payload) =>
-        new(kind, subject, payload(LedgerEntry.Sha256Hex(body)), body);
-
-    private static RuleViolation? CheckId(string field, string id) =>
-        string.IsNullOrEmpty(id) || id.Length > Limits.IdMaxLength || !IdPattern().IsMatch(id)
-            ? Invalid(field, "id_format", $"An id is 1 to {Limits.IdMaxLength} lowercase letters, digits and dashes.")
-            : null;
-
-    private static RuleViolation? CheckUnusedSubject(StatusSnapshot state, string id) =>
-        state.Incidents.ContainsKey(id) || state.Maintenances.ContainsKey(id)
-            ? Conflict("id", "unique_id", $"The id '{id}' is already used by an incident or a maintenance.")
-            : null;
-
-    private static RuleViolation? CheckText(string field, string? text, int maxLength) =>
-        string.IsNullOrWhiteSpace(text) ? Invalid(field, "required", $"The {field} must not be empty.")
-        : text.Length > maxLength ? Invalid(field, "max_length", $"The {field} must be at most {maxLength} characters.")
-        : !SafeText.IsClean(text) ? Invalid(field, SafeText.Rule, SafeText.Message(field))
-        : null;
-
-    private static RuleViolation? CheckComponents(StatusSnapshot state, IEnumerable<string> ids) =>
-        ids.FirstOrDefault(id => !state.Components.ContainsKey(id)) is { } unknown
-            ? Invalid($"components.{unknown}", "known_component", $"There is no component '{unknown}'.")
-            : null;
-
-    private static RuleViolation? CheckNotFuture(DateTimeOffset statedAt, DateTimeOffset now) =>
-        statedAt > now + Limits.FutureTolerance
-            ? Invalid("stated_at", "not_in_future", "An update cannot be stated in the future.")
-            : statedAt < Limits.EarliestTime ? Invalid("stated_at", TimeRules.MinTime, TimeRules.MinTimeMessage("stated_at"))
-            : null;
-
-    private static RuleViolation? CheckPlanned(string field, DateTimeOffset time, DateTimeOffset now) =>
-        time < Limits.EarliestTime ? Invalid(field, TimeRules.MinTime, TimeRules.MinTimeMessage(field))
-        : time > now + Limits.PlanningHorizon ? Invalid(field, TimeRules.MaxTime, TimeRules.MaxTimeMessage(field))
-        : null;
-
-    private static RuleViolation? CheckTimeInTimeline(DateTimeOffset statedAt, DateTimeOffset startedAt, DateTimeOffset latest,
-        DateTimeOffset now) =>
-        CheckNotFuture(statedAt, now)
-        ?? (statedAt < startedAt
-            ? Invalid("stated_at", "not_before_start", "An update cannot be stated before the incident started.")
-            : statedAt < latest
-                ? Invalid("stated_at", "not_before_latest_update", "An update cannot be stated before the latest update of its timeline.")
-                : null);
-
     private static RuleViolation? CheckNextUpdate(IncidentStatus status, DateTimeOffset statedAt, DateTimeOffset? nextUpdateBy,
         DateTimeOffset now) =>
         nextUpdateBy is not { } next ? null
@@ -430,10 +299,4 @@ public static partial class Rules
 
     private static RuleViolation UnknownIncident(string id) =>
         NotFound("incident_id", "known_incident", $"There is no incident '{id}'.");
-
-    private static RuleViolation Invalid(string field, string rule, string message) => new(ViolationKind.Invalid, field, rule, message);
-
-    private static RuleViolation NotFound(string field, string rule, string message) => new(ViolationKind.NotFound, field, rule, message);
-
-    private static RuleViolation Conflict(string field, string rule, string message) => new(ViolationKind.Conflict, field, rule, message);
 }
