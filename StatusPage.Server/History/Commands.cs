@@ -8,13 +8,6 @@ public abstract record HistoryCommand;
 
 public sealed record DeclareProvider(string Id, string Name, string? Url) : HistoryCommand;
 
-public sealed record DeclareGroup(string Id, string Name, int Position) : HistoryCommand;
-
-public sealed record DeclareComponent(string Id, string Name, string? Description, string? GroupId, decimal? SlaTarget, int Position)
-    : HistoryCommand;
-
-public sealed record SetComponentStatus(string ComponentId, ComponentStatus Status, DateTimeOffset? StatedAt = null) : HistoryCommand;
-
 public sealed record OpenIncident(
     string Id,
     string Title,

@@ -22,6 +22,7 @@ internal static class EntryFamilies
 {
     public static readonly ImmutableArray<IEntryFamily> All =
     [
+        new ComponentFamily(),
         new MaintenanceFamily(),
     ];
 

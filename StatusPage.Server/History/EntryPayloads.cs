@@ -9,9 +9,6 @@ namespace StatusPage.Server.History;
 public static partial class EntryKinds
 {
     public const string ProviderDeclared = "provider.declared";
-    public const string GroupDeclared = "group.declared";
-    public const string ComponentDeclared = "component.declared";
-    public const string ComponentStatusSet = "component.status_set";
     public const string IncidentOpened = "incident.opened";
     public const string IncidentUpdatePosted = "incident.update_posted";
     public const string IncidentReopened = "incident.reopened";
@@ -30,9 +27,6 @@ public static partial class EntryKinds
     public static readonly ImmutableDictionary<string, Type> PayloadTypes = new Dictionary<string, Type>
     {
         [ProviderDeclared] = typeof(ProviderDeclared),
-        [GroupDeclared] = typeof(GroupDeclared),
-        [ComponentDeclared] = typeof(ComponentDeclared),
-        [ComponentStatusSet] = typeof(ComponentStatusSet),
         [IncidentOpened] = typeof(IncidentOpened),
         [IncidentUpdatePosted] = typeof(IncidentUpdatePosted),
         [IncidentReopened] = typeof(IncidentUpdatePosted),
@@ -59,13 +53,6 @@ public interface IBodyPayload : IEntryPayload
 }
 
 public sealed record ProviderDeclared(string Name, string? Url) : IEntryPayload;
-
-public sealed record GroupDeclared(string Name, int Position) : IEntryPayload;
-
-public sealed record ComponentDeclared(string Name, string? Description, string? GroupId, decimal? SlaTarget, int Position)
-    : IEntryPayload;
-
-public sealed record ComponentStatusSet(ComponentStatus Status, DateTimeOffset StatedAt) : IEntryPayload;
 
 public sealed record IncidentOpened(string Title, Impact Impact, ImmutableArray<string> Components, DateTimeOffset StartedAt)
     : IEntryPayload;

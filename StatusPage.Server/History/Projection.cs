@@ -25,16 +25,6 @@ public static class Projection
             case ProviderDeclared p:
                 state.Providers[entry.Subject] = new UpstreamProvider(entry.Subject, p.Name, p.Url);
                 break;
-            case GroupDeclared g:
-                state.Groups[entry.Subject] = new ComponentGroup(entry.Subject, g.Name, g.Position,
-                    state.Groups.TryGetValue(entry.Subject, out var old) ? old.CreatedAt : entry.RecordedAt, entry.RecordedAt);
-                break;
-            case ComponentDeclared c:
-                state.Components[entry.Subject] = Declare(state, entry, c);
-                break;
-            case ComponentStatusSet s:
-                AddStatusChange(state, entry.Subject, s.Status, s.StatedAt, sourceId: null, entry.Seq);
-                break;
             case IncidentOpened o:
                 state.Incidents.Add(entry.Subject, new Incident(entry.Subject, o.Title, o.Impact, o.Components,
                     o.StartedAt, Cause.Unknown, [], entry.RecordedAt, entry.RecordedAt, entry.Author));
@@ -74,16 +64,6 @@ public static class Projection
         }
         state.Head = new LedgerHead(entry.Seq, entry.Hash);
     }
-
-    private static ServiceComponent Declare(SnapshotBuilder state, LedgerEntry entry, ComponentDeclared c) =>
-        state.Components.TryGetValue(entry.Subject, out var existing)
-            ? existing with
-            {
-                Name = c.Name, Description = c.Description, GroupId = c.GroupId, SlaTarget = c.SlaTarget,
-                Position = c.Position, UpdatedAt = entry.RecordedAt,
-            }
-            : new ServiceComponent(entry.Subject, c.Name, c.Description, c.GroupId, c.SlaTarget, c.Position,
-                entry.RecordedAt, entry.RecordedAt, []);
 
     internal static Post NewPost(SnapshotBuilder state, LedgerEntry entry, PostKind kind, string? status, DateTimeOffset statedAt,
         string bodySha256, ImmutableSortedDictionary<string, ComponentStatus> components, DateTimeOffset? nextUpdateBy) =>

@@ -17,9 +17,6 @@ public static class Rules
     public static Decision Decide(StatusSnapshot state, HistoryCommand command, DateTimeOffset now) => command switch
     {
         DeclareProvider c => DecideProvider(state, c),
-        DeclareGroup c => DecideGroup(state, c),
-        DeclareComponent c => DecideComponent(state, c),
-        SetComponentStatus c => DecideComponentStatus(state, c, now),
         OpenIncident c => DecideOpen(state, c, now),
         PostUpdate c => DecideUpdate(state, c, now),
         ReopenIncident c => DecideReopen(state, c, now),
@@ -41,66 +38,6 @@ public static class Rules
         return state.Providers.TryGetValue(c.Id, out var p) && p.Name == c.Name && p.Url == c.Url
             ? Decision.Accept()
             : Decision.Accept(new PendingEntry(EntryKinds.ProviderDeclared, c.Id, new ProviderDeclared(c.Name, c.Url)));
-    }
-
-    private static Decision DecideGroup(StatusSnapshot state, DeclareGroup c)
-    {
-        if ((CheckId("id", c.Id) ?? CheckText("name", c.Name, Limits.TitleMaxLength)) is { } bad)
-        {
-            return bad;
-        }
-        if (state.Components.ContainsKey(c.Id))
-        {
-            return Conflict("id", "unique_id", $"'{c.Id}' is already a component.");
-        }
-        return state.Groups.TryGetValue(c.Id, out var g) && g.Name == c.Name && g.Position == c.Position
-            ? Decision.Accept()
-            : Decision.Accept(new PendingEntry(EntryKinds.GroupDeclared, c.Id, new GroupDeclared(c.Name, c.Position)));
-    }
-
-    private static Decision DecideComponent(StatusSnapshot state, DeclareComponent c)
-    {
-        if ((CheckId("id", c.Id) ?? CheckText("name", c.Name, Limits.TitleMaxLength)) is { } bad)
-        {
-            return bad;
-        }
-        if (c.GroupId is not null && !state.Groups.ContainsKey(c.GroupId))
-        {
-            return Invalid("group_id", "known_group", $"There is no component group '{c.GroupId}'.");
-        }
-        if (state.Groups.ContainsKey(c.Id))
-        {
-            return Conflict("id", "unique_id", $"'{c.Id}' is already a component group.");
-        }
-        if (!SafeText.IsClean(c.Description))
-        {
-            return Invalid("description", SafeText.Rule, SafeText.Message("description"));
-        }
-        if (c.SlaTarget is < 0 or > 100)
-        {
-            return Invalid("sla", "percentage", "The SLA target is a percentage between 0 and 100.");
-        }
-        var unchanged = state.Components.TryGetValue(c.Id, out var existing) && existing.Name == c.Name
-            && existing.Description == c.Description && existing.GroupId == c.GroupId && existing.SlaTarget == c.SlaTarget
-            && existing.Position == c.Position;
-        return unchanged
-            ? Decision.Accept()
-            : Decision.Accept(new PendingEntry(EntryKinds.ComponentDeclared, c.Id,
-                new ComponentDeclared(c.Name, c.Description, c.GroupId, c.SlaTarget, c.Position)));
-    }
-
-    private static Decision DecideComponentStatus(StatusSnapshot state, SetComponentStatus c, DateTimeOffset now)
-    {
-        if (!state.Components.ContainsKey(c.ComponentId))
-        {
-            return NotFound("component_id", "known_component", $"There is no component '{c.ComponentId}'.");
-        }
-        var statedAt = c.StatedAt ?? now;
-        if (CheckNotFuture(statedAt, now) is { } bad)
-        {
-            return bad;
-        }
-        return Decision.Accept(new PendingEntry(EntryKinds.ComponentStatusSet, c.ComponentId, new ComponentStatusSet(c.Status, statedAt)));
     }
 
     private static Decision DecideOpen(StatusSnapshot state, OpenIncident c, DateTimeOffset now)
