@@ -23,6 +23,7 @@ internal static class EntryFamilies
     public static readonly ImmutableArray<IEntryFamily> All =
     [
         new ComponentFamily(),
+        new IncidentFamily(),
         new MaintenanceFamily(),
     ];
 

@@ -8,12 +8,6 @@ namespace StatusPage.Server.History;
 // The kinds of ledger entry and the payload each carries. Payloads are stored as JSON text and hashed as stored.
 public static partial class EntryKinds
 {
-    public const string ProviderDeclared = "provider.declared";
-    public const string IncidentOpened = "incident.opened";
-    public const string IncidentUpdatePosted = "incident.update_posted";
-    public const string IncidentReopened = "incident.reopened";
-    public const string PostmortemPublished = "incident.postmortem_published";
-    public const string CauseAttributed = "incident.cause_attributed";
     public const string Corrected = "post.corrected";
     public const string Redacted = "post.redacted";
     public const string OperatorCreated = "operator.created";
@@ -26,12 +20,6 @@ public static partial class EntryKinds
 
     public static readonly ImmutableDictionary<string, Type> PayloadTypes = new Dictionary<string, Type>
     {
-        [ProviderDeclared] = typeof(ProviderDeclared),
-        [IncidentOpened] = typeof(IncidentOpened),
-        [IncidentUpdatePosted] = typeof(IncidentUpdatePosted),
-        [IncidentReopened] = typeof(IncidentUpdatePosted),
-        [PostmortemPublished] = typeof(PostmortemPublished),
-        [CauseAttributed] = typeof(CauseAttributed),
         [Corrected] = typeof(Corrected),
         [Redacted] = typeof(Redacted),
         [OperatorCreated] = typeof(OperatorCreated),
@@ -51,22 +39,6 @@ public interface IBodyPayload : IEntryPayload
 {
     string BodySha256 { get; }
 }
-
-public sealed record ProviderDeclared(string Name, string? Url) : IEntryPayload;
-
-public sealed record IncidentOpened(string Title, Impact Impact, ImmutableArray<string> Components, DateTimeOffset StartedAt)
-    : IEntryPayload;
-
-public sealed record IncidentUpdatePosted(
-    IncidentStatus Status,
-    DateTimeOffset StatedAt,
-    string BodySha256,
-    ImmutableSortedDictionary<string, ComponentStatus> Components,
-    DateTimeOffset? NextUpdateBy) : IBodyPayload;
-
-public sealed record PostmortemPublished(DateTimeOffset StatedAt, string BodySha256) : IBodyPayload;
-
-public sealed record CauseAttributed(CauseKind Cause, string? Provider, string? Ticket) : IEntryPayload;
 
 public sealed record Corrected(string Corrects, string Reason, DateTimeOffset StatedAt, string BodySha256) : IBodyPayload;
 

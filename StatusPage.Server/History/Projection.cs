@@ -22,31 +22,6 @@ public static class Projection
     {
         switch (payload)
         {
-            case ProviderDeclared p:
-                state.Providers[entry.Subject] = new UpstreamProvider(entry.Subject, p.Name, p.Url);
-                break;
-            case IncidentOpened o:
-                state.Incidents.Add(entry.Subject, new Incident(entry.Subject, o.Title, o.Impact, o.Components,
-                    o.StartedAt, Cause.Unknown, [], entry.RecordedAt, entry.RecordedAt, entry.Author));
-                break;
-            case IncidentUpdatePosted u:
-                AddIncidentPost(state, entry, NewPost(state, entry,
-                    entry.Kind == EntryKinds.IncidentReopened ? PostKind.Reopen : PostKind.Update, u.Status.ToWord(), u.StatedAt,
-                    u.BodySha256, u.Components, u.NextUpdateBy), u.Components, u.StatedAt);
-                break;
-            case PostmortemPublished pm:
-                AddIncidentPost(state, entry, NewPost(state, entry, PostKind.Postmortem, null, pm.StatedAt,
-                    pm.BodySha256, ImmutableSortedDictionary<string, ComponentStatus>.Empty, null), null, pm.StatedAt);
-                break;
-            case CauseAttributed a:
-                state.Incidents[entry.Subject] = state.Incidents[entry.Subject] with
-                {
-                    Cause = new Cause(a.Cause, a.Provider,
-                        a.Provider is not null && state.Providers.TryGetValue(a.Provider, out var provider) ? provider.Name : a.Provider,
-                        a.Ticket),
-                    UpdatedAt = entry.RecordedAt,
-                };
-                break;
             case Corrected c:
                 AddCorrection(state, entry, c);
                 break;
@@ -87,19 +62,6 @@ public static class Projection
             }
         }
         return ComponentStatus.Operational;
-    }
-
-    private static void AddIncidentPost(SnapshotBuilder state, LedgerEntry entry, Post post,
-        ImmutableSortedDictionary<string, ComponentStatus>? components, DateTimeOffset statedAt)
-    {
-        var incident = state.Incidents[entry.Subject];
-        state.Incidents[entry.Subject] = incident with { AllPosts = incident.AllPosts.Add(post), UpdatedAt = entry.RecordedAt };
-        var owner = state.Share(entry.Subject);
-        state.PostOwners.Add(post.Id, owner);
-        foreach (var (componentId, status) in components ?? ImmutableSortedDictionary<string, ComponentStatus>.Empty)
-        {
-            AddStatusChange(state, componentId, status, statedAt, owner, entry.Seq);
-        }
     }
 
     private static void AddCorrection(SnapshotBuilder state, LedgerEntry entry, Corrected c)
