@@ -1,14 +1,7 @@
-using System.Collections.Immutable;
-using StatusPage.Client.Contracts;
-
 namespace StatusPage.Server.History;
 
 // What operators, scripts and content ask for. Rules.Decide turns one into ledger entries or a RuleViolation.
 public abstract record HistoryCommand;
-
-public sealed record CorrectPost(string PostId, string Body, string Reason, DateTimeOffset? StatedAt = null) : HistoryCommand;
-
-public sealed record RedactPost(string PostId, string Reason) : HistoryCommand;
 
 // A new entry as decided, before the writer gives it a sequence number, an id and its hashes.
 public sealed record PendingEntry(string Kind, string Subject, IEntryPayload Payload, string? Body = null);

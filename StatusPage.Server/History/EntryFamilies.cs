@@ -25,6 +25,7 @@ internal static class EntryFamilies
         new ComponentFamily(),
         new IncidentFamily(),
         new MaintenanceFamily(),
+        new PostFamily(),
     ];
 
     // Throws at start-up if two families claim the same kind.

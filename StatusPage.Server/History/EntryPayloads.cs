@@ -8,8 +8,6 @@ namespace StatusPage.Server.History;
 // The kinds of ledger entry and the payload each carries. Payloads are stored as JSON text and hashed as stored.
 public static partial class EntryKinds
 {
-    public const string Corrected = "post.corrected";
-    public const string Redacted = "post.redacted";
     public const string OperatorCreated = "operator.created";
     public const string OperatorPasswordSet = "operator.password_set";
     public const string OperatorRoleSet = "operator.role_set";
@@ -20,8 +18,6 @@ public static partial class EntryKinds
 
     public static readonly ImmutableDictionary<string, Type> PayloadTypes = new Dictionary<string, Type>
     {
-        [Corrected] = typeof(Corrected),
-        [Redacted] = typeof(Redacted),
         [OperatorCreated] = typeof(OperatorCreated),
         [OperatorPasswordSet] = typeof(OperatorPasswordSet),
         [OperatorRoleSet] = typeof(OperatorRoleSet),
@@ -39,10 +35,6 @@ public interface IBodyPayload : IEntryPayload
 {
     string BodySha256 { get; }
 }
-
-public sealed record Corrected(string Corrects, string Reason, DateTimeOffset StatedAt, string BodySha256) : IBodyPayload;
-
-public sealed record Redacted(string Redacts, string Reason) : IEntryPayload;
 
 public static class PayloadJson
 {

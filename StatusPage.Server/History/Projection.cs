@@ -22,13 +22,6 @@ public static class Projection
     {
         switch (payload)
         {
-            case Corrected c:
-                AddCorrection(state, entry, c);
-                break;
-            case Redacted r:
-                WithPost(state, entry.Subject, r.Redacts,
-                    p => p with { Body = null, Redaction = new Redaction(entry.Id, r.Reason, entry.RecordedAt, entry.Author) });
-                break;
             case IAccessPayload a:
                 AccessProjection.Apply(state, entry, a);
                 break;
@@ -62,34 +55,6 @@ public static class Projection
             }
         }
         return ComponentStatus.Operational;
-    }
-
-    private static void AddCorrection(SnapshotBuilder state, LedgerEntry entry, Corrected c)
-    {
-        var correction = new Post(entry.Id, entry.Seq, PostKind.Correction, null, c.StatedAt, entry.RecordedAt, state.Share(entry.Author),
-            entry.Body, c.BodySha256, [], null, c.Corrects, c.Reason, [], null);
-        WithPost(state, entry.Subject, c.Corrects, p => p with { CorrectedBy = p.CorrectedBy.Add(entry.Id) });
-        WithTimeline(state, entry.Subject, posts => posts.Add(correction), entry.RecordedAt);
-        state.PostOwners.Add(entry.Id, state.Share(entry.Subject));
-    }
-
-    private static void WithPost(SnapshotBuilder state, string subjectId, string postId, Func<Post, Post> change) =>
-        WithTimeline(state, subjectId, posts =>
-        {
-            var index = posts.FindIndex(p => p.Id == postId);
-            return posts.SetItem(index, change(posts[index]));
-        }, updatedAt: null);
-
-    private static void WithTimeline(SnapshotBuilder state, string subjectId, Func<ImmutableList<Post>, ImmutableList<Post>> change,
-        DateTimeOffset? updatedAt)
-    {
-        if (state.Incidents.TryGetValue(subjectId, out var incident))
-        {
-            state.Incidents[subjectId] = incident with { AllPosts = change(incident.AllPosts), UpdatedAt = updatedAt ?? incident.UpdatedAt };
-            return;
-        }
-        var maintenance = state.Maintenances[subjectId];
-        state.Maintenances[subjectId] = maintenance with { Posts = change(maintenance.Posts), UpdatedAt = updatedAt ?? maintenance.UpdatedAt };
     }
 
     // Status intervals are kept in stated-time order, so backfilled history lands where it happened.
