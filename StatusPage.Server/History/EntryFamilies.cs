@@ -26,6 +26,8 @@ internal static class EntryFamilies
         new IncidentFamily(),
         new MaintenanceFamily(),
         new PostFamily(),
+        new AccessFamily(),
+        new IdempotencyFamily(),
     ];
 
     // Throws at start-up if two families claim the same kind.

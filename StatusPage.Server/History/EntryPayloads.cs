@@ -5,27 +5,11 @@ using StatusPage.Client.Contracts;
 
 namespace StatusPage.Server.History;
 
-// The kinds of ledger entry and the payload each carries. Payloads are stored as JSON text and hashed as stored.
+// The kinds of ledger entry and the payload each carries, gathered from the families (each declares its constants in its
+// folder). Payloads are stored as JSON text and hashed as stored.
 public static partial class EntryKinds
 {
-    public const string OperatorCreated = "operator.created";
-    public const string OperatorPasswordSet = "operator.password_set";
-    public const string OperatorRoleSet = "operator.role_set";
-    public const string OperatorDisabled = "operator.disabled";
-    public const string TokenCreated = "token.created";
-    public const string TokenRevoked = "token.revoked";
-    public const string RequestCompleted = "request.completed";
-
-    public static readonly ImmutableDictionary<string, Type> PayloadTypes = new Dictionary<string, Type>
-    {
-        [OperatorCreated] = typeof(OperatorCreated),
-        [OperatorPasswordSet] = typeof(OperatorPasswordSet),
-        [OperatorRoleSet] = typeof(OperatorRoleSet),
-        [OperatorDisabled] = typeof(OperatorDisabled),
-        [TokenCreated] = typeof(ApiTokenCreated),
-        [TokenRevoked] = typeof(ApiTokenRevoked),
-        [RequestCompleted] = typeof(RequestCompleted),
-    }.Concat(EntryFamilies.PayloadTypes).ToImmutableDictionary();
+    public static readonly ImmutableDictionary<string, Type> PayloadTypes = EntryFamilies.PayloadTypes.ToImmutableDictionary();
 }
 
 public interface IEntryPayload;

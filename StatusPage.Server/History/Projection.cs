@@ -20,15 +20,9 @@ public static class Projection
     // For a replay that already parsed the payload while verifying the entry.
     public static void Apply(SnapshotBuilder state, LedgerEntry entry, IEntryPayload payload)
     {
-        switch (payload)
+        if (!EntryFamilies.TryApply(state, entry, payload))
         {
-            case IAccessPayload a:
-                AccessProjection.Apply(state, entry, a);
-                break;
-            case var _ when EntryFamilies.TryApply(state, entry, payload):
-                break;
-            default:
-                throw new InvalidOperationException($"no projection for kind '{entry.Kind}'");
+            throw new InvalidOperationException($"no projection for kind '{entry.Kind}'");
         }
         state.Head = new LedgerHead(entry.Seq, entry.Hash);
     }

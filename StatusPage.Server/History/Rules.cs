@@ -1,6 +1,4 @@
 using System.Collections.Immutable;
-using StatusPage.Client.Contracts;
-using static StatusPage.Server.History.Checks;
 
 namespace StatusPage.Server.History;
 
@@ -11,13 +9,11 @@ public sealed record Decision(ImmutableArray<PendingEntry> Entries, RuleViolatio
     public static implicit operator Decision(RuleViolation violation) => new([], violation);
 }
 
-// The domain rules: given what the ledger says now, a command becomes entries or is refused with a reason.
+// The domain rules: given what the ledger says now, a command becomes entries or is refused with a reason. Each family decides
+// its own commands (EntryFamilies.All).
 public static class Rules
 {
-    public static Decision Decide(StatusSnapshot state, HistoryCommand command, DateTimeOffset now) => command switch
-    {
-        AccessCommand c => AccessRules.Decide(state, c),
-        Idempotent c => Idempotency.Decide(state, c, now),
-        _ => EntryFamilies.Decide(state, command, now) ?? throw new ArgumentOutOfRangeException(nameof(command), command.GetType().Name, "unknown command"),
-    };
+    public static Decision Decide(StatusSnapshot state, HistoryCommand command, DateTimeOffset now) =>
+        EntryFamilies.Decide(state, command, now)
+        ?? throw new ArgumentOutOfRangeException(nameof(command), command.GetType().Name, "unknown command");
 }
