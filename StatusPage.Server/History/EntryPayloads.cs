@@ -87,23 +87,29 @@ internal sealed class ComponentStatusesConverter : JsonConverter<ImmutableSorted
 // Every payload type of EntryKinds.PayloadTypes (a test checks the two lists agree). The generator needs every attribute on one
 // declaration (a partial per family folder fails with CS8785, duplicate hint names), so a family's types are listed here.
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, DefaultIgnoreCondition = JsonIgnoreCondition.Never)]
-[JsonSerializable(typeof(ProviderDeclared))]
+// Components/
 [JsonSerializable(typeof(GroupDeclared))]
 [JsonSerializable(typeof(ComponentDeclared))]
 [JsonSerializable(typeof(ComponentStatusSet))]
+// Incidents/
+[JsonSerializable(typeof(ProviderDeclared))]
 [JsonSerializable(typeof(IncidentOpened))]
 [JsonSerializable(typeof(IncidentUpdatePosted))]
 [JsonSerializable(typeof(PostmortemPublished))]
 [JsonSerializable(typeof(CauseAttributed))]
-[JsonSerializable(typeof(Corrected))]
+// Maintenance/
 [JsonSerializable(typeof(MaintenanceScheduled))]
 [JsonSerializable(typeof(MaintenanceUpdatePosted))]
+// Posts/
+[JsonSerializable(typeof(Corrected))]
 [JsonSerializable(typeof(Redacted))]
+// Access/
 [JsonSerializable(typeof(OperatorCreated))]
 [JsonSerializable(typeof(OperatorPasswordSet))]
 [JsonSerializable(typeof(OperatorRoleSet))]
 [JsonSerializable(typeof(OperatorDisabled))]
 [JsonSerializable(typeof(ApiTokenCreated))]
 [JsonSerializable(typeof(ApiTokenRevoked))]
+// Idempotency/
 [JsonSerializable(typeof(RequestCompleted))]
 internal sealed partial class PayloadJsonContext : JsonSerializerContext;
