@@ -17,7 +17,8 @@ internal interface IEntryFamily
     void Apply(SnapshotBuilder state, LedgerEntry entry, IEntryPayload payload);
 }
 
-// Every family, in one explicit list: a new entry kind touches its family's folder, a new family one line here.
+// Every family, in one explicit list: a new entry kind touches its family's folder (and its PayloadJsonContext line), a new
+// family one line here.
 internal static class EntryFamilies
 {
     public static readonly ImmutableArray<IEntryFamily> All =
