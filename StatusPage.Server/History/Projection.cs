@@ -20,84 +20,14 @@ public static class Projection
     // For a replay that already parsed the payload while verifying the entry.
     public static void Apply(SnapshotBuilder state, LedgerEntry entry, IEntryPayload payload)
     {
-        switch (payload)
+        if (!EntryFamilies.TryApply(state, entry, payload))
         {
-            case ProviderDeclared p:
-                state.Providers[entry.Subject] = new UpstreamProvider(entry.Subject, p.Name, p.Url);
-                break;
-            case GroupDeclared g:
-                state.Groups[entry.Subject] = new ComponentGroup(entry.Subject, g.Name, g.Position,
-                    state.Groups.TryGetValue(entry.Subject, out var old) ? old.CreatedAt : entry.RecordedAt, entry.RecordedAt);
-                break;
-            case ComponentDeclared c:
-                state.Components[entry.Subject] = Declare(state, entry, c);
-                break;
-            case ComponentStatusSet s:
-                AddStatusChange(state, entry.Subject, s.Status, s.StatedAt, sourceId: null, entry.Seq);
-                break;
-            case IncidentOpened o:
-                state.Incidents.Add(entry.Subject, new Incident(entry.Subject, o.Title, o.Impact, o.Components,
-                    o.StartedAt, Cause.Unknown, [], entry.RecordedAt, entry.RecordedAt, entry.Author));
-                break;
-            case IncidentUpdatePosted u:
-                AddIncidentPost(state, entry, NewPost(state, entry,
-                    entry.Kind == EntryKinds.IncidentReopened ? PostKind.Reopen : PostKind.Update, u.Status.ToWord(), u.StatedAt,
-                    u.BodySha256, u.Components, u.NextUpdateBy), u.Components, u.StatedAt);
-                break;
-            case PostmortemPublished pm:
-                AddIncidentPost(state, entry, NewPost(state, entry, PostKind.Postmortem, null, pm.StatedAt,
-                    pm.BodySha256, ImmutableSortedDictionary<string, ComponentStatus>.Empty, null), null, pm.StatedAt);
-                break;
-            case CauseAttributed a:
-                state.Incidents[entry.Subject] = state.Incidents[entry.Subject] with
-                {
-                    Cause = new Cause(a.Cause, a.Provider,
-                        a.Provider is not null && state.Providers.TryGetValue(a.Provider, out var provider) ? provider.Name : a.Provider,
-                        a.Ticket),
-                    UpdatedAt = entry.RecordedAt,
-                };
-                break;
-            case MaintenanceScheduled m:
-                state.Maintenances[entry.Subject] = state.Maintenances.TryGetValue(entry.Subject, out var existing)
-                    ? existing with
-                    {
-                        Title = m.Title, ComponentIds = m.Components, ScheduledFor = m.ScheduledFor,
-                        ScheduledUntil = m.ScheduledUntil, UpdatedAt = entry.RecordedAt, Revision = existing.Revision + 1,
-                    }
-                    : new Maintenance(entry.Subject, m.Title, m.Components, m.ScheduledFor, m.ScheduledUntil, [],
-                        entry.RecordedAt, entry.RecordedAt, entry.Author, Revision: 0);
-                break;
-            case MaintenanceUpdatePosted mu:
-                AddMaintenancePost(state, entry, NewPost(state, entry, PostKind.Update,
-                    mu.Status.ToWord(), mu.StatedAt, mu.BodySha256, mu.Components, null), mu.Components, mu.StatedAt);
-                break;
-            case Corrected c:
-                AddCorrection(state, entry, c);
-                break;
-            case Redacted r:
-                WithPost(state, entry.Subject, r.Redacts,
-                    p => p with { Body = null, Redaction = new Redaction(entry.Id, r.Reason, entry.RecordedAt, entry.Author) });
-                break;
-            case IAccessPayload a:
-                AccessProjection.Apply(state, entry, a);
-                break;
-            default:
-                throw new InvalidOperationException($"no projection for kind '{entry.Kind}'");
+            throw new InvalidOperationException($"no projection for kind '{entry.Kind}'");
         }
         state.Head = new LedgerHead(entry.Seq, entry.Hash);
     }
 
-    private static ServiceComponent Declare(SnapshotBuilder state, LedgerEntry entry, ComponentDeclared c) =>
-        state.Components.TryGetValue(entry.Subject, out var existing)
-            ? existing with
-            {
-                Name = c.Name, Description = c.Description, GroupId = c.GroupId, SlaTarget = c.SlaTarget,
-                Position = c.Position, UpdatedAt = entry.RecordedAt,
-            }
-            : new ServiceComponent(entry.Subject, c.Name, c.Description, c.GroupId, c.SlaTarget, c.Position,
-                entry.RecordedAt, entry.RecordedAt, []);
-
-    private static Post NewPost(SnapshotBuilder state, LedgerEntry entry, PostKind kind, string? status, DateTimeOffset statedAt,
+    internal static Post NewPost(SnapshotBuilder state, LedgerEntry entry, PostKind kind, string? status, DateTimeOffset statedAt,
         string bodySha256, ImmutableSortedDictionary<string, ComponentStatus> components, DateTimeOffset? nextUpdateBy) =>
         new(entry.Id, entry.Seq, kind, status, statedAt, entry.RecordedAt, state.Share(entry.Author), entry.Body, bodySha256,
             [.. components.Select(c => new ComponentChange(state.Share(c.Key), StatusAt(state, c.Key, statedAt), c.Value))],
@@ -121,65 +51,8 @@ public static class Projection
         return ComponentStatus.Operational;
     }
 
-    private static void AddIncidentPost(SnapshotBuilder state, LedgerEntry entry, Post post,
-        ImmutableSortedDictionary<string, ComponentStatus>? components, DateTimeOffset statedAt)
-    {
-        var incident = state.Incidents[entry.Subject];
-        state.Incidents[entry.Subject] = incident with { AllPosts = incident.AllPosts.Add(post), UpdatedAt = entry.RecordedAt };
-        var owner = state.Share(entry.Subject);
-        state.PostOwners.Add(post.Id, owner);
-        foreach (var (componentId, status) in components ?? ImmutableSortedDictionary<string, ComponentStatus>.Empty)
-        {
-            AddStatusChange(state, componentId, status, statedAt, owner, entry.Seq);
-        }
-    }
-
-    private static void AddMaintenancePost(SnapshotBuilder state, LedgerEntry entry, Post post,
-        ImmutableSortedDictionary<string, ComponentStatus> components, DateTimeOffset statedAt)
-    {
-        var maintenance = state.Maintenances[entry.Subject];
-        state.Maintenances[entry.Subject] = maintenance with
-        {
-            Posts = maintenance.Posts.Add(post), UpdatedAt = entry.RecordedAt, Revision = maintenance.Revision + 1,
-        };
-        var owner = state.Share(entry.Subject);
-        state.PostOwners.Add(post.Id, owner);
-        foreach (var (componentId, status) in components)
-        {
-            AddStatusChange(state, componentId, status, statedAt, owner, entry.Seq);
-        }
-    }
-
-    private static void AddCorrection(SnapshotBuilder state, LedgerEntry entry, Corrected c)
-    {
-        var correction = new Post(entry.Id, entry.Seq, PostKind.Correction, null, c.StatedAt, entry.RecordedAt, state.Share(entry.Author),
-            entry.Body, c.BodySha256, [], null, c.Corrects, c.Reason, [], null);
-        WithPost(state, entry.Subject, c.Corrects, p => p with { CorrectedBy = p.CorrectedBy.Add(entry.Id) });
-        WithTimeline(state, entry.Subject, posts => posts.Add(correction), entry.RecordedAt);
-        state.PostOwners.Add(entry.Id, state.Share(entry.Subject));
-    }
-
-    private static void WithPost(SnapshotBuilder state, string subjectId, string postId, Func<Post, Post> change) =>
-        WithTimeline(state, subjectId, posts =>
-        {
-            var index = posts.FindIndex(p => p.Id == postId);
-            return posts.SetItem(index, change(posts[index]));
-        }, updatedAt: null);
-
-    private static void WithTimeline(SnapshotBuilder state, string subjectId, Func<ImmutableList<Post>, ImmutableList<Post>> change,
-        DateTimeOffset? updatedAt)
-    {
-        if (state.Incidents.TryGetValue(subjectId, out var incident))
-        {
-            state.Incidents[subjectId] = incident with { AllPosts = change(incident.AllPosts), UpdatedAt = updatedAt ?? incident.UpdatedAt };
-            return;
-        }
-        var maintenance = state.Maintenances[subjectId];
-        state.Maintenances[subjectId] = maintenance with { Posts = change(maintenance.Posts), UpdatedAt = updatedAt ?? maintenance.UpdatedAt };
-    }
-
     // Status intervals are kept in stated-time order, so backfilled history lands where it happened.
-    private static void AddStatusChange(SnapshotBuilder state, string componentId, ComponentStatus status, DateTimeOffset at,
+    internal static void AddStatusChange(SnapshotBuilder state, string componentId, ComponentStatus status, DateTimeOffset at,
         string? sourceId, long seq)
     {
         var changes = state.ChangesOf(componentId);

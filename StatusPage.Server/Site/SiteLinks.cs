@@ -1,4 +1,3 @@
-
 namespace StatusPage.Server.Site;
 
 // Absolute public addresses under the site URL of site.yml (which may itself have a path).

@@ -2,7 +2,17 @@ using StatusPage.Client.Contracts;
 
 namespace StatusPage.Server.History;
 
-// Account, token and idempotency entries (Operators/, WriteApi/). The ledger is public, so these carry hashes, never secrets.
+// Account and token entries (Operators/). The ledger is public, so these carry hashes, never secrets.
+public static partial class EntryKinds
+{
+    public const string OperatorCreated = "operator.created";
+    public const string OperatorPasswordSet = "operator.password_set";
+    public const string OperatorRoleSet = "operator.role_set";
+    public const string OperatorDisabled = "operator.disabled";
+    public const string TokenCreated = "token.created";
+    public const string TokenRevoked = "token.revoked";
+}
+
 public interface IAccessPayload : IEntryPayload;
 
 public sealed record OperatorCreated(OperatorRole Role) : IAccessPayload;
@@ -17,6 +27,3 @@ public sealed record OperatorDisabled(string Reason) : IAccessPayload;
 public sealed record ApiTokenCreated(string Name, string Operator, string TokenSha256) : IAccessPayload;
 
 public sealed record ApiTokenRevoked(string Reason) : IAccessPayload;
-
-// A write made with an Idempotency-Key: the key (hashed with its operator), the request it answered and the response it got.
-public sealed record RequestCompleted(string KeySha256, string RequestSha256, int Status, string Location, string Response) : IAccessPayload;

@@ -155,10 +155,6 @@ public static class AccessProjection
                         roster.Tokens[entry.Subject] with { RevokedAt = entry.RecordedAt, RevokedBy = entry.Author }),
                 };
                 break;
-            case RequestCompleted r:
-                state.Requests[r.KeySha256] =
-                    new RecordedRequest(r.RequestSha256, r.Status, r.Location, r.Response, entry.Author, entry.RecordedAt);
-                break;
             default:
                 throw new InvalidOperationException($"no projection for kind '{entry.Kind}'");
         }

@@ -1,5 +1,14 @@
+using StatusPage.Server.Ledger;
 
 namespace StatusPage.Server.History;
+
+public static partial class EntryKinds
+{
+    public const string RequestCompleted = "request.completed";
+}
+
+// A write made with an Idempotency-Key: the key (hashed with its operator), the request it answered and the response it got.
+public sealed record RequestCompleted(string KeySha256, string RequestSha256, int Status, string Location, string Response) : IEntryPayload;
 
 // The answer a keyed write got, kept in the ledger (request.completed) so a retry after a restart still finds it.
 public sealed record RecordedRequest(string RequestSha256, int Status, string Location, string Response, string Author,
@@ -24,5 +33,23 @@ public static class Idempotency
             ? new RuleViolation(ViolationKind.Conflict, Header, ReplayRule, "This request was already answered; here is the original answer.")
             : new RuleViolation(ViolationKind.Unprocessable, Header, ReusedRule,
                 "This Idempotency-Key was already used for a different request; use a new key for a new request.");
+    }
+}
+
+// Keyed writes: the wrapped command is decided by its own family unless the key was seen; request.completed records the answer.
+internal sealed class IdempotencyFamily : IEntryFamily
+{
+    public IReadOnlyDictionary<string, Type> Kinds { get; } = new Dictionary<string, Type>
+    {
+        [EntryKinds.RequestCompleted] = typeof(RequestCompleted),
+    };
+
+    public Decision? Decide(StatusSnapshot state, HistoryCommand command, DateTimeOffset now) =>
+        command is Idempotent c ? Idempotency.Decide(state, c, now) : null;
+
+    public void Apply(SnapshotBuilder state, LedgerEntry entry, IEntryPayload payload)
+    {
+        var r = (RequestCompleted)payload;
+        state.Requests[r.KeySha256] = new RecordedRequest(r.RequestSha256, r.Status, r.Location, r.Response, entry.Author, entry.RecordedAt);
     }
 }

@@ -1,0 +1,243 @@
+using System.Collections.Immutable;
+using StatusPage.Client.Contracts;
+using StatusPage.Server.Ledger;
+using static StatusPage.Server.History.Checks;
+
+namespace StatusPage.Server.History;
+
+// Opening an incident, its updates, reopening, postmortem and cause; declaring the upstream providers a cause can name.
+internal sealed class IncidentFamily : IEntryFamily
+{
+    public IReadOnlyDictionary<string, Type> Kinds { get; } = new Dictionary<string, Type>
+    {
+        [EntryKinds.ProviderDeclared] = typeof(ProviderDeclared),
+        [EntryKinds.IncidentOpened] = typeof(IncidentOpened),
+        [EntryKinds.IncidentUpdatePosted] = typeof(IncidentUpdatePosted),
+        [EntryKinds.IncidentReopened] = typeof(IncidentUpdatePosted),
+        [EntryKinds.PostmortemPublished] = typeof(PostmortemPublished),
+        [EntryKinds.CauseAttributed] = typeof(CauseAttributed),
+    };
+
+    public Decision? Decide(StatusSnapshot state, HistoryCommand command, DateTimeOffset now) => command switch
+    {
+        DeclareProvider c => DecideProvider(state, c),
+        OpenIncident c => DecideOpen(state, c, now),
+        PostUpdate c => DecideUpdate(state, c, now),
+        ReopenIncident c => DecideReopen(state, c, now),
+        PublishPostmortem c => DecidePostmortem(state, c, now),
+        AttributeCause c => DecideCause(state, c),
+        _ => null,
+    };
+
+    public void Apply(SnapshotBuilder state, LedgerEntry entry, IEntryPayload payload)
+    {
+        switch (payload)
+        {
+            case ProviderDeclared p:
+                state.Providers[entry.Subject] = new UpstreamProvider(entry.Subject, p.Name, p.Url);
+                break;
+            case IncidentOpened o:
+                state.Incidents.Add(entry.Subject, new Incident(entry.Subject, o.Title, o.Impact, o.Components,
+                    o.StartedAt, Cause.Unknown, [], entry.RecordedAt, entry.RecordedAt, entry.Author));
+                break;
+            case IncidentUpdatePosted u:
+                AddIncidentPost(state, entry, Projection.NewPost(state, entry,
+                    entry.Kind == EntryKinds.IncidentReopened ? PostKind.Reopen : PostKind.Update, u.Status.ToWord(), u.StatedAt,
+                    u.BodySha256, u.Components, u.NextUpdateBy), u.Components, u.StatedAt);
+                break;
+            case PostmortemPublished pm:
+                AddIncidentPost(state, entry, Projection.NewPost(state, entry, PostKind.Postmortem, null, pm.StatedAt,
+                    pm.BodySha256, ImmutableSortedDictionary<string, ComponentStatus>.Empty, null), null, pm.StatedAt);
+                break;
+            case CauseAttributed a:
+                state.Incidents[entry.Subject] = state.Incidents[entry.Subject] with
+                {
+                    Cause = new Cause(a.Cause, a.Provider,
+                        a.Provider is not null && state.Providers.TryGetValue(a.Provider, out var provider) ? provider.Name : a.Provider,
+                        a.Ticket),
+                    UpdatedAt = entry.RecordedAt,
+                };
+                break;
+            default:
+                throw new InvalidOperationException($"no projection for kind '{entry.Kind}'");
+        }
+    }
+
+    private static Decision DecideProvider(StatusSnapshot state, DeclareProvider c)
+    {
+        if ((CheckId("id", c.Id) ?? CheckText("name", c.Name, Limits.TitleMaxLength)) is { } bad)
+        {
+            return bad;
+        }
+        return state.Providers.TryGetValue(c.Id, out var p) && p.Name == c.Name && p.Url == c.Url
+            ? Decision.Accept()
+            : Decision.Accept(new PendingEntry(EntryKinds.ProviderDeclared, c.Id, new ProviderDeclared(c.Name, c.Url)));
+    }
+
+    private static Decision DecideOpen(StatusSnapshot state, OpenIncident c, DateTimeOffset now)
+    {
+        var statedAt = c.StatedAt ?? now;
+        var startedAt = c.StartedAt ?? statedAt;
+        var affected = (c.AffectedComponents.IsDefault ? [] : c.AffectedComponents).Union(c.Components.Keys).Distinct().ToImmutableArray();
+        var bad = CheckId("id", c.Id)
+            ?? CheckUnusedSubject(state, c.Id)
+            ?? CheckText("title", c.Title, Limits.TitleMaxLength)
+            ?? CheckText("body", c.Body, Limits.BodyMaxLength)
+            ?? CheckComponents(state, affected)
+            ?? CheckNotFuture(statedAt, now)
+            ?? (startedAt < Limits.EarliestTime ? Invalid("started_at", TimeRules.MinTime, TimeRules.MinTimeMessage("started_at")) : null)
+            ?? (startedAt > statedAt
+                ? Invalid("started_at", "not_after_first_update", "An incident cannot start after its first update.")
+                : null)
+            ?? CheckNextUpdate(c.Status, statedAt, c.NextUpdateBy, now)
+            ?? (c.Cause is null ? null : CheckCause(state, c.Cause));
+        if (bad is not null)
+        {
+            return bad;
+        }
+        var entries = new List<PendingEntry>
+        {
+            new(EntryKinds.IncidentOpened, c.Id, new IncidentOpened(c.Title.Trim(), c.Impact, affected, startedAt)),
+            BodyEntry(EntryKinds.IncidentUpdatePosted, c.Id, c.Body,
+                sha => new IncidentUpdatePosted(c.Status, statedAt, sha, c.Components, c.NextUpdateBy)),
+        };
+        if (c.Cause is { Kind: not CauseKind.Unknown } cause)
+        {
+            entries.Add(new PendingEntry(EntryKinds.CauseAttributed, c.Id, new CauseAttributed(cause.Kind, cause.Provider, cause.Ticket)));
+        }
+        return Decision.Accept([.. entries]);
+    }
+
+    private static Decision DecideUpdate(StatusSnapshot state, PostUpdate c, DateTimeOffset now)
+    {
+        if (!state.Incidents.TryGetValue(c.IncidentId, out var incident))
+        {
+            return UnknownIncident(c.IncidentId);
+        }
+        if (incident.Status == IncidentStatus.Resolved)
+        {
+            return Conflict("status", "resolved_incident_requires_reopen",
+                "This incident is resolved. Reopen it to post a new status update (corrections and a postmortem are still possible).");
+        }
+        var statedAt = c.StatedAt ?? now;
+        var components = c.Components ?? NoChanges;
+        var bad = CheckText("body", c.Body, Limits.BodyMaxLength)
+            ?? CheckComponents(state, components.Keys)
+            ?? CheckTimeInTimeline(statedAt, incident.StartedAt, incident.LastStatedAt, now)
+            ?? CheckNextUpdate(c.Status, statedAt, c.NextUpdateBy, now);
+        if (bad is not null)
+        {
+            return bad;
+        }
+        if (c.Status == IncidentStatus.Resolved)
+        {
+            components = RestoreOperational(state, incident.Id, components);
+        }
+        return Decision.Accept(BodyEntry(EntryKinds.IncidentUpdatePosted, c.IncidentId, c.Body,
+            sha => new IncidentUpdatePosted(c.Status, statedAt, sha, components, c.NextUpdateBy)));
+    }
+
+    private static Decision DecideReopen(StatusSnapshot state, ReopenIncident c, DateTimeOffset now)
+    {
+        if (!state.Incidents.TryGetValue(c.IncidentId, out var incident))
+        {
+            return UnknownIncident(c.IncidentId);
+        }
+        if (incident.Status != IncidentStatus.Resolved)
+        {
+            return Conflict("status", "only_resolved_reopens", "Only a resolved incident can be reopened; post an update instead.");
+        }
+        var statedAt = c.StatedAt ?? now;
+        var components = c.Components ?? NoChanges;
+        var bad = (c.Status == IncidentStatus.Resolved
+                ? Invalid("status", "reopen_status", "A reopened incident is investigating, identified or monitoring.")
+                : null)
+            ?? CheckText("body", c.Body, Limits.BodyMaxLength)
+            ?? CheckComponents(state, components.Keys)
+            ?? CheckTimeInTimeline(statedAt, incident.StartedAt, incident.LastStatedAt, now);
+        if (bad is not null)
+        {
+            return bad;
+        }
+        return Decision.Accept(BodyEntry(EntryKinds.IncidentReopened, c.IncidentId, c.Body,
+            sha => new IncidentUpdatePosted(c.Status, statedAt, sha, components, null)));
+    }
+
+    private static Decision DecidePostmortem(StatusSnapshot state, PublishPostmortem c, DateTimeOffset now)
+    {
+        if (!state.Incidents.TryGetValue(c.IncidentId, out var incident))
+        {
+            return UnknownIncident(c.IncidentId);
+        }
+        if (incident.Status != IncidentStatus.Resolved)
+        {
+            return Conflict("status", "postmortem_after_resolve", "A postmortem is published once the incident is resolved.");
+        }
+        if (incident.Postmortem is not null)
+        {
+            return Conflict("body", "one_postmortem", "This incident already has a postmortem; correct it instead.");
+        }
+        var statedAt = c.StatedAt ?? now;
+        if ((CheckText("body", c.Body, Limits.BodyMaxLength)
+            ?? CheckTimeInTimeline(statedAt, incident.StartedAt, incident.LastStatedAt, now)) is { } bad)
+        {
+            return bad;
+        }
+        return Decision.Accept(BodyEntry(EntryKinds.PostmortemPublished, c.IncidentId, c.Body,
+            sha => new PostmortemPublished(statedAt, sha)));
+    }
+
+    private static Decision DecideCause(StatusSnapshot state, AttributeCause c)
+    {
+        if (!state.Incidents.ContainsKey(c.IncidentId))
+        {
+            return UnknownIncident(c.IncidentId);
+        }
+        if (CheckCause(state, c.Cause) is { } bad)
+        {
+            return bad;
+        }
+        return Decision.Accept(new PendingEntry(EntryKinds.CauseAttributed, c.IncidentId,
+            new CauseAttributed(c.Cause.Kind, c.Cause.Provider, c.Cause.Ticket)));
+    }
+
+    private static RuleViolation? CheckNextUpdate(IncidentStatus status, DateTimeOffset statedAt, DateTimeOffset? nextUpdateBy,
+        DateTimeOffset now) =>
+        nextUpdateBy is not { } next ? null
+        : next > now + Limits.PlanningHorizon ? Invalid("next_update_by", TimeRules.MaxTime, TimeRules.MaxTimeMessage("next_update_by"))
+        : status == IncidentStatus.Resolved
+            ? Invalid("next_update_by", "none_when_resolved", "A resolved incident promises no next update.")
+        : next <= statedAt
+            ? Invalid("next_update_by", "after_update", "The next update must be promised for after this update.")
+        : null;
+
+    private static RuleViolation? CheckCause(StatusSnapshot state, CauseInput cause) => cause.Kind switch
+    {
+        CauseKind.Upstream when string.IsNullOrWhiteSpace(cause.Provider) =>
+            Invalid("cause.provider", "required", "An upstream cause names the provider."),
+        CauseKind.Upstream when !state.Providers.ContainsKey(cause.Provider!) =>
+            Invalid("cause.provider", "known_provider", $"There is no upstream provider '{cause.Provider}'."),
+        not CauseKind.Upstream when cause.Provider is not null || cause.Ticket is not null =>
+            Invalid("cause.provider", "upstream_only", "Only an upstream cause names a provider and a ticket."),
+        _ when cause.Ticket is { Length: > Limits.TicketMaxLength } =>
+            Invalid("cause.ticket", "max_length", $"The ticket reference must be at most {Limits.TicketMaxLength} characters."),
+        _ when !SafeText.IsClean(cause.Ticket) => Invalid("cause.ticket", SafeText.Rule, SafeText.Message("ticket")),
+        _ => null,
+    };
+
+    private static RuleViolation UnknownIncident(string id) =>
+        NotFound("incident_id", "known_incident", $"There is no incident '{id}'.");
+
+    private static void AddIncidentPost(SnapshotBuilder state, LedgerEntry entry, Post post,
+        ImmutableSortedDictionary<string, ComponentStatus>? components, DateTimeOffset statedAt)
+    {
+        var incident = state.Incidents[entry.Subject];
+        state.Incidents[entry.Subject] = incident with { AllPosts = incident.AllPosts.Add(post), UpdatedAt = entry.RecordedAt };
+        var owner = state.Share(entry.Subject);
+        state.PostOwners.Add(post.Id, owner);
+        foreach (var (componentId, status) in components ?? ImmutableSortedDictionary<string, ComponentStatus>.Empty)
+        {
+            Projection.AddStatusChange(state, componentId, status, statedAt, owner, entry.Seq);
+        }
+    }
+}

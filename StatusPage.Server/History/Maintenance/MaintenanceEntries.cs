@@ -1,0 +1,40 @@
+using System.Collections.Immutable;
+using StatusPage.Client.Contracts;
+
+namespace StatusPage.Server.History;
+
+// Planned maintenance: its kinds, payloads and commands (decided and projected by MaintenanceFamily; payload types listed in
+// PayloadJsonContext).
+public static partial class EntryKinds
+{
+    public const string MaintenanceScheduled = "maintenance.scheduled";
+    public const string MaintenanceUpdatePosted = "maintenance.update_posted";
+}
+
+public sealed record MaintenanceScheduled(
+    string Title,
+    ImmutableArray<string> Components,
+    DateTimeOffset ScheduledFor,
+    DateTimeOffset ScheduledUntil) : IEntryPayload;
+
+public sealed record MaintenanceUpdatePosted(
+    MaintenanceStatus Status,
+    DateTimeOffset StatedAt,
+    string BodySha256,
+    ImmutableSortedDictionary<string, ComponentStatus> Components) : IBodyPayload;
+
+public sealed record ScheduleMaintenance(
+    string Id,
+    string Title,
+    ImmutableArray<string> Components,
+    DateTimeOffset ScheduledFor,
+    DateTimeOffset ScheduledUntil,
+    string Body,
+    DateTimeOffset? StatedAt = null) : HistoryCommand;
+
+public sealed record PostMaintenanceUpdate(
+    string MaintenanceId,
+    MaintenanceStatus Status,
+    string Body,
+    ImmutableSortedDictionary<string, ComponentStatus>? Components = null,
+    DateTimeOffset? StatedAt = null) : HistoryCommand;
