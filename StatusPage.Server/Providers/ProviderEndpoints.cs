@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
+using StatusPage.Client.Contracts;
+using StatusPage.Server.Edge;
 using StatusPage.Server.History;
 using StatusPage.Server.HttpCache;
 using StatusPage.Server.Ledger;
@@ -47,8 +49,7 @@ public static class ProviderEndpoints
         var snapshot = ledger.Current;
         if (!snapshot.Providers.TryGetValue(id, out var provider))
         {
-            return TypedResults.Problem(statusCode: 404, title: "Not found.", detail: $"There is no upstream provider '{id}'.",
-                extensions: new Dictionary<string, object?> { ["field"] = "id", ["rule"] = "known_provider" });
+            return Problems.Of(StatusCodes.Status404NotFound, "Not found.", RuleCatalogue.NoProvider(id), "id", RuleCatalogue.KnownProvider.Code);
         }
         var now = time.GetUtcNow();
         if (Period(from, to, site.Current.TimeZone, now) is not { } period)
@@ -92,7 +93,6 @@ public static class ProviderEndpoints
             : to is not null && Day(to) is null
                 ? ("to", "date", $"to must be a day written yyyy-MM-dd between {ProviderReport.Day(Earliest)} and {ProviderReport.Day(Latest)} (site time zone).")
                 : ("to", "not_before_from", "to must be the same day as from or later.");
-        return TypedResults.Problem(statusCode: 400, title: "Invalid report period.", detail: detail,
-            extensions: new Dictionary<string, object?> { ["field"] = field, ["rule"] = rule });
+        return Problems.Of(StatusCodes.Status400BadRequest, "Invalid report period.", detail, field, rule);
     }
 }
