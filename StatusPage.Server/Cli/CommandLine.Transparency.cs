@@ -87,18 +87,15 @@ public static partial class CommandLine
     }
 
     // Why these entries contradict the checkpoint (fewer entries, or another root at its size); null when they agree.
-    private static string? CompareWithCheckpoint(IReadOnlyList<LedgerEntry> entries, Checkpoint checkpoint, string source)
-    {
-        if (entries.Count < checkpoint.Size)
+    private static string? CompareWithCheckpoint(IReadOnlyList<LedgerEntry> entries, Checkpoint checkpoint, string source) =>
+        checkpoint.ContradictionBy(TreeOf(entries)) switch
         {
-            return $"{source} holds {entries.Count} entries, but the checkpoint signs a tree of size {checkpoint.Size} " +
-                $"(root {checkpoint.RootBase64}): entries were removed (truncation)";
-        }
-        var root = Convert.ToBase64String(TreeOf(entries).Root(checkpoint.Size));
-        return root == checkpoint.RootBase64 ? null
-            : $"{source}: the root of its first {checkpoint.Size} entries is {root}, but the checkpoint signs {checkpoint.RootBase64} " +
-                $"for size {checkpoint.Size}: history was rewritten";
-    }
+            null => null,
+            { RootAtSize: null } c => $"{source} holds {c.TreeSize} entries, but the checkpoint signs a tree of size {checkpoint.Size} " +
+                $"(root {checkpoint.RootBase64}): entries were removed (truncation)",
+            var c => $"{source}: the root of its first {checkpoint.Size} entries is {Convert.ToBase64String(c.RootAtSize)}, but the " +
+                $"checkpoint signs {checkpoint.RootBase64} for size {checkpoint.Size}: history was rewritten",
+        };
 
     // import: a file shorter than this data file's latest checkpoint, or with another root at its size, contradicts what we signed.
     private static string? ContradictsLatestCheckpoint(LedgerStore store, IReadOnlyList<LedgerEntry> entries, string path)

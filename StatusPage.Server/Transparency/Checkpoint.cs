@@ -9,6 +9,20 @@ public sealed record Checkpoint(string Origin, long Size, byte[] Root)
 
     public string Text => string.Create(CultureInfo.InvariantCulture, $"{Origin}\n{Size}\n{RootBase64}\n");
 
+    // How a tree contradicts this checkpoint: fewer leaves (truncation) or another root at this size (rewrite); null when it
+    // agrees. The server (its own latest checkpoint at start) and the CLI (verify --checkpoint, import) word it each their way.
+    public CheckpointContradiction? ContradictionBy(MerkleTree tree)
+    {
+        ArgumentNullException.ThrowIfNull(tree);
+        var size = tree.Size;
+        if (size < Size)
+        {
+            return new CheckpointContradiction(size, null);
+        }
+        var root = tree.Root(Size);
+        return root.AsSpan().SequenceEqual(Root) ? null : new CheckpointContradiction(size, root);
+    }
+
     // Reads a note's text (as NoteVerifier.Open returns it); extension lines are allowed and ignored.
     public static Checkpoint? Parse(string text)
     {
@@ -32,6 +46,9 @@ public sealed record Checkpoint(string Origin, long Size, byte[] Root)
         }
     }
 }
+
+// A tree's size and, unless it is shorter than the checkpoint (a truncation), its root at the checkpoint's size (a rewrite).
+public sealed record CheckpointContradiction(long TreeSize, byte[]? RootAtSize);
 
 // A checkpoint with the signed note that carries it (what is served, stored and kept by witnesses).
 public sealed record SignedCheckpoint(Checkpoint Checkpoint, string Note)

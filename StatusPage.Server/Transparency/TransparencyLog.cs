@@ -53,17 +53,13 @@ public sealed class TransparencyLog(TransparencyKeyFile key)
         {
             return "its latest signed checkpoint cannot be read";
         }
-        var size = Tree.Size;
-        if (claimed.Size > size)
+        return claimed.ContradictionBy(Tree) switch
         {
-            return $"it holds {size} entries but this server signed a checkpoint for {claimed.Size} (entries were removed: truncation)";
-        }
-        var root = Tree.Root(claimed.Size);
-        if (!root.AsSpan().SequenceEqual(claimed.Root))
-        {
-            return $"its root at size {claimed.Size} is {Convert.ToBase64String(root)}, but this server signed {claimed.RootBase64} " +
-                "for that size (history was rewritten)";
-        }
-        return null;
+            null => null,
+            { RootAtSize: null } c =>
+                $"it holds {c.TreeSize} entries but this server signed a checkpoint for {claimed.Size} (entries were removed: truncation)",
+            var c => $"its root at size {claimed.Size} is {Convert.ToBase64String(c.RootAtSize)}, but this server signed " +
+                $"{claimed.RootBase64} for that size (history was rewritten)",
+        };
     }
 }
