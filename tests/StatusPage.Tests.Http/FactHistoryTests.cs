@@ -68,7 +68,7 @@ public sealed class FactHistoryTests : IAsyncLifetime
         Assert.Contains("<code>HH-2290114</code>", cause, StringComparison.Ordinal);
         var french = Between(await Page($"/incidents/{Incident}", "fr"), "<dt>Cause</dt>", "</dd>");
         Assert.Contains("depuis le", french, StringComparison.Ordinal);
-        Assert.Contains("; auparavant\u00A0:", french, StringComparison.Ordinal);
+        Assert.Contains("; auparavant&#xA0;:", french, StringComparison.Ordinal);
 
         var causes = (await client.Incident(Incident)).GetProperty("causes").EnumerateArray().ToList();
         Assert.Equal(["halden", "brightwave"], causes.Select(c => c.GetProperty("provider").GetString()));
@@ -119,6 +119,25 @@ public sealed class FactHistoryTests : IAsyncLifetime
         Assert.Contains("(by admin)", history, StringComparison.Ordinal);
         Assert.Contains("Renommé de Private network between data centers en Backup link",
             await Page("/components/private-network", "fr"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_sla_target_changed_today_holds_only_the_current_month_to_it_and_closed_months_keep_theirs()
+    {
+        using var client = Client();
+        _clock.Advance(TimeSpan.FromHours(1));
+
+        var response = await client.PatchAsync(Api.Url("/api/v1/components/private-network"),
+            System.Net.Http.Json.JsonContent.Create(new { SlaTarget = 99.99m }, options: WriteApiServer.Json));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+
+        using var sla = JsonDocument.Parse(await Page("/sla.json"));
+        decimal TargetIn(string month) => sla.RootElement.GetProperty("months").EnumerateArray()
+            .Single(m => m.GetProperty("month").GetString() == month).GetProperty("components").EnumerateArray()
+            .Single(c => c.GetProperty("id").GetString() == "private-network").GetProperty("target").GetDecimal();
+        Assert.Equal(99.9m, TargetIn("2026-08"));
+        Assert.Equal(99.9m, TargetIn("2026-10"));
+        Assert.Equal(99.99m, TargetIn("2026-11"));
     }
 
     [Fact]
