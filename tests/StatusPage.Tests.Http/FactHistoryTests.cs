@@ -87,7 +87,9 @@ public sealed class FactHistoryTests : IAsyncLifetime
         var halden = await Page("/providers/halden");
         var former = Between(halden, "Incidents once attributed to this provider, re-attributed since", "</ul>");
         Assert.Contains($"href=\"/incidents/{Incident}\"", former, StringComparison.Ordinal);
-        Assert.Matches(@"attributed to\s*<strong>Halden Hosting</strong>.*then to\s*<strong>Brightwave Edge</strong>", former.ReplaceLineEndings(" "));
+        Assert.Matches(@"attributed to <strong>Halden Hosting</strong> \(<code>HH-2290114</code>\) 24 Nov 2026, 13:00 – 24 Nov 2026, 15:00 " +
+            @"\(by content/incidents/2026-11-12-ingestion-5xx-ams2.md\); then to <strong>Brightwave Edge</strong> \(<code>BW-0001</code>\) " +
+            @"since 24 Nov 2026, 15:00 \(by admin\)", former.ReplaceLineEndings(" "));
         Assert.Contains("18 incident(s) on this service were attributed to Halden Hosting", halden, StringComparison.Ordinal);
         Assert.Contains($"href=\"/incidents/{Incident}\"", await Page("/providers/brightwave"), StringComparison.Ordinal);
 
