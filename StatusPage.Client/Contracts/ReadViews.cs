@@ -58,6 +58,9 @@ public sealed record PostView(
 
 public sealed record CauseView(CauseKind Kind, string? Provider, string? Ticket);
 
+// One attribution in the incident's cause history (oldest first; the last is Cause): what it said, when and by whom.
+public sealed record CauseAttributionView(CauseKind Kind, string? Provider, string? Ticket, DateTimeOffset RecordedAt, string RecordedBy, long Seq);
+
 public sealed record IncidentView(
     string Id,
     string Title,
@@ -68,7 +71,8 @@ public sealed record IncidentView(
     DateTimeOffset? NextUpdateBy,
     CauseView Cause,
     IReadOnlyList<string> Components,
-    IReadOnlyList<PostView> Updates);
+    IReadOnlyList<PostView> Updates,
+    IReadOnlyList<CauseAttributionView>? Causes = null);
 
 public sealed record MaintenanceView(
     string Id,

@@ -169,11 +169,9 @@ public sealed partial class ContentIngestor(LedgerService ledger, SiteSettingsHo
             {
                 var incident = ledger.Current.Incidents[id];
                 CompareRecorded(file, incident, impact, startedAt);
-                if (cause is not null && incident.Cause is var recorded
-                    && (recorded.Kind != cause.Kind || recorded.ProviderId != cause.Provider || recorded.Ticket != cause.Ticket))
+                if (cause is not null)
                 {
-                    await AppendAsync(file.Path, 2, new AttributeCause(id, cause), author, new CauseValidator(Context()), Request(file.Front)!)
-                        .ConfigureAwait(false);
+                    await ReattributeAsync(file, incident, cause, author).ConfigureAwait(false);
                 }
             }
             foreach (var section in file.Sections)
@@ -270,6 +268,40 @@ public sealed partial class ContentIngestor(LedgerService ledger, SiteSettingsHo
             SectionKind.Status => posts.FirstOrDefault(p => p.IsStatusUpdate && p.StatedAt == section.StatedAt),
             SectionKind.Correction => posts.FirstOrDefault(p => p.Kind == PostKind.Correction && p.StatedAt == section.StatedAt),
             _ => postmortem?.StatedAt == section.StatedAt ? postmortem : null,
+        };
+
+        // A cause edited in the front matter is a new attribution, appended and reported; the earlier one stays on the page. The
+        // file is compared with what it said last (not with the cause in force), so a cause set since through the API is not
+        // overwritten at the next start by a file that did not change.
+        private async Task ReattributeAsync(ContentFile file, Incident incident, CauseInput cause, string author)
+        {
+            var fromFile = incident.Causes.FindLast(a => a.Author == author)?.Cause ?? Cause.Unknown;
+            if (Same(fromFile, cause) || Same(incident.Cause, cause))
+            {
+                return;
+            }
+            var before = incident.Causes.Count > 0 ? incident.Causes[^1] : null;
+            var line = file.LineOf("cause");
+            if (await AppendAsync(file.Path, line, new AttributeCause(incident.Id, cause), author, new CauseValidator(Context()),
+                    Request(file.Front)!).ConfigureAwait(false)
+                && ledger.Current.Incidents[incident.Id].Causes is { Count: > 0 } causes)
+            {
+                var was = before is null ? "no cause was recorded"
+                    : $"{Words(before.Cause)} was recorded on {before.RecordedAt:yyyy-MM-dd HH:mm} UTC (ledger entry {before.Seq})";
+                Problems.Add(new ContentProblem(file.Path, line,
+                    $"cause is {Words(causes[^1].Cause)} in the file but {was}, and the file was changed since. The change is " +
+                    $"recorded as a new attribution (ledger entry {causes[^1].Seq}); the incident page and its feed show both, " +
+                    "the earlier one is kept."));
+            }
+        }
+
+        private static bool Same(Cause recorded, CauseInput cause) =>
+            recorded.Kind == cause.Kind && recorded.ProviderId == cause.Provider && recorded.Ticket == cause.Ticket;
+
+        private static string Words(Cause cause) => cause.Kind switch
+        {
+            CauseKind.Upstream => $"upstream '{cause.ProviderId}'" + (cause.Ticket is { } t ? $" ticket '{t}'" : ""),
+            _ => $"'{cause.Kind.ToWord()}'",
         };
 
         // The file changed after this update was recorded: keep the record, tell a person exactly what differs.

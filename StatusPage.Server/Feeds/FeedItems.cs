@@ -8,7 +8,8 @@ using StatusPage.Server.Site;
 
 namespace StatusPage.Server.Feeds;
 
-// One feed item per published post. Its id, date and text never change once published, except that a redaction replaces the text.
+// One feed item per published post, and one per change of an incident's cause (news to a subscriber: who is blamed). Its id,
+// date and text never change once published, except that a redaction replaces the text.
 public sealed record FeedItem(
     string Id,
     Uri Link,
@@ -38,8 +39,36 @@ public static class FeedItems
     public static IEnumerable<FeedItem> OfIncident(StatusSnapshot snapshot, SiteSettings site, Incident incident)
     {
         var permalink = SiteLinks.Incident(site, incident.Id);
-        return incident.AllPosts.Select(post => Item(snapshot, permalink, incident.Title, post, incident.AllPosts));
+        return incident.AllPosts.Select(post => Item(snapshot, permalink, incident.Title, post, incident.AllPosts))
+            .Concat(CauseChanges(incident).Select(i => CauseItem(permalink, incident, i)));
     }
+
+    // The attributions made after the incident was opened: the one recorded with the opening is in its first update's news.
+    public static IEnumerable<int> CauseChanges(Incident incident) =>
+        Enumerable.Range(0, incident.Causes.Count).Where(i => i > 0 || incident.Causes[i].RecordedAt > incident.CreatedAt);
+
+    private static FeedItem CauseItem(Uri permalink, Incident incident, int index)
+    {
+        var attribution = incident.Causes[index];
+        var link = new Uri(permalink.AbsoluteUri + "#record-" + attribution.Seq.ToString(CultureInfo.InvariantCulture));
+        var html = new StringBuilder("<p>Cause: ").Append(Encode(CauseWords(attribution.Cause))).Append(".</p>");
+        if (index > 0)
+        {
+            html.Append("<p>Before: ").Append(Encode(CauseWords(incident.Causes[index - 1].Cause))).Append(" (recorded ")
+                .Append(Encode(Format(incident.Causes[index - 1].RecordedAt))).Append(").</p>");
+        }
+        html.Append("<p><small>Recorded ").Append(Encode(Format(attribution.RecordedAt))).Append(" by ")
+            .Append(Encode(attribution.Author)).Append(".</small></p>");
+        return new FeedItem(link.AbsoluteUri, link, $"[Cause changed] {incident.Title}", html.ToString(), attribution.RecordedAt,
+            attribution.RecordedAt, attribution.Seq);
+    }
+
+    public static string CauseWords(Cause cause) => cause.Kind switch
+    {
+        CauseKind.Upstream => "upstream provider " + cause.ProviderName + (cause.Ticket is { } t ? $" (ticket {t})" : ""),
+        CauseKind.Internal => "internal",
+        _ => "not determined",
+    };
 
     public static IEnumerable<FeedItem> OfMaintenance(StatusSnapshot snapshot, SiteSettings site, Maintenance maintenance)
     {

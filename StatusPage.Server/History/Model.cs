@@ -68,7 +68,21 @@ public sealed record ServiceComponent(
     public ComponentStatus Status => Changes.IsEmpty ? ComponentStatus.Operational : Changes[^1].Status;
 
     public string? LastChangedBy => Changes.IsEmpty ? null : Changes[^1].SourceId;
+
+    // Every declaration of this component (name, description, SLA target) in ledger order, with who recorded it and when.
+    public ImmutableList<ComponentRevision> Revisions { get; init; } = [];
+
+    // The name in force at a time: the last declaration recorded by then (the first one for anything earlier).
+    public string NameAt(DateTimeOffset at) => RevisionAt(at)?.Name ?? Name;
+
+    public decimal? SlaTargetAt(DateTimeOffset at) => Revisions.IsEmpty ? SlaTarget : RevisionAt(at)!.SlaTarget;
+
+    private ComponentRevision? RevisionAt(DateTimeOffset at) =>
+        Revisions.LastOrDefault(r => r.RecordedAt <= at) ?? Revisions.FirstOrDefault();
 }
+
+public sealed record ComponentRevision(string Name, string? Description, decimal? SlaTarget, DateTimeOffset RecordedAt, string Author,
+    long Seq);
 
 public enum PostKind { Update, Reopen, Correction, Postmortem }
 
@@ -104,6 +118,9 @@ public sealed record Cause(CauseKind Kind, string? ProviderId, string? ProviderN
     public static readonly Cause Unknown = new(CauseKind.Unknown, null, null, null);
 }
 
+// One incident.cause_attributed entry: what it said, when it was recorded and by whom (an operator, a token, a content file).
+public sealed record CauseAttribution(Cause Cause, DateTimeOffset RecordedAt, string Author, long Seq);
+
 public sealed record Incident(
     string Id,
     string Title,
@@ -116,6 +133,9 @@ public sealed record Incident(
     DateTimeOffset UpdatedAt,
     string Author)
 {
+    // Every cause attribution in ledger order; Cause is the last one's. An attribution never replaces one silently.
+    public ImmutableList<CauseAttribution> Causes { get; init; } = [];
+
     public IEnumerable<Post> Updates => AllPosts.Where(p => p.IsStatusUpdate);
 
     public Post? LatestUpdate => AllPosts.LastOrDefault(p => p.IsStatusUpdate);

@@ -6,13 +6,14 @@ using StatusPage.Server.Uptime;
 
 namespace StatusPage.Server.Providers;
 
-// One attribution of an incident's cause. Today the read model holds only the current one; issue 13 adds their history
-// (when, by whom, what changed), which drops into ProviderIncident.Attributions without changing the pages' shape.
-public sealed record Attribution(CauseKind Kind, string? ProviderId, string? Ticket);
+// One attribution of an incident's cause, in ledger order: what it named, when it was recorded and by whom.
+public sealed record Attribution(CauseKind Kind, string? ProviderId, string? ProviderName, string? Ticket, DateTimeOffset RecordedAt,
+    string Author);
 
 public sealed record ComponentDowntime(string ComponentId, string Name, double Minutes);
 
-// An incident attributed to the provider, with what the report tables show: times, tickets, and the downtime it caused.
+// An incident attributed to the provider, with what the report tables show: times, tickets, and the downtime it caused. Its
+// attributions are the whole history, so an incident re-attributed to or from the provider says so.
 public sealed record ProviderIncident(
     Incident Incident,
     ImmutableArray<Attribution> Attributions,
@@ -26,10 +27,13 @@ public sealed record ProviderIncident(
     public Post? FirstUpdate => Incident.Updates.FirstOrDefault();
 
     public Post? LastUpdate => Incident.LatestUpdate;
+
+    public bool WasReattributed => Attributions.Length > 1;
 }
 
 // What a provider's incidents cost over [From, To): the incidents that began then, the downtime they caused per component
-// (by the published uptime formula), that downtime's share of all recorded downtime, and the recurrence findings.
+// (by the published uptime formula), that downtime's share of all recorded downtime, and the recurrence findings. Former
+// lists the incidents once attributed to the provider and re-attributed since: shown, not counted.
 public sealed record ProviderAccount(
     UpstreamProvider Provider,
     DateTimeOffset From,
@@ -39,6 +43,8 @@ public sealed record ProviderAccount(
     ImmutableDictionary<string, double> AllDowntimeByComponent,
     RecurrenceReport Recurrence)
 {
+    public ImmutableArray<ProviderIncident> Former { get; init; } = [];
+
     public double DowntimeMinutes => DowntimeByComponent.Sum(d => d.Minutes);
 
     public double AllDowntimeMinutes => AllDowntimeByComponent.Values.Sum();
@@ -51,11 +57,15 @@ public sealed record ProviderAccount(
         TimeZoneInfo zone)
     {
         var slices = DowntimeSlices.In(snapshot, from, to).ToList();
-        var attributed = snapshot.Incidents.Values
-            .Where(i => AttributionsOf(i).Any(a => a.Kind == CauseKind.Upstream && a.ProviderId == provider.Id))
+        var inPeriod = snapshot.Incidents.Values
             .Where(i => i.StartedAt >= from && i.StartedAt < to)
             .OrderBy(i => i.StartedAt).ThenBy(i => i.Id, StringComparer.Ordinal)
-            .Select(i => Account(snapshot, i, slices.Where(s => s.SourceId == i.Id), to))
+            .ToList();
+        var attributed = inPeriod.Where(i => Names(i.Cause, provider))
+            .Select(i => Account(snapshot, provider, i, slices.Where(s => s.SourceId == i.Id), to))
+            .ToImmutableArray();
+        var former = inPeriod.Where(i => !Names(i.Cause, provider) && i.Causes.Any(a => Names(a.Cause, provider)))
+            .Select(i => Account(snapshot, provider, i, [], to))
             .ToImmutableArray();
         var byComponent = attributed.SelectMany(i => i.Downtime)
             .GroupBy(d => d.ComponentId)
@@ -65,14 +75,17 @@ public sealed record ProviderAccount(
         var all = slices.GroupBy(s => s.ComponentId).ToImmutableDictionary(g => g.Key, g => g.Sum(s => s.Minutes));
         var recurrence = RecurrenceDetector.Detect(provider.Name,
             attributed.Select(i => new RecurrenceEvent(i.Incident.Id, i.Incident.StartedAt)), zone);
-        return new ProviderAccount(provider, from, to, attributed, byComponent, all, recurrence);
+        return new ProviderAccount(provider, from, to, attributed, byComponent, all, recurrence) { Former = former };
     }
 
-    // The read model's current cause, as a list of one: the seam where the attribution history of issue 13 plugs in.
-    public static ImmutableArray<Attribution> AttributionsOf(Incident incident) =>
-        incident.Cause.Kind == CauseKind.Unknown ? [] : [new Attribution(incident.Cause.Kind, incident.Cause.ProviderId, incident.Cause.Ticket)];
+    private static bool Names(Cause cause, UpstreamProvider provider) => cause.Kind == CauseKind.Upstream && cause.ProviderId == provider.Id;
 
-    private static ProviderIncident Account(StatusSnapshot snapshot, Incident incident, IEnumerable<DowntimeSlice> slices, DateTimeOffset to)
+    // Every attribution of the incident's cause, oldest first (a cause never determined has none).
+    public static ImmutableArray<Attribution> AttributionsOf(Incident incident) =>
+        [.. incident.Causes.Select(a => new Attribution(a.Cause.Kind, a.Cause.ProviderId, a.Cause.ProviderName, a.Cause.Ticket, a.RecordedAt, a.Author))];
+
+    private static ProviderIncident Account(StatusSnapshot snapshot, UpstreamProvider provider, Incident incident,
+        IEnumerable<DowntimeSlice> slices, DateTimeOffset to)
     {
         var attributions = AttributionsOf(incident);
         var end = incident.ResolvedAt;
@@ -80,7 +93,8 @@ public sealed record ProviderAccount(
             .Select(g => new ComponentDowntime(g.Key, NameOf(snapshot, g.Key), g.Sum(s => s.Minutes)))
             .OrderBy(d => incident.ComponentIds.IndexOf(d.ComponentId) is var at and >= 0 ? at : int.MaxValue)
             .ToImmutableArray();
-        var tickets = attributions.Select(a => a.Ticket).OfType<string>().Distinct(StringComparer.Ordinal).ToImmutableArray();
+        var tickets = attributions.Where(a => a.Kind == CauseKind.Upstream && a.ProviderId == provider.Id)
+            .Select(a => a.Ticket).OfType<string>().Distinct(StringComparer.Ordinal).ToImmutableArray();
         return new ProviderIncident(incident, attributions, end, (end ?? to) - incident.StartedAt, tickets, downtime);
     }
 

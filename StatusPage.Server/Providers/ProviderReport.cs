@@ -36,7 +36,7 @@ public sealed record ProviderReport(
         ReportProof? proof = null;
         if (log.Latest is { } latest && latest.Size >= snapshot.Head.Seq && snapshot.Head.Seq > 0)
         {
-            var bundles = account.Incidents
+            var bundles = account.Incidents.Concat(account.Former)
                 .Select(i => ProofBundle.For("incident", i.Incident.Id, store.ReadBySubject(i.Incident.Id, latest.Size), latest, log))
                 .ToImmutableArray();
             proof = new ReportProof(latest, log.Verifier.ToString(), bundles);
@@ -53,20 +53,22 @@ public sealed record ProviderReport(
     {
         var a = Account;
         string Url(string path) => new Uri(site, path).ToString();
+        IncidentJson Incident(ProviderIncident i) => new(
+            i.Incident.Id, i.Incident.Title, Url("/incidents/" + i.Incident.Id), i.Incident.Impact.ToWord(), i.Incident.Status.ToWord(),
+            Iso(i.Incident.StartedAt), i.End is { } e ? Iso(e) : null,
+            i.FirstUpdate is { } first ? Iso(first.StatedAt) : null, i.FirstUpdate is { } f ? Iso(f.RecordedAt) : null,
+            i.LastUpdate is { } last ? Iso(last.StatedAt) : null, i.LastUpdate is { } l ? Iso(l.RecordedAt) : null,
+            Round(i.Duration.TotalMinutes), Round(i.DowntimeMinutes), [.. i.Incident.ComponentIds],
+            [.. i.Attributions.Select(t => new AttributionJson(t.Kind.ToWord(), t.ProviderId, t.Ticket, Iso(t.RecordedAt), t.Author))],
+            i.Tickets, [.. i.Downtime.Select(d => new DowntimeJson(d.ComponentId, d.Name, Round(d.Minutes), null))]);
         return new ProviderReportJson(
             FormatName,
             new ProviderJson(a.Provider.Id, a.Provider.Name, ProviderLinks.StatusPage(a.Provider)?.ToString(), Url("/providers/" + a.Provider.Id)),
             new PeriodJson(Day(FromDate), Day(ToDate), Zone.Id, Iso(a.From), Iso(a.To)),
             new SummaryJson(a.Incidents.Length, Round(a.DowntimeMinutes), Round(a.AllDowntimeMinutes), a.Share is { } s ? Math.Round(s, 4) : null,
                 a.Tickets),
-            [.. a.Incidents.Select(i => new IncidentJson(
-                i.Incident.Id, i.Incident.Title, Url("/incidents/" + i.Incident.Id), i.Incident.Impact.ToWord(), i.Incident.Status.ToWord(),
-                Iso(i.Incident.StartedAt), i.End is { } e ? Iso(e) : null,
-                i.FirstUpdate is { } first ? Iso(first.StatedAt) : null, i.FirstUpdate is { } f ? Iso(f.RecordedAt) : null,
-                i.LastUpdate is { } last ? Iso(last.StatedAt) : null, i.LastUpdate is { } l ? Iso(l.RecordedAt) : null,
-                Round(i.Duration.TotalMinutes), Round(i.DowntimeMinutes), [.. i.Incident.ComponentIds],
-                [.. i.Attributions.Select(t => new AttributionJson(t.Kind.ToWord(), t.ProviderId, t.Ticket))], i.Tickets,
-                [.. i.Downtime.Select(d => new DowntimeJson(d.ComponentId, d.Name, Round(d.Minutes), null))]))],
+            [.. a.Incidents.Select(Incident)],
+            [.. a.Former.Select(Incident)],
             [.. a.DowntimeByComponent.Select(d => new DowntimeJson(d.ComponentId, d.Name, Round(d.Minutes),
                 Round(a.AllDowntimeByComponent.GetValueOrDefault(d.ComponentId))))],
             new RecurrenceJson(a.Recurrence.Counted, a.Recurrence.TestsTried, [.. a.Recurrence.Findings.Select(f => new FindingJson(
@@ -100,6 +102,7 @@ public sealed record ProviderReportJson(
     PeriodJson Period,
     SummaryJson Summary,
     IReadOnlyList<IncidentJson> Incidents,
+    IReadOnlyList<IncidentJson> FormerlyAttributed,
     IReadOnlyList<DowntimeJson> DowntimeByComponent,
     RecurrenceJson Recurrence,
     CheckpointJson? Checkpoint,
@@ -131,7 +134,8 @@ public sealed record IncidentJson(
     IReadOnlyList<string> Tickets,
     IReadOnlyList<DowntimeJson> Downtime);
 
-public sealed record AttributionJson(string Cause, string? Provider, string? Ticket);
+// One attribution in the incident's history, oldest first; the last one is the cause in force.
+public sealed record AttributionJson(string Cause, string? Provider, string? Ticket, string RecordedAt, string RecordedBy);
 
 public sealed record DowntimeJson(string Component, string Name, double Minutes, double? AllMinutes);
 

@@ -13,7 +13,7 @@ public static class SlaEndpoints
 {
     public const string Formula = "downtime = minutes in major_outage + 0.3 × minutes in partial_outage; eligible = minutes in the " +
         "month (to now for the current month) − minutes under_maintenance; uptime = 100 × (1 − downtime ÷ eligible); a month below the " +
-        "component's target owes the largest credit among the tiers whose 'below' the uptime is under.";
+        "component's target (the one in force at the month's end, or now for the current month) owes the largest credit among the tiers whose 'below' the uptime is under.";
 
     public static IEndpointRouteBuilder MapSla(this IEndpointRouteBuilder app)
     {

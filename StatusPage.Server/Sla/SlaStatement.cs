@@ -31,8 +31,8 @@ public sealed record SlaMonth(
 }
 
 // The SLA statement: each component with a target, month by month. A month below target owes the largest credit among the
-// tiers whose "below" the uptime is under (site.yml sla_credits). The target is the one the read model holds now; its
-// history arrives with issue 13 and plugs into TargetFor.
+// tiers whose "below" the uptime is under (site.yml sla_credits). Each month is held to the target in force at its end (now
+// for the current month): a target changed today does not rewrite the months already closed.
 public static class SlaStatement
 {
     // The last twelve months, newest first, from the month of the first recorded fact on: no uptime is claimed for months the
@@ -62,7 +62,7 @@ public static class SlaStatement
             return [];
         }
         var slices = DowntimeSlices.In(snapshot, from, to).ToList();
-        return [.. snapshot.ComponentsInOrder.Where(c => TargetFor(c) is not null).Select(c =>
+        return [.. snapshot.ComponentsInOrder.Where(c => TargetFor(c, to) is not null).Select(c =>
         {
             var maintenance = UptimeCalculator.Intervals(c, from, to)
                 .Where(i => i.Status == ComponentStatus.UnderMaintenance).Sum(i => (i.End - i.Start).TotalMinutes);
@@ -71,12 +71,12 @@ public static class SlaStatement
                 .Select(g => new CauseDowntime(g.Key.Cause, g.Key.ProviderName, g.Sum(s => s.Minutes)))
                 .OrderBy(d => d.Cause, StringComparer.Ordinal)
                 .ToImmutableArray();
-            var row = new SlaMonth(c, month, end <= now, (to - from).TotalMinutes, maintenance, downtime, TargetFor(c), 0);
+            var row = new SlaMonth(c, month, end <= now, (to - from).TotalMinutes, maintenance, downtime, TargetFor(c, to), 0);
             return row with { Credit = CreditFor(row, site.CreditTiers) };
         })];
     }
 
-    public static decimal? TargetFor(ServiceComponent component) => component.SlaTarget;
+    public static decimal? TargetFor(ServiceComponent component, DateTimeOffset periodEnd) => component.SlaTargetAt(periodEnd);
 
     public static decimal CreditFor(SlaMonth row, IReadOnlyList<CreditTier> tiers) =>
         row.BelowTarget && row.Uptime is { } uptime

@@ -11,7 +11,8 @@ public static class ApiViews
         p.Reason, [.. p.CorrectedBy], p.Redaction is { } r ? new RedactionView(r.Id, r.Reason, r.RecordedAt, r.Author) : null);
 
     public static IncidentView Of(Incident i) => new(i.Id, i.Title, i.Impact, i.Status, i.StartedAt, i.ResolvedAt, i.NextUpdateBy,
-        new CauseView(i.Cause.Kind, i.Cause.ProviderId, i.Cause.Ticket), [.. i.ComponentIds], [.. i.AllPosts.Select(Of)]);
+        new CauseView(i.Cause.Kind, i.Cause.ProviderId, i.Cause.Ticket), [.. i.ComponentIds], [.. i.AllPosts.Select(Of)],
+        [.. i.Causes.Select(a => new CauseAttributionView(a.Cause.Kind, a.Cause.ProviderId, a.Cause.Ticket, a.RecordedAt, a.Author, a.Seq))]);
 
     public static MaintenanceView Of(Maintenance m) => new(m.Id, m.Title, m.Status, m.ScheduledFor, m.ScheduledUntil, [.. m.ComponentIds],
         [.. m.Posts.Select(Of)]);

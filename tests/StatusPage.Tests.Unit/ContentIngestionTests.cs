@@ -381,6 +381,43 @@ public sealed class ContentIngestionTests : IDisposable
     }
 
     [Fact]
+    public void A_cause_edited_in_the_front_matter_is_a_reported_reattribution_that_keeps_the_earlier_one()
+    {
+        Write("site.yml", Site.Replace("groups:", "  - id: brightwave\n    name: Brightwave Edge\ngroups:", StringComparison.Ordinal));
+        Ingest();
+        _t.Time.Advance(TimeSpan.FromDays(3));
+        Write("incidents/net-1.md", Incident.Replace("provider: halden\nticket: HH-1", "provider: brightwave\nticket: BW-0001", StringComparison.Ordinal));
+
+        var report = Ingest();
+
+        var problem = Assert.Single(report.Problems);
+        Assert.Equal(("incidents/net-1.md", 7), (problem.File, problem.Line));
+        Assert.Contains("cause is upstream 'brightwave' ticket 'BW-0001' in the file but upstream 'halden' ticket 'HH-1' was recorded",
+            problem.Message, StringComparison.Ordinal);
+        Assert.Contains("recorded as a new attribution", problem.Message, StringComparison.Ordinal);
+        var incident = _t.State.Incidents["net-1"];
+        Assert.Equal(["halden", "brightwave"], incident.Causes.Select(c => c.Cause.ProviderId));
+        Assert.Equal([TestLedger.Start, TestLedger.Start.AddDays(3)], incident.Causes.Select(c => c.RecordedAt));
+        Assert.All(incident.Causes, c => Assert.Equal("content/incidents/net-1.md", c.Author));
+        Assert.Equal("Brightwave Edge", incident.Cause.ProviderName);
+        Assert.Equal(0, Ingest().Appended);
+    }
+
+    [Fact]
+    public void A_cause_set_through_the_api_is_not_overwritten_at_the_next_start_by_an_unchanged_file()
+    {
+        Ingest();
+        _t.Ok(new AttributeCause("net-1", new CauseInput(CauseKind.Internal)), "alice");
+
+        var report = Ingest();
+
+        Assert.Empty(report.Problems);
+        Assert.Equal(0, report.Appended);
+        Assert.Equal(CauseKind.Internal, _t.State.Incidents["net-1"].Cause.Kind);
+        Assert.Equal(["content/incidents/net-1.md", "alice"], _t.State.Incidents["net-1"].Causes.Select(c => c.Author));
+    }
+
+    [Fact]
     public void Components_a_resolve_restores_by_itself_are_not_reported_as_an_edit()
     {
         Write("incidents/net-1.md", Incident.Replace("components: private-network=operational\n", "", StringComparison.Ordinal));

@@ -101,13 +101,16 @@ internal sealed class ComponentFamily : IEntryFamily
         return Decision.Accept(new PendingEntry(EntryKinds.ComponentStatusSet, c.ComponentId, new ComponentStatusSet(c.Status, statedAt)));
     }
 
-    private static ServiceComponent Declare(SnapshotBuilder state, LedgerEntry entry, ComponentDeclared c) =>
-        state.Components.TryGetValue(entry.Subject, out var existing)
+    private static ServiceComponent Declare(SnapshotBuilder state, LedgerEntry entry, ComponentDeclared c)
+    {
+        var revision = new ComponentRevision(c.Name, c.Description, c.SlaTarget, entry.RecordedAt, state.Share(entry.Author), entry.Seq);
+        return state.Components.TryGetValue(entry.Subject, out var existing)
             ? existing with
             {
                 Name = c.Name, Description = c.Description, GroupId = c.GroupId, SlaTarget = c.SlaTarget,
-                Position = c.Position, UpdatedAt = entry.RecordedAt,
+                Position = c.Position, UpdatedAt = entry.RecordedAt, Revisions = existing.Revisions.Add(revision),
             }
             : new ServiceComponent(entry.Subject, c.Name, c.Description, c.GroupId, c.SlaTarget, c.Position,
-                entry.RecordedAt, entry.RecordedAt, []);
+                entry.RecordedAt, entry.RecordedAt, []) { Revisions = [revision] };
+    }
 }

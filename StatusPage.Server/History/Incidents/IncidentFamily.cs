@@ -50,11 +50,14 @@ internal sealed class IncidentFamily : IEntryFamily
                     pm.BodySha256, ImmutableSortedDictionary<string, ComponentStatus>.Empty, null), null, pm.StatedAt);
                 break;
             case CauseAttributed a:
-                state.Incidents[entry.Subject] = state.Incidents[entry.Subject] with
+                var incident = state.Incidents[entry.Subject];
+                var cause = new Cause(a.Cause, a.Provider,
+                    a.Provider is not null && state.Providers.TryGetValue(a.Provider, out var provider) ? provider.Name : a.Provider,
+                    a.Ticket);
+                state.Incidents[entry.Subject] = incident with
                 {
-                    Cause = new Cause(a.Cause, a.Provider,
-                        a.Provider is not null && state.Providers.TryGetValue(a.Provider, out var provider) ? provider.Name : a.Provider,
-                        a.Ticket),
+                    Cause = cause,
+                    Causes = incident.Causes.Add(new CauseAttribution(cause, entry.RecordedAt, state.Share(entry.Author), entry.Seq)),
                     UpdatedAt = entry.RecordedAt,
                 };
                 break;
