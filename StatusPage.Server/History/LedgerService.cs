@@ -1,3 +1,4 @@
+using StatusPage.Client.Contracts;
 using System.Collections.Immutable;
 using System.Security.Cryptography;
 using StatusPage.Server.Ledger;
@@ -264,7 +265,7 @@ public sealed partial class LedgerService(LedgerStore store, TimeProvider time, 
         var state = Current;
         if (state.IsReadOnly)
         {
-            return new([], new RuleViolation(ViolationKind.ReadOnly, "", "ledger_read_only", state.IntegrityProblem!), state);
+            return new([], new RuleViolation(RuleKind.ReadOnly, "", "ledger_read_only", state.IntegrityProblem!), state);
         }
         var now = LedgerEntry.TruncateToMilliseconds(time.GetUtcNow());
         var decision = Rules.Decide(state, command, now);
@@ -301,7 +302,7 @@ public sealed partial class LedgerService(LedgerStore store, TimeProvider time, 
             {
                 return new(entries, null, Current);
             }
-            return new([], resynced is { Kind: ViolationKind.ReadOnly } ? resynced : StorageUnavailable(), Current);
+            return new([], resynced is { Kind: RuleKind.ReadOnly } ? resynced : StorageUnavailable(), Current);
         }
         catch
         {
@@ -329,7 +330,7 @@ public sealed partial class LedgerService(LedgerStore store, TimeProvider time, 
                 var problem = $"The data file no longer ends at entry {state.Head.Seq} after a failed write (it ends at {head.Seq}).";
                 LogResyncFailed(logger, problem);
                 Volatile.Write(ref _current, state with { IntegrityProblem = problem });
-                return new RuleViolation(ViolationKind.ReadOnly, "", "ledger_read_only", problem);
+                return new RuleViolation(RuleKind.ReadOnly, "", "ledger_read_only", problem);
             }
         }
         catch (Exception e) when (e is IOException or LiteDB.LiteException or StorageUnavailableException)
@@ -345,7 +346,7 @@ public sealed partial class LedgerService(LedgerStore store, TimeProvider time, 
                 var problem = $"Entry {entry.Seq} found on disk after a failed write does not continue the chain.";
                 LogResyncFailed(logger, problem);
                 Volatile.Write(ref _current, state with { IntegrityProblem = problem });
-                return new RuleViolation(ViolationKind.ReadOnly, "", "ledger_read_only", problem);
+                return new RuleViolation(RuleKind.ReadOnly, "", "ledger_read_only", problem);
             }
             previous = new LedgerHead(entry.Seq, entry.Hash);
         }
@@ -357,7 +358,7 @@ public sealed partial class LedgerService(LedgerStore store, TimeProvider time, 
                 var problem = $"Entries {state.Head.Seq + 1}–{previous.Seq} found on disk after a failed write carry no signed checkpoint.";
                 LogResyncFailed(logger, problem);
                 Volatile.Write(ref _current, state with { IntegrityProblem = problem });
-                return new RuleViolation(ViolationKind.ReadOnly, "", "ledger_read_only", problem);
+                return new RuleViolation(RuleKind.ReadOnly, "", "ledger_read_only", problem);
             }
             foreach (var entry in written)
             {
@@ -376,7 +377,7 @@ public sealed partial class LedgerService(LedgerStore store, TimeProvider time, 
             : null;
 
     // The data file's path and the driver's message stay in the log: the answer is public-facing.
-    private static RuleViolation StorageUnavailable() => new(ViolationKind.StorageUnavailable, "", "storage_unavailable",
+    private static RuleViolation StorageUnavailable() => new(RuleKind.StorageUnavailable, "", "storage_unavailable",
         "The update was not saved: the data file cannot be written right now. Nothing was recorded; " +
         "try again once the disk has space or works again.");
 

@@ -223,7 +223,7 @@ public sealed class TransparencyLogTests : IDisposable
         Assert.True(_t.State.IsReadOnly);
         Assert.Contains($"signed a checkpoint for {size}", _t.State.IntegrityProblem, StringComparison.Ordinal);
         Assert.Contains("truncation", _t.State.IntegrityProblem, StringComparison.Ordinal);
-        Assert.Equal(ViolationKind.ReadOnly, _t.Refused(new DeclareProvider("x", "X", null)).Kind);
+        Assert.Equal(RuleKind.ReadOnly, _t.Refused(new DeclareProvider("x", "X", null)).Kind);
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using StatusPage.Client.Contracts;
 using StatusPage.Server.Ledger;
 using StatusPage.Server.Transparency;
 using static StatusPage.Server.History.Checks;
@@ -27,15 +28,15 @@ internal sealed class KeyFamily : IEntryFamily
     {
         if (!NoteVerifier.TryParse(c.VerifierKey, out var key) || key is null)
         {
-            return Invalid("verifier_key", "valid_verifier_key", "The key is not a signed-note verifier key (name+id+base64).");
+            return Violation(RuleCatalogue.ValidVerifierKey, "verifier_key", "The key is not a signed-note verifier key (name+id+base64).");
         }
         if (state.Keys.Recorded.Any(k => k.VerifierKey == c.VerifierKey) || c.VerifierKey == c.Replaces)
         {
-            return Conflict("verifier_key", "new_key", "This key was already recorded; a replacement needs a new key.");
+            return Violation(RuleCatalogue.NewKey, "verifier_key", "This key was already recorded; a replacement needs a new key.");
         }
         if (state.Keys.Latest is { } latest && NoteVerifier.TryParse(latest.VerifierKey, out var previous) && previous!.Name != key.Name)
         {
-            return Invalid("verifier_key", "same_origin",
+            return Violation(RuleCatalogue.SameOrigin, "verifier_key",
                 $"A new key keeps the log's name (its origin) '{previous.Name}'; this one is named '{key.Name}'.");
         }
         var subject = key.KeyId.ToString("x8", System.Globalization.CultureInfo.InvariantCulture);
