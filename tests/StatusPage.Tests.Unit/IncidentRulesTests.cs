@@ -282,7 +282,7 @@ public sealed class IncidentRulesTests : IDisposable
     public void An_upstream_cause_names_a_known_provider_and_its_ticket()
     {
         _t.Ok(Open());
-        Assert.Equal(("cause.provider", "required"),
+        Assert.Equal(("provider", "required"),
             Pair(_t.Refused(new AttributeCause("inc-1", new CauseInput(CauseKind.Upstream)))));
         Assert.Equal("known_provider", _t.Refused(new AttributeCause("inc-1", new CauseInput(CauseKind.Upstream, "acme"))).Rule);
         Assert.Equal("upstream_only", _t.Refused(new AttributeCause("inc-1", new CauseInput(CauseKind.Internal, "halden"))).Rule);

@@ -64,7 +64,7 @@ internal sealed class ComponentFamily : IEntryFamily
         }
         if (c.GroupId is not null && !state.Groups.ContainsKey(c.GroupId))
         {
-            return Violation(RuleCatalogue.KnownGroup, "group_id", $"There is no component group '{c.GroupId}'.");
+            return Violation(RuleCatalogue.KnownGroup, "group", RuleCatalogue.NoGroup(c.GroupId));
         }
         if (state.Groups.ContainsKey(c.Id))
         {
@@ -76,7 +76,7 @@ internal sealed class ComponentFamily : IEntryFamily
         }
         if (c.SlaTarget is < 0 or > 100)
         {
-            return Violation(RuleCatalogue.Percentage, "sla", "The SLA target is a percentage between 0 and 100.");
+            return Violation(RuleCatalogue.Percentage, "sla_target", RuleCatalogue.PercentageMessage);
         }
         var unchanged = state.Components.TryGetValue(c.Id, out var existing) && existing.Name == c.Name
             && existing.Description == c.Description && existing.GroupId == c.GroupId && existing.SlaTarget == c.SlaTarget

@@ -90,7 +90,7 @@ internal sealed class IncidentFamily : IEntryFamily
                 ? Violation(RuleCatalogue.NotAfterFirstUpdate, "started_at", "An incident cannot start after its first update.")
                 : null)
             ?? CheckNextUpdate(c.Status, statedAt, c.NextUpdateBy, now)
-            ?? (c.Cause is null ? null : CheckCause(state, c.Cause));
+            ?? (c.Cause is null ? null : CheckCause(state, c.Cause, "cause."));
         if (bad is not null)
         {
             return bad;
@@ -193,7 +193,7 @@ internal sealed class IncidentFamily : IEntryFamily
         {
             return UnknownIncident(c.IncidentId);
         }
-        if (CheckCause(state, c.Cause) is { } bad)
+        if (CheckCause(state, c.Cause, "") is { } bad)
         {
             return bad;
         }
@@ -211,17 +211,18 @@ internal sealed class IncidentFamily : IEntryFamily
             ? Violation(RuleCatalogue.AfterUpdate, "next_update_by", "The next update must be promised for after this update.")
         : null;
 
-    private static RuleViolation? CheckCause(StatusSnapshot state, CauseInput cause) => cause.Kind switch
+    // Field names as the request names them: "cause.provider" inside a new incident, "provider" in a cause of its own.
+    private static RuleViolation? CheckCause(StatusSnapshot state, CauseInput cause, string prefix) => cause.Kind switch
     {
         CauseKind.Upstream when string.IsNullOrWhiteSpace(cause.Provider) =>
-            Violation(RuleCatalogue.Required, "cause.provider", "An upstream cause names the provider."),
+            Violation(RuleCatalogue.Required, prefix + "provider", RuleCatalogue.UpstreamNamesProviderMessage),
         CauseKind.Upstream when !state.Providers.ContainsKey(cause.Provider!) =>
-            Violation(RuleCatalogue.KnownProvider, "cause.provider", $"There is no upstream provider '{cause.Provider}'."),
+            Violation(RuleCatalogue.KnownProvider, prefix + "provider", RuleCatalogue.NoProvider(cause.Provider)),
         not CauseKind.Upstream when cause.Provider is not null || cause.Ticket is not null =>
-            Violation(RuleCatalogue.UpstreamOnly, "cause.provider", "Only an upstream cause names a provider and a ticket."),
+            Violation(RuleCatalogue.UpstreamOnly, prefix + "provider", RuleCatalogue.UpstreamOnlyMessage),
         _ when cause.Ticket is { Length: > Limits.TicketMaxLength } =>
-            Violation(RuleCatalogue.MaxLength, "cause.ticket", $"The ticket reference must be at most {Limits.TicketMaxLength} characters."),
-        _ when !SafeText.IsClean(cause.Ticket) => Violation(RuleCatalogue.CleanText, "cause.ticket", SafeText.Message("ticket")),
+            Violation(RuleCatalogue.MaxLength, prefix + "ticket", RuleCatalogue.TicketAtMost),
+        _ when !SafeText.IsClean(cause.Ticket) => Violation(RuleCatalogue.CleanText, prefix + "ticket", SafeText.Message("ticket")),
         _ => null,
     };
 
