@@ -36,7 +36,7 @@ KINDS = BODY_KINDS | {
     "provider.declared", "group.declared", "component.declared", "component.status_set",
     "incident.opened", "incident.cause_attributed", "maintenance.scheduled", "post.redacted",
     "operator.created", "operator.password_set", "operator.role_set", "operator.disabled",
-    "token.created", "token.revoked", "request.completed",
+    "token.created", "token.revoked", "request.completed", "log.key_added",
 }
 FIELDS = ["seq", "id", "recorded_at", "kind", "subject", "author", "payload", "body", "prev_hash", "hash"]
 

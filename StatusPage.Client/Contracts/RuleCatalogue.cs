@@ -64,6 +64,8 @@ public static partial class RuleCatalogue
     public static readonly Rule NotBeforeCorrectedUpdate = new("not_before_corrected_update", RuleKind.Invalid);
     public static readonly Rule NotBeforeStart = new("not_before_start", RuleKind.Invalid);
     public static readonly Rule NotBeforeLatestUpdate = new("not_before_latest_update", RuleKind.Invalid);
+    public static readonly Rule ValidVerifierKey = new("valid_verifier_key", RuleKind.Invalid);
+    public static readonly Rule SameOrigin = new("same_origin", RuleKind.Invalid);
 
     // What a path (or a command) names must exist (404).
     public static readonly Rule IncidentNotFound = new("known_incident", RuleKind.NotFound);
@@ -83,6 +85,12 @@ public static partial class RuleCatalogue
     public static readonly Rule PostmortemAfterResolve = new("postmortem_after_resolve", RuleKind.Conflict);
     public static readonly Rule OnePostmortem = new("one_postmortem", RuleKind.Conflict);
     public static readonly Rule MaintenanceClosed = new("maintenance_closed", RuleKind.Conflict);
+    public static readonly Rule UniqueUsername = new("unique_username", RuleKind.Conflict);
+    public static readonly Rule UniqueToken = new("unique_token", RuleKind.Conflict);
+    public static readonly Rule NotAlreadyRevoked = new("not_already_revoked", RuleKind.Conflict);
+    public static readonly Rule OperatorDisabled = new("operator_disabled", RuleKind.Conflict);
+    public static readonly Rule KeepOneAdmin = new("keep_one_admin", RuleKind.Conflict);
+    public static readonly Rule NewKey = new("new_key", RuleKind.Conflict);
 
     // The request as a whole, before any field is read.
     public static readonly Rule Json = new("json", RuleKind.Malformed);

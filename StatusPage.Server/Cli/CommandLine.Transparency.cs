@@ -49,6 +49,51 @@ public static partial class CommandLine
         return 0;
     }
 
+    // The server must be stopped (the data file is locked). Whatever start-up would do first is done first: an interrupted
+    // replacement is finished, a lost key recorded, an unsigned head signed.
+    private static int RotateKey(LedgerStore store, KeyFileSettings keys, KeyChangeReason reason, TextWriter output, TextWriter error)
+    {
+        if (reason == KeyChangeReason.Rotated && !File.Exists(keys.Path))
+        {
+            error.WriteLine($"rotate-key: there is no signing key file {keys.Path}, so the old key cannot sign the handover; " +
+                "use --reason lost");
+            return 2;
+        }
+        using var key = keys.Open();
+        using var ledger = new LedgerService(store, TimeProvider.System, new TransparencyLog(key),
+            Microsoft.Extensions.Logging.Abstractions.NullLogger<LedgerService>.Instance);
+        ledger.Load();
+        if (ledger.Current.IntegrityProblem is { } problem)
+        {
+            error.WriteLine($"FAILED: {store.DataPath}: {problem} No key is replaced on a history that does not verify.");
+            return 1;
+        }
+        var keysBefore = ledger.Current.Keys.Recorded.Count;
+        ledger.SignHeadIfUnsignedAsync().GetAwaiter().GetResult();
+        if (ledger.Current.Keys.Recorded.Count > keysBefore)
+        {
+            // The key file was missing or held an unrecorded key: start-up's own rule recorded it as lost; nothing more to do.
+            var lost = ledger.Current.Keys.Latest!;
+            output.WriteLine($"OK: the old key was not at hand; the new key {lost.VerifierKey} is recorded as entry {lost.Seq} " +
+                $"(log.key_added, reason lost) and signs from tree size {lost.FromSize}");
+            return 0;
+        }
+        var old = key.Verifier.ToString();
+        var result = ledger.ReplaceKeyAsync(reason, "rotate-key").GetAwaiter().GetResult();
+        if (result.Violation is { } violation)
+        {
+            error.WriteLine($"FAILED: {violation.Message}");
+            return 1;
+        }
+        var added = ledger.Current.Keys.Latest!;
+        output.WriteLine($"OK: the signing key {old} is replaced by {added.VerifierKey} ({reason.ToString().ToLowerInvariant()}), " +
+            $"recorded as entry {added.Seq} (log.key_added); the checkpoint of size {added.FromSize} is signed by " +
+            (reason == KeyChangeReason.Rotated ? "both keys" : "the new key only") +
+            $". The old key file is kept as {key.Path}.retired-{ParseVerifier(old)!.KeyId:x8}. Publish the new key where your " +
+            "customers can check it (GET /api/v1/ledger/keys lists every key).");
+        return 0;
+    }
+
     private static int VerifyStoreAgainstCheckpoint(LedgerStore store, string checkpointPath, string? keyArg, string defaultKeyPath,
         TextWriter output, TextWriter error) =>
         VerifyAgainstCheckpoint([.. store.ReadAll()], store.DataPath, checkpointPath, keyArg, defaultKeyPath, output, error);
@@ -66,24 +111,59 @@ public static partial class CommandLine
             error.WriteLine($"FAILED: {source}: first bad entry is {problem}");
             return 1;
         }
-        if (LoadVerifier(keyArg, defaultKeyPath, error) is not { } verifier || ReadText(checkpointPath, error) is not { } note)
+        if (ReadText(checkpointPath, error) is not { } note)
         {
             return 2;
         }
-        if (SignedCheckpoint.Open(note, verifier) is not { } signed)
+        // Without --key: this data file's own key, or any key the ledger itself records (log.key_added), so a checkpoint an old
+        // key signed stays verifiable after the key was replaced. With --key: that key only.
+        var recorded = keyArg is null ? RecordedKeys(entries) : [];
+        var ownKey = keyArg is not null || File.Exists(defaultKeyPath) ? LoadVerifier(keyArg, defaultKeyPath, error) : null;
+        if (ownKey is null && (keyArg is not null || recorded.Count == 0))
         {
-            error.WriteLine($"FAILED: {checkpointPath}: {Unverified(note)} does not verify with the key {verifier}");
+            if (keyArg is null)
+            {
+                error.WriteLine($"no key: {defaultKeyPath} does not exist and the ledger records no key; give the log's verifier key with --key");
+            }
+            return 2;
+        }
+        var candidates = (ownKey is null ? recorded : [(ownKey, (long?)null), .. recorded.Where(k => k.Key.ToString() != ownKey.ToString())]);
+        var opened = candidates.Select(k => (k.Key, k.RecordedIn, Signed: SignedCheckpoint.Open(note, k.Key))).FirstOrDefault(k => k.Signed is not null);
+        if (opened.Signed is not { } signed)
+        {
+            var tried = string.Join(", ", candidates.Select(k => k.Key.ToString()));
+            error.WriteLine($"FAILED: {checkpointPath}: {Unverified(note)} does not verify with the key {tried}");
             return 1;
         }
+        var verifier = opened.Key;
         var checkpoint = signed.Checkpoint;
         if (CompareWithCheckpoint(entries, checkpoint, source) is { } mismatch)
         {
             error.WriteLine($"FAILED: {mismatch}");
             return 1;
         }
+        var whichKey = opened.RecordedIn is { } seq ? $"the key {verifier} (recorded in this ledger, entry {seq})" : verifier.Name;
         output.WriteLine($"OK: {source}: {head.Seq} entries verified, head {head.Hash}; consistent with the checkpoint of size " +
-            $"{checkpoint.Size} (root {checkpoint.RootBase64}) signed by {verifier.Name}");
+            $"{checkpoint.Size} (root {checkpoint.RootBase64}) signed by {whichKey}");
         return 0;
+    }
+
+    // Every key the ledger's log.key_added entries name (the new key and the one it replaced), with the entry that names it.
+    private static List<(NoteVerifier Key, long? RecordedIn)> RecordedKeys(IEnumerable<LedgerEntry> entries)
+    {
+        var keys = new List<(NoteVerifier, long?)>();
+        foreach (var entry in entries.Where(e => e.Kind == EntryKinds.KeyAdded))
+        {
+            var added = (KeyAdded)PayloadJson.Deserialize(entry.Kind, entry.Payload);
+            foreach (var text in new[] { added.Replaces, added.VerifierKey })
+            {
+                if (text is not null && ParseVerifier(text) is { } key && !keys.Any(k => k.Item1.ToString() == text))
+                {
+                    keys.Add((key, entry.Seq));
+                }
+            }
+        }
+        return keys;
     }
 
     // Why these entries contradict the checkpoint (fewer entries, or another root at its size); null when they agree.

@@ -16,7 +16,7 @@ public static partial class CommandLine
 {
     private const string ProgramName = "StatusPage.Server";
 
-    private static readonly string[] Verbs = ["verify", "verify-proof", "key", "monitor", "export", "import"];
+    private static readonly string[] Verbs = ["verify", "verify-proof", "key", "rotate-key", "monitor", "export", "import"];
 
     // The root's own options: `StatusPage.Server --help` prints help instead of starting the server.
     private static readonly string[] RootOptions = ["--help", "-h", "-?", "/h", "/?", "--version"];
@@ -113,6 +113,20 @@ public static partial class CommandLine
         var printKey = new Command("key", "Print the log's verifier key (creates the signing key file if it is missing).");
         printKey.SetAction(_ => PrintKey(Resolve(settings).Keys, output));
 
+        var reason = new Option<string>("--reason")
+        {
+            HelpName = "rotated|lost",
+            DefaultValueFactory = _ => "rotated",
+            Description = "rotated (default): the old key also signs the handover; lost: the old key is lost or no longer trusted, " +
+                "so only the new key signs",
+        };
+        reason.AcceptOnlyFromAmong("rotated", "lost");
+        var rotateKey = new Command("rotate-key", "Replace the log's signing key (stop the server first): the new key is recorded " +
+            "as a ledger entry (log.key_added) whose checkpoint both keys sign; the old key file is kept aside.") { reason };
+        rotateKey.SetAction(parsed => WithStore(settings, (store, resolved) =>
+            RotateKey(store, resolved.Keys, parsed.GetRequiredValue(reason) == "lost" ? KeyChangeReason.Lost : KeyChangeReason.Rotated,
+                output, error)));
+
         var url = new Argument<string>("URL") { Description = "the status page's address (http or https)" };
         var state = new Option<string>("--state")
         {
@@ -147,7 +161,7 @@ public static partial class CommandLine
         var root = new RootCommand("With no verb, runs the status page server. With a verb, checks, exports or imports the " +
             "ledger offline (stop the server first for verbs that open the data file).")
         {
-            verify, verifyProof, printKey, monitor, export, import,
+            verify, verifyProof, printKey, rotateKey, monitor, export, import,
         };
         root.HelpName = ProgramName;
         root.Options.OfType<HelpOption>().Single().Action = new HelpWithOverview();
@@ -166,6 +180,8 @@ public static partial class CommandLine
             "check an incident's or maintenance's proof.json offline (signature, entry hashes, bodies, inclusion); the key " +
             "defaults to the one inside the bundle"),
         ("key", "key", "print the log's verifier key (creates the signing key file if missing)"),
+        ("rotate-key", "rotate-key [--reason rotated|lost]",
+            "replace the signing key, recorded as a ledger entry (log.key_added) signed by both keys (only the new one if lost)"),
         ("monitor", "monitor URL --state DIR [--key VKEY|FILE]",
             "witness a status page's log (for cron): the key is pinned in DIR on first run; exit 1 naming sizes and roots on a " +
             "rewrite, truncation or fork"),

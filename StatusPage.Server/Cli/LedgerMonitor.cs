@@ -51,10 +51,23 @@ public sealed class LedgerMonitor(HttpClient http, string stateDir, NoteVerifier
         {
             return Fail($"the key {pinnedText} is not a signed-note verifier key");
         }
+        // A key change is what a witness exists to notice: it is accepted only when the log records it and every handover from
+        // the pinned key was signed by the key before it (a rotation); it is always reported.
+        List<Handover> handovers = [];
         if (served != pinnedText)
         {
-            return Fail($"{http.BaseAddress} now publishes the key {served}, but the pinned key is {pinnedText}. If the operator " +
-                "announced a new key, run again with --key NEWKEY");
+            var changed = $"it now publishes the key {served}, but the pinned key is {pinnedText}.";
+            var (chain, problem) = keyOverride is null ? await HandoversAsync(pinnedText, served, cancellationToken) : ([], "");
+            if (problem is not null)
+            {
+                return Fail($"KEY CHANGED: {changed} {problem}If the operator announced the new key, run again with --key NEWKEY");
+            }
+            handovers = chain;
+            if (!NoteVerifier.TryParse(served, out pinned) || pinned is null)
+            {
+                return Fail($"the key {served} is not a signed-note verifier key");
+            }
+            pinnedText = served;
         }
 
         var note = await http.GetStringAsync(new Uri("api/v1/ledger/checkpoint", UriKind.Relative), cancellationToken);
@@ -82,6 +95,7 @@ public sealed class LedgerMonitor(HttpClient http, string stateDir, NoteVerifier
         }
 
         var added = new List<string>();
+        var keyEntries = new Dictionary<long, LedgerEntry>();
         var head = hashes.Count > 0 ? hashes[^1] : LedgerEntry.GenesisHash;
         await foreach (var entry in NewEntriesAsync(before, now.Size, cancellationToken))
         {
@@ -96,6 +110,10 @@ public sealed class LedgerMonitor(HttpClient http, string stateDir, NoteVerifier
             }
             added.Add(entry.Hash);
             head = entry.Hash;
+            if (entry.Kind == History.EntryKinds.KeyAdded)
+            {
+                keyEntries[entry.Seq] = entry;
+            }
         }
         if (before + added.Count != now.Size)
         {
@@ -112,9 +130,94 @@ public sealed class LedgerMonitor(HttpClient http, string stateDir, NoteVerifier
             return Fail($"the entries served give the root {root} at size {now.Size}, but the checkpoint signs {now.RootBase64}");
         }
 
+        foreach (var handover in handovers)
+        {
+            if (HandoverProblem(handover, before, tree, keyEntries) is { } problem)
+            {
+                return Fail($"KEY CHANGED: {problem}");
+            }
+        }
+
         await SaveStateAsync(pinnedText, note, hashes, added, cancellationToken);
+        foreach (var handover in handovers)
+        {
+            error.WriteLine($"KEY CHANGED: {http.BaseAddress} replaced the key {handover.From} by {handover.To} at tree size " +
+                $"{handover.Size} (entry {handover.Size}, log.key_added, reason rotated); the checkpoint of that size is signed by " +
+                "both keys and extends the history this witness saved. The new key is pinned now.");
+        }
         output.WriteLine($"OK: size {before} → {now.Size} consistent (root {now.RootBase64})");
         return 0;
+    }
+
+    private sealed record Handover(string From, string To, long Size, Checkpoint Checkpoint);
+
+    // The chain of recorded key changes from the pinned key to the served one (GET /api/v1/ledger/keys), each handover checkpoint
+    // signed by the key before and the key after; a problem (ending in a space) when the change cannot be proven.
+    private async Task<(List<Handover> Chain, string? Problem)> HandoversAsync(string pinned, string served, CancellationToken cancellationToken)
+    {
+        List<(string? Key, string Reason, long? From, long? Entry)> keys;
+        try
+        {
+            using var document = JsonDocument.Parse(await http.GetStringAsync(new Uri("api/v1/ledger/keys", UriKind.Relative), cancellationToken));
+            keys = [.. document.RootElement.GetProperty("keys").EnumerateArray().Select(k => (
+                k.GetProperty("verifier_key").GetString(), k.GetProperty("reason").GetString() ?? "",
+                k.GetProperty("from_size").ValueKind == JsonValueKind.Number ? k.GetProperty("from_size").GetInt64() : (long?)null,
+                k.GetProperty("recorded_in_entry").ValueKind == JsonValueKind.Number ? k.GetProperty("recorded_in_entry").GetInt64() : (long?)null))];
+        }
+        catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or HttpRequestException)
+        {
+            return ([], $"The log lists no key changes (GET api/v1/ledger/keys: {e.Message}), so the change cannot be checked. ");
+        }
+        var from = keys.FindIndex(k => k.Key == pinned);
+        var to = keys.FindIndex(k => k.Key == served);
+        if (to < 0 || to <= from || from < 0)
+        {
+            return ([], to < 0 ? "The log does not record the new key as added (no log.key_added entry names it). "
+                : "The log does not record it as replacing the pinned key. ");
+        }
+        var chain = new List<Handover>();
+        for (var i = from + 1; i <= to; i++)
+        {
+            var (key, reason, size, entry) = keys[i];
+            if (reason != "rotated" || size is not { } at)
+            {
+                return ([], $"The log records that {key} replaced {keys[i - 1].Key} at tree size {size} (entry {entry}, " +
+                    $"log.key_added, reason {reason}): the pinned key did not sign that handover, so it cannot be proven. ");
+            }
+            var page = await http.GetStringAsync(new Uri($"api/v1/ledger/checkpoints?after={at - 1}&limit=1", UriKind.Relative), cancellationToken);
+            using var document = JsonDocument.Parse(page);
+            var note = document.RootElement.GetProperty("checkpoints").EnumerateArray().Select(c => c.GetProperty("note").GetString()).FirstOrDefault();
+            if (note is null || !NoteVerifier.TryParse(keys[i - 1].Key ?? "", out var before) || before is null ||
+                !NoteVerifier.TryParse(key ?? "", out var after) || after is null || SignedCheckpoint.Open(note, before) is not { } byOld ||
+                SignedCheckpoint.Open(note, after) is null || byOld.Size != at)
+            {
+                return ([], $"The handover checkpoint of size {at} is not signed by both {keys[i - 1].Key} and {key}. ");
+            }
+            chain.Add(new Handover(keys[i - 1].Key!, key!, at, byOld.Checkpoint));
+        }
+        return (chain, null);
+    }
+
+    // A handover counts only inside the history this run verified: its root is the verified tree's at its size, and the entry
+    // at that size is the log.key_added that names the new key.
+    private static string? HandoverProblem(Handover handover, long before, MerkleTree tree, Dictionary<long, LedgerEntry> keyEntries)
+    {
+        if (handover.Size <= before || handover.Size > tree.Size)
+        {
+            return $"the handover to {handover.To} at size {handover.Size} is not among the entries this run checked";
+        }
+        if (Convert.ToBase64String(tree.Root(handover.Size)) != handover.Checkpoint.RootBase64)
+        {
+            return $"the handover checkpoint of size {handover.Size} signs the root {handover.Checkpoint.RootBase64}, which is not the " +
+                "verified history's root at that size";
+        }
+        if (!keyEntries.TryGetValue(handover.Size, out var entry) ||
+            History.PayloadJson.Deserialize(entry.Kind, entry.Payload) is not History.KeyAdded { } added ||
+            added.VerifierKey != handover.To || added.Replaces != handover.From)
+        {
+            return $"entry {handover.Size} is not the log.key_added entry that names {handover.To} as replacing {handover.From}";
+        }
+        return null;
     }
 
     private int Fail(string message)

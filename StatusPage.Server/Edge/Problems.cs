@@ -31,22 +31,11 @@ public static class Problems
     // A domain refusal: its kind alone decides the answer (a field error is a validation problem, as the validators' are).
     public static Results<TSuccess, ValidationProblem, ProblemHttpResult> Refusal<TSuccess>(RuleViolation violation)
         where TSuccess : IResult =>
-        KindOf(violation.Kind) is var kind && kind == RuleKind.Invalid
+        violation.Kind is var kind && kind == RuleKind.Invalid
             ? Validation([new Violation(violation.Field, violation.Rule, violation.Message)])
             : Of(Status(kind), Title(kind), violation.Message, violation.Field, violation.Rule);
 
-    // The domain's kinds are the catalogue's (the lead merges the two enums once History uses the catalogue).
-    private static RuleKind KindOf(ViolationKind kind) => kind switch
-    {
-        ViolationKind.Invalid => RuleKind.Invalid,
-        ViolationKind.NotFound => RuleKind.NotFound,
-        ViolationKind.Conflict => RuleKind.Conflict,
-        ViolationKind.ReadOnly => RuleKind.ReadOnly,
-        ViolationKind.StorageUnavailable => RuleKind.StorageUnavailable,
-        ViolationKind.Unprocessable => RuleKind.Unprocessable,
-        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "unknown violation kind"),
-    };
-
+    // One status per kind, for the domain's refusals and the validators' alike (RuleKind, StatusPage.Client/Contracts).
     public static int Status(RuleKind kind) => kind switch
     {
         RuleKind.Invalid or RuleKind.Malformed => StatusCodes.Status400BadRequest,

@@ -1,19 +1,14 @@
 using System.Collections.Immutable;
-using System.Text.RegularExpressions;
 using StatusPage.Client.Contracts;
 using StatusPage.Server.Ledger;
 
 namespace StatusPage.Server.History;
 
 // The checks and entry helpers the families' decisions share (used with `using static`).
-internal static partial class Checks
+internal static class Checks
 {
     public static readonly ImmutableSortedDictionary<string, ComponentStatus> NoChanges =
         ImmutableSortedDictionary<string, ComponentStatus>.Empty;
-
-    // \z, not $: "$" also matches before a final newline.
-    [GeneratedRegex(@"^[a-z0-9][a-z0-9-]*\z")]
-    private static partial Regex IdPattern();
 
     // On resolve/complete, components this subject left degraded return to operational unless the post says otherwise.
     public static ImmutableSortedDictionary<string, ComponentStatus> RestoreOperational(StatusSnapshot state, string subjectId,
@@ -35,49 +30,45 @@ internal static partial class Checks
         new(kind, subject, payload(LedgerEntry.Sha256Hex(body)), body);
 
     public static RuleViolation? CheckId(string field, string id) =>
-        string.IsNullOrEmpty(id) || id.Length > Limits.IdMaxLength || !IdPattern().IsMatch(id)
-            ? Invalid(field, "id_format", $"An id is 1 to {Limits.IdMaxLength} lowercase letters, digits and dashes.")
+        !RuleCatalogue.IsId(id) ? Violation(RuleCatalogue.IdFormat, field, RuleCatalogue.IdFormatMessage)
             : null;
 
     public static RuleViolation? CheckUnusedSubject(StatusSnapshot state, string id) =>
         state.Incidents.ContainsKey(id) || state.Maintenances.ContainsKey(id)
-            ? Conflict("id", "unique_id", $"The id '{id}' is already used by an incident or a maintenance.")
+            ? Violation(RuleCatalogue.UniqueId, "id", $"The id '{id}' is already used by an incident or a maintenance.")
             : null;
 
     public static RuleViolation? CheckText(string field, string? text, int maxLength) =>
-        string.IsNullOrWhiteSpace(text) ? Invalid(field, "required", $"The {field} must not be empty.")
-        : text.Length > maxLength ? Invalid(field, "max_length", $"The {field} must be at most {maxLength} characters.")
-        : !SafeText.IsClean(text) ? Invalid(field, SafeText.Rule, SafeText.Message(field))
+        string.IsNullOrWhiteSpace(text) ? Violation(RuleCatalogue.Required, field, RuleCatalogue.NotEmpty(field))
+        : text.Length > maxLength ? Violation(RuleCatalogue.MaxLength, field, RuleCatalogue.AtMost(field, maxLength))
+        : !SafeText.IsClean(text) ? Violation(RuleCatalogue.CleanText, field, SafeText.Message(field))
         : null;
 
     public static RuleViolation? CheckComponents(StatusSnapshot state, IEnumerable<string> ids) =>
         ids.FirstOrDefault(id => !state.Components.ContainsKey(id)) is { } unknown
-            ? Invalid($"components.{unknown}", "known_component", $"There is no component '{unknown}'.")
+            ? Violation(RuleCatalogue.KnownComponent, $"components.{unknown}", RuleCatalogue.NoComponent(unknown))
             : null;
 
     public static RuleViolation? CheckNotFuture(DateTimeOffset statedAt, DateTimeOffset now) =>
         statedAt > now + Limits.FutureTolerance
-            ? Invalid("stated_at", "not_in_future", "An update cannot be stated in the future.")
-            : statedAt < Limits.EarliestTime ? Invalid("stated_at", TimeRules.MinTime, TimeRules.MinTimeMessage("stated_at"))
+            ? Violation(RuleCatalogue.NotInFuture, "stated_at", "An update cannot be stated in the future.")
+            : statedAt < Limits.EarliestTime ? Violation(RuleCatalogue.MinTime, "stated_at", TimeRules.MinTimeMessage("stated_at"))
             : null;
 
     public static RuleViolation? CheckPlanned(string field, DateTimeOffset time, DateTimeOffset now) =>
-        time < Limits.EarliestTime ? Invalid(field, TimeRules.MinTime, TimeRules.MinTimeMessage(field))
-        : time > now + Limits.PlanningHorizon ? Invalid(field, TimeRules.MaxTime, TimeRules.MaxTimeMessage(field))
+        time < Limits.EarliestTime ? Violation(RuleCatalogue.MinTime, field, TimeRules.MinTimeMessage(field))
+        : time > now + Limits.PlanningHorizon ? Violation(RuleCatalogue.MaxTime, field, TimeRules.MaxTimeMessage(field))
         : null;
 
     public static RuleViolation? CheckTimeInTimeline(DateTimeOffset statedAt, DateTimeOffset startedAt, DateTimeOffset latest,
         DateTimeOffset now) =>
         CheckNotFuture(statedAt, now)
         ?? (statedAt < startedAt
-            ? Invalid("stated_at", "not_before_start", "An update cannot be stated before the incident started.")
+            ? Violation(RuleCatalogue.NotBeforeStart, "stated_at", "An update cannot be stated before the incident started.")
             : statedAt < latest
-                ? Invalid("stated_at", "not_before_latest_update", "An update cannot be stated before the latest update of its timeline.")
+                ? Violation(RuleCatalogue.NotBeforeLatestUpdate, "stated_at", "An update cannot be stated before the latest update of its timeline.")
                 : null);
 
-    public static RuleViolation Invalid(string field, string rule, string message) => new(ViolationKind.Invalid, field, rule, message);
-
-    public static RuleViolation NotFound(string field, string rule, string message) => new(ViolationKind.NotFound, field, rule, message);
-
-    public static RuleViolation Conflict(string field, string rule, string message) => new(ViolationKind.Conflict, field, rule, message);
+    // A refusal by a rule of the shared catalogue (StatusPage.Client/Contracts/RuleCatalogue.cs): its code and kind come from it.
+    public static RuleViolation Violation(Rule rule, string field, string message) => new(rule.Kind, field, rule.Code, message);
 }

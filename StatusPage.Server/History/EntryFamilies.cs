@@ -29,6 +29,7 @@ internal static class EntryFamilies
         new PostFamily(),
         new AccessFamily(),
         new IdempotencyFamily(),
+        new KeyFamily(),
     ];
 
     // Throws at start-up if two families claim the same kind.

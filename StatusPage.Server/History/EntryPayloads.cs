@@ -112,4 +112,6 @@ internal sealed class ComponentStatusesConverter : JsonConverter<ImmutableSorted
 [JsonSerializable(typeof(ApiTokenRevoked))]
 // Idempotency/
 [JsonSerializable(typeof(RequestCompleted))]
+// Keys/
+[JsonSerializable(typeof(KeyAdded))]
 internal sealed partial class PayloadJsonContext : JsonSerializerContext;

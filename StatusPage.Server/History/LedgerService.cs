@@ -1,3 +1,4 @@
+using StatusPage.Client.Contracts;
 using System.Collections.Immutable;
 using System.Security.Cryptography;
 using StatusPage.Server.Ledger;
@@ -112,19 +113,18 @@ public sealed partial class LedgerService(LedgerStore store, TimeProvider time, 
         await _writer.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            if (Current.IsReadOnly || transparency.Tree.Size == 0 || transparency.Latest?.Size == transparency.Tree.Size)
+            if (Current.IsReadOnly)
             {
                 return;
             }
-            var stored = store.CheckpointAt(transparency.Tree.Size);
-            if (stored is not null)
+            RecordKeyChangeAtStart();
+            if (transparency.Tree.Size == 0 || transparency.Latest?.Size == transparency.Tree.Size)
             {
-                // Same size, same root (start-up checked it), another key: the new key adds its signature line to the same
-                // note (a cosignature), so the old key's witnesses still verify it and no second root is ever signed.
-                LogKeyChanged(logger, transparency.Tree.Size, transparency.Verifier.ToString());
-                var countersigned = transparency.Countersign(stored);
-                store.ReplaceCheckpoint(countersigned.Size, countersigned.Note);
-                transparency.Publish(countersigned);
+                return;
+            }
+            if (store.CheckpointAt(transparency.Tree.Size) is not null)
+            {
+                // Signed by a key that is not ours and not recorded: never sign a second note for a size already signed.
                 return;
             }
             var checkpoint = transparency.Sign();
@@ -141,6 +141,86 @@ public sealed partial class LedgerService(LedgerStore store, TimeProvider time, 
             _writer.Release();
         }
     }
+
+    // At start: finish a key replacement a crash interrupted, and record a key the ledger does not know (the key file was lost
+    // or replaced by hand) as a log.key_added entry, reason lost. The first key of a log needs no entry (docs/LEDGER.md §5).
+    private void RecordKeyChangeAtStart()
+    {
+        var keyFile = transparency.KeyFile;
+        var keys = Current.Keys;
+        if (keyFile.Staged() is { } staged)
+        {
+            if (keys.Latest?.VerifierKey == staged.Verifier.ToString())
+            {
+                keyFile.CommitStaged(staged);
+            }
+            else
+            {
+                staged.Dispose();
+                keyFile.DiscardStaged();
+            }
+        }
+        var current = transparency.Verifier.ToString();
+        if (keys.Latest?.VerifierKey != current)
+        {
+            if (keys.Recorded.Any(k => k.VerifierKey == current || k.Replaces == current))
+            {
+                throw new InvalidOperationException($"The signing key file {keyFile.Path} holds the key {current}, which the ledger " +
+                    $"records as replaced by {keys.Latest!.VerifierKey}: restore that key's file, or run 'rotate-key --reason lost'.");
+            }
+            var latest = store.LatestCheckpoint();
+            var signedByAnotherKey = latest is { } l && SignedCheckpoint.Open(l.Note, transparency.Verifier) is null;
+            if (keys.Latest is not null || signedByAnotherKey)
+            {
+                var replaces = keys.Latest?.VerifierKey ?? RememberedKeyThatSigned(latest!.Value.Note);
+                var result = Append(new AddSigningKey(current, KeyChangeReason.Lost, replaces), "start-up");
+                if (result.Violation is { } violation)
+                {
+                    throw new InvalidOperationException($"The new signing key could not be recorded: {violation.Message}");
+                }
+                LogKeyLost(logger, replaces ?? "(unknown)", current, result.Entries[^1].Seq);
+            }
+        }
+        if (!store.RememberedVerifierKeys().Contains(current))
+        {
+            store.RememberVerifierKey(current);
+        }
+    }
+
+    private string? RememberedKeyThatSigned(string note) => store.RememberedVerifierKeys()
+        .Select(k => NoteVerifier.TryParse(k, out var v) ? v : null)
+        .FirstOrDefault(v => v is not null && v.Open(note) is not null)?.ToString();
+
+    // Replaces the signing key by a new one, recorded as a log.key_added entry whose checkpoint the new key signs, and the old
+    // key too when the reason is a rotation (so the handover is provable with the old key). The old key file is kept aside.
+    public async Task<AppendResult> ReplaceKeyAsync(KeyChangeReason reason, string author, CancellationToken cancellationToken = default)
+    {
+        await _writer.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var keyFile = transparency.KeyFile;
+            var old = transparency.Verifier.ToString();
+            var next = keyFile.StageNext();
+            var result = Append(new AddSigningKey(next.Verifier.ToString(), reason, old), author, null,
+                new KeyHandover(next, OldKeySigns: reason == KeyChangeReason.Rotated));
+            if (!result.Succeeded)
+            {
+                keyFile.DiscardStaged();
+                next.Dispose();
+                return result;
+            }
+            keyFile.CommitStaged(next);
+            store.RememberVerifierKey(next.Verifier.ToString());
+            LogKeyReplaced(logger, old, next.Verifier.ToString(), reason, result.Entries[^1].Seq);
+            return result;
+        }
+        finally
+        {
+            _writer.Release();
+        }
+    }
+
+    private sealed record KeyHandover(NoteSigner Next, bool OldKeySigns);
 
     // The replay allocates several times the read model's size: one compacting collection gives the freed regions back to the
     // OS at once instead of over hours. The server calls it once it answers (Content/ContentSetup.cs), off the start-up path.
@@ -175,7 +255,8 @@ public sealed partial class LedgerService(LedgerStore store, TimeProvider time, 
         }
     }
 
-    private AppendResult Append(HistoryCommand command, string author, Func<ImmutableArray<LedgerEntry>, PendingEntry>? trailer = null)
+    private AppendResult Append(HistoryCommand command, string author, Func<ImmutableArray<LedgerEntry>, PendingEntry>? trailer = null,
+        KeyHandover? handover = null)
     {
         if (_storageFailed && Resync() is { } unavailable)
         {
@@ -184,7 +265,7 @@ public sealed partial class LedgerService(LedgerStore store, TimeProvider time, 
         var state = Current;
         if (state.IsReadOnly)
         {
-            return new([], new RuleViolation(ViolationKind.ReadOnly, "", "ledger_read_only", state.IntegrityProblem!), state);
+            return new([], new RuleViolation(RuleKind.ReadOnly, "", "ledger_read_only", state.IntegrityProblem!), state);
         }
         var now = LedgerEntry.TruncateToMilliseconds(time.GetUtcNow());
         var decision = Rules.Decide(state, command, now);
@@ -206,7 +287,7 @@ public sealed partial class LedgerService(LedgerStore store, TimeProvider time, 
             {
                 transparency.AddLeaf(entry.Hash);
             }
-            checkpoint = transparency.Sign();
+            checkpoint = handover is null ? transparency.Sign() : transparency.SignHandover(handover.Next, handover.OldKeySigns);
             store.Append(entries, erased, (checkpoint.Size, checkpoint.Note));
         }
         catch (StorageUnavailableException e)
@@ -221,7 +302,7 @@ public sealed partial class LedgerService(LedgerStore store, TimeProvider time, 
             {
                 return new(entries, null, Current);
             }
-            return new([], resynced is { Kind: ViolationKind.ReadOnly } ? resynced : StorageUnavailable(), Current);
+            return new([], resynced is { Kind: RuleKind.ReadOnly } ? resynced : StorageUnavailable(), Current);
         }
         catch
         {
@@ -249,7 +330,7 @@ public sealed partial class LedgerService(LedgerStore store, TimeProvider time, 
                 var problem = $"The data file no longer ends at entry {state.Head.Seq} after a failed write (it ends at {head.Seq}).";
                 LogResyncFailed(logger, problem);
                 Volatile.Write(ref _current, state with { IntegrityProblem = problem });
-                return new RuleViolation(ViolationKind.ReadOnly, "", "ledger_read_only", problem);
+                return new RuleViolation(RuleKind.ReadOnly, "", "ledger_read_only", problem);
             }
         }
         catch (Exception e) when (e is IOException or LiteDB.LiteException or StorageUnavailableException)
@@ -265,7 +346,7 @@ public sealed partial class LedgerService(LedgerStore store, TimeProvider time, 
                 var problem = $"Entry {entry.Seq} found on disk after a failed write does not continue the chain.";
                 LogResyncFailed(logger, problem);
                 Volatile.Write(ref _current, state with { IntegrityProblem = problem });
-                return new RuleViolation(ViolationKind.ReadOnly, "", "ledger_read_only", problem);
+                return new RuleViolation(RuleKind.ReadOnly, "", "ledger_read_only", problem);
             }
             previous = new LedgerHead(entry.Seq, entry.Hash);
         }
@@ -277,7 +358,7 @@ public sealed partial class LedgerService(LedgerStore store, TimeProvider time, 
                 var problem = $"Entries {state.Head.Seq + 1}–{previous.Seq} found on disk after a failed write carry no signed checkpoint.";
                 LogResyncFailed(logger, problem);
                 Volatile.Write(ref _current, state with { IntegrityProblem = problem });
-                return new RuleViolation(ViolationKind.ReadOnly, "", "ledger_read_only", problem);
+                return new RuleViolation(RuleKind.ReadOnly, "", "ledger_read_only", problem);
             }
             foreach (var entry in written)
             {
@@ -296,7 +377,7 @@ public sealed partial class LedgerService(LedgerStore store, TimeProvider time, 
             : null;
 
     // The data file's path and the driver's message stay in the log: the answer is public-facing.
-    private static RuleViolation StorageUnavailable() => new(ViolationKind.StorageUnavailable, "", "storage_unavailable",
+    private static RuleViolation StorageUnavailable() => new(RuleKind.StorageUnavailable, "", "storage_unavailable",
         "The update was not saved: the data file cannot be written right now. Nothing was recorded; " +
         "try again once the disk has space or works again.");
 
@@ -348,9 +429,14 @@ public sealed partial class LedgerService(LedgerStore store, TimeProvider time, 
         "up to entry {Seq}, read-only; no writes are accepted. Run the 'verify' command for details.")]
     private static partial void LogVerificationFailed(ILogger logger, ChainProblem problem, long seq);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "The log's signing key changed: checkpoint {Size} is countersigned with the new key " +
-        "{VerifierKey}. Monitors that pinned the old key will report it: publish the new key where your customers can check it.")]
-    private static partial void LogKeyChanged(ILogger logger, long size, string verifierKey);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The log's signing key {OldKey} is lost (its key file is missing or holds " +
+        "another key): the new key {NewKey} is recorded as entry {Seq} (log.key_added, reason lost) and signs from there. Monitors " +
+        "that pinned the old key will report it: publish the new key where your customers can check it.")]
+    private static partial void LogKeyLost(ILogger logger, string oldKey, string newKey, long seq);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The log's signing key {OldKey} was replaced by {NewKey} ({Reason}), recorded as " +
+        "entry {Seq} (log.key_added). Publish the new key where your customers can check it.")]
+    private static partial void LogKeyReplaced(ILogger logger, string oldKey, string newKey, KeyChangeReason reason, long seq);
 
     [LoggerMessage(Level = LogLevel.Critical, Message = "The ledger contradicts this server's latest signed checkpoint: {Problem}. " +
         "Serving it read-only; no writes are accepted. Run the 'verify' command for details.")]

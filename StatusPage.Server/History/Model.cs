@@ -33,6 +33,9 @@ public sealed record StatusSnapshot(
     // Writes made with an Idempotency-Key, by key hash, projected from request.completed entries (WriteApi/).
     public ImmutableDictionary<string, RecordedRequest> Requests { get; init; } = ImmutableDictionary<string, RecordedRequest>.Empty;
 
+    // The log's signing keys after the first, projected from log.key_added entries (History/Keys/).
+    public SigningKeys Keys { get; init; } = SigningKeys.None;
+
     public IEnumerable<ServiceComponent> ComponentsInOrder =>
         Components.Values.OrderBy(c => c.Position).ThenBy(c => c.Name, StringComparer.Ordinal);
 

@@ -25,6 +25,8 @@ public sealed class SnapshotBuilder(StatusSnapshot from)
 
     public ImmutableDictionary<string, RecordedRequest>.Builder Requests { get; } = from.Requests.ToBuilder();
 
+    public SigningKeys Keys { get; set; } = from.Keys;
+
     // Each component's status changes, changed in place while projecting: a long history inserts into these lists for almost
     // every post, and an immutable insert copied a path of the tree (and the component record) each time.
     private readonly Dictionary<string, ImmutableList<StatusChange>.Builder> _changes = new(StringComparer.Ordinal);
@@ -65,6 +67,7 @@ public sealed class SnapshotBuilder(StatusSnapshot from)
         {
             Roster = Roster,
             Requests = Requests.ToImmutable(),
+            Keys = Keys,
         };
     }
 }

@@ -6,6 +6,7 @@ namespace StatusPage.Server.Ledger;
 public sealed partial class LedgerStore
 {
     private const string CheckpointsCollection = "checkpoints";
+    private const string VerifierKeysCollection = "verifier_keys";
 
     public (long Size, string Note)? LatestCheckpoint()
     {
@@ -26,9 +27,13 @@ public sealed partial class LedgerStore
         return true;
     });
 
-    // Only for a countersignature after a key change: the caller checked that the note's text (size and root) is unchanged.
-    public void ReplaceCheckpoint(long size, string note) => Write(db =>
-        db.GetCollection(CheckpointsCollection).Update(new BsonDocument { ["_id"] = size, ["note"] = note }));
+    // Every verifier key that signed here, kept with the data file: if a signing key file is lost, the ledger entry that
+    // replaces it can still name the public key its old checkpoints verify with.
+    public IReadOnlyList<string> RememberedVerifierKeys() =>
+        [.. Db.GetCollection(VerifierKeysCollection).FindAll().Select(d => d["_id"].AsString)];
+
+    public void RememberVerifierKey(string verifierKey) => Write(db =>
+        db.GetCollection(VerifierKeysCollection).Upsert(new BsonDocument { ["_id"] = verifierKey }));
 
     // Insert, never upsert: a second, different checkpoint for a size already signed is a bug, and LiteDB refuses the key.
     private static void InsertCheckpoint(LiteDatabase db, long size, string note) =>

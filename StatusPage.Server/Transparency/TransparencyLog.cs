@@ -16,6 +16,8 @@ public sealed class TransparencyLog(TransparencyKeyFile key)
 
     public string KeyPath => key.Path;
 
+    public TransparencyKeyFile KeyFile => key;
+
     public void AddLeaf(string entryHashHex)
     {
         Span<byte> leaf = stackalloc byte[SHA256.HashSizeInBytes];
@@ -34,13 +36,16 @@ public sealed class TransparencyLog(TransparencyKeyFile key)
         return new SignedCheckpoint(checkpoint, key.Signer.Sign(checkpoint.Text));
     }
 
-    // Adds today's key's signature line to a note another key signed (same text, so same size and root).
-    public SignedCheckpoint Countersign(string note)
+    // The checkpoint that records a new key (log.key_added): signed by the new key and, when the old one is at hand, by the old
+    // one too, so whoever trusts the old key can verify the handover. Same text, one signature line per key.
+    public SignedCheckpoint SignHandover(NoteSigner next, bool oldKeySigns)
     {
-        var parsed = SignedNote.Parse(note) ?? throw new ArgumentException("not a signed note", nameof(note));
-        var checkpoint = Checkpoint.Parse(parsed.Text) ?? throw new ArgumentException("not a checkpoint", nameof(note));
-        var signedByUs = key.Signer.Sign(parsed.Text);
-        return new SignedCheckpoint(checkpoint, note + signedByUs[(parsed.Text.Length + 1)..]);
+        ArgumentNullException.ThrowIfNull(next);
+        var size = Tree.Size;
+        var checkpoint = new Checkpoint(next.Name, size, Tree.Root(size));
+        var byNext = next.Sign(checkpoint.Text);
+        var note = oldKeySigns ? key.Signer.Sign(checkpoint.Text) + byNext[(checkpoint.Text.Length + 1)..] : byNext;
+        return new SignedCheckpoint(checkpoint, note);
     }
 
     public void Publish(SignedCheckpoint checkpoint) => Volatile.Write(ref _latest, checkpoint);

@@ -48,6 +48,7 @@ public static class TransparencyEndpoints
         api.MapMethods("/checkpoint", ReadMethods.GetAndHead, GetCheckpoint);
         api.MapGet("/checkpoints", GetCheckpoints);
         api.MapMethods("/key", ReadMethods.GetAndHead, GetKey);
+        api.MapMethods("/keys", ReadMethods.GetAndHead, GetKeys);
         api.MapGet("/proof/inclusion", GetInclusionProof);
         api.MapGet("/proof/consistency", GetConsistencyProof);
         app.MapGet("/incidents/{id}/proof.json", GetIncidentProof).WithTags("Transparency log");
@@ -81,6 +82,19 @@ public static class TransparencyEndpoints
         var vkey = log.Verifier.ToString();
         return new CachedResult(new Representation(Encoding.UTF8.GetBytes(vkey + "\n"), TextType, null), $"\"{log.Verifier.KeyId:x8}\"",
             Latest, openCors: true);
+    }
+
+    // Every key the log has signed with and the tree sizes each signed, from the log.key_added entries (docs/LEDGER.md §5).
+    private static CachedResult GetKeys(LedgerService ledger, LedgerStore store, TransparencyLog log, HeadCache cache)
+    {
+        var snapshot = ledger.Current;
+        var body = cache.GetOrRender(snapshot, $"ledger/keys/{log.Latest?.Size}", _ =>
+        {
+            var keys = KeyPeriods.Of(snapshot, store, log).Select(k => new KeyView(k.VerifierKey, k.Name,
+                k.KeyId.ToString("x8", System.Globalization.CultureInfo.InvariantCulture), k.Reason, k.From, k.To, k.RecordedAt)).ToList();
+            return new Representation(JsonSerializer.SerializeToUtf8Bytes(new KeysPage(keys), Json), "application/json; charset=utf-8", null);
+        });
+        return new CachedResult(body, snapshot.Head.ETag, Latest, openCors: true);
     }
 
     private static Results<JsonHttpResult<InclusionProof>, ProblemHttpResult> GetInclusionProof(HttpContext context,
@@ -167,6 +181,11 @@ public static class TransparencyEndpoints
     public sealed record CheckpointView(long Size, string Note);
 
     public sealed record CheckpointsPage(IReadOnlyList<CheckpointView> Checkpoints);
+
+    public sealed record KeyView(string? VerifierKey, string Name, string KeyId, string Reason, long? FromSize, long? ToSize,
+        long? RecordedInEntry);
+
+    public sealed record KeysPage(IReadOnlyList<KeyView> Keys);
 
     public sealed record InclusionProof(long Seq, long Size, long LeafIndex, string Leaf, IReadOnlyList<string> Hashes);
 

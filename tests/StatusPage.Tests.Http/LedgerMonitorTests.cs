@@ -145,6 +145,104 @@ public sealed class LedgerMonitorTests(DemoDataFixture demo) : IClassFixture<Dem
         Assert.Contains($"but the pinned key is {pinned}", replaced.Error, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Monitor_accepts_a_rotation_whose_handover_the_pinned_key_signed_and_reports_the_key_change()
+    {
+        var data = NewDir(demo.Copy());
+        var state = NewDir();
+        Assert.Equal(0, (await MonitorAsync(data, state)).Code);
+        var pinned = File.ReadAllText(Path.Combine(state, "key")).Trim();
+        var size = SavedSize(state);
+        Assert.Equal(0, Cli("rotate-key", DataArg(data)).Code);
+        var newKey = CurrentKey(data);
+
+        var rotated = await MonitorAsync(data, state);
+
+        Assert.True(rotated.Code == 0, rotated.Error);
+        Assert.Contains("KEY CHANGED: ", rotated.Error, StringComparison.Ordinal);
+        Assert.Contains($"replaced the key {pinned} by {newKey} at tree size {size + 1}", rotated.Error, StringComparison.Ordinal);
+        Assert.Contains("signed by both keys", rotated.Error, StringComparison.Ordinal);
+        Assert.StartsWith($"OK: size {size} → {size + 1} consistent", rotated.Out, StringComparison.Ordinal);
+        Assert.Equal(newKey, File.ReadAllText(Path.Combine(state, "key")).Trim());
+        // Once pinned, the next run is quiet again.
+        var after = await MonitorAsync(data, state);
+        Assert.True(after.Code == 0, after.Error);
+        Assert.DoesNotContain("KEY CHANGED", after.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Monitor_given_the_old_key_with_key_fails_plainly_on_a_rotation()
+    {
+        var data = NewDir(demo.Copy());
+        var state = NewDir();
+        Assert.Equal(0, (await MonitorAsync(data, state)).Code);
+        var pinned = File.ReadAllText(Path.Combine(state, "key")).Trim();
+        var size = SavedSize(state);
+        Assert.Equal(0, Cli("rotate-key", DataArg(data)).Code);
+
+        var rotated = await MonitorAsync(data, state, "--key", pinned);
+
+        Assert.Equal(1, rotated.Code);
+        Assert.Contains($"KEY CHANGED: it now publishes the key {CurrentKey(data)}, but the pinned key is {pinned}.", rotated.Error,
+            StringComparison.Ordinal);
+        Assert.Equal(size, SavedSize(state));
+    }
+
+    [Fact]
+    public async Task Monitor_fails_on_a_key_replaced_as_lost_naming_the_entry_that_records_it()
+    {
+        var data = NewDir(demo.Copy());
+        var state = NewDir();
+        Assert.Equal(0, (await MonitorAsync(data, state)).Code);
+        var pinned = File.ReadAllText(Path.Combine(state, "key")).Trim();
+        var size = SavedSize(state);
+        File.Delete(TransparencyKeyFile.DefaultPath(Path.Combine(data, "statuspage.db")));
+
+        var lost = await MonitorAsync(data, state);
+
+        Assert.Equal(1, lost.Code);
+        Assert.Contains($"replaced {pinned} at tree size {size + 1} (entry {size + 1}, log.key_added, reason lost): the pinned key " +
+            "did not sign that handover, so it cannot be proven", lost.Error, StringComparison.Ordinal);
+        Assert.Equal(pinned, File.ReadAllText(Path.Combine(state, "key")).Trim());
+    }
+
+    [Fact]
+    public async Task After_a_rotation_the_keys_endpoint_and_the_verify_page_list_both_keys_with_the_sizes_they_signed()
+    {
+        var data = NewDir(demo.Copy());
+        var oldKey = CurrentKey(data);
+        Assert.Equal(0, Cli("rotate-key", DataArg(data)).Code);
+        var newKey = CurrentKey(data);
+
+        await using var server = new StatusPageFactory(dataDir: data);
+        using var client = server.CreateClient();
+        var size = long.Parse((await client.GetStringAsync("/api/v1/ledger/checkpoint")).Split('\n')[1], System.Globalization.CultureInfo.InvariantCulture);
+        using var keys = System.Text.Json.JsonDocument.Parse(await client.GetStringAsync("/api/v1/ledger/keys"));
+        using var checkpoints = System.Text.Json.JsonDocument.Parse(await client.GetStringAsync("/api/v1/ledger/checkpoints?after=0&limit=1"));
+        var first = checkpoints.RootElement.GetProperty("checkpoints")[0].GetProperty("size").GetInt64();
+        var verifyPage = System.Net.WebUtility.HtmlDecode(await client.GetStringAsync("/verify"));
+
+        var listed = keys.RootElement.GetProperty("keys").EnumerateArray().Select(k => (k.GetProperty("verifier_key").GetString(),
+            k.GetProperty("reason").GetString(), k.GetProperty("from_size").GetInt64(), k.GetProperty("to_size").ValueKind == System.Text.Json.JsonValueKind.Null
+                ? (long?)null : k.GetProperty("to_size").GetInt64())).ToList();
+        Assert.Equal([(oldKey, "first", first, (long?)size), (newKey, "rotated", size, (long?)size)], listed);
+        Assert.Equal(newKey, (await client.GetStringAsync("/api/v1/ledger/key")).Trim());
+        Assert.Contains(oldKey, verifyPage, StringComparison.Ordinal);
+        Assert.Contains(newKey, verifyPage, StringComparison.Ordinal);
+        Assert.Contains($"<td>{first} – {size}</td>", verifyPage, StringComparison.Ordinal);
+        Assert.Contains($"<td>{size} – {size}</td>", verifyPage, StringComparison.Ordinal);
+        Assert.Contains("(current key)", verifyPage, StringComparison.Ordinal);
+        Assert.Contains($"recorded in entry #{size}", verifyPage, StringComparison.Ordinal);
+    }
+
+    private static string DataArg(string dataDir) => $"--StatusPage:DataPath={Path.Combine(dataDir, "statuspage.db")}";
+
+    private static string CurrentKey(string dataDir)
+    {
+        using var signer = NoteSigner.Parse(File.ReadAllText(TransparencyKeyFile.DefaultPath(Path.Combine(dataDir, "statuspage.db"))));
+        return signer.Verifier.ToString();
+    }
+
     private static long SavedSize(string state) =>
         SignedCheckpoint.ReadUnverified(File.ReadAllText(Path.Combine(state, "checkpoint")))!.Size;
 
@@ -152,12 +250,12 @@ public sealed class LedgerMonitorTests(DemoDataFixture demo) : IClassFixture<Dem
         SignedCheckpoint.ReadUnverified(File.ReadAllText(Path.Combine(state, "checkpoint")))!.RootBase64;
 
     // The real server on that data folder, over HTTP on a loopback port, for one monitor run.
-    private static async Task<(int Code, string Out, string Error)> MonitorAsync(string dataDir, string state)
+    private static async Task<(int Code, string Out, string Error)> MonitorAsync(string dataDir, string state, params string[] extra)
     {
         await using var server = new StatusPageFactory(dataDir: dataDir, kestrel: true);
         server.StartServer();
         var url = server.ListeningAddress().ToString();
-        return await Task.Run(() => Cli("monitor", url, "--state", state));
+        return await Task.Run(() => Cli(["monitor", url, "--state", state, .. extra]));
     }
 
     // New entries written while the server is stopped, signed with the data folder's own key, as the server would.

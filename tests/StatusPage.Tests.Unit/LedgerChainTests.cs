@@ -204,7 +204,7 @@ public sealed class LedgerChainTests : IDisposable
         Assert.Contains("entry 8", _t.State.IntegrityProblem, StringComparison.Ordinal);
         Assert.Equal(7, _t.State.Head.Seq);
         var refused = _t.Do(new SetComponentStatus("query-api", ComponentStatus.MajorOutage));
-        Assert.Equal(ViolationKind.ReadOnly, refused.Violation?.Kind);
+        Assert.Equal(RuleKind.ReadOnly, refused.Violation?.Kind);
     }
 
     [Fact]

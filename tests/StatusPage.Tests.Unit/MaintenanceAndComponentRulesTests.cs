@@ -38,7 +38,7 @@ public sealed class MaintenanceAndComponentRulesTests : IDisposable
 
         var violation = _t.Refused(new PostMaintenanceUpdate("mnt-1", MaintenanceStatus.InProgress, "Again."));
 
-        Assert.Equal((ViolationKind.Conflict, "maintenance_closed"), (violation.Kind, violation.Rule));
+        Assert.Equal((RuleKind.Conflict, "maintenance_closed"), (violation.Kind, violation.Rule));
     }
 
     [Fact]
@@ -61,7 +61,7 @@ public sealed class MaintenanceAndComponentRulesTests : IDisposable
     [Fact]
     public void An_update_to_an_unknown_maintenance_is_rejected()
     {
-        Assert.Equal(ViolationKind.NotFound,
+        Assert.Equal(RuleKind.NotFound,
             _t.Refused(new PostMaintenanceUpdate("nope", MaintenanceStatus.InProgress, "x")).Kind);
     }
 
@@ -79,7 +79,7 @@ public sealed class MaintenanceAndComponentRulesTests : IDisposable
     [Fact]
     public void Setting_the_status_of_an_unknown_component_is_rejected()
     {
-        Assert.Equal(ViolationKind.NotFound, _t.Refused(new SetComponentStatus("ghost", ComponentStatus.MajorOutage)).Kind);
+        Assert.Equal(RuleKind.NotFound, _t.Refused(new SetComponentStatus("ghost", ComponentStatus.MajorOutage)).Kind);
     }
 
     [Fact]

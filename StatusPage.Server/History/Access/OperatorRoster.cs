@@ -2,6 +2,8 @@ using System.Collections.Immutable;
 using StatusPage.Client.Contracts;
 using StatusPage.Server.Ledger;
 
+using static StatusPage.Server.History.Checks;
+
 namespace StatusPage.Server.History;
 
 public sealed record OperatorAccount(
@@ -70,7 +72,7 @@ public static class AccessRules
         return command switch
         {
             CreateOperator c when roster.Operators.ContainsKey(c.Username) =>
-                Conflict("username", "unique_username", $"There is already an operator '{c.Username}'."),
+                Violation(RuleCatalogue.UniqueUsername, "username", $"There is already an operator '{c.Username}'."),
             CreateOperator c => Decision.Accept([
                 new PendingEntry(EntryKinds.OperatorCreated, c.Username, new OperatorCreated(c.Role)),
                 .. c.CredentialSha256 is { } sha
@@ -88,16 +90,16 @@ public static class AccessRules
                     ? LastAdmin()
                     : Decision.Accept(new PendingEntry(EntryKinds.OperatorDisabled, c.Username, new OperatorDisabled(c.Reason)))),
             CreateApiToken c when !SafeText.IsClean(c.Name) =>
-                new RuleViolation(ViolationKind.Invalid, "name", SafeText.Rule, SafeText.Message("name")),
+                new RuleViolation(RuleKind.Invalid, "name", SafeText.Rule, SafeText.Message("name")),
             CreateApiToken c => FindActive(roster, c.Operator)
                 ?? (roster.TokenIdsBySha256.ContainsKey(c.TokenSha256) || roster.Tokens.ContainsKey(c.Id)
-                    ? Conflict("token", "unique_token", "This token already exists.")
+                    ? Violation(RuleCatalogue.UniqueToken, "token", "This token already exists.")
                     : Decision.Accept(new PendingEntry(EntryKinds.TokenCreated, c.Id,
                         new ApiTokenCreated(c.Name, c.Operator, c.TokenSha256)))),
             RevokeApiToken c when !roster.Tokens.ContainsKey(c.Id) =>
-                new RuleViolation(ViolationKind.NotFound, "id", "known_token", $"There is no API token '{c.Id}'."),
+                new RuleViolation(RuleKind.NotFound, "id", "known_token", $"There is no API token '{c.Id}'."),
             RevokeApiToken c when roster.Tokens[c.Id].IsRevoked =>
-                Conflict("id", "not_already_revoked", "This API token is already revoked."),
+                Violation(RuleCatalogue.NotAlreadyRevoked, "id", "This API token is already revoked."),
             RevokeApiToken c => Decision.Accept(new PendingEntry(EntryKinds.TokenRevoked, c.Id, new ApiTokenRevoked(c.Reason))),
             _ => throw new ArgumentOutOfRangeException(nameof(command), command.GetType().Name, "unknown access command"),
         };
@@ -105,16 +107,13 @@ public static class AccessRules
 
     private static Decision? FindActive(OperatorRoster roster, string username) =>
         !roster.Operators.TryGetValue(username, out var account)
-            ? new RuleViolation(ViolationKind.NotFound, "username", "known_operator", $"There is no operator '{username}'.")
+            ? Violation(RuleCatalogue.OperatorNotFound, "username", $"There is no operator '{username}'.")
             : account.Disabled
-                ? Conflict("username", "operator_disabled", $"The operator '{username}' is disabled.")
-                : null;
+                ? Violation(RuleCatalogue.OperatorDisabled, "username", $"The operator '{username}' is disabled.")
+                : (Decision?)null;
 
     private static Decision LastAdmin() =>
-        Conflict("role", "keep_one_admin", "This is the last active admin; make another operator admin first.");
-
-    private static Decision Conflict(string field, string rule, string message) =>
-        new RuleViolation(ViolationKind.Conflict, field, rule, message);
+        Violation(RuleCatalogue.KeepOneAdmin, "role", "This is the last active admin; make another operator admin first.");
 }
 
 public static class AccessProjection

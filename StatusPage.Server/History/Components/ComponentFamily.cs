@@ -49,7 +49,7 @@ internal sealed class ComponentFamily : IEntryFamily
         }
         if (state.Components.ContainsKey(c.Id))
         {
-            return Conflict("id", "unique_id", $"'{c.Id}' is already a component.");
+            return Violation(RuleCatalogue.UniqueId, "id", $"'{c.Id}' is already a component.");
         }
         return state.Groups.TryGetValue(c.Id, out var g) && g.Name == c.Name && g.Position == c.Position
             ? Decision.Accept()
@@ -64,19 +64,19 @@ internal sealed class ComponentFamily : IEntryFamily
         }
         if (c.GroupId is not null && !state.Groups.ContainsKey(c.GroupId))
         {
-            return Invalid("group_id", "known_group", $"There is no component group '{c.GroupId}'.");
+            return Violation(RuleCatalogue.KnownGroup, "group", RuleCatalogue.NoGroup(c.GroupId));
         }
         if (state.Groups.ContainsKey(c.Id))
         {
-            return Conflict("id", "unique_id", $"'{c.Id}' is already a component group.");
+            return Violation(RuleCatalogue.UniqueId, "id", $"'{c.Id}' is already a component group.");
         }
         if (!SafeText.IsClean(c.Description))
         {
-            return Invalid("description", SafeText.Rule, SafeText.Message("description"));
+            return Violation(RuleCatalogue.CleanText, "description", SafeText.Message("description"));
         }
         if (c.SlaTarget is < 0 or > 100)
         {
-            return Invalid("sla", "percentage", "The SLA target is a percentage between 0 and 100.");
+            return Violation(RuleCatalogue.Percentage, "sla_target", RuleCatalogue.PercentageMessage);
         }
         var unchanged = state.Components.TryGetValue(c.Id, out var existing) && existing.Name == c.Name
             && existing.Description == c.Description && existing.GroupId == c.GroupId && existing.SlaTarget == c.SlaTarget
@@ -91,7 +91,7 @@ internal sealed class ComponentFamily : IEntryFamily
     {
         if (!state.Components.ContainsKey(c.ComponentId))
         {
-            return NotFound("component_id", "known_component", $"There is no component '{c.ComponentId}'.");
+            return Violation(RuleCatalogue.ComponentNotFound, "component_id", $"There is no component '{c.ComponentId}'.");
         }
         var statedAt = c.StatedAt ?? now;
         if (CheckNotFuture(statedAt, now) is { } bad)

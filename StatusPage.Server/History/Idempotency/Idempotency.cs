@@ -1,3 +1,4 @@
+using StatusPage.Client.Contracts;
 using StatusPage.Server.Ledger;
 
 namespace StatusPage.Server.History;
@@ -30,8 +31,8 @@ public static class Idempotency
             return Rules.Decide(state, command.Inner, now);
         }
         return earlier.RequestSha256 == command.RequestSha256
-            ? new RuleViolation(ViolationKind.Conflict, Header, ReplayRule, "This request was already answered; here is the original answer.")
-            : new RuleViolation(ViolationKind.Unprocessable, Header, ReusedRule,
+            ? new RuleViolation(RuleKind.Conflict, Header, ReplayRule, "This request was already answered; here is the original answer.")
+            : new RuleViolation(RuleKind.Unprocessable, Header, ReusedRule,
                 "This Idempotency-Key was already used for a different request; use a new key for a new request.");
     }
 }

@@ -88,12 +88,12 @@ internal sealed class IncidentFamily : IEntryFamily
             ?? CheckText("body", c.Body, Limits.BodyMaxLength)
             ?? CheckComponents(state, affected)
             ?? CheckNotFuture(statedAt, now)
-            ?? (startedAt < Limits.EarliestTime ? Invalid("started_at", TimeRules.MinTime, TimeRules.MinTimeMessage("started_at")) : null)
+            ?? (startedAt < Limits.EarliestTime ? Violation(RuleCatalogue.MinTime, "started_at", TimeRules.MinTimeMessage("started_at")) : null)
             ?? (startedAt > statedAt
-                ? Invalid("started_at", "not_after_first_update", "An incident cannot start after its first update.")
+                ? Violation(RuleCatalogue.NotAfterFirstUpdate, "started_at", "An incident cannot start after its first update.")
                 : null)
             ?? CheckNextUpdate(c.Status, statedAt, c.NextUpdateBy, now)
-            ?? (c.Cause is null ? null : CheckCause(state, c.Cause));
+            ?? (c.Cause is null ? null : CheckCause(state, c.Cause, "cause."));
         if (bad is not null)
         {
             return bad;
@@ -119,7 +119,7 @@ internal sealed class IncidentFamily : IEntryFamily
         }
         if (incident.Status == IncidentStatus.Resolved)
         {
-            return Conflict("status", "resolved_incident_requires_reopen",
+            return Violation(RuleCatalogue.ResolvedIncidentRequiresReopen, "status",
                 "This incident is resolved. Reopen it to post a new status update (corrections and a postmortem are still possible).");
         }
         var statedAt = c.StatedAt ?? now;
@@ -148,12 +148,12 @@ internal sealed class IncidentFamily : IEntryFamily
         }
         if (incident.Status != IncidentStatus.Resolved)
         {
-            return Conflict("status", "only_resolved_reopens", "Only a resolved incident can be reopened; post an update instead.");
+            return Violation(RuleCatalogue.OnlyResolvedReopens, "status", "Only a resolved incident can be reopened; post an update instead.");
         }
         var statedAt = c.StatedAt ?? now;
         var components = c.Components ?? NoChanges;
         var bad = (c.Status == IncidentStatus.Resolved
-                ? Invalid("status", "reopen_status", "A reopened incident is investigating, identified or monitoring.")
+                ? Violation(RuleCatalogue.ReopenStatus, "status", "A reopened incident is investigating, identified or monitoring.")
                 : null)
             ?? CheckText("body", c.Body, Limits.BodyMaxLength)
             ?? CheckComponents(state, components.Keys)
@@ -174,11 +174,11 @@ internal sealed class IncidentFamily : IEntryFamily
         }
         if (incident.Status != IncidentStatus.Resolved)
         {
-            return Conflict("status", "postmortem_after_resolve", "A postmortem is published once the incident is resolved.");
+            return Violation(RuleCatalogue.PostmortemAfterResolve, "status", "A postmortem is published once the incident is resolved.");
         }
         if (incident.Postmortem is not null)
         {
-            return Conflict("body", "one_postmortem", "This incident already has a postmortem; correct it instead.");
+            return Violation(RuleCatalogue.OnePostmortem, "body", "This incident already has a postmortem; correct it instead.");
         }
         var statedAt = c.StatedAt ?? now;
         if ((CheckText("body", c.Body, Limits.BodyMaxLength)
@@ -196,7 +196,7 @@ internal sealed class IncidentFamily : IEntryFamily
         {
             return UnknownIncident(c.IncidentId);
         }
-        if (CheckCause(state, c.Cause) is { } bad)
+        if (CheckCause(state, c.Cause, "") is { } bad)
         {
             return bad;
         }
@@ -207,29 +207,30 @@ internal sealed class IncidentFamily : IEntryFamily
     private static RuleViolation? CheckNextUpdate(IncidentStatus status, DateTimeOffset statedAt, DateTimeOffset? nextUpdateBy,
         DateTimeOffset now) =>
         nextUpdateBy is not { } next ? null
-        : next > now + Limits.PlanningHorizon ? Invalid("next_update_by", TimeRules.MaxTime, TimeRules.MaxTimeMessage("next_update_by"))
+        : next > now + Limits.PlanningHorizon ? Violation(RuleCatalogue.MaxTime, "next_update_by", TimeRules.MaxTimeMessage("next_update_by"))
         : status == IncidentStatus.Resolved
-            ? Invalid("next_update_by", "none_when_resolved", "A resolved incident promises no next update.")
+            ? Violation(RuleCatalogue.NoneWhenResolved, "next_update_by", "A resolved incident promises no next update.")
         : next <= statedAt
-            ? Invalid("next_update_by", "after_update", "The next update must be promised for after this update.")
+            ? Violation(RuleCatalogue.AfterUpdate, "next_update_by", "The next update must be promised for after this update.")
         : null;
 
-    private static RuleViolation? CheckCause(StatusSnapshot state, CauseInput cause) => cause.Kind switch
+    // Field names as the request names them: "cause.provider" inside a new incident, "provider" in a cause of its own.
+    private static RuleViolation? CheckCause(StatusSnapshot state, CauseInput cause, string prefix) => cause.Kind switch
     {
         CauseKind.Upstream when string.IsNullOrWhiteSpace(cause.Provider) =>
-            Invalid("cause.provider", "required", "An upstream cause names the provider."),
+            Violation(RuleCatalogue.Required, prefix + "provider", RuleCatalogue.UpstreamNamesProviderMessage),
         CauseKind.Upstream when !state.Providers.ContainsKey(cause.Provider!) =>
-            Invalid("cause.provider", "known_provider", $"There is no upstream provider '{cause.Provider}'."),
+            Violation(RuleCatalogue.KnownProvider, prefix + "provider", RuleCatalogue.NoProvider(cause.Provider)),
         not CauseKind.Upstream when cause.Provider is not null || cause.Ticket is not null =>
-            Invalid("cause.provider", "upstream_only", "Only an upstream cause names a provider and a ticket."),
+            Violation(RuleCatalogue.UpstreamOnly, prefix + "provider", RuleCatalogue.UpstreamOnlyMessage),
         _ when cause.Ticket is { Length: > Limits.TicketMaxLength } =>
-            Invalid("cause.ticket", "max_length", $"The ticket reference must be at most {Limits.TicketMaxLength} characters."),
-        _ when !SafeText.IsClean(cause.Ticket) => Invalid("cause.ticket", SafeText.Rule, SafeText.Message("ticket")),
+            Violation(RuleCatalogue.MaxLength, prefix + "ticket", RuleCatalogue.TicketAtMost),
+        _ when !SafeText.IsClean(cause.Ticket) => Violation(RuleCatalogue.CleanText, prefix + "ticket", SafeText.Message("ticket")),
         _ => null,
     };
 
     private static RuleViolation UnknownIncident(string id) =>
-        NotFound("incident_id", "known_incident", $"There is no incident '{id}'.");
+        Violation(RuleCatalogue.IncidentNotFound, "incident_id", $"There is no incident '{id}'.");
 
     private static void AddIncidentPost(SnapshotBuilder state, LedgerEntry entry, Post post,
         ImmutableSortedDictionary<string, ComponentStatus>? components, DateTimeOffset statedAt)

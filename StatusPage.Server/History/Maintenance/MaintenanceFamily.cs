@@ -52,12 +52,12 @@ internal sealed class MaintenanceFamily : IEntryFamily
             ?? CheckText("title", c.Title, Limits.TitleMaxLength)
             ?? CheckText("body", c.Body, Limits.BodyMaxLength)
             ?? (c.Components.IsDefaultOrEmpty
-                ? Invalid("components", "required", "Name at least one component the maintenance touches.")
+                ? Violation(RuleCatalogue.Required, "components", "Name at least one component the maintenance touches.")
                 : CheckComponents(state, c.Components))
             ?? CheckPlanned("scheduled_for", c.ScheduledFor, now)
             ?? CheckPlanned("scheduled_until", c.ScheduledUntil, now)
             ?? (c.ScheduledUntil <= c.ScheduledFor
-                ? Invalid("scheduled_until", "after_scheduled_for", "A maintenance window must end after it starts.")
+                ? Violation(RuleCatalogue.AfterScheduledFor, "scheduled_until", "A maintenance window must end after it starts.")
                 : null)
             ?? CheckNotFuture(statedAt, now);
         if (bad is not null)
@@ -75,16 +75,16 @@ internal sealed class MaintenanceFamily : IEntryFamily
     {
         if (!state.Maintenances.TryGetValue(c.MaintenanceId, out var maintenance))
         {
-            return NotFound("maintenance_id", "known_maintenance", $"There is no maintenance '{c.MaintenanceId}'.");
+            return Violation(RuleCatalogue.MaintenanceNotFound, "maintenance_id", $"There is no maintenance '{c.MaintenanceId}'.");
         }
         if (maintenance.Status.IsTerminal())
         {
-            return Conflict("status", "maintenance_closed", $"This maintenance is {maintenance.Status.ToWord()}; it takes no further updates.");
+            return Violation(RuleCatalogue.MaintenanceClosed, "status", $"This maintenance is {maintenance.Status.ToWord()}; it takes no further updates.");
         }
         var statedAt = c.StatedAt ?? now;
         var components = c.Components ?? NoChanges;
         var bad = (c.Status == MaintenanceStatus.Scheduled && maintenance.Status != MaintenanceStatus.Scheduled
-                ? Conflict("status", "valid_transition", "A maintenance that has started cannot go back to scheduled.")
+                ? Violation(RuleCatalogue.ValidTransition, "status", "A maintenance that has started cannot go back to scheduled.")
                 : null)
             ?? CheckText("body", c.Body, Limits.BodyMaxLength)
             ?? CheckComponents(state, components.Keys)

@@ -41,11 +41,11 @@ internal sealed class PostFamily : IEntryFamily
     {
         if (state.FindPost(c.PostId) is not { } target)
         {
-            return NotFound("update_id", "known_update", $"There is no update '{c.PostId}' to correct.");
+            return Violation(RuleCatalogue.UpdateNotFound, "update_id", $"There is no update '{c.PostId}' to correct.");
         }
         if (target.Kind == PostKind.Correction)
         {
-            return Invalid("update_id", "correct_the_original",
+            return Violation(RuleCatalogue.CorrectTheOriginal, "update_id",
                 "A correction cannot itself be corrected; post a new correction of the original update.");
         }
         var statedAt = c.StatedAt ?? now;
@@ -53,7 +53,7 @@ internal sealed class PostFamily : IEntryFamily
             ?? CheckText("reason", c.Reason, Limits.ReasonMaxLength)
             ?? CheckNotFuture(statedAt, now)
             ?? (statedAt < target.StatedAt
-                ? Invalid("stated_at", "not_before_corrected_update", "A correction cannot be stated before the update it corrects.")
+                ? Violation(RuleCatalogue.NotBeforeCorrectedUpdate, "stated_at", "A correction cannot be stated before the update it corrects.")
                 : null);
         if (bad is not null)
         {
@@ -67,11 +67,11 @@ internal sealed class PostFamily : IEntryFamily
     {
         if (state.FindPost(c.PostId) is not { } target)
         {
-            return NotFound("update_id", "known_update", $"There is no update '{c.PostId}' to redact.");
+            return Violation(RuleCatalogue.UpdateNotFound, "update_id", $"There is no update '{c.PostId}' to redact.");
         }
         if (target.Redaction is not null)
         {
-            return Conflict("update_id", "not_already_redacted", "This update is already redacted.");
+            return Violation(RuleCatalogue.NotAlreadyRedacted, "update_id", "This update is already redacted.");
         }
         if (CheckText("reason", c.Reason, Limits.ReasonMaxLength) is { } bad)
         {
