@@ -15,14 +15,15 @@ internal static partial class Checks
     [GeneratedRegex(@"^[a-z0-9][a-z0-9-]*\z")]
     private static partial Regex IdPattern();
 
-    // On resolve/complete, components this subject left degraded return to operational unless the post says otherwise.
+    // On resolve/complete, components this subject left degraded at the stated time return to operational then, unless the post
+    // says otherwise. At the stated time, not the latest change: another subject's later change must not hide a backdated one.
     public static ImmutableSortedDictionary<string, ComponentStatus> RestoreOperational(StatusSnapshot state, string subjectId,
-        ImmutableSortedDictionary<string, ComponentStatus> explicitChanges)
+        DateTimeOffset statedAt, ImmutableSortedDictionary<string, ComponentStatus> explicitChanges)
     {
         var restored = explicitChanges;
         foreach (var component in state.Components.Values)
         {
-            if (component.LastChangedBy == subjectId && component.Status != ComponentStatus.Operational
+            if (component.ChangeAt(statedAt) is { Status: not ComponentStatus.Operational } change && change.SourceId == subjectId
                 && !explicitChanges.ContainsKey(component.Id))
             {
                 restored = restored.Add(component.Id, ComponentStatus.Operational);
@@ -57,7 +58,7 @@ internal static partial class Checks
 
     public static RuleViolation? CheckNotFuture(DateTimeOffset statedAt, DateTimeOffset now) =>
         statedAt > now + Limits.FutureTolerance
-            ? Invalid("stated_at", "not_in_future", "An update cannot be stated in the future.")
+            ? Invalid("stated_at", RuleCatalogue.NotInFuture.Code, TimeRules.NotInFutureMessage("stated_at"))
             : statedAt < Limits.EarliestTime ? Invalid("stated_at", TimeRules.MinTime, TimeRules.MinTimeMessage("stated_at"))
             : null;
 

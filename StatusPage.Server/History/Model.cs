@@ -52,7 +52,22 @@ public sealed record UpstreamProvider(string Id, string Name, string? Url);
 
 public sealed record ComponentGroup(string Id, string Name, int Position, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);
 
-public sealed record StatusChange(DateTimeOffset At, ComponentStatus Status, string? SourceId, long Seq);
+// At is the stated time; RecordedAt and Author say who recorded it when (a change stated well before it was recorded is backfilled).
+public sealed record StatusChange(DateTimeOffset At, ComponentStatus Status, string? SourceId, long Seq, DateTimeOffset? RecordedAt = null,
+    string? Author = null)
+{
+    public bool IsBackfilled => RecordedAt is { } recorded && Limits.IsBackfilled(At, recorded);
+
+    public bool IsImported => ContentAuthor.Is(Author);
+}
+
+// Entries the content ingestion appends (Content/) are authored "content/<file>": history imported from files, times as stated.
+public static class ContentAuthor
+{
+    public const string Prefix = "content/";
+
+    public static bool Is(string? author) => author is not null && author.StartsWith(Prefix, StringComparison.Ordinal);
+}
 
 public sealed record ServiceComponent(
     string Id,
@@ -68,6 +83,19 @@ public sealed record ServiceComponent(
     public ComponentStatus Status => Changes.IsEmpty ? ComponentStatus.Operational : Changes[^1].Status;
 
     public string? LastChangedBy => Changes.IsEmpty ? null : Changes[^1].SourceId;
+
+    // The change in force at a stated time: Changes is in stated-time order, ties in ledger order, so the last one at or before it.
+    public StatusChange? ChangeAt(DateTimeOffset at)
+    {
+        for (var i = Changes.Count - 1; i >= 0; i--)
+        {
+            if (Changes[i].At <= at)
+            {
+                return Changes[i];
+            }
+        }
+        return null;
+    }
 }
 
 public enum PostKind { Update, Reopen, Correction, Postmortem }
@@ -94,7 +122,7 @@ public sealed record Post(
     ImmutableList<string> CorrectedBy,
     Redaction? Redaction)
 {
-    public bool IsBackfilled => RecordedAt - StatedAt > TimeSpan.FromMinutes(5);
+    public bool IsBackfilled => Limits.IsBackfilled(StatedAt, RecordedAt);
 
     public bool IsStatusUpdate => Kind is PostKind.Update or PostKind.Reopen;
 }
