@@ -126,6 +126,43 @@ public sealed class HonestTimeTests : IDisposable
         Assert.Contains("<dd>40 min</dd>", await _client.GetStringAsync(Api.Url("/incidents/backdated-down")), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_backfilled_status_change_is_listed_on_its_component_page_and_its_bar_day_and_uptime_shows_the_figure_as_recorded()
+    {
+        await (await _client.Post("/api/v1/components/private-network/status", new { Status = "major_outage" })).Created();
+        _clock.Advance(TimeSpan.FromHours(2));
+        await (await _client.Post("/api/v1/components/private-network/status",
+            new { Status = "operational", StatedAt = Now + TimeSpan.FromMinutes(10) })).Created();
+
+        var page = await _client.GetStringAsync(Api.Url("/components/private-network"));
+        var item = Between(page, "<li class=\"backfilled-change\">", "</li>");
+        Assert.Contains("Marked operational from", item, StringComparison.Ordinal);
+        Assert.Contains("24 Nov 2026, 13:10", item, StringComparison.Ordinal); // stated, site time (Paris)
+        Assert.Contains("recorded <time", item, StringComparison.Ordinal);
+        Assert.Contains("24 Nov 2026, 15:00", item, StringComparison.Ordinal); // recorded
+        Assert.Contains("by admin", item, StringComparison.Ordinal);
+        // The bar's day names it, so the bar and the figure tell the same story.
+        Assert.Contains("24 Nov 2026: Major outage · ", page, StringComparison.Ordinal);
+        Assert.Contains("Marked operational from 24 Nov 2026, 13:10, recorded 24 Nov 2026, 15:00 by admin", page, StringComparison.Ordinal);
+
+        var component = Ledger.Current.Components["private-network"];
+        var asOf = UptimeCalculator.AsOf(_clock.GetUtcNow());
+        Assert.Equal(10, UptimeCalculator.Compute(component, asOf.AddDays(-1), asOf).DowntimeMinutes, precision: 6);
+        Assert.Equal(120, UptimeCalculator.ComputeAsRecorded(component, asOf.AddDays(-1), asOf).DowntimeMinutes, precision: 6);
+        var uptime = await _client.GetStringAsync(Api.Url("/uptime"));
+        var row = Between(uptime, "<a href=\"/components/private-network\">", "</tr>");
+        Assert.Contains("as recorded at the time", row, StringComparison.Ordinal);
+        Assert.DoesNotContain("as recorded at the time", Between(uptime, "<a href=\"/components/dashboard\">", "</tr>"), StringComparison.Ordinal);
+    }
+
+    private static string Between(string text, string start, string end)
+    {
+        var from = text.IndexOf(start, StringComparison.Ordinal);
+        Assert.True(from >= 0, $"'{start}' not found");
+        var to = text.IndexOf(end, from, StringComparison.Ordinal);
+        return text[from..to];
+    }
+
     private static int CountOf(string text, string part)
     {
         var count = 0;
