@@ -78,10 +78,10 @@ public sealed class BackfilledChangesTests : IAsyncLifetime
 
         var links = bar.FindAll("ol.bar a.d");
         // 2 Dec (Paris): major 02:00–03:10 local, 70 min of the 14 h 05 min counted so far.
-        Assert.Equal("2 Dec 2026: Major outage · 91.715 % · Marked operational from 2 Dec 2026, 03:10, recorded 2 Dec 2026, 14:05 by alice",
+        Assert.Equal("2 Dec 2026: Major outage (91.715 %) — Marked operational from 2 Dec 2026, 03:10, recorded 2 Dec 2026, 14:05 by alice",
             links[^1].TextContent);
         Assert.DoesNotContain("Marked", links[^2].TextContent, StringComparison.Ordinal); // imported history is not listed per day
-        Assert.StartsWith("29 Nov 2026: Operational · 100.000 %", links[^4].TextContent, StringComparison.Ordinal); // declared 14:05
+        Assert.StartsWith("29 Nov 2026: Operational (100.000 %)", links[^4].TextContent, StringComparison.Ordinal); // declared 14:05
         Assert.Equal("28 Nov 2026: no data (before the first record)", links[^5].TextContent);
         Assert.Contains("none", links[^5].ClassList);
     }

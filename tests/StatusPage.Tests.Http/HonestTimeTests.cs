@@ -142,7 +142,7 @@ public sealed class HonestTimeTests : IDisposable
         Assert.Contains("24 Nov 2026, 15:00", item, StringComparison.Ordinal); // recorded
         Assert.Contains("by admin", item, StringComparison.Ordinal);
         // The bar's day names it, so the bar and the figure tell the same story.
-        Assert.Contains("24 Nov 2026: Major outage · ", page, StringComparison.Ordinal);
+        Assert.Contains("24 Nov 2026: Major outage (", page, StringComparison.Ordinal);
         Assert.Contains("Marked operational from 24 Nov 2026, 13:10, recorded 24 Nov 2026, 15:00 by admin", page, StringComparison.Ordinal);
 
         var component = Ledger.Current.Components["private-network"];
