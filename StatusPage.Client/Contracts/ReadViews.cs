@@ -54,7 +54,11 @@ public sealed record PostView(
     string? Corrects,
     string? Reason,
     IReadOnlyList<string> CorrectedBy,
-    RedactionView? Redaction);
+    RedactionView? Redaction)
+{
+    // Stated more than Limits.BackfillTolerance before it was recorded.
+    public bool Backfilled => Limits.IsBackfilled(StatedAt, RecordedAt);
+}
 
 public sealed record CauseView(CauseKind Kind, string? Provider, string? Ticket);
 

@@ -154,6 +154,9 @@ public static class TimeRules
     public const string MinTime = "min_time";
     public const string MaxTime = "max_time";
 
+    public static string NotInFutureMessage(string field) =>
+        $"The {field} cannot be in the future (tolerance {Limits.FutureTolerance.TotalSeconds:0} seconds).";
+
     public static string MinTimeMessage(string field) => $"The {field} must be on or after 2000-01-01.";
 
     public static string MaxTimeMessage(string field) =>

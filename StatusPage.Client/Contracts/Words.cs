@@ -30,8 +30,16 @@ public static class Limits
     // A write request body (JSON) may be at most this large; a 20,000-character body in 4-byte UTF-8 still fits.
     public const int RequestMaxBytes = 128 * 1024;
 
-    // A stated time may run this far ahead of the server clock (clock skew), no further (docs/DESIGN.md: more than 60 s is refused).
-    public static readonly TimeSpan FutureTolerance = TimeSpan.FromSeconds(60);
+    // The one tolerance between a stated time and the server clock (README "Time"): clock skew and typing, nothing more.
+    public static readonly TimeSpan StatedTimeTolerance = TimeSpan.FromSeconds(60);
+
+    // A stated time more than this ahead of the server clock is refused (not_in_future).
+    public static readonly TimeSpan FutureTolerance = StatedTimeTolerance;
+
+    // A stated time more than this before its recorded time is backfilled, and marked so wherever it is shown.
+    public static readonly TimeSpan BackfillTolerance = StatedTimeTolerance;
+
+    public static bool IsBackfilled(DateTimeOffset statedAt, DateTimeOffset recordedAt) => recordedAt - statedAt > BackfillTolerance;
 
     // No time before this is plausible for a status page; it also keeps month and day arithmetic far from DateTime's limits.
     public static readonly DateTimeOffset EarliestTime = new(2000, 1, 1, 0, 0, 0, TimeSpan.Zero);

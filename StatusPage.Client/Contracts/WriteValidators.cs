@@ -61,7 +61,7 @@ public static class WriteRules
     public static IRuleBuilderOptions<T, DateTimeOffset?> NotInFuture<T>(this IRuleBuilder<T, DateTimeOffset?> rule, string field,
         DateTimeOffset now) =>
         rule.NotBeforeEarliest(field).Must(time => time is null || time <= now + Limits.FutureTolerance)
-            .Breaks(RuleCatalogue.NotInFuture, $"The {field} cannot be in the future (tolerance {Limits.FutureTolerance.TotalSeconds:0} seconds).")
+            .Breaks(RuleCatalogue.NotInFuture, TimeRules.NotInFutureMessage(field))
             .OverridePropertyName(field);
 
     public static IRuleBuilderOptions<T, DateTimeOffset?> NotBeforeEarliest<T>(this IRuleBuilder<T, DateTimeOffset?> rule, string field) =>

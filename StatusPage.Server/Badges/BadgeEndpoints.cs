@@ -77,7 +77,7 @@ public static class BadgeEndpoints
             var uptime = cache.GetOrRender(snapshot, $"badge/uptime/{id}/{hour}", _ =>
             {
                 var figure = UptimeCalculator.Compute(component, now - UptimeWindow, now);
-                return Svg("uptime 90d", figure.Percent is { } p ? p.ToString("0.00", CultureInfo.InvariantCulture) + "%" : "n/a",
+                return Svg("uptime 90d", figure.Percent is { } p ? UptimeCalculator.Digits(p, CultureInfo.InvariantCulture) + "%" : "n/a",
                     figure.Percent switch
                     {
                         null => BadgeTone.Unknown,

@@ -123,7 +123,7 @@ public sealed partial class ContentIngestor(LedgerService ledger, SiteSettingsHo
             {
                 return;
             }
-            var author = "content/" + display;
+            var author = ContentAuthor.Prefix + display;
             var id = file.Front.Id ?? Path.GetFileNameWithoutExtension(fullPath);
             if (isMaintenance)
             {

@@ -10,14 +10,15 @@ internal static class Checks
     public static readonly ImmutableSortedDictionary<string, ComponentStatus> NoChanges =
         ImmutableSortedDictionary<string, ComponentStatus>.Empty;
 
-    // On resolve/complete, components this subject left degraded return to operational unless the post says otherwise.
+    // On resolve/complete, components this subject left degraded at the stated time return to operational then, unless the post
+    // says otherwise. At the stated time, not the latest change: another subject's later change must not hide a backdated one.
     public static ImmutableSortedDictionary<string, ComponentStatus> RestoreOperational(StatusSnapshot state, string subjectId,
-        ImmutableSortedDictionary<string, ComponentStatus> explicitChanges)
+        DateTimeOffset statedAt, ImmutableSortedDictionary<string, ComponentStatus> explicitChanges)
     {
         var restored = explicitChanges;
         foreach (var component in state.Components.Values)
         {
-            if (component.LastChangedBy == subjectId && component.Status != ComponentStatus.Operational
+            if (component.ChangeAt(statedAt) is { Status: not ComponentStatus.Operational } change && change.SourceId == subjectId
                 && !explicitChanges.ContainsKey(component.Id))
             {
                 restored = restored.Add(component.Id, ComponentStatus.Operational);
@@ -51,7 +52,7 @@ internal static class Checks
 
     public static RuleViolation? CheckNotFuture(DateTimeOffset statedAt, DateTimeOffset now) =>
         statedAt > now + Limits.FutureTolerance
-            ? Violation(RuleCatalogue.NotInFuture, "stated_at", "An update cannot be stated in the future.")
+            ? Violation(RuleCatalogue.NotInFuture, "stated_at", TimeRules.NotInFutureMessage("stated_at"))
             : statedAt < Limits.EarliestTime ? Violation(RuleCatalogue.MinTime, "stated_at", TimeRules.MinTimeMessage("stated_at"))
             : null;
 

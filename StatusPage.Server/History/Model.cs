@@ -55,7 +55,22 @@ public sealed record UpstreamProvider(string Id, string Name, string? Url);
 
 public sealed record ComponentGroup(string Id, string Name, int Position, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);
 
-public sealed record StatusChange(DateTimeOffset At, ComponentStatus Status, string? SourceId, long Seq);
+// At is the stated time; RecordedAt and Author say who recorded it when (a change stated well before it was recorded is backfilled).
+public sealed record StatusChange(DateTimeOffset At, ComponentStatus Status, string? SourceId, long Seq, DateTimeOffset? RecordedAt = null,
+    string? Author = null)
+{
+    public bool IsBackfilled => RecordedAt is { } recorded && Limits.IsBackfilled(At, recorded);
+
+    public bool IsImported => ContentAuthor.Is(Author);
+}
+
+// Entries the content ingestion appends (Content/) are authored "content/<file>": history imported from files, times as stated.
+public static class ContentAuthor
+{
+    public const string Prefix = "content/";
+
+    public static bool Is(string? author) => author is not null && author.StartsWith(Prefix, StringComparison.Ordinal);
+}
 
 public sealed record ServiceComponent(
     string Id,
@@ -82,6 +97,19 @@ public sealed record ServiceComponent(
 
     private ComponentRevision? RevisionAt(DateTimeOffset at) =>
         Revisions.LastOrDefault(r => r.RecordedAt <= at) ?? Revisions.FirstOrDefault();
+
+    // The change in force at a stated time: Changes is in stated-time order, ties in ledger order, so the last one at or before it.
+    public StatusChange? ChangeAt(DateTimeOffset at)
+    {
+        for (var i = Changes.Count - 1; i >= 0; i--)
+        {
+            if (Changes[i].At <= at)
+            {
+                return Changes[i];
+            }
+        }
+        return null;
+    }
 }
 
 public sealed record ComponentRevision(string Name, string? Description, decimal? SlaTarget, DateTimeOffset RecordedAt, string Author,
@@ -111,7 +139,7 @@ public sealed record Post(
     ImmutableList<string> CorrectedBy,
     Redaction? Redaction)
 {
-    public bool IsBackfilled => RecordedAt - StatedAt > TimeSpan.FromMinutes(5);
+    public bool IsBackfilled => Limits.IsBackfilled(StatedAt, RecordedAt);
 
     public bool IsStatusUpdate => Kind is PostKind.Update or PostKind.Reopen;
 }

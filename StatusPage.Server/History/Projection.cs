@@ -52,8 +52,8 @@ public static class Projection
     }
 
     // Status intervals are kept in stated-time order, so backfilled history lands where it happened.
-    internal static void AddStatusChange(SnapshotBuilder state, string componentId, ComponentStatus status, DateTimeOffset at,
-        string? sourceId, long seq)
+    internal static void AddStatusChange(SnapshotBuilder state, LedgerEntry entry, string componentId, ComponentStatus status,
+        DateTimeOffset at, string? sourceId)
     {
         var changes = state.ChangesOf(componentId);
         var index = changes.Count;
@@ -61,6 +61,6 @@ public static class Projection
         {
             index--;
         }
-        changes.Insert(index, new StatusChange(at, status, sourceId, seq));
+        changes.Insert(index, new StatusChange(at, status, sourceId, entry.Seq, entry.RecordedAt, state.Share(entry.Author)));
     }
 }

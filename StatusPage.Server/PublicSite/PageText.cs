@@ -71,6 +71,9 @@ public sealed class PageText(IStringLocalizer<Strings> localizer, SiteSettingsHo
 
     public string Percent(double value) => value.ToString(value >= 99.995 && value < 100 ? "0.000" : "0.00", Culture) + " %";
 
+    // Uptime figures and targets: three decimals everywhere, rounded down (UptimeCalculator.Digits).
+    public string Uptime(double value) => global::StatusPage.Server.Uptime.UptimeCalculator.Digits(value, Culture) + " %";
+
     public string Status(ComponentStatus status) => localizer["ComponentStatus_" + status];
 
     public string Status(string? word) => word is null ? "" : localizer["Status_" + word];

@@ -64,14 +64,16 @@ public static class SlaStatement
         var slices = DowntimeSlices.In(snapshot, from, to).ToList();
         return [.. snapshot.ComponentsInOrder.Where(c => TargetFor(c, to) is not null).Select(c =>
         {
-            var maintenance = UptimeCalculator.Intervals(c, from, to)
+            // Minutes before the component's first record are not eligible (the /uptime rules).
+            var start = UptimeCalculator.EligibleFrom(c) is var since && since > from ? since : from;
+            var maintenance = UptimeCalculator.Intervals(c, start, to)
                 .Where(i => i.Status == ComponentStatus.UnderMaintenance).Sum(i => (i.End - i.Start).TotalMinutes);
             var downtime = slices.Where(s => s.ComponentId == c.Id)
                 .GroupBy(s => CauseOf(snapshot, s.SourceId))
                 .Select(g => new CauseDowntime(g.Key.Cause, g.Key.ProviderName, g.Sum(s => s.Minutes)))
                 .OrderBy(d => d.Cause, StringComparer.Ordinal)
                 .ToImmutableArray();
-            var row = new SlaMonth(c, month, end <= now, (to - from).TotalMinutes, maintenance, downtime, TargetFor(c, to), 0);
+            var row = new SlaMonth(c, month, end <= now, Math.Max(0, (to - start).TotalMinutes), maintenance, downtime, TargetFor(c, to), 0);
             return row with { Credit = CreditFor(row, site.CreditTiers) };
         })];
     }

@@ -4,22 +4,58 @@ using StatusPage.Server.History;
 
 namespace StatusPage.Server.Uptime;
 
-// One day of a component's uptime bar: the worst status it had that day and the incidents that touched it.
-public sealed record UptimeDay(DateOnly Date, ComponentStatus Worst, double Uptime, ImmutableArray<Incident> Incidents);
+// One day of a component's uptime bar: the worst status it had that day, its uptime (null: no eligible minute), the incidents
+// that touched it and the backfilled status changes (recorded later than stated) that changed it.
+public sealed record UptimeDay(DateOnly Date, ComponentStatus Worst, double? Uptime, ImmutableArray<Incident> Incidents,
+    ImmutableArray<StatusChange> Backfilled);
 
 public sealed record UptimeFigure(TimeSpan Window, double? Percent, double DowntimeMinutes, double EligibleMinutes);
 
-// The published formula (docs/DESIGN.md "Uptime"): downtime = major + 0.3 × partial minutes; maintenance is not eligible.
+// The published rules (README "Uptime", stated on /uptime): downtime = major + 0.3 × partial minutes; maintenance is not
+// eligible, nor is any minute before the component's first record; windows are N × 24 h ending at a whole minute.
 public static class UptimeCalculator
 {
     public const double PartialOutageWeight = 0.3;
 
+    public static readonly ImmutableArray<int> WindowDays = [30, 90, 365];
+
+    // Three decimals, rounded down: 100.000 only without any downtime, and a figure never shows above its target when it is below.
+    public static string Digits(double percent, IFormatProvider culture) =>
+        (Math.Floor((decimal)percent * 1000) / 1000).ToString("0.000", culture);
+
+    // Figures are computed up to the start of the current minute, which the page states, so anyone can recompute them.
+    public static DateTimeOffset AsOf(DateTimeOffset now) => new(now.UtcTicks - now.UtcTicks % TimeSpan.TicksPerMinute, TimeSpan.Zero);
+
+    // The component's first record: its declaration or, for history backfilled before it, its earliest stated status change.
+    public static DateTimeOffset EligibleFrom(ServiceComponent component) =>
+        component.Changes.IsEmpty || component.CreatedAt <= component.Changes[0].At ? component.CreatedAt : component.Changes[0].At;
+
     public static UptimeFigure Compute(ServiceComponent component, DateTimeOffset from, DateTimeOffset to)
     {
-        double down = 0, maintenance = 0;
-        foreach (var (start, end, status) in Intervals(component, from, to))
+        var start = Later(from, EligibleFrom(component));
+        return Figure(from, start, to, Intervals(component, start, to));
+    }
+
+    // The same window as the ledger knew it minute by minute: each change counts from when it was recorded, not from when it is
+    // stated to have happened. Imported history (content files) is the site's starting record and counts from its stated times.
+    public static UptimeFigure ComputeAsRecorded(ServiceComponent component, DateTimeOffset from, DateTimeOffset to)
+    {
+        if (!component.Changes.Any(c => c.IsBackfilled && !c.IsImported))
         {
-            var minutes = (end - start).TotalMinutes;
+            return Compute(component, from, to);
+        }
+        var start = Later(from, EligibleFrom(component));
+        return Figure(from, start, to, IntervalsAsRecorded(component, start, to));
+    }
+
+    // Eligible minutes run from `start` (the window's start or the component's first record, whichever is later) to `to`.
+    private static UptimeFigure Figure(DateTimeOffset from, DateTimeOffset start, DateTimeOffset to,
+        IEnumerable<(DateTimeOffset Start, DateTimeOffset End, ComponentStatus Status)> intervals)
+    {
+        double down = 0, maintenance = 0;
+        foreach (var (begin, end, status) in intervals)
+        {
+            var minutes = (end - begin).TotalMinutes;
             down += status switch
             {
                 ComponentStatus.MajorOutage => minutes,
@@ -28,7 +64,7 @@ public static class UptimeCalculator
             };
             maintenance += status == ComponentStatus.UnderMaintenance ? minutes : 0;
         }
-        var eligible = (to - from).TotalMinutes - maintenance;
+        var eligible = (start < to ? (to - start).TotalMinutes : 0) - maintenance;
         return new UptimeFigure(to - from, eligible <= 0 ? null : 100 * (1 - down / eligible), down, eligible);
     }
 
@@ -36,20 +72,57 @@ public static class UptimeCalculator
         DateTimeOffset now, int count)
     {
         var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(now, zone).DateTime);
-        var related = snapshot.Incidents.Values.Where(i => i.ComponentIds.Contains(component.Id)).ToList();
-        var days = ImmutableArray.CreateBuilder<UptimeDay>(count);
-        for (var offset = count - 1; offset >= 0; offset--)
+        var first = today.AddDays(1 - count);
+        var touching = new Dictionary<DateOnly, List<Incident>>();
+        foreach (var incident in snapshot.Incidents.Values.Where(i => i.ComponentIds.Contains(component.Id)).OrderBy(i => i.StartedAt))
         {
-            var date = today.AddDays(-offset);
+            foreach (var day in DaysTouched(incident.StartedAt, incident.ResolvedAt ?? now, zone, now).Where(d => d >= first))
+            {
+                (touching.TryGetValue(day, out var list) ? list : touching[day] = []).Add(incident);
+            }
+        }
+        var since = EligibleFrom(component);
+        var days = ImmutableArray.CreateBuilder<UptimeDay>(count);
+        for (var date = first; date <= today; date = date.AddDays(1))
+        {
             var start = StartOfDay(date, zone);
-            var end = offset == 0 ? now : StartOfDay(date.AddDays(1), zone);
-            var worst = Intervals(component, start, end).Select(i => i.Status).DefaultIfEmpty(ComponentStatus.Operational)
+            var end = date == today ? now : StartOfDay(date.AddDays(1), zone);
+            var worst = Intervals(component, Later(start, since), end).Select(i => i.Status).DefaultIfEmpty(ComponentStatus.Operational)
                 .MaxBy(ComponentSeverity.Of);
-            var touching = related.Where(i => i.StartedAt < end && (i.ResolvedAt ?? now) >= start)
-                .OrderBy(i => i.StartedAt).ToImmutableArray();
-            days.Add(new UptimeDay(date, worst, end > start ? Compute(component, start, end).Percent ?? 100 : 100, touching));
+            days.Add(new UptimeDay(date, worst, end > start ? Compute(component, start, end).Percent : null,
+                touching.TryGetValue(date, out var incidents) ? [.. incidents] : [], BackfilledIn(component, start, end)));
         }
         return days.MoveToImmutable();
+    }
+
+    // The calendar days (in `zone`) from `from` to `to`, both included; an incident stated up to the tolerance ahead of the
+    // clock touches the day it starts. Times are first bounded to the plausible range, so an absurd stored time costs nothing.
+    public static IEnumerable<DateOnly> DaysTouched(DateTimeOffset from, DateTimeOffset to, TimeZoneInfo zone, DateTimeOffset now)
+    {
+        var horizon = now + Limits.PlanningHorizon;
+        DateOnly DayOf(DateTimeOffset t) => DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(
+            t < Limits.EarliestTime ? Limits.EarliestTime : t > horizon ? horizon : t, zone).DateTime);
+        var last = DayOf(to > from ? to : from);
+        for (var day = DayOf(from); day <= last; day = day.AddDays(1))
+        {
+            yield return day;
+        }
+    }
+
+    // Backfilled changes (not imported history) whose status was in force during [start, end): they changed that stretch.
+    public static ImmutableArray<StatusChange> BackfilledIn(ServiceComponent component, DateTimeOffset start, DateTimeOffset end)
+    {
+        var changes = component.Changes;
+        var found = ImmutableArray.CreateBuilder<StatusChange>();
+        for (var i = 0; i < changes.Count && changes[i].At < end; i++)
+        {
+            var until = i + 1 < changes.Count ? changes[i + 1].At : DateTimeOffset.MaxValue;
+            if (changes[i].IsBackfilled && !changes[i].IsImported && until > start)
+            {
+                found.Add(changes[i]);
+            }
+        }
+        return found.ToImmutable();
     }
 
     public static DateTimeOffset StartOfDay(DateOnly date, TimeZoneInfo zone)
@@ -58,7 +131,10 @@ public static class UptimeCalculator
         return new DateTimeOffset(local, zone.GetUtcOffset(local));
     }
 
-    // The component's status over [from, to) as consecutive intervals, from its recorded changes (operational before the first).
+    private static DateTimeOffset Later(DateTimeOffset a, DateTimeOffset b) => a > b ? a : b;
+
+    // The component's status over [from, to) as consecutive intervals, from its changes in stated-time order, ties in ledger order
+    // (operational before the first).
     public static IEnumerable<(DateTimeOffset Start, DateTimeOffset End, ComponentStatus Status)> Intervals(ServiceComponent component,
         DateTimeOffset from, DateTimeOffset to)
     {
@@ -80,6 +156,35 @@ public static class UptimeCalculator
             status = changes[index].Status;
         }
         yield return (cursor, to, status);
+    }
+
+    // As Intervals, but at each instant only the changes recorded by then count (a change is known from its recorded time, or its
+    // stated time if it was not backfilled or was imported). The status can change at a stated time or at a recorded time.
+    private static IEnumerable<(DateTimeOffset Start, DateTimeOffset End, ComponentStatus Status)> IntervalsAsRecorded(
+        ServiceComponent component, DateTimeOffset from, DateTimeOffset to)
+    {
+        if (to <= from)
+        {
+            yield break;
+        }
+        var changes = component.Changes;
+        var knownFrom = changes.Select(c => c.IsBackfilled && !c.IsImported ? c.RecordedAt!.Value : c.At).ToArray();
+        var cuts = changes.Select(c => c.At).Concat(knownFrom).Where(t => t > from && t < to).Append(to).Distinct().Order().ToList();
+        var cursor = from;
+        foreach (var cut in cuts)
+        {
+            var status = ComponentStatus.Operational;
+            for (var i = changes.Count - 1; i >= 0; i--)
+            {
+                if (changes[i].At <= cursor && knownFrom[i] <= cursor)
+                {
+                    status = changes[i].Status;
+                    break;
+                }
+            }
+            yield return (cursor, cut, status);
+            cursor = cut;
+        }
     }
 
     // Binary search: the index of the first change strictly after `at`.

@@ -127,6 +127,6 @@ public sealed partial class UptimeBarKeyboardTests(BrowserFixture fixture)
     private static Task<string> ActiveElementAsync(IPage page) =>
         page.EvaluateAsync<string>("() => { const e = document.activeElement; return e ? e.outerHTML.slice(0, 200) : 'nothing'; }");
 
-    [GeneratedRegex(@"^(?<date>\d{1,2} [A-Z][a-z]{2} \d{4}): (?<status>Operational|Degraded performance|Partial outage|Major outage|Under maintenance)(?: · (?<incidents>.+))?$")]
+    [GeneratedRegex(@"^(?<date>\d{1,2} [A-Z][a-z]{2} \d{4}): (?<status>Operational|Degraded performance|Partial outage|Major outage|Under maintenance) \(\d{1,3}\.\d{3} %\)(?: · (?<incidents>.+))?$")]
     private static partial Regex DayText();
 }

@@ -75,8 +75,8 @@ public sealed class BannerAndUptimeBarTests : IAsyncLifetime
         Assert.Equal(90, links.Count);
         Assert.All(links, a => Assert.StartsWith("/history/", a.GetAttribute("href"), StringComparison.Ordinal));
         var outage = Assert.Single(links, a => a.ClassList.Contains("s3"));
-        Assert.Equal("21 Nov 2026: Partial outage · Storage unreachable", outage.TextContent);
+        Assert.Equal("21 Nov 2026: Partial outage (98.750 %) · Storage unreachable", outage.TextContent); // 60 min × 0.3 of 1,440
         Assert.Equal("/history/2026/11#d-2026-11-21", outage.GetAttribute("href"));
-        Assert.Equal("24 Nov 2026: Operational", links[^1].TextContent);
+        Assert.Equal("24 Nov 2026: Operational (100.000 %)", links[^1].TextContent);
     }
 }

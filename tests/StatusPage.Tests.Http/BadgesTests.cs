@@ -51,7 +51,7 @@ public sealed class BadgesTests(BadgesTests.Server server) : IClassFixture<Badge
         var svg = XDocument.Parse(await response.Content.ReadAsStringAsync()).Root!;
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Matches(@"^uptime 90d: \d{1,3}\.\d{2}%$", svg.Attribute("aria-label")?.Value);
+        Assert.Matches(@"^uptime 90d: \d{1,3}\.\d{3}%$", svg.Attribute("aria-label")?.Value);
     }
 
     [Fact]

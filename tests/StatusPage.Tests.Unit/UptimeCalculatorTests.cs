@@ -91,4 +91,73 @@ public sealed class UptimeCalculatorTests
         Assert.All(days.Where(d => d.Date != third.Date && d.Date != new DateOnly(2026, 11, 2)),
             d => Assert.Equal(ComponentStatus.Operational, d.Worst));
     }
+
+    [Fact]
+    public void Minutes_before_the_component_was_first_recorded_are_not_eligible()
+    {
+        var component = Component() with { CreatedAt = T0.AddHours(12) };
+
+        var figure = UptimeCalculator.Compute(component, T0, T0.AddDays(1));
+
+        Assert.Equal(720, figure.EligibleMinutes);
+        Assert.Null(UptimeCalculator.Compute(component, T0, T0.AddHours(12)).Percent);
+    }
+
+    [Fact]
+    public void History_stated_before_the_declaration_makes_the_first_record_earlier()
+    {
+        var component = Component((-120, ComponentStatus.MajorOutage), (-60, ComponentStatus.Operational));
+
+        var figure = UptimeCalculator.Compute(component, T0.AddDays(-1), T0.AddHours(1));
+
+        Assert.Equal(T0.AddMinutes(-120), UptimeCalculator.EligibleFrom(component));
+        Assert.Equal(180, figure.EligibleMinutes, precision: 6);
+        Assert.Equal(60, figure.DowntimeMinutes, precision: 6);
+    }
+
+    [Theory]
+    [InlineData(100.0, "100.000")]
+    [InlineData(99.95, "99.950")]
+    [InlineData(99.99969, "99.999")]
+    [InlineData(99.0, "99.000")]
+    public void Figures_have_three_decimals_rounded_down(double percent, string shown) =>
+        Assert.Equal(shown, UptimeCalculator.Digits(percent, System.Globalization.CultureInfo.InvariantCulture));
+
+    [Fact]
+    public void The_figures_end_at_the_start_of_the_current_minute() =>
+        Assert.Equal(T0.AddMinutes(61), UptimeCalculator.AsOf(T0.AddMinutes(61).AddSeconds(59.9)));
+
+    [Fact]
+    public void An_incident_started_within_the_tolerance_ahead_of_the_clock_touches_the_day_it_starts()
+    {
+        var paris = TimeZoneInfo.FindSystemTimeZoneById("Europe/Paris");
+        var now = new DateTimeOffset(2026, 11, 2, 22, 59, 30, TimeSpan.Zero); // 23:59:30 in Paris
+        var startedAt = now.AddSeconds(50);                                    // 3 Nov in Paris
+
+        Assert.Equal([new DateOnly(2026, 11, 3)], UptimeCalculator.DaysTouched(startedAt, now, paris, now));
+        Assert.Equal([new DateOnly(2026, 11, 2), new DateOnly(2026, 11, 3)],
+            UptimeCalculator.DaysTouched(now.AddHours(-1), startedAt, paris, now));
+    }
+
+    [Fact]
+    public void Days_touched_are_bounded_to_the_plausible_range_whatever_the_stored_times()
+    {
+        var now = T0;
+        var days = UptimeCalculator.DaysTouched(DateTimeOffset.MinValue, DateTimeOffset.MaxValue, TimeZoneInfo.Utc, now).ToList();
+
+        Assert.Equal(new DateOnly(2000, 1, 1), days[0]);
+        Assert.Equal(DateOnly.FromDateTime((now + Limits.PlanningHorizon).UtcDateTime), days[^1]);
+    }
+
+    [Fact]
+    public void A_backfilled_change_is_named_on_every_day_whose_status_it_set_but_imported_history_is_not()
+    {
+        var backfilled = new StatusChange(T0.AddHours(-30), ComponentStatus.Operational, null, 5, T0.AddHours(2), "alice");
+        var imported = new StatusChange(T0.AddHours(-50), ComponentStatus.MajorOutage, "inc", 1, T0, "content/incidents/a.md");
+        var component = new ServiceComponent("c", "C", null, null, null, 0, T0.AddDays(-5), T0, [imported, backfilled]);
+
+        Assert.Empty(UptimeCalculator.BackfilledIn(component, T0.AddHours(-54), T0.AddHours(-31)));
+        Assert.Same(backfilled, Assert.Single(UptimeCalculator.BackfilledIn(component, T0.AddHours(-31), T0.AddHours(-29))));
+        Assert.Same(backfilled, Assert.Single(UptimeCalculator.BackfilledIn(component, T0, T0.AddHours(1)))); // still in force
+    }
 }

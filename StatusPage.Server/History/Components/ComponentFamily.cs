@@ -34,7 +34,7 @@ internal sealed class ComponentFamily : IEntryFamily
                 state.Components[entry.Subject] = Declare(state, entry, c);
                 break;
             case ComponentStatusSet s:
-                Projection.AddStatusChange(state, entry.Subject, s.Status, s.StatedAt, sourceId: null, entry.Seq);
+                Projection.AddStatusChange(state, entry, entry.Subject, s.Status, s.StatedAt, sourceId: null);
                 break;
             default:
                 throw new InvalidOperationException($"no projection for kind '{entry.Kind}'");

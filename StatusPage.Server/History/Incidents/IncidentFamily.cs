@@ -134,7 +134,7 @@ internal sealed class IncidentFamily : IEntryFamily
         }
         if (c.Status == IncidentStatus.Resolved)
         {
-            components = RestoreOperational(state, incident.Id, components);
+            components = RestoreOperational(state, incident.Id, statedAt, components);
         }
         return Decision.Accept(BodyEntry(EntryKinds.IncidentUpdatePosted, c.IncidentId, c.Body,
             sha => new IncidentUpdatePosted(c.Status, statedAt, sha, components, c.NextUpdateBy)));
@@ -241,7 +241,7 @@ internal sealed class IncidentFamily : IEntryFamily
         state.PostOwners.Add(post.Id, owner);
         foreach (var (componentId, status) in components ?? ImmutableSortedDictionary<string, ComponentStatus>.Empty)
         {
-            Projection.AddStatusChange(state, componentId, status, statedAt, owner, entry.Seq);
+            Projection.AddStatusChange(state, entry, componentId, status, statedAt, owner);
         }
     }
 }

@@ -99,7 +99,7 @@ internal sealed class MaintenanceFamily : IEntryFamily
         }
         else if (c.Status.IsTerminal())
         {
-            components = RestoreOperational(state, maintenance.Id, components);
+            components = RestoreOperational(state, maintenance.Id, statedAt, components);
         }
         return Decision.Accept(BodyEntry(EntryKinds.MaintenanceUpdatePosted, c.MaintenanceId, c.Body,
             sha => new MaintenanceUpdatePosted(c.Status, statedAt, sha, components)));
@@ -117,7 +117,7 @@ internal sealed class MaintenanceFamily : IEntryFamily
         state.PostOwners.Add(post.Id, owner);
         foreach (var (componentId, status) in components)
         {
-            Projection.AddStatusChange(state, componentId, status, statedAt, owner, entry.Seq);
+            Projection.AddStatusChange(state, entry, componentId, status, statedAt, owner);
         }
     }
 }
