@@ -157,6 +157,7 @@ public sealed partial class LedgerService(LedgerStore store, TimeProvider time, 
         finally
         {
             _writer.Release();
+            SaveSnapshotIfDue();
         }
     }
 
@@ -172,6 +173,7 @@ public sealed partial class LedgerService(LedgerStore store, TimeProvider time, 
         finally
         {
             _writer.Release();
+            SaveSnapshotIfDue();
         }
     }
 

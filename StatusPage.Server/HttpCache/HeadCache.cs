@@ -17,19 +17,20 @@ public sealed class HeadCache(RenderCounter renders)
 {
     private const int MaxEntriesPerHead = 4096;
 
-    private Generation _current = new(LedgerHead.Empty, new ConcurrentDictionary<string, Lazy<Representation>>(StringComparer.Ordinal));
+    private Generation _current = new(LedgerHead.Empty, null, new ConcurrentDictionary<string, Lazy<Representation>>(StringComparer.Ordinal));
 
     public Representation GetOrRender(StatusSnapshot snapshot, string key, Func<StatusSnapshot, Representation> render)
     {
         ArgumentNullException.ThrowIfNull(snapshot);
         ArgumentNullException.ThrowIfNull(render);
         var generation = Volatile.Read(ref _current);
-        if (generation.Head != snapshot.Head)
+        if (!generation.Serves(snapshot))
         {
-            var fresh = new Generation(snapshot.Head, new ConcurrentDictionary<string, Lazy<Representation>>(StringComparer.Ordinal));
+            var fresh = new Generation(snapshot.Head, snapshot.IntegrityProblem,
+                new ConcurrentDictionary<string, Lazy<Representation>>(StringComparer.Ordinal));
             generation = Interlocked.CompareExchange(ref _current, fresh, generation) == generation ? fresh : Volatile.Read(ref _current);
         }
-        if (generation.Head != snapshot.Head)
+        if (!generation.Serves(snapshot))
         {
             return Render(snapshot, render);
         }
@@ -62,5 +63,9 @@ public sealed class HeadCache(RenderCounter renders)
         return render(snapshot);
     }
 
-    private sealed record Generation(LedgerHead Head, ConcurrentDictionary<string, Lazy<Representation>> Bodies);
+    // A head that turns read-only (a failed check) is a new generation too: its answers say so.
+    private sealed record Generation(LedgerHead Head, string? IntegrityProblem, ConcurrentDictionary<string, Lazy<Representation>> Bodies)
+    {
+        public bool Serves(StatusSnapshot snapshot) => Head == snapshot.Head && IntegrityProblem == snapshot.IntegrityProblem;
+    }
 }

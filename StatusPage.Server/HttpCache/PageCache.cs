@@ -31,9 +31,18 @@ public sealed class PageCacheMiddleware(RequestDelegate next, LedgerService ledg
 
     // Everything cached for one ledger head; it also expires at the site's midnight (the bars move) and, while an
     // incident is open, after a minute (its running duration moves).
-    private sealed class Generation(LedgerHead head, DateTimeOffset expiresAt, DateTimeOffset createdAt, long startedAt, Generation? previous)
+    private sealed class Generation(StatusSnapshot snapshot, bool verifying, DateTimeOffset expiresAt, DateTimeOffset createdAt, long startedAt,
+        Generation? previous)
     {
-        public LedgerHead Head { get; } = head;
+        public LedgerHead Head { get; } = snapshot.Head;
+
+        // The same head turns read-only when a check fails, or verified when the background verification ends: new pages then.
+        public string? IntegrityProblem { get; } = snapshot.IntegrityProblem;
+
+        public bool Verifying { get; } = verifying;
+
+        public bool Serves(StatusSnapshot current, bool verifying) =>
+            Head == current.Head && IntegrityProblem == current.IntegrityProblem && Verifying == verifying;
 
         // Pages of this generation have not changed since it began (HTTP dates have whole seconds).
         public DateTimeOffset CreatedAt { get; } = createdAt.AddTicks(-(createdAt.UtcTicks % TimeSpan.TicksPerSecond));
@@ -48,7 +57,8 @@ public sealed class PageCacheMiddleware(RequestDelegate next, LedgerService ledg
 
         // Weak: a page re-rendered within the generation (when the cache is full) shows the same content, not the same bytes.
         public Dictionary<string, EntityTag> ETags { get; } = ReaderLanguage.Cultures.ToDictionary(c => c.TwoLetterISOLanguageName,
-            c => EntityTag.Weak($"\"{head.Seq}-{head.Hash[..12]}-{c.TwoLetterISOLanguageName}-{expiresAt.UtcTicks:x}\""));
+            c => EntityTag.Weak($"\"{snapshot.Head.Seq}-{snapshot.Head.Hash[..12]}-{c.TwoLetterISOLanguageName}-{expiresAt.UtcTicks:x}" +
+                $"{(snapshot.IsReadOnly ? "-r" : "")}{(verifying ? "-v" : "")}\""));
 
         public Dictionary<string, ConcurrentDictionary<string, Representation>> Pages { get; } = ReaderLanguage.Cultures.ToDictionary(
             c => c.TwoLetterISOLanguageName, _ => new ConcurrentDictionary<string, Representation>(StringComparer.Ordinal));
@@ -174,9 +184,10 @@ public sealed class PageCacheMiddleware(RequestDelegate next, LedgerService ledg
     private Generation Current()
     {
         var snapshot = ledger.Current;
+        var verifying = ledger.VerificationRunning;
         var now = time.GetUtcNow();
         var generation = Volatile.Read(ref _generation);
-        if (generation is not null && generation.Head == snapshot.Head && now < generation.ExpiresAt)
+        if (generation is not null && generation.Serves(snapshot, verifying) && now < generation.ExpiresAt)
         {
             return generation;
         }
@@ -188,14 +199,14 @@ public sealed class PageCacheMiddleware(RequestDelegate next, LedgerService ledg
             var nextMinute = new DateTimeOffset(now.UtcTicks - now.UtcTicks % TimeSpan.TicksPerMinute, TimeSpan.Zero).AddMinutes(1);
             expiresAt = nextMinute < expiresAt ? nextMinute : expiresAt;
         }
-        var fresh = new Generation(snapshot.Head, expiresAt, now, time.GetTimestamp(), generation);
+        var fresh = new Generation(snapshot, verifying, expiresAt, now, time.GetTimestamp(), generation);
         // One generation per head even when many requests see the new head at once: they all join the same flights.
         var won = Interlocked.CompareExchange(ref _generation, fresh, generation);
         if (ReferenceEquals(won, generation))
         {
             return fresh;
         }
-        return won is not null && won.Head == snapshot.Head && now < won.ExpiresAt ? won : fresh;
+        return won is not null && won.Serves(snapshot, verifying) && now < won.ExpiresAt ? won : fresh;
     }
 
     // Only the query parameters pages read are part of the key: tracking parameters and cache-busters hit the cache
