@@ -56,6 +56,9 @@ public sealed class ChainVerifier
 
     public LedgerHead Head => _head;
 
+    // Checks entries after a head taken as given (a read-model snapshot's, which the whole-chain check confirms later).
+    public static ChainVerifier After(LedgerHead head) => new() { _head = head };
+
     public long Count => _head.Seq;
 
     public ChainProblem? Check(LedgerEntry entry) => Check(HashedEntry.Of(entry), out _);

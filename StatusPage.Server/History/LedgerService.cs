@@ -237,6 +237,7 @@ public sealed partial class LedgerService(LedgerStore store, TimeProvider time, 
         finally
         {
             _writer.Release();
+            SaveSnapshotIfDue();
         }
     }
 
@@ -252,6 +253,7 @@ public sealed partial class LedgerService(LedgerStore store, TimeProvider time, 
         finally
         {
             _writer.Release();
+            SaveSnapshotIfDue();
         }
     }
 

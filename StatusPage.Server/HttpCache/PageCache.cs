@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Microsoft.AspNetCore.Localization;
 using Microsoft.Extensions.Primitives;
 using StatusPage.Server.History;
 using StatusPage.Server.Ledger;
@@ -9,31 +10,64 @@ namespace StatusPage.Server.HttpCache;
 // Renders each public page once per ledger head, language and day, then serves pre-compressed bytes (the budgets in bench/).
 // After routing: the endpoint says whether this is a page ([CachedPage]); a path no endpoint claims renders the not-found
 // page, which is cached the same way. A hit costs a route match, a dictionary lookup and one write.
-public sealed class PageCacheMiddleware(RequestDelegate next, LedgerService ledger, TimeProvider time, SiteSettingsHolder site)
+//
+// Crisis day (issue 15, bench/crisis.sh): each append makes a new head, and every waiting reader used to render the same page
+// at once. Now a page renders once per (head, language, key): the first request renders it, the others await the same task
+// (single-flight). While that one render runs, anonymous readers get the previous head's bytes for the same page at once
+// (stale-while-revalidate), for at most _staleFor (2 s) after the new head was first seen: never older than that, and never to a
+// request that carries credentials (an Authorization header or a cookie other than the language one). A writer posts with its
+// token or its console session, so its own next read waits for the new head's page and is never older than its acknowledged
+// write; the JSON and feed representations (HeadCache) read the published snapshot and are never stale at all.
+public sealed class PageCacheMiddleware(RequestDelegate next, LedgerService ledger, TimeProvider time, SiteSettingsHolder site,
+    RenderCounter renders, IConfiguration configuration)
 {
     private const int MaxEntriesPerLanguage = 1_000;
+    // A bound on how stale an anonymous answer can be (StatusPage:StalePagesForSeconds, 0 turns stale answers off); a page renders
+    // in milliseconds, so in practice a stale answer lasts that long.
+    private readonly TimeSpan _staleFor = TimeSpan.FromSeconds(configuration.GetValue("StatusPage:StalePagesForSeconds", 2.0));
     private static readonly string[] KeyedQueryParameters = ["page", "order", "from", "to"];
     private static readonly StringValues Vary = "Accept-Encoding, Accept-Language, Cookie";
     private Generation? _generation;
 
     // Everything cached for one ledger head; it also expires at the site's midnight (the bars move) and, while an
     // incident is open, after a minute (its running duration moves).
-    private sealed class Generation(LedgerHead head, DateTimeOffset expiresAt, DateTimeOffset createdAt)
+    private sealed class Generation(StatusSnapshot snapshot, bool verifying, DateTimeOffset expiresAt, DateTimeOffset createdAt, long startedAt,
+        Generation? previous)
     {
-        public LedgerHead Head { get; } = head;
+        public LedgerHead Head { get; } = snapshot.Head;
+
+        // The same head turns read-only when a check fails, or verified when the background verification ends: new pages then.
+        public string? IntegrityProblem { get; } = snapshot.IntegrityProblem;
+
+        public bool Verifying { get; } = verifying;
+
+        public bool Serves(StatusSnapshot current, bool verifying) =>
+            Head == current.Head && IntegrityProblem == current.IntegrityProblem && Verifying == verifying;
 
         // Pages of this generation have not changed since it began (HTTP dates have whole seconds).
         public DateTimeOffset CreatedAt { get; } = createdAt.AddTicks(-(createdAt.UtcTicks % TimeSpan.TicksPerSecond));
 
         public DateTimeOffset ExpiresAt { get; } = expiresAt;
 
+        // When this process first saw the generation (TimeProvider timestamp): the start of the stale window.
+        public long StartedAt { get; } = startedAt;
+
+        // The previous generation's pages and tags, kept for stale answers (one level only: older ones are dropped).
+        public Stale? Previous { get; } = previous is null ? null : new Stale(previous.Pages, previous.ETags);
+
         // Weak: a page re-rendered within the generation (when the cache is full) shows the same content, not the same bytes.
         public Dictionary<string, EntityTag> ETags { get; } = ReaderLanguage.Cultures.ToDictionary(c => c.TwoLetterISOLanguageName,
-            c => EntityTag.Weak($"\"{head.Seq}-{head.Hash[..12]}-{c.TwoLetterISOLanguageName}-{expiresAt.UtcTicks:x}\""));
+            c => EntityTag.Weak($"\"{snapshot.Head.Seq}-{snapshot.Head.Hash[..12]}-{c.TwoLetterISOLanguageName}-{expiresAt.UtcTicks:x}" +
+                $"{(snapshot.IsReadOnly ? "-r" : "")}{(verifying ? "-v" : "")}\""));
 
         public Dictionary<string, ConcurrentDictionary<string, Representation>> Pages { get; } = ReaderLanguage.Cultures.ToDictionary(
             c => c.TwoLetterISOLanguageName, _ => new ConcurrentDictionary<string, Representation>(StringComparer.Ordinal));
+
+        // Renders in flight, by language and key: the single flight every concurrent request for that page joins.
+        public ConcurrentDictionary<string, Task<Representation?>> Rendering { get; } = new(StringComparer.Ordinal);
     }
+
+    private sealed record Stale(Dictionary<string, ConcurrentDictionary<string, Representation>> Pages, Dictionary<string, EntityTag> ETags);
 
     public async Task InvokeAsync(HttpContext context)
     {
@@ -48,20 +82,91 @@ public sealed class PageCacheMiddleware(RequestDelegate next, LedgerService ledg
         var generation = Current();
         var pages = generation.Pages[language];
         var key = CacheKey(context.Request);
-        if (!pages.TryGetValue(key, out var page))
+        if (pages.TryGetValue(key, out var page))
         {
-            ReaderLanguage.Apply(culture);
-            page = await RenderAsync(context, generation.CreatedAt);
-            if (page is null)
+            await RepresentationWriter.WriteAsync(context, page, generation.ETags[language], CacheClass.Page, Vary);
+            return;
+        }
+        ReaderLanguage.Apply(culture);
+        var flightKey = language + "\n" + key;
+        var flight = new TaskCompletionSource<Representation?>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var joined = generation.Rendering.GetOrAdd(flightKey, flight.Task);
+        if (joined != flight.Task)
+        {
+            if (StaleAnswer(context, generation, language, key) is { } stale)
             {
+                renders.StaleAnswered();
+                await RepresentationWriter.WriteAsync(context, stale.Page, stale.Tag, CacheClass.Page, Vary);
                 return;
             }
-            if (pages.Count < MaxEntriesPerLanguage && ReferenceEquals(generation, _generation))
+            page = await joined;
+            // Null: the leader's answer was not a cacheable page (a redirect, an error), or its render failed: answer our own.
+            page ??= await RenderAsync(context, generation.CreatedAt);
+        }
+        else
+        {
+            page = await LeadAsync(context, generation, pages, key, flightKey, flight);
+        }
+        if (page is not null)
+        {
+            await RepresentationWriter.WriteAsync(context, page, generation.ETags[language], CacheClass.Page, Vary);
+        }
+    }
+
+    // The one render of this page for this generation; whoever joined the flight gets its result.
+    private async Task<Representation?> LeadAsync(HttpContext context, Generation generation,
+        ConcurrentDictionary<string, Representation> pages, string key, string flightKey, TaskCompletionSource<Representation?> flight)
+    {
+        Representation? page = null;
+        try
+        {
+            // A flight that ended between our cache miss and joining has already stored the page.
+            if (!pages.TryGetValue(key, out page))
             {
-                pages[key] = page;
+                if (renders.BeforePageRender is { } hold)
+                {
+                    await hold();
+                }
+                page = await RenderAsync(context, generation.CreatedAt);
+                if (page is not null && pages.Count < MaxEntriesPerLanguage && ReferenceEquals(generation, _generation))
+                {
+                    pages[key] = page;
+                }
             }
         }
-        await RepresentationWriter.WriteAsync(context, page, generation.ETags[language], CacheClass.Page, Vary);
+        finally
+        {
+            // Stored first, then released: a request arriving after this finds the page, never a second flight.
+            flight.TrySetResult(page);
+            generation.Rendering.TryRemove(new KeyValuePair<string, Task<Representation?>>(flightKey, flight.Task));
+        }
+        return page;
+    }
+
+    // The previous head's bytes for this page, if the reader is anonymous and the new head is younger than _staleFor.
+    private (Representation Page, EntityTag Tag)? StaleAnswer(HttpContext context, Generation generation, string language, string key)
+    {
+        if (generation.Previous is not { } previous || MayBeWriter(context.Request)
+            || time.GetElapsedTime(generation.StartedAt) >= _staleFor
+            || !previous.Pages[language].TryGetValue(key, out var page))
+        {
+            return null;
+        }
+        return (page, previous.ETags[language]);
+    }
+
+    // Credentials mean an operator (API token, console session): they read their own writes, so they never get stale bytes.
+    internal static bool MayBeWriter(HttpRequest request)
+    {
+        if (request.Headers.Authorization.Count > 0)
+        {
+            return true;
+        }
+        if (request.Headers.Cookie.Count == 0)
+        {
+            return false;
+        }
+        return request.Cookies.Keys.Any(name => name != CookieRequestCultureProvider.DefaultCookieName);
     }
 
     // A GET or HEAD of a declared page, or of a path nothing claims (the not-found page).
@@ -79,9 +184,10 @@ public sealed class PageCacheMiddleware(RequestDelegate next, LedgerService ledg
     private Generation Current()
     {
         var snapshot = ledger.Current;
+        var verifying = ledger.VerificationRunning;
         var now = time.GetUtcNow();
         var generation = Volatile.Read(ref _generation);
-        if (generation is not null && generation.Head == snapshot.Head && now < generation.ExpiresAt)
+        if (generation is not null && generation.Serves(snapshot, verifying) && now < generation.ExpiresAt)
         {
             return generation;
         }
@@ -93,9 +199,14 @@ public sealed class PageCacheMiddleware(RequestDelegate next, LedgerService ledg
             var nextMinute = new DateTimeOffset(now.UtcTicks - now.UtcTicks % TimeSpan.TicksPerMinute, TimeSpan.Zero).AddMinutes(1);
             expiresAt = nextMinute < expiresAt ? nextMinute : expiresAt;
         }
-        generation = new Generation(snapshot.Head, expiresAt, now);
-        Volatile.Write(ref _generation, generation);
-        return generation;
+        var fresh = new Generation(snapshot, verifying, expiresAt, now, time.GetTimestamp(), generation);
+        // One generation per head even when many requests see the new head at once: they all join the same flights.
+        var won = Interlocked.CompareExchange(ref _generation, fresh, generation);
+        if (ReferenceEquals(won, generation))
+        {
+            return fresh;
+        }
+        return won is not null && won.Serves(snapshot, verifying) && now < won.ExpiresAt ? won : fresh;
     }
 
     // Only the query parameters pages read are part of the key: tracking parameters and cache-busters hit the cache
@@ -120,6 +231,7 @@ public sealed class PageCacheMiddleware(RequestDelegate next, LedgerService ledg
 
     private async Task<Representation?> RenderAsync(HttpContext context, DateTimeOffset lastModified)
     {
+        renders.PageRendered();
         var original = context.Response.Body;
         var method = context.Request.Method;
         using var buffer = new MemoryStream();

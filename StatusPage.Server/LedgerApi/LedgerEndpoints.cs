@@ -64,7 +64,9 @@ public static class LedgerEndpoints
     private static Ok<HeadResponse> GetHead(LedgerService ledger)
     {
         var snapshot = ledger.Current;
-        return TypedResults.Ok(new HeadResponse(snapshot.Head.Seq, snapshot.Head.Hash, !snapshot.IsReadOnly, snapshot.IntegrityProblem));
+        // Not "verified" while a start from a read-model snapshot is still verifying the chain in the background.
+        return TypedResults.Ok(new HeadResponse(snapshot.Head.Seq, snapshot.Head.Hash, !snapshot.IsReadOnly && !ledger.VerificationRunning,
+            snapshot.IntegrityProblem));
     }
 
     public sealed record HeadResponse(long Seq, string Hash, bool Verified, string? Problem);

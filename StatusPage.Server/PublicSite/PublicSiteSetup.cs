@@ -24,6 +24,7 @@ public static class PublicSiteSetup
         builder.Services.AddRazorComponents();
         builder.Services.AddLocalization();
         builder.Services.AddScoped<PageText>();
+        builder.Services.AddSingleton<RenderCounter>();
         builder.Services.ConfigureHttpJsonOptions(o =>
         {
             o.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;

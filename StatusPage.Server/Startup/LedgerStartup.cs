@@ -13,6 +13,9 @@ public sealed partial class LedgerStartup(LedgerService ledger, LedgerStore stor
     IEnumerable<IStartupStep> steps, LedgerReadiness readiness, IOptions<StatusPageOptions> options, IHostEnvironment environment,
     IHostApplicationLifetime lifetime, ILogger<LedgerStartup> logger) : IHostedLifecycleService
 {
+    // A snapshot costs about one full serialization of the read model; a restart replays at most this many entries after it.
+    private const long SnapshotEvery = 1_000;
+
     private Task _startup = Task.CompletedTask;
 
     public Task StartingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
@@ -31,7 +34,18 @@ public sealed partial class LedgerStartup(LedgerService ledger, LedgerStore stor
     {
         try
         {
-            ledger.Load();
+            // With a read-model snapshot (StatusPage:ReadModelSnapshot), history is served from it at once while the whole chain
+            // is verified in the background; the pages say so until it is done (History/LedgerService.Snapshot.cs).
+            var snapshots = options.Value.ReadModelSnapshot;
+            if (snapshots)
+            {
+                ledger.SnapshotEvery = SnapshotEvery;
+                ledger.LoadPreferringSnapshot();
+            }
+            else
+            {
+                ledger.Load();
+            }
             var contentPath = options.Value.Resolve(environment.ContentRootPath).ContentPath;
             await ingestor.IngestAsync(contentPath, stopping).ConfigureAwait(false);
             foreach (var step in steps)
@@ -39,7 +53,13 @@ public sealed partial class LedgerStartup(LedgerService ledger, LedgerStore stor
                 await step.RunAsync(stopping).ConfigureAwait(false);
             }
             readiness.MarkReady();
+            await ledger.Verification.ConfigureAwait(false);
             LedgerService.ReturnReplayMemory();
+            if (snapshots)
+            {
+                // The next start replays only what is appended after this; a stop meanwhile waits for it (StopAsync).
+                await ledger.SaveSnapshotAsync(CancellationToken.None).ConfigureAwait(false);
+            }
         }
         catch (OperationCanceledException) when (stopping.IsCancellationRequested)
         {

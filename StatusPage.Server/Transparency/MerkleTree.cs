@@ -29,6 +29,23 @@ public sealed class MerkleTree
     {
         Span<byte> hash = stackalloc byte[HashSize];
         HashLeaf(leaf, hash);
+        AppendLeafHash(hash);
+    }
+
+    // The leaf hashes in order: with AppendLeafHash, a read-model snapshot carries the tree without its entries.
+    public byte[] LeafHashes()
+    {
+        lock (_sync)
+        {
+            return _levels[0].All.ToArray();
+        }
+    }
+
+    // Adds a leaf already hashed (one of LeafHashes) and every complete subtree it closes.
+    public void AppendLeafHash(ReadOnlySpan<byte> leafHash)
+    {
+        Span<byte> hash = stackalloc byte[HashSize];
+        leafHash[..HashSize].CopyTo(hash);
         lock (_sync)
         {
             var index = _levels[0].Count;
@@ -202,6 +219,8 @@ public sealed class MerkleTree
         public long Count { get; private set; }
 
         public ReadOnlySpan<byte> Get(long index) => _bytes.AsSpan((int)(index * HashSize), HashSize);
+
+        public ReadOnlySpan<byte> All => _bytes.AsSpan(0, (int)(Count * HashSize));
 
         public void Add(ReadOnlySpan<byte> hash)
         {

@@ -1,0 +1,271 @@
+using StatusPage.Server.Ledger;
+using StatusPage.Server.Transparency;
+
+namespace StatusPage.Server.History;
+
+// Start-up from a read-model snapshot (issue 15): serve at once from the snapshot plus the entries after it, verify the whole
+// chain in the background, and say so on the pages until it is done. The ledger decides, never the snapshot: one whose head
+// entry differs is discarded, and a chain or read model that fails the background check turns the server read-only, showing
+// the verified prefix of the ledger, as a failed full replay does.
+public sealed partial class LedgerService
+{
+    private volatile bool _verificationRunning;
+    private Task _verification = Task.CompletedTask;
+
+    // True from a start from a snapshot until the whole chain is verified: nothing may call the history verified meanwhile.
+    public bool VerificationRunning => _verificationRunning;
+
+    // Completes when the background verification has finished (at once after a full replay).
+    public Task Verification => _verification;
+
+    public bool StartedFromSnapshot { get; private set; }
+
+    public string SnapshotPath => ReadModelSnapshot.PathBeside(store.DataPath);
+
+    // From the snapshot if it matches the ledger, else the full replay (Load).
+    public void LoadPreferringSnapshot()
+    {
+        if (!TryLoadFromSnapshot())
+        {
+            Load();
+        }
+    }
+
+    // After every this many entries appended, a new snapshot is written in the background (0: only when asked).
+    public long SnapshotEvery { get; set; }
+
+    private readonly Lock _snapshotFile = new();
+    private long _snapshotSeq;
+    private int _snapshotDue;
+
+    // Saves the verified read model at the current head (after start-up, and every SnapshotEvery entries). Never a read-only
+    // or unverified one: a start from it would serve what was never checked. The model is immutable, so only taking it and
+    // the tree's leaves waits for the writer; the file is written while appends go on.
+    public async Task SaveSnapshotAsync(CancellationToken cancellationToken = default)
+    {
+        StatusSnapshot state;
+        byte[] leaves;
+        await _writer.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            state = Current;
+            if (state.IsReadOnly || _verificationRunning || state.Head.Seq == 0 || transparency.Tree.Size != state.Head.Seq)
+            {
+                return;
+            }
+            leaves = transparency.Tree.LeafHashes();
+        }
+        finally
+        {
+            _writer.Release();
+        }
+        try
+        {
+            lock (_snapshotFile)
+            {
+                if (state.Head.Seq <= _snapshotSeq)
+                {
+                    return;
+                }
+                ReadModelSnapshot.Write(SnapshotPath, state, leaves);
+                _snapshotSeq = state.Head.Seq;
+            }
+            LogSnapshotSaved(logger, state.Head.Seq, SnapshotPath);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or NotSupportedException or System.Text.Json.JsonException)
+        {
+            LogSnapshotNotSaved(logger, e);
+        }
+    }
+
+    // The after-append hook: one background save at a time, once SnapshotEvery entries were appended since the last one.
+    private void SaveSnapshotIfDue()
+    {
+        if (SnapshotEvery <= 0 || Current.Head.Seq - Volatile.Read(ref _snapshotSeq) < SnapshotEvery
+            || Interlocked.Exchange(ref _snapshotDue, 1) == 1)
+        {
+            return;
+        }
+        _ = Task.Run(async () =>
+        {
+            try
+            {
+                await SaveSnapshotAsync().ConfigureAwait(false);
+            }
+            catch (ObjectDisposedException)
+            {
+                // The server stopped meanwhile: the previous snapshot stays.
+            }
+            finally
+            {
+                Volatile.Write(ref _snapshotDue, 0);
+            }
+        });
+    }
+
+    private bool TryLoadFromSnapshot()
+    {
+        var started = time.GetTimestamp();
+        if (ReadModelSnapshot.TryRead(SnapshotPath) is not { } saved)
+        {
+            return false;
+        }
+        // The ledger's entry at the snapshot's seq must be the one it was built at.
+        var atHead = store.ReadAll(saved.Seq - 1).FirstOrDefault();
+        if (atHead is null || atHead.Seq != saved.Seq || atHead.Hash != saved.Hash)
+        {
+            LogSnapshotDiscarded(logger, saved.Seq, SnapshotPath);
+            return false;
+        }
+        for (var offset = 0; offset < saved.Leaves.Length; offset += MerkleTree.HashSize)
+        {
+            transparency.Tree.AppendLeafHash(saved.Leaves.AsSpan(offset, MerkleTree.HashSize));
+        }
+        var tail = new SnapshotBuilder(saved.Model);
+        var verifier = ChainVerifier.After(saved.Model.Head);
+        ChainProblem? problem = null;
+        try
+        {
+            foreach (var hashed in store.ReadAll(saved.Seq).Select(HashedEntry.Of))
+            {
+                problem = verifier.Check(hashed, out var payload);
+                if (problem is not null)
+                {
+                    break;
+                }
+                Projection.Apply(tail, hashed.Entry, payload!);
+                transparency.AddLeaf(hashed.Entry.Hash);
+            }
+        }
+        catch (UnreadableEntryException e)
+        {
+            problem = new ChainProblem(e.Seq, "?", e.Message);
+        }
+        problem ??= verifier.Finish();
+        // A bad tail or a contradicted checkpoint: the full replay finds it again and reports it with the verified prefix.
+        if (problem is not null || CheckAgainstLatestCheckpoint() is not null)
+        {
+            transparency.Tree.Truncate(0);
+            return false;
+        }
+        var snapshot = tail.ToSnapshot();
+        _snapshotSeq = saved.Seq;
+        _verificationRunning = true;
+        StartedFromSnapshot = true;
+        Volatile.Write(ref _current, snapshot);
+        var elapsed = time.GetElapsedTime(started);
+        LogStartedFromSnapshot(logger, saved.Seq, snapshot.Head.Seq - saved.Seq, elapsed.TotalMilliseconds);
+        _verification = Task.Run(() => VerifyAfterSnapshotStartAsync(saved, snapshot.Head));
+        return true;
+    }
+
+    // The whole chain up to the head served at start, the tree's root, and the read model at the snapshot's head rebuilt from
+    // the entries, which must serialize exactly as the snapshot's did.
+    private async Task VerifyAfterSnapshotStartAsync(ReadModelSnapshot saved, LedgerHead served)
+    {
+        var started = time.GetTimestamp();
+        var verifier = new ChainVerifier();
+        var replay = new SnapshotBuilder(StatusSnapshot.Empty);
+        var tree = new MerkleTree();
+        var leaf = new byte[MerkleTree.HashSize];
+        ChainProblem? problem = null;
+        string? mismatch = null;
+        try
+        {
+            foreach (var hashed in ReadAhead.Of(store.ReplayAll()).Select(HashedEntry.Of))
+            {
+                if (hashed.Entry.Seq > served.Seq)
+                {
+                    break;
+                }
+                problem = verifier.Check(hashed, out var payload);
+                if (problem is not null)
+                {
+                    break;
+                }
+                Projection.Apply(replay, hashed.Entry, payload!);
+                Convert.FromHexString(hashed.Entry.Hash, leaf, out _, out _);
+                tree.Append(leaf);
+                if (hashed.Entry.Seq == saved.Seq && !ReadModelSnapshot.Digest(replay.ToSnapshot()).AsSpan()
+                        .SequenceEqual(ReadModelSnapshot.Digest(saved.Model)))
+                {
+                    mismatch = $"the read-model snapshot at entry {saved.Seq} does not match the ledger";
+                    break;
+                }
+            }
+        }
+        catch (UnreadableEntryException e)
+        {
+            problem = new ChainProblem(e.Seq, "?", e.Message);
+            store.MarkDamaged();
+        }
+#pragma warning disable CA1031 // Whatever failed, the history must not stay "being verified" for ever, nor be called verified.
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            mismatch = $"the background verification stopped: {e.Message}";
+        }
+        problem ??= mismatch is null ? verifier.Finish() : null;
+        if (problem is null && mismatch is null && verifier.Head != served)
+        {
+            mismatch = $"the ledger ends at entry {verifier.Head.Seq}, before the head {served.Seq} served at start";
+        }
+        if (problem is null && mismatch is null && !tree.Root(served.Seq).AsSpan().SequenceEqual(transparency.Tree.Root(served.Seq)))
+        {
+            mismatch = "the Merkle tree from the snapshot does not match the ledger's entries";
+        }
+        await _writer.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            if (problem is null && mismatch is null)
+            {
+                var elapsed = time.GetElapsedTime(started);
+                LogBackgroundVerified(logger, verifier.Count, elapsed.TotalMilliseconds);
+            }
+            else
+            {
+                // As a failed full replay: the verified prefix, read-only, and the reason on every page.
+                var reason = problem is not null ? $"The ledger failed verification at {problem}." : $"The ledger failed verification: {mismatch}.";
+                LogBackgroundVerificationFailed(logger, reason);
+                transparency.Tree.Truncate(verifier.Head.Seq);
+                Volatile.Write(ref _current, replay.ToSnapshot() with { IntegrityProblem = reason });
+                TryDelete(SnapshotPath);
+            }
+            _verificationRunning = false;
+        }
+        finally
+        {
+            _writer.Release();
+        }
+    }
+
+    private static void TryDelete(string path)
+    {
+        try
+        {
+            File.Delete(path);
+        }
+        catch (IOException)
+        {
+            // Harmless: a restart checks it again and a mismatching one fails the same check.
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Started from the read-model snapshot at entry {Seq} plus {Tail} later entries in {Ms:F0} ms; verifying the whole chain in the background")]
+    private static partial void LogStartedFromSnapshot(ILogger logger, long seq, long tail, double ms);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Background verification: {Count} entries verified in {Ms:F0} ms")]
+    private static partial void LogBackgroundVerified(ILogger logger, long count, double ms);
+
+    [LoggerMessage(Level = LogLevel.Critical, Message = "{Reason} Serving the verified history read-only; no writes are accepted. Run the 'verify' command for details.")]
+    private static partial void LogBackgroundVerificationFailed(ILogger logger, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The read-model snapshot at entry {Seq} ({Path}) does not match the ledger's entry there: discarded, replaying the ledger")]
+    private static partial void LogSnapshotDiscarded(ILogger logger, long seq, string path);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Read-model snapshot saved at entry {Seq} ({Path})")]
+    private static partial void LogSnapshotSaved(ILogger logger, long seq, string path);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The read-model snapshot could not be saved")]
+    private static partial void LogSnapshotNotSaved(ILogger logger, Exception exception);
+}

@@ -1,0 +1,166 @@
+using LiteDB;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+using StatusPage.Server.History;
+
+namespace StatusPage.Tests.Http;
+
+// Start-up from a read-model snapshot (StatusPage:ReadModelSnapshot, issue 15): the same pages as a full replay, never
+// trusted over the ledger, and a ledger tampered with under a valid snapshot caught by the background verification.
+public sealed class SnapshotStartTests : IDisposable
+{
+    private static readonly Dictionary<string, string> Snapshots = new()
+    {
+        ["StatusPage:ReadModelSnapshot"] = "true",
+        ["STATUSPAGE_ADMIN_TOKEN"] = WriteApiServer.AdminToken,
+    };
+    private static readonly string[] Pages = ["/", "/history", "/api/v2/summary.json", "/history.atom"];
+
+    private readonly string _dataDir = Directory.CreateTempSubdirectory("statuspage-snapshot-").FullName;
+    private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2026, 11, 30, 12, 0, 0, TimeSpan.Zero));
+
+    private string SnapshotFile => ReadModelSnapshot.PathBeside(Path.Combine(_dataDir, "statuspage.db"));
+
+    public void Dispose() => Directory.Delete(_dataDir, recursive: true);
+
+    [Fact]
+    public async Task A_start_from_the_snapshot_serves_the_same_bytes_as_a_full_replay_and_says_nothing_is_unverified()
+    {
+        Dictionary<string, byte[]> replayed;
+        using (var full = Server())
+        {
+            Assert.False(full.Services.GetRequiredService<LedgerService>().StartedFromSnapshot);
+            replayed = await Read(full);
+        }
+        Assert.True(File.Exists(SnapshotFile));
+
+        using var fromSnapshot = Server();
+        var ledger = fromSnapshot.Services.GetRequiredService<LedgerService>();
+        Assert.True(ledger.StartedFromSnapshot);
+        await ledger.Verification.WaitAsync(TimeSpan.FromSeconds(60));
+
+        Assert.False(ledger.Current.IsReadOnly);
+        Assert.False(ledger.VerificationRunning);
+        var served = await Read(fromSnapshot);
+        foreach (var page in Pages)
+        {
+            Assert.True(replayed[page].AsSpan().SequenceEqual(served[page]), $"{page} differs after a start from the snapshot");
+        }
+        Assert.DoesNotContain("verification is running", System.Text.Encoding.UTF8.GetString(served["/"]), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_stale_snapshot_is_used_with_the_entries_appended_after_it()
+    {
+        Run(Server());
+        using (var withoutSnapshots = new WriteApiServerOn(_dataDir, _clock))
+        {
+            await withoutSnapshots.Client.CreateIncident("Appended after the snapshot");
+        }
+
+        using var server = Server();
+        var ledger = server.Services.GetRequiredService<LedgerService>();
+        await ledger.Verification.WaitAsync(TimeSpan.FromSeconds(60));
+
+        Assert.True(ledger.StartedFromSnapshot);
+        Assert.False(ledger.Current.IsReadOnly);
+        Assert.Contains(ledger.Current.Incidents.Values, i => i.Title == "Appended after the snapshot");
+    }
+
+    [Fact]
+    public async Task A_snapshot_of_another_ledger_is_discarded_and_the_ledger_is_replayed()
+    {
+        var otherDir = Directory.CreateTempSubdirectory("statuspage-snapshot-other-").FullName;
+        try
+        {
+            // Same content, another clock: other recorded times, so other hashes at every seq.
+            Run(new StatusPageFactory(time: new FakeTimeProvider(_clock.GetUtcNow().AddDays(-3)), dataDir: otherDir, settings: Snapshots));
+            Run(Server());
+            File.Copy(ReadModelSnapshot.PathBeside(Path.Combine(otherDir, "statuspage.db")), SnapshotFile, overwrite: true);
+
+            using var server = Server();
+            var ledger = server.Services.GetRequiredService<LedgerService>();
+            await ledger.Verification.WaitAsync(TimeSpan.FromSeconds(60));
+
+            Assert.False(ledger.StartedFromSnapshot);
+            Assert.False(ledger.Current.IsReadOnly);
+        }
+        finally
+        {
+            Directory.Delete(otherDir, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task A_ledger_tampered_with_under_a_valid_snapshot_is_caught_in_the_background_and_served_read_only()
+    {
+        Run(Server());
+        long tampered;
+        using (var db = new LiteDatabase(Path.Combine(_dataDir, "statuspage.db")))
+        {
+            // An early entry gets another author: the snapshot's head entry is untouched, so the start uses the snapshot.
+            var entries = db.GetCollection("ledger");
+            var entry = entries.FindById(5);
+            entry["Author"] = "mallory";
+            entries.Update(entry);
+            tampered = entry["_id"].AsInt64;
+        }
+
+        using var server = Server();
+        var ledger = server.Services.GetRequiredService<LedgerService>();
+        Assert.True(ledger.StartedFromSnapshot);
+        await ledger.Verification.WaitAsync(TimeSpan.FromSeconds(60));
+
+        Assert.True(ledger.Current.IsReadOnly);
+        Assert.False(ledger.VerificationRunning);
+        Assert.Equal(tampered - 1, ledger.Current.Head.Seq);
+        Assert.Contains($"entry {tampered}", ledger.Current.IntegrityProblem, StringComparison.Ordinal);
+        Assert.False(File.Exists(SnapshotFile));
+        var home = await server.CreateClient().GetStringAsync(new Uri("/", UriKind.Relative));
+        Assert.Contains("History verification failed.", home, StringComparison.Ordinal);
+    }
+
+    // Starts a server, waits until it is ready, stops it (which saves the snapshot).
+    private static void Run(StatusPageFactory server)
+    {
+        using (server)
+        {
+            server.CreateClient().Dispose();
+        }
+    }
+
+    private StatusPageFactory Server() => new(time: _clock, dataDir: _dataDir, settings: Snapshots);
+
+    private static async Task<Dictionary<string, byte[]>> Read(StatusPageFactory server)
+    {
+        var client = server.CreateClient();
+        var pages = new Dictionary<string, byte[]>();
+        foreach (var page in Pages)
+        {
+            pages[page] = await client.GetByteArrayAsync(new Uri(page, UriKind.Relative));
+        }
+        return pages;
+    }
+
+    // A server on the same data file with snapshots off and an admin token, to append without refreshing the snapshot.
+    private sealed class WriteApiServerOn : IDisposable
+    {
+        private readonly StatusPageFactory _factory;
+
+        public WriteApiServerOn(string dataDir, TimeProvider clock)
+        {
+            _factory = new StatusPageFactory(time: clock, dataDir: dataDir,
+                settings: new Dictionary<string, string> { ["STATUSPAGE_ADMIN_TOKEN"] = WriteApiServer.AdminToken });
+            Client = _factory.CreateClient();
+            Client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", WriteApiServer.AdminToken);
+        }
+
+        public HttpClient Client { get; }
+
+        public void Dispose()
+        {
+            Client.Dispose();
+            _factory.Dispose();
+        }
+    }
+}
