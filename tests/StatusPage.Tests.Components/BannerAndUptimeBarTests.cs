@@ -76,7 +76,8 @@ public sealed class BannerAndUptimeBarTests : IAsyncLifetime
         Assert.All(links, a => Assert.StartsWith("/history/", a.GetAttribute("href"), StringComparison.Ordinal));
         var outage = Assert.Single(links, a => a.ClassList.Contains("s3"));
         Assert.Equal("21 Nov 2026: Partial outage · Storage unreachable", outage.TextContent);
-        Assert.Equal("/history/2026/11#d-2026-11-21", outage.GetAttribute("href"));
+        Assert.Equal("/history/2026/11#incident-inc", outage.GetAttribute("href"));
         Assert.Equal("24 Nov 2026: Operational", links[^1].TextContent);
+        Assert.Equal("/history/2026/11", links[^1].GetAttribute("href"));
     }
 }

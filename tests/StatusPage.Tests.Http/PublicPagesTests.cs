@@ -244,7 +244,7 @@ public sealed partial class PublicPagesTests(PublicPagesTests.Server server) : I
     [GeneratedRegex("<ol class=\"bar\"")]
     private static partial Regex UptimeBars();
 
-    [GeneratedRegex("<a class=\"d s\\d\" href=\"/history/\\d{4}/\\d{2}#d-\\d{4}-\\d{2}-\\d{2}\">")]
+    [GeneratedRegex("<a class=\"d s\\d\" href=\"/history/\\d{4}/\\d{2}(#incident-[a-z0-9-]+)?\">")]
     private static partial Regex DayLinks();
 
     [GeneratedRegex("<script(?![^>]*\\ssrc=)", RegexOptions.IgnoreCase)]
