@@ -52,12 +52,13 @@ public static class WordDiff
     // Pieces, counting spaces: " to the " is four.
     private const int SmallGap = 4;
 
-    // An unchanged run keeps `context` pieces next to each change it touches; what lies between becomes one ellipsis.
+    // An unchanged run keeps `context` pieces next to each change it touches; what lies between (if at least `context` more)
+    // becomes one ellipsis.
     private static void AddSame(List<Part> parts, IReadOnlyList<string> pieces, int from, int to, int context, bool first, bool last)
     {
         var keepStart = first ? 0 : context;
         var keepEnd = last ? 0 : context;
-        if (to - from <= keepStart + keepEnd + 1)
+        if (to - from <= keepStart + keepEnd + context)
         {
             Add(parts, Change.Same, Join(pieces, from, to - from));
             return;
