@@ -24,6 +24,11 @@ public sealed class PageText(IStringLocalizer<Strings> localizer, SiteSettingsHo
 
     public static CultureInfo Culture => CultureInfo.CurrentUICulture;
 
+    private static bool French => Culture.TwoLetterISOLanguageName == "fr";
+
+    // A label's colon: French puts a non-breaking space before it ("Durée : 3 h"), English none.
+    public string Colon => French ? "\u00A0: " : ": ";
+
     public string Language => Culture.TwoLetterISOLanguageName;
 
     public TimeZoneInfo Zone => site.Current.TimeZone;
@@ -51,7 +56,7 @@ public sealed class PageText(IStringLocalizer<Strings> localizer, SiteSettingsHo
 
     public static string Iso(DateTimeOffset time) => time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
 
-    // "2 h 14 min", "3 d 4 h", "45 min": the same abbreviations read in English and French.
+    // "2 h 14 min", "3 d 4 h", "45 min"; French writes days "j" ("3 j 4 h"), in the reader's language like every label.
     public static string Duration(TimeSpan span)
     {
         if (span < TimeSpan.FromMinutes(1))
@@ -60,7 +65,8 @@ public sealed class PageText(IStringLocalizer<Strings> localizer, SiteSettingsHo
         }
         if (span.TotalDays >= 1)
         {
-            return span.Hours > 0 ? $"{(int)span.TotalDays} d {span.Hours} h" : $"{(int)span.TotalDays} d";
+            var d = French ? "j" : "d";
+            return span.Hours > 0 ? $"{(int)span.TotalDays} {d} {span.Hours} h" : $"{(int)span.TotalDays} {d}";
         }
         if (span.TotalHours >= 1)
         {
@@ -68,6 +74,9 @@ public sealed class PageText(IStringLocalizer<Strings> localizer, SiteSettingsHo
         }
         return $"{(int)span.TotalMinutes} min";
     }
+
+    // Entries ingested from the content folder carry the author "content/<file>" (docs/LEDGER.md); user names cannot hold "/".
+    public static bool IsImported(Post post) => post.Author.StartsWith("content/", StringComparison.Ordinal);
 
     public string Percent(double value) => value.ToString(value >= 99.995 && value < 100 ? "0.000" : "0.00", Culture) + " %";
 

@@ -79,6 +79,11 @@ public static class PublicSiteSetup
         {
             endpoint.Metadata.Add(CacheClass.Immutable);
         }
+        // Browsers ask for /favicon.ico on every visit unless they may keep it: a week, like a page's other furniture.
+        if (route?.TrimStart('/') == "favicon.ico")
+        {
+            endpoint.Metadata.Add(CacheClass.Public(TimeSpan.FromDays(7)));
+        }
     }
 
     // The visible language switch: remembers the choice in a cookie and goes back to the page (a local path only).

@@ -142,14 +142,19 @@ public sealed partial class ConsoleTests(ConsoleFixture fixture, ITestOutputHelp
 
         var publicPage = await context.NewPageAsync();
         await publicPage.GotoAsync($"/incidents/{id}");
+        // In time order: the corrected update stays, marked superseded; the correction is an item at its own (later) time.
         var updates = publicPage.Locator("ol.timeline > li.post");
-        await Assertions.Expect(updates).ToHaveCountAsync(3);
+        await Assertions.Expect(updates).ToHaveCountAsync(4);
         await Assertions.Expect(updates.Nth(0)).ToContainTextAsync("We are investigating errors on ingestion.");
         await Assertions.Expect(updates.Nth(1)).ToContainTextAsync("A bad deploy; rolling back.");
-        await Assertions.Expect(updates.Nth(1).Locator(".correction")).ToContainTextAsync("A bad configuration change; rolling it back.");
-        await Assertions.Expect(updates.Nth(1).Locator(".correction")).ToContainTextAsync("wrong cause");
+        await Assertions.Expect(updates.Nth(1)).ToHaveClassAsync(new Regex(@"\bsuperseded\b"));
         await Assertions.Expect(updates.Nth(2)).ToContainTextAsync("Error rate is back to normal; monitoring.");
-        await Assertions.Expect(publicPage.Locator(".correction")).ToHaveCountAsync(1);
+        await Assertions.Expect(updates.Nth(3)).ToHaveClassAsync(new Regex(@"\bpost-correction\b"));
+        await Assertions.Expect(updates.Nth(3).Locator(".body")).ToContainTextAsync("A bad configuration change; rolling it back.");
+        await Assertions.Expect(updates.Nth(3).Locator(".correction-of")).ToContainTextAsync("wrong cause");
+        await Assertions.Expect(updates.Nth(3).Locator(".diff del")).ToContainTextAsync("deploy");
+        await Assertions.Expect(updates.Nth(3).Locator(".diff ins").First).ToContainTextAsync("configuration change");
+        await Assertions.Expect(publicPage.Locator("li.post-correction")).ToHaveCountAsync(1);
         await SaveAsync(publicPage, "console-public-incident.png");
     }
 

@@ -8,7 +8,7 @@ namespace StatusPage.Tests.Browser;
 public sealed partial class HomePageTests(BrowserFixture fixture)
 {
     [Fact]
-    public async Task Home_page_shows_the_banner_the_components_and_every_update_of_the_open_incident_in_order()
+    public async Task Home_page_shows_the_banner_the_components_and_every_update_of_the_open_incident_newest_first()
     {
         await using var context = await fixture.NewContextAsync();
         var page = await OpenHomeAsync(context);
@@ -139,9 +139,12 @@ public sealed partial class HomePageTests(BrowserFixture fixture)
             Assert.False(string.IsNullOrEmpty(datetime), "a post has no time[datetime]");
             shownTimes.Add(DateTimeOffset.Parse(datetime, CultureInfo.InvariantCulture).ToUniversalTime());
         }
-        Assert.Equal(incident.Sections.Select(s => s.StatedAt.ToUniversalTime()), shownTimes);
+        // Newest first on the home page: the current state is the first thing under the title.
+        var newestFirst = incident.Sections.Reverse().ToList();
+        Assert.Equal(newestFirst.Select(s => s.StatedAt.ToUniversalTime()), shownTimes);
+        Assert.Contains("post-latest", await posts[0].GetAttributeAsync("class") ?? "", StringComparison.Ordinal);
 
-        foreach (var (post, section) in posts.Zip(incident.Sections))
+        foreach (var (post, section) in posts.Zip(newestFirst))
         {
             var label = (await post.Locator(".post-head strong").InnerTextAsync()).Trim();
             Assert.Equal(section.What, label, ignoreCase: true);

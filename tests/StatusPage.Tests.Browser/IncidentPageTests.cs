@@ -35,7 +35,7 @@ public sealed class IncidentPageTests(BrowserFixture fixture)
 
             Assert.Equal("/incidents/" + incident.Id, PublicPages.PathAndQuery(page));
             Assert.Equal(title, PublicPages.Squash(await page.Locator("main h1").InnerTextAsync()));
-            await AssertStatusUpdatesAsync(page.Locator("ol.timeline > li.post"), incident.StatusUpdates(), javaScript);
+            await AssertStatusUpdatesAsync(page.Locator(StatusUpdateItems), incident.StatusUpdates(), javaScript);
             // The note under the page names the zone the times are shown in: the reader's once the script ran.
             var zoneNote = PublicPages.Squash(await page.Locator("footer [data-local-zone]").InnerTextAsync());
             Assert.StartsWith(javaScript ? $"Times in your time zone ({ReaderTimeZone})" : "Times in Europe/Paris (UTC+0", zoneNote,
@@ -48,7 +48,7 @@ public sealed class IncidentPageTests(BrowserFixture fixture)
     }
 
     [Fact]
-    public async Task Reboot_incident_shows_its_status_updates_in_order_with_the_correction_inside_the_update_it_corrects()
+    public async Task Reboot_incident_shows_its_updates_and_the_correction_in_time_order_the_original_superseded_with_a_word_diff()
     {
         await using var context = await PublicPages.NewContextWithoutJavaScriptAsync(fixture);
         var page = await PublicPages.OpenAsync(context, PublicPages.Incident);
@@ -58,31 +58,37 @@ public sealed class IncidentPageTests(BrowserFixture fixture)
         Assert.Equal(8, updates.Count);
         Assert.Single(corrections);
 
-        var posts = page.Locator("ol.timeline > li.post");
-        await AssertStatusUpdatesAsync(posts, updates, javaScript: false);
-        // Nine updates in all: eight status updates and the correction, none shown on its own.
-        Assert.Equal(updates.Count + corrections.Count, await page.Locator("ol.timeline > li.post, ol.timeline > li.post .correction").CountAsync());
+        await AssertStatusUpdatesAsync(page.Locator(StatusUpdateItems), updates, javaScript: false);
+        // Nine items in all, in stated-time order: eight status updates and the correction at its own time.
+        var all = page.Locator("ol.timeline > li.post");
+        Assert.Equal(updates.Select(u => u.StatedAt).Concat(corrections.Select(c => c.Correction.StatedAt)).Order().Select(Iso), await TimesAsync(all));
 
         foreach (var (correction, corrects) in corrections)
         {
-            var original = posts.Filter(new LocatorFilterOptions { Has = page.Locator($":scope > .post-head > time[datetime='{Iso(corrects)}']") });
+            var original = page.Locator(StatusUpdateItems).Filter(new LocatorFilterOptions { Has = page.Locator($":scope > .post-head > time[datetime='{Iso(corrects)}']") });
             Assert.Equal(1, await original.CountAsync());
-            var box = original.Locator(":scope > div.correction");
+            var box = page.Locator("ol.timeline > li.post-correction").Filter(new LocatorFilterOptions { Has = page.Locator($":scope > .post-head > time[datetime='{Iso(correction.StatedAt)}']") });
             Assert.Equal(1, await box.CountAsync());
             Assert.True(await box.IsVisibleAsync(), "the correction is not visible");
-            Assert.Equal(Iso(correction.StatedAt), await box.Locator(".post-head > time").GetAttributeAsync("datetime"));
             Assert.Equal("Correction", PublicPages.Squash(await box.Locator(".post-head strong.label").InnerTextAsync()));
             Assert.Contains(correction.Metadata["reason"], PublicPages.Squash(await box.Locator(".correction-of").InnerTextAsync()), StringComparison.Ordinal);
-            Assert.Contains(correction.PlainTextOpening, PublicPages.Squash(await box.Locator(".body").InnerTextAsync()), StringComparison.Ordinal);
+            Assert.Contains(correction.PlainTextOpening, PublicPages.Squash(await box.Locator(":scope > .body").InnerTextAsync()), StringComparison.Ordinal);
+            // What changed: the false sentence struck out, the true one added, as text.
+            Assert.Contains("could not be stored and are lost", PublicPages.Squash(string.Join(" ", await box.Locator(".diff del").AllInnerTextsAsync())), StringComparison.Ordinal);
+            Assert.Contains("No data was lost", PublicPages.Squash(string.Join(" ", await box.Locator(".diff ins").AllInnerTextsAsync())), StringComparison.Ordinal);
 
-            // The original stays readable and marked; each links to the other.
+            // The original stays readable, marked superseded and set back; each links to the other.
             var originalId = await original.GetAttributeAsync("id");
             var correctionId = await box.GetAttributeAsync("id");
             Assert.True(await original.Locator(":scope > .body").IsVisibleAsync(), "the corrected update's own text is not shown");
+            Assert.Contains("superseded", await original.GetAttributeAsync("class") ?? "", StringComparison.Ordinal);
+            var (originalColor, normalColor) = (await original.Locator(":scope > .body").EvaluateAsync<string>("e => getComputedStyle(e).color"),
+                await page.Locator("main h1").EvaluateAsync<string>("e => getComputedStyle(e).color"));
+            Assert.NotEqual(normalColor, originalColor);
             Assert.Equal("#" + correctionId, await original.Locator(":scope > .post-head a.corrected").GetAttributeAsync("href"));
             Assert.Equal("#" + originalId, await box.Locator(".correction-of a").GetAttributeAsync("href"));
         }
-        Assert.Equal(corrections.Count, await page.Locator("ol.timeline div.correction").CountAsync());
+        Assert.Equal(corrections.Count, await page.Locator("ol.timeline > li.post-correction").CountAsync());
 
         var postmortem = page.Locator("section.postmortem");
         Assert.True(await postmortem.IsVisibleAsync(), "the postmortem is not shown");
@@ -100,7 +106,7 @@ public sealed class IncidentPageTests(BrowserFixture fixture)
         var page = await PublicPages.OpenAsync(context, PublicPages.Incident);
         var original = page.Locator("ol.timeline > li.post", new PageLocatorOptions { Has = page.Locator(":scope > .post-head a.corrected") });
         Assert.Equal(1, await original.CountAsync());
-        var correctionId = await original.Locator(":scope > div.correction").GetAttributeAsync("id");
+        var correctionId = await page.Locator("ol.timeline > li.post-correction").GetAttributeAsync("id");
 
         await original.Locator(":scope > .post-head a.corrected").ClickAsync();
         await Assertions.Expect(page).ToHaveURLAsync(PublicPages.WithFragment);
@@ -113,11 +119,11 @@ public sealed class IncidentPageTests(BrowserFixture fixture)
     {
         await using var context = await fixture.NewContextAsync();
         var page = await PublicPages.OpenAsync(context, PublicPages.Incident);
-        var original = page.Locator("ol.timeline > li.post", new PageLocatorOptions { Has = page.Locator(":scope > div.correction") });
+        var original = page.Locator("ol.timeline > li.post.superseded");
         Assert.Equal(1, await original.CountAsync());
         var originalId = await original.GetAttributeAsync("id");
 
-        await original.Locator(":scope > div.correction .correction-of a").ClickAsync();
+        await page.Locator("ol.timeline > li.post-correction .correction-of a").ClickAsync();
         await Assertions.Expect(page).ToHaveURLAsync(PublicPages.WithFragment);
 
         await AssertAtAsync(page, PublicPages.Incident.Path, originalId!);
@@ -129,7 +135,7 @@ public sealed class IncidentPageTests(BrowserFixture fixture)
         await using var context = await PublicPages.NewContextWithoutJavaScriptAsync(fixture);
         var page = await PublicPages.OpenAsync(context, PublicPages.Incident);
         var updates = SiteContent.Incident(PublicPages.RebootIncidentId).StatusUpdates();
-        var posts = page.Locator("ol.timeline > li.post");
+        var posts = page.Locator(StatusUpdateItems);
 
         await page.Locator("p.order a", new PageLocatorOptions { HasTextString = "Newest first" }).ClickAsync();
         await PublicPages.WaitForPageAsync(page, PublicPages.At(PublicPages.Incident.Path + "?order=newest"),
@@ -139,7 +145,7 @@ public sealed class IncidentPageTests(BrowserFixture fixture)
         Assert.Equal(updates.Reverse().Select(u => Iso(u.StatedAt)), await TimesAsync(posts));
         Assert.NotNull(await page.Locator("ol.timeline").GetAttributeAsync("reversed"));
         Assert.Equal("Newest first", PublicPages.Squash(await page.Locator("p.order strong").InnerTextAsync()));
-        Assert.Equal(1, await page.Locator("ol.timeline > li.post > div.correction").CountAsync());
+        Assert.Equal(1, await page.Locator("ol.timeline > li.post-correction").CountAsync());
 
         await page.Locator("p.order a", new PageLocatorOptions { HasTextString = "Oldest first" }).ClickAsync();
         await PublicPages.WaitForPageAsync(page, PublicPages.At(PublicPages.Incident.Path),
@@ -219,6 +225,9 @@ public sealed class IncidentPageTests(BrowserFixture fixture)
         }
         return times;
     }
+
+    // The timeline's status updates (a correction is an item of its own).
+    internal const string StatusUpdateItems = "ol.timeline > li.post:not(.post-correction)";
 
     private static string Iso(DateTimeOffset time) => time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
 }

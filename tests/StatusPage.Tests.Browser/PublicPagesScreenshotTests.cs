@@ -140,7 +140,7 @@ public sealed class PublicPagesScreenshotTests(BrowserFixture fixture)
         Assert.True(await page.Locator("main h1").IsVisibleAsync(), "the title is missing in print");
         Assert.True(await page.Locator("section.postmortem").IsVisibleAsync(), "the postmortem is missing in print");
         var updates = SiteContent.Incident(PublicPages.RebootIncidentId).StatusUpdates();
-        var posts = page.Locator("ol.timeline > li.post");
+        var posts = page.Locator(IncidentPageTests.StatusUpdateItems);
         Assert.Equal(updates.Count, await posts.CountAsync());
         foreach (var post in await posts.AllAsync())
         {

@@ -15,6 +15,6 @@ public sealed class SamePageAndHistoryDayLinkTests(BrowserFixture fixture)
         IncidentPageTests.AssertCorrectionLeadsBackToTheOriginalAsync(fixture);
 
     [Fact]
-    public Task Every_day_of_every_bar_that_names_incidents_links_to_a_history_day_that_lists_them() =>
-        UptimeBarKeyboardTests.AssertEveryIncidentDayLinksToAHistoryDayListingItAsync(fixture);
+    public Task Every_day_of_every_bar_that_names_incidents_links_to_its_history_month_at_one_of_them() =>
+        UptimeBarKeyboardTests.AssertEveryIncidentDayLinksToTheHistoryMonthAtOneOfItsIncidentsAsync(fixture);
 }

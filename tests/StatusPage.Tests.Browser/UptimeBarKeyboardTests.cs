@@ -43,7 +43,7 @@ public sealed partial class UptimeBarKeyboardTests(BrowserFixture fixture)
     [Theory]
     [InlineData(true)]
     [InlineData(false)]
-    public async Task Enter_on_a_day_with_an_incident_opens_that_day_in_the_history_month(bool javaScript)
+    public async Task Enter_on_a_day_with_an_incident_opens_the_history_month_at_that_incident(bool javaScript)
     {
         await using var context = javaScript ? await fixture.NewContextAsync() : await PublicPages.NewContextWithoutJavaScriptAsync(fixture);
         var page = await PublicPages.OpenAsync(context, PublicPages.Home);
@@ -52,9 +52,10 @@ public sealed partial class UptimeBarKeyboardTests(BrowserFixture fixture)
         var match = DayText().Match(text);
         Assert.True(match.Success, "the day's text does not read '<date>: <status> · <incidents>': " + text);
         var date = DateOnly.ParseExact(match.Groups["date"].Value, "d MMM yyyy", System.Globalization.CultureInfo.GetCultureInfo("en"));
-        var fragment = $"#d-{date:yyyy-MM-dd}";
         var path = $"/history/{date:yyyy}/{date:MM}";
-        Assert.Equal(path + fragment, await day.GetAttributeAsync("href"));
+        var href = await day.GetAttributeAsync("href") ?? "";
+        Assert.StartsWith(path + "#incident-", href, StringComparison.Ordinal);
+        var fragment = href[path.Length..];
 
         await day.FocusAsync();
         await page.Keyboard.PressAsync("Enter");
@@ -62,18 +63,21 @@ public sealed partial class UptimeBarKeyboardTests(BrowserFixture fixture)
 
         Assert.Equal(path, PublicPages.PathAndQuery(page));
         Assert.Equal(fragment, PublicPages.Fragment(page));
-        var target = page.Locator(fragment);
+        var target = page.Locator("li.entry" + fragment);
         Assert.Equal(1, await target.CountAsync());
         await Assertions.Expect(target).ToBeInViewportAsync();
-        var listed = (await target.Locator("li.entry a").AllInnerTextsAsync()).Select(PublicPages.Squash).ToList();
-        foreach (var title in match.Groups["incidents"].Value.Split(" · "))
+        var titles = match.Groups["incidents"].Value.Split(" · ");
+        Assert.Contains(PublicPages.Squash(await target.Locator("a").InnerTextAsync()), titles);
+        var listed = (await page.Locator("li.entry a").AllInnerTextsAsync()).Select(PublicPages.Squash).ToList();
+        foreach (var title in titles)
         {
             Assert.Contains(title, listed);
         }
     }
 
-    // Every day of every bar on the home page that names incidents links to /history/YYYY/MM#d-YYYY-MM-DD, and that day lists them.
-    internal static async Task AssertEveryIncidentDayLinksToAHistoryDayListingItAsync(BrowserFixture fixture)
+    // Every day of every bar on the home page that names incidents links to /history/YYYY/MM#incident-ID: that month lists
+    // each of the day's incidents, each once, and the link lands on one of them.
+    internal static async Task AssertEveryIncidentDayLinksToTheHistoryMonthAtOneOfItsIncidentsAsync(BrowserFixture fixture)
     {
         await using var context = await fixture.NewContextAsync();
         var page = await PublicPages.OpenAsync(context, PublicPages.Home);
@@ -90,16 +94,23 @@ public sealed partial class UptimeBarKeyboardTests(BrowserFixture fixture)
         foreach (var month in days.GroupBy(d => d.Href.Split('#')[0]))
         {
             var history = await PublicPages.OpenAsync(context, month.Key);
+            var ids = await history.Locator("li.entry").EvaluateAllAsync<string[]>("es => es.map(e => e.id)");
+            problems.AddRange(ids.GroupBy(id => id).Where(g => g.Count() > 1).Select(g => $"{month.Key}: {g.Key} is listed {g.Count()} times"));
+            var listed = (await history.Locator("li.entry a").AllInnerTextsAsync()).Select(PublicPages.Squash).ToList();
             foreach (var (href, titles) in month.DistinctBy(d => d.Href + string.Join('|', d.Titles)))
             {
-                var target = history.Locator("#" + href.Split('#')[1]);
-                if (await target.CountAsync() == 0)
+                var target = history.Locator("li.entry#" + href.Split('#')[1]);
+                if (await target.CountAsync() != 1)
                 {
-                    problems.Add($"{href}: no element with that id on {month.Key} (for {string.Join(" · ", titles)})");
+                    problems.Add($"{href}: no entry with that id on {month.Key} (for {string.Join(" · ", titles)})");
                     continue;
                 }
-                var listed = (await target.Locator("li.entry a").AllInnerTextsAsync()).Select(PublicPages.Squash).ToList();
-                problems.AddRange(titles.Where(t => !listed.Contains(t)).Select(t => $"{href}: the day does not list '{t}' (it lists: {string.Join(" | ", listed)})"));
+                var landed = PublicPages.Squash(await target.Locator("a").InnerTextAsync());
+                if (!titles.Contains(landed))
+                {
+                    problems.Add($"{href}: lands on '{landed}', not on one of the day's incidents ({string.Join(" · ", titles)})");
+                }
+                problems.AddRange(titles.Where(t => !listed.Contains(t)).Select(t => $"{href}: the month does not list '{t}' (it lists: {string.Join(" | ", listed)})"));
             }
             await history.CloseAsync();
         }

@@ -102,7 +102,7 @@ public sealed class HonestDegradationTests(HonestDegradationTests.TamperedServer
         var html = WebUtility.HtmlDecode(await (await _client.SendAsync(request)).Content.ReadAsStringAsync());
 
         Assert.Contains("État inconnu — l'historique n'a pas pu être vérifié", html, StringComparison.Ordinal);
-        Assert.Contains($"Dernière entrée vérifiée : n° {server.TamperedSeq - 1}", html, StringComparison.Ordinal);
+        Assert.Contains($"Dernière entrée vérifiée\u00a0: n° {server.TamperedSeq - 1}", html, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -93,7 +93,7 @@ public sealed partial class PublicPagesTests(PublicPagesTests.Server server) : I
         }
         var updateIds = incident.Updates.Select(u => html.IndexOf($"id=\"update-{u.Id}\"", StringComparison.Ordinal)).ToList();
         Assert.Equal(updateIds.Order(), updateIds);
-        Assert.Contains("Corrected — see the correction", html, StringComparison.Ordinal);
+        Assert.Contains("Superseded — see the correction", html, StringComparison.Ordinal);
         Assert.Matches(@"<dt>Cause</dt>\s*<dd>\s*Internal", html);
     }
 
@@ -241,10 +241,29 @@ public sealed partial class PublicPagesTests(PublicPagesTests.Server server) : I
         Assert.Equal(TimeSpan.FromDays(365), response.Headers.CacheControl?.MaxAge);
     }
 
+    // Browsers ask for it on every visit: it once answered 404 each time (and logged it).
+    [Fact]
+    public async Task Favicon_answers_200_with_a_small_icon_a_browser_may_keep_and_every_page_links_it()
+    {
+        using var response = await _client.GetAsync(new Uri("/favicon.ico", UriKind.Relative));
+        var bytes = await response.Content.ReadAsByteArrayAsync();
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("image/x-icon", response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(new byte[] { 0, 0, 1, 0 }, bytes[..4]);
+        Assert.InRange(bytes.Length, 23, 4096);
+        Assert.True(response.Headers.CacheControl is { Public: true, MaxAge: { } maxAge } && maxAge >= TimeSpan.FromDays(1),
+            "Cache-Control: " + response.Headers.CacheControl);
+        foreach (var path in new[] { "/", "/history", "/incidents/2026-08-19-fra1-region-reboot" })
+        {
+            Assert.Contains("<link rel=\"icon\" href=\"/favicon.ico\"", (await Get(path)).Html, StringComparison.Ordinal);
+        }
+    }
+
     [GeneratedRegex("<ol class=\"bar\"")]
     private static partial Regex UptimeBars();
 
-    [GeneratedRegex("<a class=\"d s\\d\" href=\"/history/\\d{4}/\\d{2}#d-\\d{4}-\\d{2}-\\d{2}\">")]
+    [GeneratedRegex("<a class=\"d s\\d\" href=\"/history/\\d{4}/\\d{2}(#incident-[a-z0-9-]+)?\">")]
     private static partial Regex DayLinks();
 
     [GeneratedRegex("<script(?![^>]*\\ssrc=)", RegexOptions.IgnoreCase)]
