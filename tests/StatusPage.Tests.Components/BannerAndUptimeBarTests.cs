@@ -97,8 +97,8 @@ public sealed class BannerAndUptimeBarTests : IAsyncLifetime
     [Fact]
     public void A_figure_whose_bar_shows_degraded_days_says_they_count_as_up_and_only_then()
     {
-        var degraded = new UptimeDay(new DateOnly(2026, 11, 23), ComponentStatus.DegradedPerformance, 100, []);
-        var fine = new UptimeDay(new DateOnly(2026, 11, 24), ComponentStatus.Operational, 100, []);
+        var degraded = new UptimeDay(new DateOnly(2026, 11, 23), ComponentStatus.DegradedPerformance, 100, [], []);
+        var fine = new UptimeDay(new DateOnly(2026, 11, 24), ComponentStatus.Operational, 100, [], []);
 
         Assert.Equal("(degraded days count as up)",
             _context.Render<DegradedNote>(p => p.Add(n => n.Days, [fine, degraded])).Find(".degraded-note").TextContent.Trim());
