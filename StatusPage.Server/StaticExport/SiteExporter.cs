@@ -31,7 +31,7 @@ public sealed partial class SiteExporter(HttpClient client, string directory)
 
     private readonly ConcurrentDictionary<string, Fetched> _fetched = new(StringComparer.Ordinal);
 
-    private sealed record Fetched(string Url, string File, byte[] Bytes, string ContentType, string Cache);
+    private sealed record Fetched(string? Url, string File, byte[] Bytes, string ContentType, string Cache);
 
     public sealed record Result(int Written, int Unchanged, int Deleted, int Files, long Bytes, IReadOnlyList<string> Skipped);
 
@@ -66,7 +66,27 @@ public sealed partial class SiteExporter(HttpClient client, string directory)
             var file = prefix.TrimStart('/') + (prefix.Length > 0 ? "/" : "") + "404.html";
             await FetchAsync(prefix + Missing, _ => file, cancellationToken, expected: HttpStatusCode.NotFound);
         }
+        await WholeLedgerAsync(cancellationToken);
         return Write([.. skipped.Order(StringComparer.Ordinal)]);
+    }
+
+    // /api/v1/ledger answers at most one page of entries; ledger.ndjson is all of them, for `verify ledger.ndjson` (no URL of
+    // the dynamic site has these bytes, so its manifest entry has no url).
+    private async Task WholeLedgerAsync(CancellationToken token)
+    {
+        using var whole = new MemoryStream();
+        for (var after = 0L; ;)
+        {
+            var page = await client.GetByteArrayAsync(new Uri($"/api/v1/ledger?after={after}", UriKind.Relative), token);
+            var lines = page.Count(b => b == (byte)'\n');
+            whole.Write(page);
+            if (lines == 0)
+            {
+                break;
+            }
+            after += lines;
+        }
+        _fetched["ledger.ndjson"] = new Fetched(null, "ledger.ndjson", whole.ToArray(), "application/x-ndjson; charset=utf-8", "short");
     }
 
     private async Task<Fetched?> FetchAsync(string url, Func<string, string> fileByType, CancellationToken token,

@@ -53,6 +53,9 @@ public sealed class StaticExportTests : IAsyncLifetime
         Assert.Equal("index.html", manifest.Values.Single(e => e.Url == "/").Path);
         Assert.Equal("fr/incidents/{0}/index.html", Regex(twins.First(e => e.Url!.StartsWith("/fr/incidents/", StringComparison.Ordinal) && e.Path.EndsWith("index.html", StringComparison.Ordinal)).Path));
         Assert.Equal("api/v1/ledger/index.ndjson", manifest.Values.Single(e => e.Url == "/api/v1/ledger").Path);
+        // The whole ledger (the demo's fits in the API's one page, so both hold every entry).
+        Assert.Equal(File.ReadAllBytes(Path.Combine(dir, "api", "v1", "ledger", "index.ndjson")), File.ReadAllBytes(Path.Combine(dir, "ledger.ndjson")));
+        Assert.Null(manifest["ledger.ndjson"].Url);
         Assert.Contains("lang=\"fr\"", File.ReadAllText(Path.Combine(dir, "fr", "history", "index.html")), StringComparison.Ordinal);
         Assert.Contains("lang=\"fr\"", File.ReadAllText(Path.Combine(dir, "fr", "404.html")), StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync(Api.Url("/no-such-page"))).StatusCode);
