@@ -13,6 +13,9 @@ command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
 command -v newsboat >/dev/null 2>&1 || need_apt+=(newsboat)
 # The provider report's PDF test reads Chromium's PDF back with pdftotext and pdfinfo, and renders its pages with pdftoppm.
 command -v pdftotext >/dev/null 2>&1 || need_apt+=(poppler-utils)
+# The static export is served by a real nginx (deploy/nginx.conf) with its pre-compressed .br siblings.
+command -v nginx >/dev/null 2>&1 || need_apt+=(nginx)
+[ -f /usr/lib/nginx/modules/ngx_http_brotli_static_module.so ] || need_apt+=(libnginx-mod-http-brotli-static)
 if [ ${#need_apt[@]} -gt 0 ]; then
   echo "Installing ${need_apt[*]} (Debian packages) ..."
   export DEBIAN_FRONTEND=noninteractive

@@ -13,6 +13,7 @@ using StatusPage.Server.Sla;
 using StatusPage.Server.PublicSite;
 using StatusPage.Server.Security;
 using StatusPage.Server.Startup;
+using StatusPage.Server.StaticExport;
 using StatusPage.Server.StatusApi;
 using StatusPage.Server.TransparencyApi;
 using StatusPage.Server.Webhooks;
@@ -23,7 +24,9 @@ if (CommandLine.IsVerb(args))
     return CommandLine.Run(args, Console.Out, Console.Error);
 }
 
-var builder = WebApplication.CreateBuilder(args);
+// `export-site DIR` runs this whole app on loopback to write its public site as static files (Cli/SiteExportVerb).
+var siteExport = SiteExportVerb.From(args);
+var builder = WebApplication.CreateBuilder(siteExport?.HostArgs ?? args);
 builder.AddStartup();
 builder.AddLedger();
 builder.AddTransparency();
@@ -42,6 +45,7 @@ var app = builder.Build();
 app.UseTransportSecurity();
 app.UseErrorResponses();
 app.UseStartingUp();
+app.UseLanguagePaths();
 app.UseRouting();
 app.UseSecurityHeaders();
 app.UseDeclaredCacheClasses();
@@ -60,6 +64,11 @@ app.MapBadges();
 app.MapProviders();
 app.MapSla();
 app.MapWebhooks();
+
+if (siteExport is not null)
+{
+    return siteExport.Run(app, Console.Out, Console.Error);
+}
 
 var readiness = app.Services.GetRequiredService<LedgerReadiness>();
 try

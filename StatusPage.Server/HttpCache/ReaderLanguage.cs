@@ -12,8 +12,16 @@ public static class ReaderLanguage
     private const int MaxRemembered = 256;
     private static readonly ConcurrentDictionary<string, CultureInfo?> Remembered = new(StringComparer.Ordinal);
 
+    private static readonly object FixedKey = new();
+
     public static CultureInfo Choose(HttpRequest request) =>
-        FromCookie(request) ?? FromAcceptLanguage(request.Headers.AcceptLanguage) ?? Cultures[0];
+        Fixed(request) ?? FromCookie(request) ?? FromAcceptLanguage(request.Headers.AcceptLanguage) ?? Cultures[0];
+
+    // The address chose the language (/fr/..., StaticExport/LanguagePaths): it wins over the cookie and the header.
+    public static void Fix(HttpContext context, CultureInfo culture) => context.Items[FixedKey] = culture;
+
+    private static CultureInfo? Fixed(HttpRequest request) =>
+        request.HttpContext.Items.TryGetValue(FixedKey, out var culture) ? culture as CultureInfo : null;
 
     // Only for requests that render something: setting the culture copies the execution context, which a cache hit skips.
     public static void Apply(CultureInfo culture)

@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Localization;
 using StatusPage.Server.PublicSite.Shell;
 using StatusPage.Server.HttpCache;
 using StatusPage.Server.Security;
+using StatusPage.Server.StaticExport;
 
 namespace StatusPage.Server.PublicSite;
 
@@ -37,6 +38,7 @@ public static class PublicSiteSetup
     public static WebApplication UsePublicSite(this WebApplication app)
     {
         app.UseMiddleware<PageCacheMiddleware>();
+        app.UseLanguageLinks();
         app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
         app.UseApiProblems();
         app.UseAntiforgery();

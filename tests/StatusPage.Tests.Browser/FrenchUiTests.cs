@@ -42,7 +42,7 @@ public sealed class FrenchUiTests(BrowserFixture fixture)
     }
 
     [Fact]
-    public async Task Header_language_link_switches_an_english_page_to_french_and_the_choice_persists_on_the_next_page()
+    public async Task Header_language_link_switches_an_english_page_to_french_under_fr_and_links_stay_french()
     {
         await using var context = await fixture.NewContextAsync(new BrowserNewContextOptions { Locale = "en-US" });
         var page = await PublicPages.OpenAsync(context, PublicPages.Incident);
@@ -51,21 +51,21 @@ public sealed class FrenchUiTests(BrowserFixture fixture)
         var french = page.Locator("header.site-header nav a[hreflang=fr]");
         Assert.Equal("français", PublicPages.Squash(await french.InnerTextAsync()));
         await french.ClickAsync();
-        await PublicPages.WaitForPageAsync(page, PublicPages.At(PublicPages.Incident.Path), page.Locator("html[lang=fr]"));
+        await PublicPages.WaitForPageAsync(page, PublicPages.At("/fr" + PublicPages.Incident.Path), page.Locator("html[lang=fr]"));
 
-        Assert.Equal(PublicPages.Incident.Path, PublicPages.PathAndQuery(page));
+        Assert.Equal("/fr" + PublicPages.Incident.Path, PublicPages.PathAndQuery(page));
         Assert.Equal("fr", await page.Locator("html").GetAttributeAsync("lang"));
         Assert.Equal("Chronologie", PublicPages.Squash(await page.Locator("main h2").First.InnerTextAsync()));
 
-        // The next page, reached by a link, is still French although the browser asks for English.
-        await page.Locator("header.site-header nav a[href='/history']").ClickAsync();
-        await PublicPages.WaitForPageAsync(page, PublicPages.At("/history"), page.Locator("main h1", new PageLocatorOptions { HasTextString = "Historique" }));
+        // The next page, reached by a link, is still French although the browser asks for English: its address says so.
+        await page.Locator("header.site-header nav a[href='/fr/history']").ClickAsync();
+        await PublicPages.WaitForPageAsync(page, PublicPages.At("/fr/history"), page.Locator("main h1", new PageLocatorOptions { HasTextString = "Historique" }));
         Assert.Equal("fr", await page.Locator("html").GetAttributeAsync("lang"));
         Assert.Equal("Historique des incidents", PublicPages.Squash(await page.Locator("main h1").InnerTextAsync()));
 
-        // And a page opened afresh in the same browser too.
-        var home = await PublicPages.OpenAsync(context, PublicPages.Home);
-        Assert.Equal("fr", await home.Locator("html").GetAttributeAsync("lang"));
-        Assert.Equal("Perturbation mineure", PublicPages.Squash(await home.Locator("section.banner h1").InnerTextAsync()));
+        // Back to English: the switch remembers the choice (cookie) and lands on the unprefixed page.
+        await page.Locator("header.site-header nav a[hreflang=en]").ClickAsync();
+        await PublicPages.WaitForPageAsync(page, PublicPages.At("/history"), page.Locator("html[lang=en]"));
+        Assert.Equal("/history", PublicPages.PathAndQuery(page));
     }
 }

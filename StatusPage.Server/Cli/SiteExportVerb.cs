@@ -1,0 +1,56 @@
+using System.Net;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using StatusPage.Server.StaticExport;
+using StatusPage.Server.Startup;
+
+namespace StatusPage.Server.Cli;
+
+// `export-site DIR`: this server, started on a loopback port over its data file, writes its public site as static files
+// (StaticExport/SiteExporter) and stops. Run from Program.cs, since it needs the whole app; other settings work as for the server.
+public sealed class SiteExportVerb(string directory, string[] hostArgs)
+{
+    public const string Name = "export-site";
+
+    public string[] HostArgs { get; } = hostArgs;
+
+    // Null unless the arguments start with the verb and a folder.
+    public static SiteExportVerb? From(string[] args) =>
+        args.Length >= 2 && args[0] == Name && !args[1].StartsWith('-') ? new SiteExportVerb(args[1], args[2..]) : null;
+
+    public int Run(WebApplication app, TextWriter output, TextWriter error) => RunAsync(app, output, error).GetAwaiter().GetResult();
+
+    private async Task<int> RunAsync(WebApplication app, TextWriter output, TextWriter error)
+    {
+        app.Urls.Clear();
+        app.Urls.Add("http://127.0.0.1:0");
+        await app.StartAsync();
+        try
+        {
+            await app.Services.GetRequiredService<LedgerReadiness>().Ready;
+            var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+            using var client = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false, AutomaticDecompression = DecompressionMethods.None })
+            {
+                BaseAddress = new Uri(address),
+            };
+            var started = System.Diagnostics.Stopwatch.StartNew();
+            var result = await new SiteExporter(client, directory).ExportAsync();
+            output.WriteLine($"{result.Files} files, {result.Bytes} bytes in {directory}: {result.Written} written, {result.Unchanged} unchanged, " +
+                $"{result.Deleted} deleted ({started.Elapsed.TotalSeconds:0.00} s)");
+            foreach (var url in result.Skipped)
+            {
+                error.WriteLine($"skipped {url}: not answered with 200");
+            }
+            return 0;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or HttpRequestException)
+        {
+            error.WriteLine($"export-site: {e.Message}");
+            return 1;
+        }
+        finally
+        {
+            await app.StopAsync();
+        }
+    }
+}

@@ -1,0 +1,275 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.RegularExpressions;
+using StatusPage.Server.HttpCache;
+
+namespace StatusPage.Server.StaticExport;
+
+// The public site as static files, fetched through the server's own pipeline (the same bytes as the dynamic pages): pages in
+// every language found by following links from the home pages, plus what no page links to (feeds, v2 JSON, the ledger, the
+// checkpoint, badges). A URL with no extension is a folder: /incidents/x is incidents/x/index.html (or index.json,
+// index.ndjson, index.txt by its type), so /incidents/x/proof.json can sit beside it. Text files get .br and .gz siblings.
+// Incremental: a file whose bytes match the previous manifest is not rewritten; a file no longer exported is deleted.
+public sealed partial class SiteExporter(HttpClient client, string directory)
+{
+    public const string ManifestName = "manifest.json";
+
+    // What no page links to; pages' own feeds, badges and proofs are added per page (Derived).
+    public static readonly string[] Seeds =
+    [
+        "/", "/history.atom", "/history.rss", "/maintenance.ics", "/badge.svg", "/sla.csv", "/sla.json",
+        "/api/v2/summary.json", "/api/v2/status.json", "/api/v2/components.json", "/api/v2/incidents.json",
+        "/api/v2/incidents/unresolved.json", "/api/v2/scheduled-maintenances.json", "/api/v2/scheduled-maintenances/upcoming.json",
+        "/api/v2/scheduled-maintenances/active.json", "/api/v1/ledger", "/api/v1/ledger/head", "/api/v1/ledger/checkpoint",
+        "/api/v1/ledger/key",
+    ];
+
+    // The not-found page of each language, served by the host for any missing file (deploy/nginx.conf's error_page).
+    private const string Missing = "/__not-found__";
+
+    private readonly ConcurrentDictionary<string, Fetched> _fetched = new(StringComparer.Ordinal);
+
+    private sealed record Fetched(string? Url, string File, byte[] Bytes, string ContentType, string Cache);
+
+    public sealed record Result(int Written, int Unchanged, int Deleted, int Files, long Bytes, IReadOnlyList<string> Skipped);
+
+    public async Task<Result> ExportAsync(CancellationToken cancellationToken = default)
+    {
+        var skipped = new ConcurrentBag<string>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var level = Seeds.Concat(LanguagePaths.Prefixed.Select(c => LanguagePaths.Prefix(c) + "/")).ToList();
+        seen.UnionWith(level);
+        while (level.Count > 0)
+        {
+            var found = new ConcurrentBag<string>();
+            await Parallel.ForEachAsync(level, new ParallelOptions { MaxDegreeOfParallelism = 4, CancellationToken = cancellationToken },
+                async (url, token) =>
+                {
+                    var page = await FetchAsync(url, FileFor(url), token);
+                    if (page is null)
+                    {
+                        skipped.Add(url);
+                        return;
+                    }
+                    foreach (var link in Links(page).Concat(Derived(url)))
+                    {
+                        found.Add(link);
+                    }
+                });
+            level = [.. found.Where(seen.Add).Order(StringComparer.Ordinal)];
+        }
+        foreach (var culture in ReaderLanguage.Cultures)
+        {
+            var prefix = LanguagePaths.Prefix(culture);
+            var file = prefix.TrimStart('/') + (prefix.Length > 0 ? "/" : "") + "404.html";
+            await FetchAsync(prefix + Missing, _ => file, cancellationToken, expected: HttpStatusCode.NotFound);
+        }
+        await WholeLedgerAsync(cancellationToken);
+        return Write([.. skipped.Order(StringComparer.Ordinal)]);
+    }
+
+    // /api/v1/ledger answers at most one page of entries; ledger.ndjson is all of them, for `verify ledger.ndjson` (no URL of
+    // the dynamic site has these bytes, so its manifest entry has no url).
+    private async Task WholeLedgerAsync(CancellationToken token)
+    {
+        using var whole = new MemoryStream();
+        for (var after = 0L; ;)
+        {
+            var page = await client.GetByteArrayAsync(new Uri($"/api/v1/ledger?after={after}", UriKind.Relative), token);
+            var lines = page.Count(b => b == (byte)'\n');
+            whole.Write(page);
+            if (lines == 0)
+            {
+                break;
+            }
+            after += lines;
+        }
+        _fetched["ledger.ndjson"] = new Fetched(null, "ledger.ndjson", whole.ToArray(), "application/x-ndjson; charset=utf-8", "short");
+    }
+
+    private async Task<Fetched?> FetchAsync(string url, Func<string, string> fileByType, CancellationToken token,
+        HttpStatusCode expected = HttpStatusCode.OK)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, url);
+        using var response = await client.SendAsync(request, token);
+        if (response.StatusCode != expected)
+        {
+            return null;
+        }
+        var bytes = await response.Content.ReadAsByteArrayAsync(token);
+        var type = response.Content.Headers.ContentType?.ToString() ?? "application/octet-stream";
+        var cache = response.Headers.CacheControl?.ToString() ?? "";
+        var fetched = new Fetched(url, fileByType(type), bytes, type,
+            cache.Contains("immutable", StringComparison.Ordinal) ? "immutable" : "short");
+        _fetched[fetched.File] = fetched;
+        return fetched;
+    }
+
+    // /incidents/x → incidents/x/index.html; /history.atom → history.atom.
+    public static Func<string, string> FileFor(string url) => type =>
+    {
+        var path = url.TrimStart('/');
+        var name = path[(path.LastIndexOf('/') + 1)..];
+        if (name.Contains('.', StringComparison.Ordinal))
+        {
+            return path;
+        }
+        var extension = type.Split(';')[0].Trim() switch
+        {
+            "text/html" => "html",
+            "application/json" or "application/problem+json" => "json",
+            "application/x-ndjson" => "ndjson",
+            _ => "txt",
+        };
+        return (path.Length == 0 || path.EndsWith('/') ? path : path + "/") + "index." + extension;
+    };
+
+    // Site-local links of a page, without fragments; links with a query have no static twin (a static host ignores queries).
+    private static IEnumerable<string> Links(Fetched page)
+    {
+        if (!page.ContentType.StartsWith("text/html", StringComparison.Ordinal))
+        {
+            yield break;
+        }
+        foreach (Match match in Link().Matches(Encoding.UTF8.GetString(page.Bytes)))
+        {
+            var link = WebUtility.HtmlDecode(match.Groups[1].Value).Split('#')[0];
+            if (link.Length == 0 || !link.StartsWith('/') || link.StartsWith("//", StringComparison.Ordinal) || link.Contains('?', StringComparison.Ordinal)
+                || link.StartsWith("/admin", StringComparison.Ordinal) || link.StartsWith("/lang/", StringComparison.Ordinal))
+            {
+                continue;
+            }
+            yield return link;
+        }
+    }
+
+    // What a page stands for but does not link to: its RSS feed and badge, its proof.
+    private static IEnumerable<string> Derived(string url)
+    {
+        var parts = url.Split('/', StringSplitOptions.RemoveEmptyEntries);
+        if (parts.Length != 2)
+        {
+            return [];
+        }
+        return parts[0] switch
+        {
+            "components" => [url + "/history.atom", url + "/history.rss", url + "/badge.svg"],
+            "incidents" => [url + "/history.atom", url + "/history.rss", url + "/proof.json"],
+            "maintenance" => [url + "/proof.json"],
+            _ => [],
+        };
+    }
+
+    private Result Write(IReadOnlyList<string> skipped)
+    {
+        Directory.CreateDirectory(directory);
+        var manifestPath = Path.Combine(directory, ManifestName);
+        var previous = File.Exists(manifestPath) ? ExportManifest.Read(File.ReadAllBytes(manifestPath)) : [];
+        var entries = new List<ExportManifest.Entry>();
+        var (written, unchanged) = (0, 0);
+        foreach (var file in _fetched.Values.OrderBy(f => f.File, StringComparer.Ordinal))
+        {
+            var sha = Sha256(file.Bytes);
+            var identity = new ExportManifest.Entry(file.File, file.Url, file.Bytes.Length, sha, file.ContentType, null, file.Cache);
+            var same = previous.TryGetValue(file.File, out var old) && old.Sha256 == sha && Exists(old);
+            entries.Add(identity);
+            Count(same || Store(file.File, file.Bytes));
+            if (!IsText(file.ContentType))
+            {
+                continue;
+            }
+            var compressed = new Lazy<Representation>(() => new Representation(file.Bytes, "", null).Compressed(above: -1));
+            foreach (var (encoding, suffix) in new[] { ("br", ".br"), ("gzip", ".gz") })
+            {
+                // An unchanged file keeps its siblings: compressing every page again would make an increment cost a full export.
+                if (same && previous.TryGetValue(file.File + suffix, out var oldSibling) && Exists(oldSibling))
+                {
+                    entries.Add(oldSibling);
+                    Count(true);
+                    continue;
+                }
+                // The page cache's own compression (smallest size): a sibling is what the dynamic server sends for that coding.
+                var bytes = encoding == "br" ? compressed.Value.Brotli! : compressed.Value.Gzip!;
+                entries.Add(identity with { Path = file.File + suffix, Url = null, Size = bytes.Length, Sha256 = Sha256(bytes), Encoding = encoding });
+                Count(previous.TryGetValue(file.File + suffix, out var before) && before.Sha256 == entries[^1].Sha256 && Exists(before)
+                    || Store(file.File + suffix, bytes));
+            }
+        }
+        var current = entries.Select(e => e.Path).ToHashSet(StringComparer.Ordinal);
+        var deleted = 0;
+        foreach (var gone in previous.Keys.Where(p => !current.Contains(p)).Order(StringComparer.Ordinal))
+        {
+            var path = Within(gone);
+            if (File.Exists(path))
+            {
+                File.Delete(path);
+                deleted++;
+                RemoveEmptyFolders(Path.GetDirectoryName(path)!);
+            }
+        }
+        Store(ManifestName, ExportManifest.Write(entries));
+        return new Result(written, unchanged, deleted, entries.Count, entries.Sum(e => e.Size), skipped);
+
+        void Count(bool wasUnchanged)
+        {
+            if (wasUnchanged)
+            {
+                unchanged++;
+            }
+            else
+            {
+                written++;
+            }
+        }
+    }
+
+    private bool Exists(ExportManifest.Entry entry)
+    {
+        var info = new FileInfo(Within(entry.Path));
+        return info.Exists && info.Length == entry.Size;
+    }
+
+    // Written beside, then moved over: a reader of the folder never sees half a file. Returns false (not unchanged).
+    private bool Store(string relative, byte[] bytes)
+    {
+        var path = Within(relative);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        var temporary = path + ".tmp";
+        File.WriteAllBytes(temporary, bytes);
+        File.Move(temporary, path, overwrite: true);
+        return false;
+    }
+
+    private string Within(string relative)
+    {
+        var root = Path.GetFullPath(directory);
+        var path = Path.GetFullPath(Path.Combine(root, relative));
+        return path.StartsWith(root + Path.DirectorySeparatorChar, StringComparison.Ordinal)
+            ? path
+            : throw new InvalidOperationException($"{relative} is outside the export folder");
+    }
+
+    private void RemoveEmptyFolders(string folder)
+    {
+        var root = Path.GetFullPath(directory);
+        while (folder.Length > root.Length && Directory.Exists(folder) && !Directory.EnumerateFileSystemEntries(folder).Any())
+        {
+            Directory.Delete(folder);
+            folder = Path.GetDirectoryName(folder)!;
+        }
+    }
+
+    public static bool IsText(string contentType)
+    {
+        var type = contentType.Split(';')[0].Trim();
+        return type.StartsWith("text/", StringComparison.Ordinal) || type.EndsWith("json", StringComparison.Ordinal)
+            || type.EndsWith("xml", StringComparison.Ordinal) || type is "application/javascript" or "application/x-ndjson";
+    }
+
+    private static string Sha256(byte[] bytes) => Convert.ToHexStringLower(SHA256.HashData(bytes));
+
+    [GeneratedRegex("(?:href|src)=\"([^\"]+)\"")]
+    private static partial Regex Link();
+}

@@ -1,0 +1,219 @@
+using System.Net;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.Time.Testing;
+using StatusPage.Server.StaticExport;
+
+namespace StatusPage.Tests.Http;
+
+// export-site's work (StaticExport/SiteExporter) against the real server on a fixed clock: complete, byte-identical to the
+// dynamic pages in each language, deterministic, incremental.
+public sealed class StaticExportTests : IAsyncLifetime
+{
+    private readonly StatusPageFactory _factory = new(time: new FakeTimeProvider(StatusPageFactory.DemoNow),
+        settings: new Dictionary<string, string> { ["STATUSPAGE_ADMIN_TOKEN"] = WriteApiServer.AdminToken });
+    private readonly string _root = Directory.CreateTempSubdirectory("statuspage-export-").FullName;
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync()
+    {
+        await _factory.DisposeAsync();
+        Directory.Delete(_root, recursive: true);
+    }
+
+    [Fact]
+    public async Task Every_exported_file_has_the_bytes_the_dynamic_server_sends_for_its_url_in_each_language()
+    {
+        var dir = Path.Combine(_root, "site");
+        var result = await Export(dir);
+        var manifest = Manifest(dir);
+        var client = Client();
+
+        var twins = manifest.Values.Where(e => e.Url is not null).ToList();
+        Assert.Empty(result.Skipped);
+        Assert.True(twins.Count > 100, $"only {twins.Count} files");
+        foreach (var entry in twins)
+        {
+            var response = await client.GetAsync(Api.Url(entry.Url!));
+            var expected = entry.Path.EndsWith("404.html", StringComparison.Ordinal) ? HttpStatusCode.NotFound : HttpStatusCode.OK;
+            Assert.True(response.StatusCode == expected, $"{entry.Url}: {(int)response.StatusCode}");
+            var served = await response.Content.ReadAsByteArrayAsync();
+            Assert.True(served.AsSpan().SequenceEqual(File.ReadAllBytes(Path.Combine(dir, entry.Path))), $"{entry.Path} differs from {entry.Url}");
+        }
+        // Every kind of page, in both languages, and what no page links to.
+        foreach (var url in new[] { "/", "/fr/", "/history", "/fr/history", "/history/2026/08", "/fr/history/2026/08", "/uptime",
+            "/fr/uptime", "/verify", "/fr/verify", "/components/private-network", "/fr/components/private-network",
+            "/maintenance/2026-10-06-switch-firmware-fra1", "/providers/halden", "/fr/providers/halden", "/sla", "/history.atom",
+            "/history.rss", "/maintenance.ics", "/api/v2/summary.json", "/badge.svg", "/api/v1/ledger", "/api/v1/ledger/checkpoint",
+            "/maintenance/2026-10-06-switch-firmware-fra1/proof.json", "/components/private-network/badge.svg" })
+        {
+            Assert.Contains(twins, e => e.Url == url);
+        }
+        Assert.Contains(twins, e => e.Url!.StartsWith("/incidents/", StringComparison.Ordinal) && e.Url.EndsWith("/proof.json", StringComparison.Ordinal));
+        Assert.Equal("index.html", manifest.Values.Single(e => e.Url == "/").Path);
+        Assert.Equal("fr/incidents/{0}/index.html", Regex(twins.First(e => e.Url!.StartsWith("/fr/incidents/", StringComparison.Ordinal) && e.Path.EndsWith("index.html", StringComparison.Ordinal)).Path));
+        Assert.Equal("api/v1/ledger/index.ndjson", manifest.Values.Single(e => e.Url == "/api/v1/ledger").Path);
+        // The whole ledger (the demo's fits in the API's one page, so both hold every entry).
+        Assert.Equal(File.ReadAllBytes(Path.Combine(dir, "api", "v1", "ledger", "index.ndjson")), File.ReadAllBytes(Path.Combine(dir, "ledger.ndjson")));
+        Assert.Null(manifest["ledger.ndjson"].Url);
+        Assert.Contains("lang=\"fr\"", File.ReadAllText(Path.Combine(dir, "fr", "history", "index.html")), StringComparison.Ordinal);
+        Assert.Contains("lang=\"fr\"", File.ReadAllText(Path.Combine(dir, "fr", "404.html")), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync(Api.Url("/no-such-page"))).StatusCode);
+        Assert.Equal(File.ReadAllText(Path.Combine(dir, "404.html")), await (await client.GetAsync(Api.Url("/no-such-page"))).Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task Text_files_have_brotli_and_gzip_siblings_that_decompress_to_them_and_the_manifest_lists_every_file()
+    {
+        var dir = Path.Combine(_root, "site");
+        await Export(dir);
+        var manifest = Manifest(dir);
+
+        var home = File.ReadAllBytes(Path.Combine(dir, "index.html"));
+        using (var brotli = new System.IO.Compression.BrotliStream(File.OpenRead(Path.Combine(dir, "index.html.br")), System.IO.Compression.CompressionMode.Decompress))
+        {
+            Assert.Equal(home, ReadAll(brotli));
+        }
+        using (var gzip = new System.IO.Compression.GZipStream(File.OpenRead(Path.Combine(dir, "index.html.gz")), System.IO.Compression.CompressionMode.Decompress))
+        {
+            Assert.Equal(home, ReadAll(gzip));
+        }
+        Assert.Equal("br", manifest["index.html.br"].Encoding);
+        Assert.Equal("text/html; charset=utf-8", manifest["index.html.br"].ContentType);
+        Assert.False(File.Exists(Path.Combine(dir, "badge.svg.br")) && !manifest.ContainsKey("badge.svg.br"));
+        var files = Directory.EnumerateFiles(dir, "*", SearchOption.AllDirectories)
+            .Select(f => Path.GetRelativePath(dir, f).Replace('\\', '/')).Where(f => f != SiteExporter.ManifestName).Order();
+        Assert.Equal(files, manifest.Keys.Order());
+        foreach (var entry in manifest.Values)
+        {
+            var bytes = File.ReadAllBytes(Path.Combine(dir, entry.Path));
+            Assert.Equal(entry.Size, bytes.Length);
+            Assert.Equal(entry.Sha256, Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes)));
+        }
+        Assert.Equal("immutable", manifest.Values.Single(e => e.Url is not null && e.Url.StartsWith("/app.", StringComparison.Ordinal) && e.Url.EndsWith(".css", StringComparison.Ordinal)).Cache);
+        Assert.Equal("short", manifest["index.html"].Cache);
+    }
+
+    [Fact]
+    public async Task The_same_ledger_exports_to_the_same_bytes_in_two_folders()
+    {
+        var first = Path.Combine(_root, "a");
+        var second = Path.Combine(_root, "b");
+        await Export(first);
+        await Export(second);
+
+        var a = Files(first);
+        var b = Files(second);
+        Assert.Equal(a.Keys.Order(), b.Keys.Order());
+        foreach (var (path, bytes) in a)
+        {
+            Assert.True(bytes.AsSpan().SequenceEqual(b[path]), $"{path} differs between two exports of the same ledger");
+        }
+    }
+
+    [Fact]
+    public async Task A_second_export_rewrites_only_changed_files_and_deletes_files_no_longer_exported()
+    {
+        var dir = Path.Combine(_root, "site");
+        var full = await Export(dir);
+        Assert.Equal(full.Files, full.Written);
+
+        var again = await Export(dir);
+        Assert.Equal((0, full.Files, 0), (again.Written, again.Unchanged, again.Deleted));
+
+        // A file a previous export listed that this one does not make (as a page of a removed feature would be).
+        var stale = Path.Combine(dir, "gone", "index.html");
+        Directory.CreateDirectory(Path.GetDirectoryName(stale)!);
+        File.WriteAllText(stale, "<p>old</p>");
+        var manifestPath = Path.Combine(dir, SiteExporter.ManifestName);
+        var withStale = Manifest(dir).Values.Append(new ExportManifest.Entry("gone/index.html", "/gone", 10,
+            Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData("<p>old</p>"u8)), "text/html; charset=utf-8", null, "short"));
+        File.WriteAllBytes(manifestPath, ExportManifest.Write(withStale));
+        var css = Manifest(dir).Values.Single(e => e.Url is not null && e.Url.StartsWith("/app.", StringComparison.Ordinal) && e.Url.EndsWith(".css", StringComparison.Ordinal));
+        var cssWritten = File.GetLastWriteTimeUtc(Path.Combine(dir, css.Path));
+        var homeBefore = File.ReadAllBytes(Path.Combine(dir, "index.html"));
+
+        var client = Client(WriteApiServer.AdminToken);
+        var (id, _) = await Api.CreateIncident(client, "Dashboard slow to load");
+        var after = await Export(dir);
+
+        Assert.Equal(1, after.Deleted);
+        Assert.False(Directory.Exists(Path.Combine(dir, "gone")));
+        Assert.True(after.Written > 0 && after.Unchanged > 0, $"{after.Written} written, {after.Unchanged} unchanged");
+        Assert.Equal(after.Files, after.Written + after.Unchanged);
+        Assert.True(File.Exists(Path.Combine(dir, "incidents", id, "index.html")));
+        Assert.True(File.Exists(Path.Combine(dir, "fr", "incidents", id, "index.html")));
+        Assert.False(homeBefore.AsSpan().SequenceEqual(File.ReadAllBytes(Path.Combine(dir, "index.html"))));
+        // Files the post does not touch keep their bytes and are not rewritten.
+        Assert.Equal(cssWritten, File.GetLastWriteTimeUtc(Path.Combine(dir, css.Path)));
+        Assert.Equal(Manifest(dir)[css.Path].Sha256, css.Sha256);
+        // Every other file is what a fresh export of the same ledger writes.
+        var fresh = Path.Combine(_root, "fresh");
+        await Export(fresh);
+        Assert.Equal(File.ReadAllBytes(Path.Combine(fresh, SiteExporter.ManifestName)), File.ReadAllBytes(manifestPath));
+    }
+
+    [Fact]
+    public async Task French_pages_are_served_under_fr_with_links_under_fr_and_unprefixed_pages_still_follow_the_browser()
+    {
+        var client = Client();
+        var prefixed = await client.SendAsync(Get("/fr/history", "en"));
+        var prefixedHtml = await prefixed.Content.ReadAsStringAsync();
+        Assert.Equal(HttpStatusCode.OK, prefixed.StatusCode);
+        Assert.Contains("<html lang=\"fr\"", prefixedHtml, StringComparison.Ordinal);
+        Assert.Contains("href=\"/fr/uptime\"", prefixedHtml, StringComparison.Ordinal);
+        Assert.Contains("href=\"/history.atom\"", prefixedHtml, StringComparison.Ordinal);
+        Assert.Contains("href=\"/history?lang=en\"", prefixedHtml, StringComparison.Ordinal);
+        Assert.DoesNotContain("href=\"/uptime\"", prefixedHtml, StringComparison.Ordinal);
+
+        // The browser's language on an unprefixed path: the same French page, byte for byte.
+        var negotiated = await client.SendAsync(Get("/history", "fr-FR"));
+        Assert.Equal(prefixedHtml, await negotiated.Content.ReadAsStringAsync());
+        var english = await (await client.SendAsync(Get("/history", "en"))).Content.ReadAsStringAsync();
+        Assert.Contains("<html lang=\"en\"", english, StringComparison.Ordinal);
+        Assert.Contains("href=\"/uptime\"", english, StringComparison.Ordinal);
+        Assert.Contains("href=\"/fr/history\"", english, StringComparison.Ordinal);
+
+        // The switch back to English remembers the choice and drops its parameter.
+        var switched = await client.SendAsync(Get("/history?lang=en&page=2", "fr"));
+        Assert.Equal(HttpStatusCode.Redirect, switched.StatusCode);
+        Assert.Equal("/history?page=2", switched.Headers.Location?.OriginalString);
+        Assert.Contains(switched.Headers.GetValues("Set-Cookie"), c => c.Contains("c%3Den", StringComparison.Ordinal));
+        var offsite = await client.SendAsync(Get("//evil.example?lang=en", "en"));
+        Assert.Equal("/", offsite.Headers.Location?.OriginalString);
+    }
+
+    private static HttpRequestMessage Get(string path, string language)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Get, Api.Url(path));
+        request.Headers.AcceptLanguage.ParseAdd(language);
+        return request;
+    }
+
+    private HttpClient Client(string? token = null)
+    {
+        var client = _factory.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = false });
+        if (token is not null)
+        {
+            client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+        }
+        return client;
+    }
+
+    private Task<SiteExporter.Result> Export(string dir) => new SiteExporter(Client(), dir).ExportAsync();
+
+    private static Dictionary<string, ExportManifest.Entry> Manifest(string dir) =>
+        ExportManifest.Read(File.ReadAllBytes(Path.Combine(dir, SiteExporter.ManifestName)));
+
+    private static Dictionary<string, byte[]> Files(string dir) => Directory.EnumerateFiles(dir, "*", SearchOption.AllDirectories)
+        .ToDictionary(f => Path.GetRelativePath(dir, f), File.ReadAllBytes);
+
+    private static byte[] ReadAll(Stream stream)
+    {
+        using var copy = new MemoryStream();
+        stream.CopyTo(copy);
+        return copy.ToArray();
+    }
+
+    private static string Regex(string path) => System.Text.RegularExpressions.Regex.Replace(path, "incidents/[^/]+/", "incidents/{0}/");
+}
