@@ -53,7 +53,7 @@ public sealed class BackfilledChangesTests : IAsyncLifetime
 
         var section = _context.Render<BackfilledChanges>(p => p.Add(b => b.Component, component).Add(b => b.Snapshot, snapshot));
 
-        Assert.Contains("Marqué « opérationnel » à partir du", section.Find("li.backfilled-change").TextContent, StringComparison.Ordinal);
+        Assert.Contains("Marqué «\u00a0opérationnel\u00a0» à partir du", section.Find("li.backfilled-change").TextContent, StringComparison.Ordinal);
         Assert.Contains("enregistré le", section.Find("li.backfilled-change").TextContent, StringComparison.Ordinal);
     }
 
