@@ -14,6 +14,7 @@ using StatusPage.Server.PublicSite;
 using StatusPage.Server.Security;
 using StatusPage.Server.Startup;
 using StatusPage.Server.StatusApi;
+using StatusPage.Server.Subscriptions;
 using StatusPage.Server.TransparencyApi;
 using StatusPage.Server.Webhooks;
 using StatusPage.Server.WriteApi;
@@ -37,6 +38,7 @@ builder.AddFeeds();
 builder.AddCalendar();
 builder.AddBadges();
 builder.AddWebhooks();
+builder.AddSubscriptions();
 
 var app = builder.Build();
 app.UseTransportSecurity();
@@ -60,6 +62,7 @@ app.MapBadges();
 app.MapProviders();
 app.MapSla();
 app.MapWebhooks();
+app.MapSubscriptions();
 
 var readiness = app.Services.GetRequiredService<LedgerReadiness>();
 try
