@@ -38,7 +38,7 @@ builder.AddFeeds();
 builder.AddCalendar();
 builder.AddBadges();
 builder.AddWebhooks();
-builder.AddSubscriptions();
+builder.AddSubscriptions(services => services.GetRequiredService<LedgerReadiness>().Ready);
 
 var app = builder.Build();
 app.UseTransportSecurity();

@@ -5,14 +5,17 @@ using MimeKit;
 using StatusPage.Server.History;
 using StatusPage.Server.Ledger;
 using StatusPage.Server.Site;
-using StatusPage.Server.Startup;
 
 namespace StatusPage.Server.Subscriptions;
 
 // Expires unconfirmed subscriptions, hands new ledger entries out to confirmed subscribers (past their cursor), and sends due
 // emails over a few SMTP connections. A background service: the web server never waits for SMTP. State is stored before and
 // after each SMTP exchange, so a restart resumes where it was.
-public sealed partial class EmailDispatcher(LedgerService ledger, LedgerStore store, SubscriptionStore subscriptions, LedgerReadiness readiness,
+// When the ledger is replayed and start-up is done (Startup's readiness, handed in by Program.cs: Startup depends on PublicSite,
+// which shows the subscribe form, so this folder does not reach Startup itself).
+public sealed record DispatchGate(Task Ready);
+
+public sealed partial class EmailDispatcher(LedgerService ledger, LedgerStore store, SubscriptionStore subscriptions, DispatchGate gate,
     SiteSettingsHolder site, IOptions<EmailOptions> options, IOptions<PublicUrlOption> publicUrl, TimeProvider time,
     ILogger<EmailDispatcher> logger) : BackgroundService
 {
@@ -36,9 +39,9 @@ public sealed partial class EmailDispatcher(LedgerService ledger, LedgerStore st
         }
         try
         {
-            await readiness.Ready.WaitAsync(stoppingToken);
+            await gate.Ready.WaitAsync(stoppingToken);
         }
-        catch (Exception) when (!readiness.IsReady)
+        catch (Exception) when (!gate.Ready.IsCompletedSuccessfully)
         {
             return;
         }

@@ -15,8 +15,10 @@ public static partial class SubscriptionEndpoints
     public const string SubscribeLimit = "subscribe";
     private const int MaxEmailLength = 254;
 
-    public static IHostApplicationBuilder AddSubscriptions(this IHostApplicationBuilder builder)
+    // ready: completes when the ledger is replayed; the dispatcher sends nothing before.
+    public static IHostApplicationBuilder AddSubscriptions(this IHostApplicationBuilder builder, Func<IServiceProvider, Task> ready)
     {
+        builder.Services.AddSingleton(sp => new DispatchGate(ready(sp)));
         builder.Services.Configure<EmailOptions>(builder.Configuration.GetSection(EmailOptions.Section));
         builder.Services.Configure<PublicUrlOption>(builder.Configuration.GetSection("StatusPage"));
         builder.Services.AddSingleton<SubscriptionStore>();
