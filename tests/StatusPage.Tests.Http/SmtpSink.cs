@@ -18,8 +18,15 @@ public sealed class SmtpSink : IDisposable
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         })!;
-        var line = _process.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(20)).GetAwaiter().GetResult();
-        Assert.True(int.TryParse(line, out var port), $"smtp_sink.py did not start: {line} {_process.StandardError.ReadToEnd()}");
+        // Read on its own thread: blocking on an async read under the test's synchronisation context can deadlock.
+        var reading = Task.Run(() => _process.StandardOutput.ReadLine());
+        Assert.True(reading.Wait(TimeSpan.FromSeconds(30)), "smtp_sink.py printed no port within 30 s");
+        var line = reading.Result;
+        if (!int.TryParse(line, out var port))
+        {
+            _process.Kill();
+            Assert.Fail($"smtp_sink.py did not start: {line} {_process.StandardError.ReadToEnd()}");
+        }
         Port = port;
     }
 
