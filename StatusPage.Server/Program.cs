@@ -62,7 +62,8 @@ app.MapBadges();
 app.MapProviders();
 app.MapSla();
 app.MapWebhooks();
-app.MapSubscriptions();
+app.MapSubscriptions(admin => admin.RequireAuthorization(OperatorsSetup.AdminPolicy)
+    .AddEndpointFilter(OperatorsSetup.RequireAntiforgeryForCookies));
 
 var readiness = app.Services.GetRequiredService<LedgerReadiness>();
 try

@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""A real SMTP server on 127.0.0.1 for tests and the email bench: writes each accepted message to FOLDER as <n>.eml.
+"""A real SMTP server on 127.0.0.1 for tests and the email bench: writes each accepted message to FOLDER as <time_ns>-<n>.eml.
 
 Usage: /usr/bin/python3 tools/smtp_sink.py FOLDER   (prints the port it listens on, then serves until killed)
 Recipients whose local part starts with "bounce" are refused with 550 (a permanent rejection).
@@ -8,6 +8,7 @@ Needs Debian's python3-aiosmtpd.
 import asyncio
 import itertools
 import os
+import time
 import sys
 
 from aiosmtpd.smtp import SMTP
@@ -25,7 +26,8 @@ class Sink:
 
     async def handle_DATA(self, server, session, envelope):
         n = next(COUNTER)
-        path = os.path.join(FOLDER, f"{n:06d}.eml")
+        # Time first: names sort in arrival order, also across sinks restarted on the same folder.
+        path = os.path.join(FOLDER, f"{time.time_ns()}-{n:06d}.eml")
         # Written whole, then renamed: a reader never sees half a message. Accepted (250) only once it is on disk.
         with open(path + ".tmp", "wb") as f:
             f.write(envelope.original_content or envelope.content)
