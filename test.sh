@@ -10,6 +10,8 @@ command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
 /usr/bin/python3 -c 'import feedparser' >/dev/null 2>&1 || need_apt+=(python3-feedparser)
 # Ed25519 for tools/verify_ledger.py, the independent ledger verifier written from docs/LEDGER.md.
 /usr/bin/python3 -c 'import cryptography' >/dev/null 2>&1 || need_apt+=(python3-cryptography)
+# A real SMTP server on loopback for the email subscription tests (Subscriptions/).
+/usr/bin/python3 -c 'import aiosmtpd' >/dev/null 2>&1 || need_apt+=(python3-aiosmtpd)
 command -v newsboat >/dev/null 2>&1 || need_apt+=(newsboat)
 # The provider report's PDF test reads Chromium's PDF back with pdftotext and pdfinfo, and renders its pages with pdftoppm.
 command -v pdftotext >/dev/null 2>&1 || need_apt+=(poppler-utils)

@@ -15,6 +15,7 @@ using StatusPage.Server.Security;
 using StatusPage.Server.Startup;
 using StatusPage.Server.StaticExport;
 using StatusPage.Server.StatusApi;
+using StatusPage.Server.Subscriptions;
 using StatusPage.Server.TransparencyApi;
 using StatusPage.Server.Webhooks;
 using StatusPage.Server.WriteApi;
@@ -40,6 +41,7 @@ builder.AddFeeds();
 builder.AddCalendar();
 builder.AddBadges();
 builder.AddWebhooks();
+builder.AddSubscriptions(services => services.GetRequiredService<LedgerReadiness>().Ready);
 
 var app = builder.Build();
 app.UseTransportSecurity();
@@ -64,6 +66,8 @@ app.MapBadges();
 app.MapProviders();
 app.MapSla();
 app.MapWebhooks();
+app.MapSubscriptions(admin => admin.RequireAuthorization(OperatorsSetup.AdminPolicy)
+    .AddEndpointFilter(OperatorsSetup.RequireAntiforgeryForCookies));
 
 if (siteExport is not null)
 {

@@ -46,8 +46,10 @@ public sealed class WriteApiServer : IDisposable
 
     // A server reopened on a data file starts as far past DemoNow as the test run is old (as ServerProcess does): a restart's
     // clock moves on from the last one's instead of jumping back before what it recorded.
-    public static WriteApiServer OnDataDir(string dataDir) =>
-        new(new Dictionary<string, string>(), dataDir, StatusPageFactory.DemoNow + System.Diagnostics.Stopwatch.GetElapsedTime(RunStarted));
+    public static WriteApiServer OnDataDir(string dataDir) => OnDataDir(dataDir, new Dictionary<string, string>());
+
+    public static WriteApiServer OnDataDir(string dataDir, IReadOnlyDictionary<string, string> settings) =>
+        new(settings, dataDir, StatusPageFactory.DemoNow + System.Diagnostics.Stopwatch.GetElapsedTime(RunStarted));
 
     private static readonly long RunStarted = System.Diagnostics.Stopwatch.GetTimestamp();
 
