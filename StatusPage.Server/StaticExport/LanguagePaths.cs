@@ -55,7 +55,8 @@ public static partial class LanguagePaths
             var query = string.Join("&", rest);
             // Only this site's own path: "//host" would leave it.
             path = path.StartsWith("//", StringComparison.Ordinal) || path.StartsWith("/\\", StringComparison.Ordinal) ? "/" : path;
-            context.Response.Redirect(Prefix(chosen) + path + (query.Length > 0 ? "?" + query : ""));
+            // Encoded again: the decoded path may hold characters a Location header cannot carry.
+            context.Response.Redirect(new PathString(Prefix(chosen) + path).ToUriComponent() + (query.Length > 0 ? "?" + query : ""));
             return Task.CompletedTask;
         }
         return next(context);

@@ -29,7 +29,7 @@ public sealed partial class EmailDispatcher(LedgerService ledger, LedgerStore st
 
     public EmailComposer Composer() => new(site.Current,
         publicUrl.Value.PublicUrl is { Length: > 0 } url ? new Uri(url.EndsWith('/') ? url : url + "/") : site.Current.Url,
-        MailboxAddress.Parse(_options.From is { Length: > 0 } f ? f : $"{site.Current.Name} <status@{site.Current.Url.Host}>"));
+        _options.From is { Length: > 0 } f ? MailboxAddress.Parse(f) : new MailboxAddress(site.Current.Name, $"status@{site.Current.Url.Host}"));
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {

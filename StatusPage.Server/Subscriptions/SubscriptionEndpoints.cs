@@ -121,11 +121,12 @@ public static partial class SubscriptionEndpoints
             store.Save(updated, existing.State == SubscriberState.Bouncing ? null : EmailDelivery.Notice(existing.Id, kind, now));
         }
         dispatcher.Wake();
-        return TypedResults.Redirect($"/subscriptions/sent?lang={lang}");
+        // Not "?lang=": that is the site's language switch, which would answer first with a redirect of its own.
+        return TypedResults.Redirect($"/subscriptions/sent?language={lang}");
     }
 
-    private static RazorComponentResult<SubscriptionPage> Sent(string? lang) =>
-        Page(EmailText.Language(lang), "SentTitle", EmailText.Get(EmailText.Language(lang), "SentText"));
+    private static RazorComponentResult<SubscriptionPage> Sent(string? language) =>
+        Page(EmailText.Language(language), "SentTitle", EmailText.Get(EmailText.Language(language), "SentText"));
 
     private static IResult Confirm(string token, SubscriptionStore store, LedgerService ledger, IOptions<EmailOptions> options,
         TimeProvider time, ILogger<EmailDispatcher> logger, HttpContext http) => WithToken(store, token, http, subscriber =>

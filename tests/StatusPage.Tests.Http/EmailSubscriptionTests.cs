@@ -199,6 +199,24 @@ public sealed partial class EmailSubscriptionTests
         Assert.Equal(1, counts.GetProperty("confirmed").GetInt32());
     }
 
+    [Theory]
+    [InlineData("fr", "lang=\"fr\"")]
+    [InlineData("en", "lang=\"en\"")]
+    public async Task The_page_after_subscribing_answers_in_the_language_of_the_form(string language, string htmlLang)
+    {
+        using var smtp = new SmtpSink();
+        using var server = WriteApiServer.With(smtp.Settings());
+        using var reader = server.Client(token: null);
+
+        var answer = await Subscribe(reader, "lang@example.org", lang: language);
+        Assert.Equal(HttpStatusCode.Redirect, answer.StatusCode);
+        var page = await reader.GetAsync(answer.Headers.Location);
+
+        // Not redirected again by the site's ?lang= switch, and in the form's language.
+        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+        Assert.Contains(htmlLang, await page.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
     private static async Task<System.Text.Json.JsonElement> Counts(HttpClient admin) =>
         await (await admin.GetAsync(Api.Url("/api/v1/subscriptions"))).Json();
 
