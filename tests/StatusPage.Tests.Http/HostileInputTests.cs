@@ -343,6 +343,7 @@ public sealed class HostileWriteTests(HostileWriteTests.Server server, ITestOutp
                 ("id", "components") => "ingestion-api",
                 ("id", "tokens") => ids.Token,
                 ("id", "webhooks") => ids.Webhook,
+                ("id", "subscriptions") => "no-such-subscriber",
                 ("updateId", _) => segments[i - 3] == "incidents" ? ids.IncidentUpdate : ids.MaintenanceUpdate,
                 ("username", _) => "target",
                 _ => throw new InvalidOperationException($"no value for {{{name}}} in {route}"),
