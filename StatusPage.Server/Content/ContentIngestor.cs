@@ -79,20 +79,20 @@ public sealed partial class ContentIngestor(LedgerService ledger, SiteSettingsHo
             var position = 0;
             foreach (var provider in siteFile.Providers)
             {
-                await AppendAsync(name, 1, new DeclareProvider(provider.Id, provider.Name, provider.Url), "content/" + name).ConfigureAwait(false);
+                await AppendAsync(name, 1, new DeclareProvider(provider.Id, provider.Name, provider.Url), ContentAuthor.Prefix + name).ConfigureAwait(false);
             }
             foreach (var group in siteFile.Groups)
             {
-                await AppendAsync(name, 1, new DeclareGroup(group.Id, group.Name, position++), "content/" + name).ConfigureAwait(false);
+                await AppendAsync(name, 1, new DeclareGroup(group.Id, group.Name, position++), ContentAuthor.Prefix + name).ConfigureAwait(false);
                 foreach (var c in group.Components)
                 {
                     await AppendAsync(name, 1, new DeclareComponent(c.Id, c.Name, c.Description, group.Id, c.Sla, position++),
-                        "content/" + name, new DeclareComponentValidator(Context()), Request(c, group.Id)).ConfigureAwait(false);
+                        ContentAuthor.Prefix + name, new DeclareComponentValidator(Context()), Request(c, group.Id)).ConfigureAwait(false);
                 }
             }
             foreach (var c in siteFile.Components)
             {
-                await AppendAsync(name, 1, new DeclareComponent(c.Id, c.Name, c.Description, null, c.Sla, position++), "content/" + name,
+                await AppendAsync(name, 1, new DeclareComponent(c.Id, c.Name, c.Description, null, c.Sla, position++), ContentAuthor.Prefix + name,
                     new DeclareComponentValidator(Context()), Request(c, null)).ConfigureAwait(false);
             }
         }

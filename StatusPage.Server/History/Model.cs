@@ -64,7 +64,8 @@ public sealed record StatusChange(DateTimeOffset At, ComponentStatus Status, str
     public bool IsImported => ContentAuthor.Is(Author);
 }
 
-// Entries the content ingestion appends (Content/) are authored "content/<file>": history imported from files, times as stated.
+// Entries the content ingestion appends (Content/) are authored "content/<file>" (docs/LEDGER.md; user names cannot hold "/"):
+// history imported from files, times as stated.
 public static class ContentAuthor
 {
     public const string Prefix = "content/";
@@ -140,6 +141,8 @@ public sealed record Post(
     Redaction? Redaction)
 {
     public bool IsBackfilled => Limits.IsBackfilled(StatedAt, RecordedAt);
+
+    public bool IsImported => ContentAuthor.Is(Author);
 
     public bool IsStatusUpdate => Kind is PostKind.Update or PostKind.Reopen;
 }

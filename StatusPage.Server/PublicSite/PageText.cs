@@ -75,9 +75,6 @@ public sealed class PageText(IStringLocalizer<Strings> localizer, SiteSettingsHo
         return $"{(int)span.TotalMinutes} min";
     }
 
-    // Entries ingested from the content folder carry the author "content/<file>" (docs/LEDGER.md); user names cannot hold "/".
-    public static bool IsImported(Post post) => post.Author.StartsWith("content/", StringComparison.Ordinal);
-
     public string Percent(double value) => value.ToString(value >= 99.995 && value < 100 ? "0.000" : "0.00", Culture) + " %";
 
     // Uptime figures and targets: three decimals everywhere, rounded down (UptimeCalculator.Digits).
