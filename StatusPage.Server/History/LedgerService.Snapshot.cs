@@ -123,25 +123,7 @@ public sealed partial class LedgerService
         }
         var tail = new SnapshotBuilder(saved.Model);
         var verifier = ChainVerifier.After(saved.Model.Head);
-        ChainProblem? problem = null;
-        try
-        {
-            foreach (var hashed in store.ReadAll(saved.Seq).Select(HashedEntry.Of))
-            {
-                problem = verifier.Check(hashed, out var payload);
-                if (problem is not null)
-                {
-                    break;
-                }
-                Projection.Apply(tail, hashed.Entry, payload!);
-                transparency.AddLeaf(hashed.Entry.Hash);
-            }
-        }
-        catch (UnreadableEntryException e)
-        {
-            problem = new ChainProblem(e.Seq, "?", e.Message);
-        }
-        problem ??= verifier.Finish();
+        var problem = VerifyAndProject(store.ReadAll(saved.Seq), verifier, tail, out _) ?? verifier.Finish();
         // A bad tail or a contradicted checkpoint: the full replay finds it again and reports it with the verified prefix.
         if (problem is not null || CheckAgainstLatestCheckpoint() is not null)
         {

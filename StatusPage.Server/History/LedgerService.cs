@@ -32,6 +32,32 @@ public sealed partial class LedgerService(LedgerStore store, TimeProvider time, 
 
     public TransparencyLog Transparency => transparency;
 
+    // Checks each entry's link in the chain, projects it and adds its leaf to the tree, up to the first problem; an entry that
+    // cannot be read is a problem at its seq (unreadable says so). Used by the full replay and by the start from a snapshot.
+    private ChainProblem? VerifyAndProject(IEnumerable<LedgerEntry> entries, ChainVerifier verifier, SnapshotBuilder builder,
+        out bool unreadable)
+    {
+        unreadable = false;
+        try
+        {
+            foreach (var hashed in entries.Select(HashedEntry.Of))
+            {
+                if (verifier.Check(hashed, out var payload) is { } problem)
+                {
+                    return problem;
+                }
+                Projection.Apply(builder, hashed.Entry, payload!);
+                transparency.AddLeaf(hashed.Entry.Hash);
+            }
+            return null;
+        }
+        catch (UnreadableEntryException e)
+        {
+            unreadable = true;
+            return new ChainProblem(e.Seq, "?", e.Message);
+        }
+    }
+
     // Replays and verifies the whole chain. On a bad entry, keeps the verified prefix and turns read-only.
     public void Load()
     {
@@ -41,26 +67,12 @@ public sealed partial class LedgerService(LedgerStore store, TimeProvider time, 
         var jitBefore = System.Runtime.JitInfo.GetCompilationTime();
         var verifier = new ChainVerifier();
         var replay = new SnapshotBuilder(StatusSnapshot.Empty);
-        ChainProblem? problem = null;
         // LiteDB is read on a thread of its own while this one hashes, checks and projects: start-up takes the longer of the two.
         // Hashing sits on this side because reading alone is the slower half (measured, bench/README.md).
-        try
-        {
-            foreach (var hashed in ReadAhead.Of(store.ReplayAll()).Select(HashedEntry.Of))
-            {
-                problem = verifier.Check(hashed, out var payload);
-                if (problem is not null)
-                {
-                    break;
-                }
-                Projection.Apply(replay, hashed.Entry, payload!);
-                transparency.AddLeaf(hashed.Entry.Hash);
-            }
-        }
-        catch (UnreadableEntryException e)
+        var problem = VerifyAndProject(ReadAhead.Of(store.ReplayAll()), verifier, replay, out var unreadable);
+        if (unreadable)
         {
             // A corrupt data file: serve what was read and verified before it, read-only, like a chain that fails verification.
-            problem = new ChainProblem(e.Seq, "?", e.Message);
             store.MarkDamaged();
         }
         var snapshot = replay.ToSnapshot();
