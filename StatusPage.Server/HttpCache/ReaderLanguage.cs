@@ -30,7 +30,12 @@ public static class ReaderLanguage
         CultureInfo.CurrentUICulture = culture;
     }
 
-    public static string CookieValue(CultureInfo culture) => CookieRequestCultureProvider.MakeCookieValue(new RequestCulture(culture));
+    private static string CookieValue(CultureInfo culture) => CookieRequestCultureProvider.MakeCookieValue(new RequestCulture(culture));
+
+    // The reader's choice, kept for a year (the header's switch and the `?lang=` switch both remember it here).
+    public static void Remember(HttpResponse response, CultureInfo culture) =>
+        response.Cookies.Append(CookieRequestCultureProvider.DefaultCookieName, CookieValue(culture),
+            new CookieOptions { MaxAge = TimeSpan.FromDays(365), HttpOnly = true, SameSite = SameSiteMode.Lax, IsEssential = true });
 
     private static CultureInfo? FromCookie(HttpRequest request) =>
         request.Headers.Cookie.Count > 0

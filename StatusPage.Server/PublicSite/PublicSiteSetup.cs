@@ -3,7 +3,6 @@ using System.Text.Unicode;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.AspNetCore.Localization;
 using StatusPage.Server.PublicSite.Shell;
 using StatusPage.Server.HttpCache;
 using StatusPage.Server.Security;
@@ -92,8 +91,7 @@ public static class PublicSiteSetup
     private static RedirectHttpResult ChooseLanguage(string code, HttpContext context, string? back = null)
     {
         var culture = ReaderLanguage.Cultures.FirstOrDefault(c => c.Name == code) ?? ReaderLanguage.Cultures[0];
-        context.Response.Cookies.Append(CookieRequestCultureProvider.DefaultCookieName, ReaderLanguage.CookieValue(culture),
-            new CookieOptions { MaxAge = TimeSpan.FromDays(365), HttpOnly = true, SameSite = SameSiteMode.Lax, IsEssential = true });
+        ReaderLanguage.Remember(context.Response, culture);
         var target = back is { Length: > 0 } && back.StartsWith('/') && !back.StartsWith("//", StringComparison.Ordinal) ? back : "/";
         return TypedResults.LocalRedirect(target);
     }

@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
-using Microsoft.AspNetCore.Localization;
 using StatusPage.Server.HttpCache;
 
 namespace StatusPage.Server.StaticExport;
@@ -48,8 +47,7 @@ public static partial class LanguagePaths
             && context.Request.Query.TryGetValue(SwitchParameter, out var code)
             && ReaderLanguage.Cultures.FirstOrDefault(c => c.TwoLetterISOLanguageName == code) is { } chosen)
         {
-            context.Response.Cookies.Append(CookieRequestCultureProvider.DefaultCookieName, ReaderLanguage.CookieValue(chosen),
-                new CookieOptions { MaxAge = TimeSpan.FromDays(365), HttpOnly = true, SameSite = SameSiteMode.Lax, IsEssential = true });
+            ReaderLanguage.Remember(context.Response, chosen);
             var rest = context.Request.Query.Where(q => q.Key != SwitchParameter)
                 .Select(q => Uri.EscapeDataString(q.Key) + "=" + Uri.EscapeDataString(q.Value.ToString()));
             var query = string.Join("&", rest);
