@@ -7,6 +7,7 @@ public enum RuleKind
 {
     Invalid,              // 400, per field: a request body or a content file breaks a field rule
     NotFound,             // 404: the path (or the command) names something that does not exist
+    MethodNotAllowed,     // 405: the path exists, the method does not
     Conflict,             // 409: well-formed, but the current state refuses it
     ReadOnly,             // 503: the history is read-only (integrity problem)
     StorageUnavailable,   // 507: the data file cannot be written
@@ -16,6 +17,7 @@ public enum RuleKind
     Forbidden,            // 403
     UnsupportedMediaType, // 415
     TooLarge,             // 413
+    ServerError,          // 500: the server failed, not the request
 }
 
 // A rule as the API names it ("rule" in a problem response) and how breaking it is answered.
@@ -92,6 +94,14 @@ public static partial class RuleCatalogue
     public static readonly Rule KeepOneAdmin = new("keep_one_admin", RuleKind.Conflict);
     public static readonly Rule NewKey = new("new_key", RuleKind.Conflict);
 
+    // A write sent again with its Idempotency-Key: the same request is answered as before, another request is refused.
+    public static readonly Rule IdempotencyReplay = new("idempotency_replay", RuleKind.Conflict);
+    public static readonly Rule IdempotencyKeyReused = new("idempotency_key_reused", RuleKind.Unprocessable);
+
+    // The history as a whole refuses the write: an integrity problem made it read-only, or the data file cannot be written.
+    public static readonly Rule LedgerReadOnly = new("ledger_read_only", RuleKind.ReadOnly);
+    public static readonly Rule StorageUnavailable = new("storage_unavailable", RuleKind.StorageUnavailable);
+
     // The request as a whole, before any field is read.
     public static readonly Rule Json = new("json", RuleKind.Malformed);
     public static readonly Rule JsonBodyRequired = new("required", RuleKind.Malformed);
@@ -100,6 +110,15 @@ public static partial class RuleCatalogue
     public static readonly Rule SelfOrAdmin = new("self_or_admin", RuleKind.Forbidden);
     public static readonly Rule ValidCredentials = new("valid_credentials", RuleKind.Unauthorized);
     public static readonly Rule InRange = new("range", RuleKind.Malformed);
+    public static readonly Rule Antiforgery = new("antiforgery", RuleKind.Malformed);
+    public static readonly Rule Authenticated = new("authenticated", RuleKind.Unauthorized);
+    public static readonly Rule RoleAllows = new("role_allows", RuleKind.Forbidden);
+
+    // What no endpoint answers itself: an unknown path, a wrong method, a request the framework refused, a failure.
+    public static readonly Rule KnownRoute = new("known_route", RuleKind.NotFound);
+    public static readonly Rule AllowedMethod = new("allowed_method", RuleKind.MethodNotAllowed);
+    public static readonly Rule ValidRequest = new("valid_request", RuleKind.Malformed);
+    public static readonly Rule ServerError = new("server_error", RuleKind.ServerError);
 
     // The messages, in the words an operator reads in the console, the API and content ingestion.
     public static string NotEmpty(string field) => $"The {field} must not be empty.";
@@ -144,6 +163,17 @@ public static partial class RuleCatalogue
     public const string AfterScheduledForMessage = "A maintenance window must end after it starts.";
 
     public const string PercentageMessage = "The SLA target is a percentage between 0 and 100.";
+
+    public const string NotBeforeStartMessage = "An update cannot be stated before the incident started.";
+
+    public const string NotBeforeLatestUpdateMessage = "An update cannot be stated before the latest update of its timeline.";
+
+    public const string NotBeforeCorrectedUpdateMessage = "A correction cannot be stated before the update it corrects.";
+
+    public const string IdempotencyReplayMessage = "This request was already answered; here is the original answer.";
+
+    public const string IdempotencyKeyReusedMessage =
+        "This Idempotency-Key was already used for a different request; use a new key for a new request.";
 
     public static string Words<TEnum>() where TEnum : struct, Enum => string.Join(", ", Enum.GetValues<TEnum>().Select(v => v.ToWord()));
 }

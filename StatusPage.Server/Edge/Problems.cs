@@ -42,12 +42,14 @@ public static class Problems
         RuleKind.Unauthorized => StatusCodes.Status401Unauthorized,
         RuleKind.Forbidden => StatusCodes.Status403Forbidden,
         RuleKind.NotFound => StatusCodes.Status404NotFound,
+        RuleKind.MethodNotAllowed => StatusCodes.Status405MethodNotAllowed,
         RuleKind.Conflict => StatusCodes.Status409Conflict,
         RuleKind.TooLarge => StatusCodes.Status413PayloadTooLarge,
         RuleKind.UnsupportedMediaType => StatusCodes.Status415UnsupportedMediaType,
         RuleKind.Unprocessable => StatusCodes.Status422UnprocessableEntity,
         RuleKind.ReadOnly => StatusCodes.Status503ServiceUnavailable,
         RuleKind.StorageUnavailable => StatusCodes.Status507InsufficientStorage,
+        RuleKind.ServerError => StatusCodes.Status500InternalServerError,
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "unknown rule kind"),
     };
 
@@ -58,12 +60,14 @@ public static class Problems
         RuleKind.Unauthorized => "Not signed in.",
         RuleKind.Forbidden => "Not allowed.",
         RuleKind.NotFound => "Not found.",
+        RuleKind.MethodNotAllowed => "Method Not Allowed",
         RuleKind.Conflict => "The request conflicts with the current state.",
         RuleKind.TooLarge => "The request body is too large.",
         RuleKind.UnsupportedMediaType => "The request body must be JSON.",
         RuleKind.Unprocessable => "The request cannot be processed as sent.",
         RuleKind.ReadOnly => "The history is read-only.",
         RuleKind.StorageUnavailable => "The update could not be saved.",
+        RuleKind.ServerError => "Internal server error.",
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "unknown rule kind"),
     };
 

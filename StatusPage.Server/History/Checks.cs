@@ -65,9 +65,9 @@ internal static class Checks
         DateTimeOffset now) =>
         CheckNotFuture(statedAt, now)
         ?? (statedAt < startedAt
-            ? Violation(RuleCatalogue.NotBeforeStart, "stated_at", "An update cannot be stated before the incident started.")
+            ? Violation(RuleCatalogue.NotBeforeStart, "stated_at", RuleCatalogue.NotBeforeStartMessage)
             : statedAt < latest
-                ? Violation(RuleCatalogue.NotBeforeLatestUpdate, "stated_at", "An update cannot be stated before the latest update of its timeline.")
+                ? Violation(RuleCatalogue.NotBeforeLatestUpdate, "stated_at", RuleCatalogue.NotBeforeLatestUpdateMessage)
                 : null);
 
     // A refusal by a rule of the shared catalogue (StatusPage.Client/Contracts/RuleCatalogue.cs): its code and kind come from it.

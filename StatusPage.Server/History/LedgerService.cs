@@ -279,7 +279,7 @@ public sealed partial class LedgerService(LedgerStore store, TimeProvider time, 
         var state = Current;
         if (state.IsReadOnly)
         {
-            return new([], new RuleViolation(RuleKind.ReadOnly, "", "ledger_read_only", state.IntegrityProblem!), state);
+            return new([], Checks.Violation(RuleCatalogue.LedgerReadOnly, "", state.IntegrityProblem!), state);
         }
         var now = LedgerEntry.TruncateToMilliseconds(time.GetUtcNow());
         var decision = Rules.Decide(state, command, now);
@@ -344,7 +344,7 @@ public sealed partial class LedgerService(LedgerStore store, TimeProvider time, 
                 var problem = $"The data file no longer ends at entry {state.Head.Seq} after a failed write (it ends at {head.Seq}).";
                 LogResyncFailed(logger, problem);
                 Volatile.Write(ref _current, state with { IntegrityProblem = problem });
-                return new RuleViolation(RuleKind.ReadOnly, "", "ledger_read_only", problem);
+                return Checks.Violation(RuleCatalogue.LedgerReadOnly, "", problem);
             }
         }
         catch (Exception e) when (e is IOException or LiteDB.LiteException or StorageUnavailableException)
@@ -360,7 +360,7 @@ public sealed partial class LedgerService(LedgerStore store, TimeProvider time, 
                 var problem = $"Entry {entry.Seq} found on disk after a failed write does not continue the chain.";
                 LogResyncFailed(logger, problem);
                 Volatile.Write(ref _current, state with { IntegrityProblem = problem });
-                return new RuleViolation(RuleKind.ReadOnly, "", "ledger_read_only", problem);
+                return Checks.Violation(RuleCatalogue.LedgerReadOnly, "", problem);
             }
             previous = new LedgerHead(entry.Seq, entry.Hash);
         }
@@ -372,7 +372,7 @@ public sealed partial class LedgerService(LedgerStore store, TimeProvider time, 
                 var problem = $"Entries {state.Head.Seq + 1}–{previous.Seq} found on disk after a failed write carry no signed checkpoint.";
                 LogResyncFailed(logger, problem);
                 Volatile.Write(ref _current, state with { IntegrityProblem = problem });
-                return new RuleViolation(RuleKind.ReadOnly, "", "ledger_read_only", problem);
+                return Checks.Violation(RuleCatalogue.LedgerReadOnly, "", problem);
             }
             foreach (var entry in written)
             {
@@ -391,7 +391,7 @@ public sealed partial class LedgerService(LedgerStore store, TimeProvider time, 
             : null;
 
     // The data file's path and the driver's message stay in the log: the answer is public-facing.
-    private static RuleViolation StorageUnavailable() => new(RuleKind.StorageUnavailable, "", "storage_unavailable",
+    private static RuleViolation StorageUnavailable() => Checks.Violation(RuleCatalogue.StorageUnavailable, "",
         "The update was not saved: the data file cannot be written right now. Nothing was recorded; " +
         "try again once the disk has space or works again.");
 

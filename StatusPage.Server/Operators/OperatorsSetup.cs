@@ -142,7 +142,7 @@ public static class OperatorsSetup
         {
             return Problems.Of(StatusCodes.Status400BadRequest, "Missing or invalid antiforgery token.",
                 $"Console writes send the antiforgery_token from GET /api/v1/session in the {AntiforgeryHeader} header.",
-                AntiforgeryHeader, "antiforgery");
+                AntiforgeryHeader, RuleCatalogue.Antiforgery.Code);
         }
         return await next(context);
     }
@@ -170,12 +170,12 @@ public static class OperatorsSetup
     {
         http.Response.Headers.WWWAuthenticate = "Bearer";
         return Problems.WriteAsync(http, StatusCodes.Status401Unauthorized, "Authentication required.",
-            "Send Authorization: Bearer <API token>, or sign in at POST /api/v1/session.", "Authorization", "authenticated");
+            "Send Authorization: Bearer <API token>, or sign in at POST /api/v1/session.", "Authorization", RuleCatalogue.Authenticated.Code);
     }
 
     public static Task Forbidden(HttpContext http) =>
         Problems.WriteAsync(http, StatusCodes.Status403Forbidden, "Not allowed.",
-            "Your role does not allow this (or a one-time password must be changed first).", "role", "role_allows");
+            "Your role does not allow this (or a one-time password must be changed first).", "role", RuleCatalogue.RoleAllows.Code);
 }
 
 // Authorization: Bearer <API token>. The token's SHA-256 is looked up in the roster projected from the ledger.

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.WebUtilities;
+using StatusPage.Client.Contracts;
 using StatusPage.Server.Edge;
 using StatusPage.Server.Ledger;
 using StatusPage.Server.Security;
@@ -46,13 +47,13 @@ public static class ErrorResponses
 
     private static (string Field, string Rule, string Detail) Describe(HttpContext context) => context.Response.StatusCode switch
     {
-        StatusCodes.Status404NotFound => ("path", "known_route", "Nothing is served at this path."),
-        StatusCodes.Status405MethodNotAllowed => ("method", "allowed_method", $"{context.Request.Method} is not allowed on this path."),
-        StatusCodes.Status415UnsupportedMediaType => ("Content-Type", "json_content_type",
+        StatusCodes.Status404NotFound => ("path", RuleCatalogue.KnownRoute.Code, "Nothing is served at this path."),
+        StatusCodes.Status405MethodNotAllowed => ("method", RuleCatalogue.AllowedMethod.Code, $"{context.Request.Method} is not allowed on this path."),
+        StatusCodes.Status415UnsupportedMediaType => ("Content-Type", RuleCatalogue.JsonContentType.Code,
             "The request body must be JSON: send Content-Type: application/json."),
-        StatusCodes.Status413PayloadTooLarge => ("body", "max_request_bytes", "The request body is too large."),
-        >= 500 => ("", "server_error", "The server could not answer this request."),
-        _ => ("request", "valid_request", "The request could not be understood."),
+        StatusCodes.Status413PayloadTooLarge => ("body", RuleCatalogue.MaxRequestBytes.Code, "The request body is too large."),
+        >= 500 => ("", RuleCatalogue.ServerError.Code, "The server could not answer this request."),
+        _ => ("request", RuleCatalogue.ValidRequest.Code, "The request could not be understood."),
     };
 
     private static async Task WriteServerErrorAsync(HttpContext context)
@@ -67,13 +68,13 @@ public static class ErrorResponses
         {
             await Problems.WriteAsync(context, StatusCodes.Status507InsufficientStorage, "The data file cannot be written.",
                 "Nothing was saved: the data file cannot be written right now. Try again once the disk has space or works again.",
-                "", "storage_unavailable");
+                "", RuleCatalogue.StorageUnavailable.Code);
             return;
         }
         if (WantsProblem(context.Request) || !context.Request.Headers.Accept.ToString().Contains("text/html", StringComparison.OrdinalIgnoreCase))
         {
             await Problems.WriteAsync(context, StatusCodes.Status500InternalServerError, "Internal server error.",
-                "The server could not answer this request.", "", "server_error");
+                "The server could not answer this request.", "", RuleCatalogue.ServerError.Code);
             return;
         }
         response.ContentType = "text/html; charset=utf-8";

@@ -41,7 +41,7 @@ public sealed class WriteGate(LedgerService ledger, TimeProvider time, IOptions<
             return new PendingEntry(EntryKinds.RequestCompleted, entries[0].Subject, new RequestCompleted(keySha, requestSha,
                 StatusCodes.Status201Created, location, JsonSerializer.Serialize(response, json.Value.SerializerOptions)));
         }, http.RequestAborted);
-        if (keyed.Violation is { Rule: Idempotency.ReplayRule } && keyed.Snapshot.Requests.TryGetValue(keySha, out var earlier))
+        if (keyed.Violation?.Rule == RuleCatalogue.IdempotencyReplay.Code && keyed.Snapshot.Requests.TryGetValue(keySha, out var earlier))
         {
             http.Response.Headers["Idempotent-Replayed"] = "true";
             return TypedResults.Created(earlier.Location, JsonSerializer.Deserialize<TResponse>(earlier.Response, json.Value.SerializerOptions));

@@ -21,8 +21,6 @@ public sealed record Idempotent(HistoryCommand Inner, string KeySha256, string R
 public static class Idempotency
 {
     public const string Header = "Idempotency-Key";
-    public const string ReplayRule = "idempotency_replay";
-    public const string ReusedRule = "idempotency_key_reused";
 
     public static Decision Decide(StatusSnapshot state, Idempotent command, DateTimeOffset now)
     {
@@ -31,9 +29,8 @@ public static class Idempotency
             return Rules.Decide(state, command.Inner, now);
         }
         return earlier.RequestSha256 == command.RequestSha256
-            ? new RuleViolation(RuleKind.Conflict, Header, ReplayRule, "This request was already answered; here is the original answer.")
-            : new RuleViolation(RuleKind.Unprocessable, Header, ReusedRule,
-                "This Idempotency-Key was already used for a different request; use a new key for a new request.");
+            ? Checks.Violation(RuleCatalogue.IdempotencyReplay, Header, RuleCatalogue.IdempotencyReplayMessage)
+            : Checks.Violation(RuleCatalogue.IdempotencyKeyReused, Header, RuleCatalogue.IdempotencyKeyReusedMessage);
     }
 }
 

@@ -53,7 +53,7 @@ internal sealed class PostFamily : IEntryFamily
             ?? CheckText("reason", c.Reason, Limits.ReasonMaxLength)
             ?? CheckNotFuture(statedAt, now)
             ?? (statedAt < target.StatedAt
-                ? Violation(RuleCatalogue.NotBeforeCorrectedUpdate, "stated_at", "A correction cannot be stated before the update it corrects.")
+                ? Violation(RuleCatalogue.NotBeforeCorrectedUpdate, "stated_at", RuleCatalogue.NotBeforeCorrectedUpdateMessage)
                 : null);
         if (bad is not null)
         {
