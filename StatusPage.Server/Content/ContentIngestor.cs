@@ -308,7 +308,7 @@ public sealed partial class ContentIngestor(LedgerService ledger, SiteSettingsHo
         private void CompareRecorded(ContentFile file, ContentSection section, Post recorded, bool isMaintenance)
         {
             var differences = new List<string>();
-            if (section.Kind == SectionKind.Status && section.Status != recorded.Status)
+            if (section.Kind == SectionKind.Status && section.Status != recorded.Status?.Word)
             {
                 differences.Add($"status is '{section.Status}' in the file but '{recorded.Status}' was recorded");
             }

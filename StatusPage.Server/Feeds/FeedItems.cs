@@ -84,8 +84,8 @@ public static class FeedItems
     {
         PostKind.Correction => "Correction",
         PostKind.Postmortem => "Postmortem",
-        PostKind.Reopen => "Reopened, " + Words(post.Status).ToLowerInvariant(),
-        _ => Words(post.Status),
+        PostKind.Reopen => "Reopened, " + Words(post.Status?.Word).ToLowerInvariant(),
+        _ => Words(post.Status?.Word),
     };
 
     private static FeedItem Item(StatusSnapshot snapshot, Uri permalink, string title, Post post, IReadOnlyList<Post> timeline)

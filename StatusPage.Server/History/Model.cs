@@ -122,12 +122,29 @@ public sealed record ComponentChange(string ComponentId, ComponentStatus OldStat
 
 public sealed record Redaction(string Id, string Reason, DateTimeOffset RecordedAt, string Author);
 
-// One published text in a timeline: an update, a reopen, a correction or a postmortem. Status is the status word at that post.
+// The status a post set: an incident's or a maintenance's, exactly one of the two. Typed inside; Word (and ToString) only at
+// the edges (JSON, pages, feeds, emails).
+public readonly record struct PostStatus(IncidentStatus? Incident, MaintenanceStatus? Maintenance)
+{
+    public static PostStatus Of(IncidentStatus status) => new(status, null);
+
+    public static PostStatus Of(MaintenanceStatus status) => new(null, status);
+
+    public string Word => Incident?.ToWord() ?? Maintenance?.ToWord() ?? "";
+
+    // Resolved, completed or cancelled: nothing further is promised after it.
+    public bool IsFinal => Incident == IncidentStatus.Resolved || Maintenance?.IsTerminal() == true;
+
+    public override string ToString() => Word;
+}
+
+// One published text in a timeline: an update, a reopen, a correction or a postmortem. Status is the status set by that post
+// (none for a correction or a postmortem).
 public sealed record Post(
     string Id,
     long Seq,
     PostKind Kind,
-    string? Status,
+    PostStatus? Status,
     DateTimeOffset StatedAt,
     DateTimeOffset RecordedAt,
     string Author,
@@ -177,15 +194,13 @@ public sealed record Incident(
     public Post? Postmortem => AllPosts.LastOrDefault(p => p.Kind == PostKind.Postmortem);
 
     public IncidentStatus Status =>
-        LatestUpdate is { Status: { } word } && WordsExtensions.TryParseWord<IncidentStatus>(word, out var status)
-            ? status
-            : IncidentStatus.Investigating;
+        LatestUpdate?.Status?.Incident ?? IncidentStatus.Investigating;
 
     public DateTimeOffset? ResolvedAt => Status == IncidentStatus.Resolved ? LatestUpdate?.StatedAt : null;
 
     public DateTimeOffset? MonitoringAt =>
         Status is IncidentStatus.Monitoring or IncidentStatus.Resolved
-            ? Updates.LastOrDefault(p => p.Status == IncidentStatus.Monitoring.ToWord())?.StatedAt
+            ? Updates.LastOrDefault(p => p.Status?.Incident == IncidentStatus.Monitoring)?.StatedAt
             : null;
 
     public DateTimeOffset LastStatedAt => AllPosts.IsEmpty ? StartedAt : AllPosts.Max(p => p.StatedAt);
@@ -206,10 +221,7 @@ public sealed record Maintenance(
     int Revision)
 {
     public MaintenanceStatus Status =>
-        Posts.LastOrDefault(p => p.IsStatusUpdate) is { Status: { } word }
-        && WordsExtensions.TryParseWord<MaintenanceStatus>(word, out var status)
-            ? status
-            : MaintenanceStatus.Scheduled;
+        Posts.LastOrDefault(p => p.IsStatusUpdate)?.Status?.Maintenance ?? MaintenanceStatus.Scheduled;
 
     public DateTimeOffset LastStatedAt => Posts.IsEmpty ? CreatedAt : Posts.Max(p => p.StatedAt);
 }

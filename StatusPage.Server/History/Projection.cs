@@ -27,7 +27,7 @@ public static class Projection
         state.Head = new LedgerHead(entry.Seq, entry.Hash);
     }
 
-    internal static Post NewPost(SnapshotBuilder state, LedgerEntry entry, PostKind kind, string? status, DateTimeOffset statedAt,
+    internal static Post NewPost(SnapshotBuilder state, LedgerEntry entry, PostKind kind, PostStatus? status, DateTimeOffset statedAt,
         string bodySha256, ImmutableSortedDictionary<string, ComponentStatus> components, DateTimeOffset? nextUpdateBy) =>
         new(entry.Id, entry.Seq, kind, status, statedAt, entry.RecordedAt, state.Share(entry.Author), entry.Body, bodySha256,
             [.. components.Select(c => new ComponentChange(state.Share(c.Key), StatusAt(state, c.Key, statedAt), c.Value))],

@@ -84,6 +84,8 @@ public sealed class PageText(IStringLocalizer<Strings> localizer, SiteSettingsHo
 
     public string Status(string? word) => word is null ? "" : localizer["Status_" + word];
 
+    public string Status(PostStatus? status) => Status(status?.Word);
+
     public string Impact(Impact impact) => localizer["Impact_" + impact];
 
     public string Overall(Indicator indicator) => localizer["Indicator_" + indicator];

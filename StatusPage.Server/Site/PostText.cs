@@ -20,7 +20,7 @@ public static class PostText
             var corrected = timeline.FirstOrDefault(p => p.Id == correctedId);
             var what = corrected is null
                 ? "an earlier update"
-                : $"the {corrected.Status ?? corrected.Kind.ToString().ToLowerInvariant()} update of "
+                : $"the {corrected.Status?.Word ?? corrected.Kind.ToString().ToLowerInvariant()} update of "
                   + corrected.StatedAt.UtcDateTime.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture);
             return $"Correction to {what}. Reason: {post.Reason}\n\n{body}";
         }

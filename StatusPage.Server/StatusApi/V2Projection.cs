@@ -130,14 +130,14 @@ public sealed class V2Projection(StatusSnapshot snapshot, SiteSettings site)
             ? "postmortem"
             : incident.Status.ToWord();
         var updates = new List<(Post Post, string Status)>();
-        var current = IncidentStatus.Investigating.ToWord();
+        var current = IncidentStatus.Investigating;
         foreach (var post in incident.AllPosts)
         {
-            if (post.IsStatusUpdate && post.Status is not null)
+            if (post.IsStatusUpdate && post.Status?.Incident is { } set)
             {
-                current = post.Status;
+                current = set;
             }
-            updates.Add((post, post.Kind == PostKind.Postmortem ? "postmortem" : post.IsStatusUpdate ? post.Status ?? current : current));
+            updates.Add((post, post.Kind == PostKind.Postmortem ? "postmortem" : current.ToWord()));
         }
         return new V2Incident(incident.Id, incident.Title, status, incident.Impact.ToWord(), Time(incident.CreatedAt),
             Time(incident.UpdatedAt), Time(incident.StartedAt), OptionalTime(incident.MonitoringAt), OptionalTime(incident.ResolvedAt),
@@ -151,9 +151,9 @@ public sealed class V2Projection(StatusSnapshot snapshot, SiteSettings site)
         var current = MaintenanceStatus.Scheduled;
         foreach (var post in m.Posts)
         {
-            if (post.IsStatusUpdate && WordsExtensions.TryParseWord<MaintenanceStatus>(post.Status, out var parsed))
+            if (post.IsStatusUpdate && post.Status?.Maintenance is { } set)
             {
-                current = parsed;
+                current = set;
             }
             updates.Add((post, MaintenanceWord(current)));
         }

@@ -172,8 +172,8 @@ public sealed class EmailComposer(SiteSettings site, Uri links, MailboxAddress f
     {
         PostKind.Correction => EmailText.Get(lang, "Correction"),
         PostKind.Postmortem => EmailText.Get(lang, "Postmortem"),
-        PostKind.Reopen => EmailText.Get(lang, "Reopened") + ", " + EmailText.Get(lang, post.Status ?? "Update").ToLower(EmailText.Culture(lang)),
-        _ => EmailText.Get(lang, post.Status ?? "Update"),
+        PostKind.Reopen => EmailText.Get(lang, "Reopened") + ", " + EmailText.Get(lang, post.Status?.Word ?? "Update").ToLower(EmailText.Culture(lang)),
+        _ => EmailText.Get(lang, post.Status?.Word ?? "Update"),
     };
 
     private string When(string lang, DateTimeOffset at)

@@ -6,7 +6,7 @@ namespace StatusPage.Server.WriteApi;
 // The read model as the operator API returns it; the shapes are the shared contracts the console reads (Contracts/ReadViews.cs).
 public static class ApiViews
 {
-    public static PostView Of(Post p) => new(p.Id, p.Seq, p.Kind.ToString().ToLowerInvariant(), p.Status, p.Body, p.StatedAt,
+    public static PostView Of(Post p) => new(p.Id, p.Seq, p.Kind.ToString().ToLowerInvariant(), p.Status?.Word, p.Body, p.StatedAt,
         p.RecordedAt, p.Author, p.ComponentChanges.ToDictionary(c => c.ComponentId, c => c.NewStatus), p.NextUpdateBy, p.Corrects,
         p.Reason, [.. p.CorrectedBy], p.Redaction is { } r ? new RedactionView(r.Id, r.Reason, r.RecordedAt, r.Author) : null);
 

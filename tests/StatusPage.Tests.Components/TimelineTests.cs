@@ -1,5 +1,6 @@
 using System.Globalization;
 using Bunit;
+using StatusPage.Client.Contracts;
 using StatusPage.Server.History;
 using StatusPage.Server.PublicSite;
 
@@ -15,7 +16,7 @@ public sealed class TimelineTests : IAsyncLifetime
     public async Task DisposeAsync() => await _context.DisposeAsync();
 
     private static Post Update(string id, string status, string? body, int minutes, DateTimeOffset? recordedAt = null) =>
-        new(id, minutes, PostKind.Update, status, At.AddMinutes(minutes), recordedAt ?? At.AddMinutes(minutes), "ops", body,
+        new(id, minutes, PostKind.Update, PostStatus.Of(Enum.Parse<IncidentStatus>(status, ignoreCase: true)), At.AddMinutes(minutes), recordedAt ?? At.AddMinutes(minutes), "ops", body,
             "sha", [], null, null, null, [], null);
 
     private static Post Correction(string id, string corrects, string body, int minutes) =>

@@ -140,7 +140,7 @@ public sealed class ContentIngestionTests : IDisposable
 
         Assert.Empty(report.Problems);
         Assert.Equal(3, report.Appended);
-        Assert.Equal(["investigating", "monitoring", "resolved"], _t.State.Incidents["net-1"].Updates.Select(u => u.Status));
+        Assert.Equal(["investigating", "monitoring", "resolved"], _t.State.Incidents["net-1"].Updates.Select(u => u.Status?.Word));
     }
 
     [Fact]
@@ -308,7 +308,7 @@ public sealed class ContentIngestionTests : IDisposable
 
         Assert.Empty(report.Problems);
         var incident = _t.State.Incidents["agent"];
-        Assert.Equal(["identified", "resolved"], incident.Updates.Select(u => u.Status));
+        Assert.Equal(["identified", "resolved"], incident.Updates.Select(u => u.Status?.Word));
         Assert.Equal(body, incident.Updates.First().Body);
         Assert.Equal(IncidentStatus.Resolved, incident.Status);
     }
@@ -323,7 +323,7 @@ public sealed class ContentIngestionTests : IDisposable
         var problem = Assert.Single(report.Problems);
         Assert.Equal(("incidents/net-1.md", 22), (problem.File, problem.Line));
         Assert.Contains("never closed", problem.Message, StringComparison.Ordinal);
-        Assert.Equal(["investigating"], _t.State.Incidents["net-1"].Updates.Select(u => u.Status));
+        Assert.Equal(["investigating"], _t.State.Incidents["net-1"].Updates.Select(u => u.Status?.Word));
     }
 
     [Theory]

@@ -42,7 +42,7 @@ internal sealed class IncidentFamily : IEntryFamily
                 break;
             case IncidentUpdatePosted u:
                 AddIncidentPost(state, entry, Projection.NewPost(state, entry,
-                    entry.Kind == EntryKinds.IncidentReopened ? PostKind.Reopen : PostKind.Update, u.Status.ToWord(), u.StatedAt,
+                    entry.Kind == EntryKinds.IncidentReopened ? PostKind.Reopen : PostKind.Update, PostStatus.Of(u.Status), u.StatedAt,
                     u.BodySha256, u.Components, u.NextUpdateBy), u.Components, u.StatedAt);
                 break;
             case PostmortemPublished pm:

@@ -37,7 +37,7 @@ internal sealed class MaintenanceFamily : IEntryFamily
                 break;
             case MaintenanceUpdatePosted mu:
                 AddPost(state, entry, Projection.NewPost(state, entry, PostKind.Update,
-                    mu.Status.ToWord(), mu.StatedAt, mu.BodySha256, mu.Components, null), mu.Components, mu.StatedAt);
+                    PostStatus.Of(mu.Status), mu.StatedAt, mu.BodySha256, mu.Components, null), mu.Components, mu.StatedAt);
                 break;
             default:
                 throw new InvalidOperationException($"no projection for kind '{entry.Kind}'");
