@@ -5,7 +5,7 @@ namespace StatusPage.Server.Admin;
 
 // The operator console: a standalone WebAssembly app (StatusPage.Client) whose files are static assets under /admin/.
 // Its own pages are routed in the browser, so every /admin path that is not a file answers with the app's index.html.
-public static class AdminConsole
+internal static class AdminConsole
 {
     private const string IndexFile = "admin/index.html";
 

@@ -11,7 +11,7 @@ using StatusPage.Server.Uptime;
 namespace StatusPage.Server.Badges;
 
 // SVG badges for READMEs and dashboards: the overall status, a component's status, or its 90-day uptime (?metric=uptime).
-public static class BadgeEndpoints
+internal static class BadgeEndpoints
 {
     public const string SvgType = "image/svg+xml; charset=utf-8";
 

@@ -4,10 +4,10 @@ using StatusPage.Client.Contracts;
 
 namespace StatusPage.Server.Badges;
 
-public enum BadgeTone { Good, Minor, Major, Critical, Maintenance, Unknown }
+internal enum BadgeTone { Good, Minor, Major, Critical, Maintenance, Unknown }
 
 // A flat two-part badge ("label | message"), readable without styles: white text on colours with at least 4.5:1 contrast.
-public static class BadgeSvg
+internal static class BadgeSvg
 {
     private const int Padding = 6;
     private const int Height = 20;

@@ -12,7 +12,7 @@ using StatusPage.Server.Site;
 namespace StatusPage.Server.Calendar;
 
 // /maintenance.ics: every maintenance window as an event. UID is stable, SEQUENCE is the window's revision, cancelled ones say so.
-public static class MaintenanceCalendar
+internal static class MaintenanceCalendar
 {
     public const string CalendarType = "text/calendar; charset=utf-8";
 

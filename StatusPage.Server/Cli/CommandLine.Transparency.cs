@@ -10,7 +10,7 @@ namespace StatusPage.Server.Cli;
 
 // The transparency-log verbs: checking a ledger against a signed checkpoint, a proof.json offline, printing the key,
 // and signing what `import` adds. docs/LEDGER.md is the format they check.
-public static partial class CommandLine
+internal static partial class CommandLine
 {
     // Where the signing key is (as the server finds it) and the origin a new key gets (as the server would name it).
     private sealed record KeyFileSettings(string Path, Func<string> OriginForNewKey)

@@ -12,7 +12,7 @@ namespace StatusPage.Server.Cli;
 
 // Verbs of the same program (`StatusPage.Server verify`, ...), parsed by System.CommandLine: the verb table first, then
 // each verb's work. Settings (--StatusPage:DataPath=...) work as for the server; any other unknown argument is refused.
-public static partial class CommandLine
+internal static partial class CommandLine
 {
     private const string ProgramName = "StatusPage.Server";
 

@@ -9,7 +9,7 @@ namespace StatusPage.Server.Cli;
 // and each run checks that the newly signed checkpoint extends the one it saved last (consistency proof), that the new
 // entries chain on from the saved head, and that all entries it has seen give the signed root. State in DIR: the pinned key,
 // the last verified checkpoint and every entry hash seen (6.5 MB per 100,000 entries), so nothing is taken on trust.
-public sealed class LedgerMonitor(HttpClient http, string stateDir, NoteVerifier? keyOverride, TextWriter output, TextWriter error)
+internal sealed class LedgerMonitor(HttpClient http, string stateDir, NoteVerifier? keyOverride, TextWriter output, TextWriter error)
 {
     private const int PageSize = 10_000;
 

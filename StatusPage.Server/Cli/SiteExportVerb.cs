@@ -8,7 +8,7 @@ namespace StatusPage.Server.Cli;
 
 // `export-site DIR`: this server, started on a loopback port over its data file, writes its public site as static files
 // (StaticExport/SiteExporter) and stops. Run from Program.cs, since it needs the whole app; other settings work as for the server.
-public sealed class SiteExportVerb(string directory, string[] hostArgs)
+internal sealed class SiteExportVerb(string directory, string[] hostArgs)
 {
     public const string Name = "export-site";
 

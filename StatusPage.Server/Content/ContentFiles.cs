@@ -53,7 +53,7 @@ public sealed record ContentFile(string Path, FrontMatter Front, ImmutableArray<
 // Reads incidents/*.md and maintenance/*.md: YAML front matter, then one "## <time> <what>" section per update (content/README.md,
 // tests/StatusPage.Tests.Unit/Content/content-format.spec.md). Markdig finds the sections, so a "## " line inside a code block,
 // a quote or a list stays in its update's text; each body is then sliced from the source text, exactly as written.
-public static partial class ContentFiles
+internal static partial class ContentFiles
 {
     private static readonly IDeserializer Yaml = new DeserializerBuilder()
         .WithNamingConvention(UnderscoredNamingConvention.Instance)

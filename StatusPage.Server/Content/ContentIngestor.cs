@@ -9,12 +9,12 @@ using YamlDotNet.Core;
 
 namespace StatusPage.Server.Content;
 
-public sealed record IngestReport(int Appended, ImmutableArray<ContentProblem> Problems);
+internal sealed record IngestReport(int Appended, ImmutableArray<ContentProblem> Problems);
 
 // Appends what content/ says and the ledger does not have yet. Never rewrites: a changed, already-recorded update is reported.
 // Each file section goes through the request validators the API and the console use, then the domain rules.
 // The clock defaults to the system's when none is injected (the validators' time rules are also checked by the ledger's own clock).
-public sealed partial class ContentIngestor(LedgerService ledger, SiteSettingsHolder site, ILogger<ContentIngestor> logger,
+internal sealed partial class ContentIngestor(LedgerService ledger, SiteSettingsHolder site, ILogger<ContentIngestor> logger,
     TimeProvider? time = null)
 {
     public async Task<IngestReport> IngestAsync(string contentPath, CancellationToken cancellationToken = default)

@@ -2,7 +2,7 @@ using StatusPage.Server.Site;
 
 namespace StatusPage.Server.Content;
 
-public static class ContentSetup
+internal static class ContentSetup
 {
     public static IHostApplicationBuilder AddContent(this IHostApplicationBuilder builder)
     {

@@ -1,7 +1,7 @@
 namespace StatusPage.Server.Content;
 
 // The shape of content/site.yml (see content/README.md).
-public sealed class SiteFile
+internal sealed class SiteFile
 {
     public string? Name { get; set; }
     public string? Url { get; set; }

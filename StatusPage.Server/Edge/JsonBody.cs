@@ -10,7 +10,7 @@ namespace StatusPage.Server.Edge;
 // The request body of an endpoint that takes JSON, read before the framework binds it: a wrong content type (415), an oversized
 // (413), empty or malformed body (400, naming where the JSON broke) is problem+json, where the framework's binder would answer
 // with a bare status. The bytes are handed on to the binder; their SHA-256 fingerprints Idempotency-Key requests.
-public static class JsonBody
+internal static class JsonBody
 {
     private sealed record Read(string Sha256);
 

@@ -6,7 +6,7 @@ using StatusPage.Server.History;
 namespace StatusPage.Server.Edge;
 
 // RFC 9457 bodies for every refusal: the field and the rule are named in "field"/"rule" (or per field in "errors" + "violations").
-public static class Problems
+internal static class Problems
 {
     public sealed record Violation(string Field, string Rule, string Message);
 

@@ -7,7 +7,7 @@ namespace StatusPage.Server.Edge;
 // The one validation step of the edge (TodoApi's pattern): an endpoint filter finds the bound request among the handler's
 // arguments, runs the shared validator on it and answers 400 problem+json naming each field and rule; handlers see only
 // requests that pass. The validator is named per endpoint, since one request type can follow two rule sets (declare, change).
-public static class RequestValidation
+internal static class RequestValidation
 {
     public static RouteHandlerBuilder Validates<TRequest>(this RouteHandlerBuilder builder, Func<WriteContext, IValidator<TRequest>> validator)
         where TRequest : class =>

@@ -9,7 +9,7 @@ namespace StatusPage.Server.Feeds;
 
 // Feeds as witnesses: every feed carries the latest signed checkpoint, so a reader's cache keeps evidence the operator cannot
 // take back. Each item names the tree it entered (size = its entry's seq), which never changes, so items stay as published.
-public static class FeedCheckpoint
+internal static class FeedCheckpoint
 {
     // The namespace of the <tlog:checkpoint> element and the rel of the link to /api/v1/ledger/checkpoint (README.md).
     public const string Namespace = "https://c2sp.org/tlog-checkpoint";

@@ -12,7 +12,7 @@ using StatusPage.Server.Transparency;
 namespace StatusPage.Server.Feeds;
 
 // RSS 2.0 and Atom 1.0: the site's history, a component's, an incident's. One item per post, the latest 50, rendered once per ledger head.
-public static class FeedEndpoints
+internal static class FeedEndpoints
 {
     public const string AtomType = "application/atom+xml; charset=utf-8";
     public const string RssType = "application/rss+xml; charset=utf-8";

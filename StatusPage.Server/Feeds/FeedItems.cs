@@ -10,7 +10,7 @@ namespace StatusPage.Server.Feeds;
 
 // One feed item per published post, and one per change of an incident's cause (news to a subscriber: who is blamed). Its id,
 // date and text never change once published, except that a redaction replaces the text.
-public sealed record FeedItem(
+internal sealed record FeedItem(
     string Id,
     Uri Link,
     string Title,
@@ -19,7 +19,7 @@ public sealed record FeedItem(
     DateTimeOffset Updated,
     long Seq);
 
-public static class FeedItems
+internal static class FeedItems
 {
     public const int Latest = 50;
 

@@ -5,14 +5,14 @@ using StatusPage.Server.Ledger;
 
 namespace StatusPage.Server.History;
 
-public sealed record ChainProblem(long Seq, string EntryId, string Reason)
+internal sealed record ChainProblem(long Seq, string EntryId, string Reason)
 {
     public override string ToString() => $"entry {Seq} ({EntryId}): {Reason}";
 }
 
 // An entry checked against the SHA-256 of its canonical encoding, with the SHA-256 of its body, as computed from what is
 // stored. Digests stay bytes: a replay computes ~170,000 of them, and hex strings for each were ~26 MB of garbage.
-public sealed class HashedEntry
+internal sealed class HashedEntry
 {
     private readonly Sha256Digest _body;
     private readonly bool _hasBody;
@@ -48,7 +48,7 @@ public sealed class HashedEntry
 }
 
 // Checks the chain entry by entry: gap-free sequence, links, hashes, bodies against the hashes the payloads commit to.
-public sealed class ChainVerifier
+internal sealed class ChainVerifier
 {
     private readonly HashSet<string> _redacted = [];
     private readonly Dictionary<string, long> _missingBodies = [];

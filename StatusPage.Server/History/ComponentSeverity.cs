@@ -3,7 +3,7 @@ using StatusPage.Client.Contracts;
 namespace StatusPage.Server.History;
 
 // How bad a component status is, for "the worst status" of a day (uptime bars) or of a group (the v2 API).
-public static class ComponentSeverity
+internal static class ComponentSeverity
 {
     public static int Of(ComponentStatus status) => status switch
     {

@@ -7,7 +7,7 @@ namespace StatusPage.Server.History;
 
 // The kinds of ledger entry and the payload each carries, gathered from the families (each declares its constants in its
 // folder). Payloads are stored as JSON text and hashed as stored.
-public static partial class EntryKinds
+internal static partial class EntryKinds
 {
     public static readonly ImmutableDictionary<string, Type> PayloadTypes = EntryFamilies.PayloadTypes.ToImmutableDictionary();
 }
@@ -20,7 +20,7 @@ public interface IBodyPayload : IEntryPayload
     string BodySha256 { get; }
 }
 
-public static class PayloadJson
+internal static class PayloadJson
 {
     // Metadata comes from the source-generated PayloadJsonContext: no reflection or emitted IL at start-up, when the replay
     // parses every payload of the ledger.

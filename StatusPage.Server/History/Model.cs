@@ -66,7 +66,7 @@ public sealed record StatusChange(DateTimeOffset At, ComponentStatus Status, str
 
 // Entries the content ingestion appends (Content/) are authored "content/<file>" (docs/LEDGER.md; user names cannot hold "/"):
 // history imported from files, times as stated.
-public static class ContentAuthor
+internal static class ContentAuthor
 {
     public const string Prefix = "content/";
 

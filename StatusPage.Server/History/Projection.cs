@@ -5,7 +5,7 @@ using StatusPage.Server.Ledger;
 namespace StatusPage.Server.History;
 
 // Folds ledger entries into the read model. Entries were checked when appended, so this only applies them.
-public static class Projection
+internal static class Projection
 {
     public static StatusSnapshot Apply(StatusSnapshot state, LedgerEntry entry)
     {

@@ -11,7 +11,7 @@ namespace StatusPage.Server.History;
 // history without replaying every entry first. Never trusted over the ledger: it names the head (seq and hash) it was built
 // at and is discarded unless the ledger's entry at that seq has that hash; after a start from it, the whole chain is verified
 // in the background and the read model rebuilt from it must serialize to the same bytes (LedgerService.Snapshot.cs).
-public sealed record ReadModelSnapshot(int Format, long Seq, string Hash, byte[] Leaves, StatusSnapshot Model)
+internal sealed record ReadModelSnapshot(int Format, long Seq, string Hash, byte[] Leaves, StatusSnapshot Model)
 {
     public const int CurrentFormat = 1;
 

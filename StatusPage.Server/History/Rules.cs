@@ -2,7 +2,7 @@ using System.Collections.Immutable;
 
 namespace StatusPage.Server.History;
 
-public sealed record Decision(ImmutableArray<PendingEntry> Entries, RuleViolation? Violation)
+internal sealed record Decision(ImmutableArray<PendingEntry> Entries, RuleViolation? Violation)
 {
     public static Decision Accept(params PendingEntry[] entries) => new([.. entries], null);
 
@@ -11,7 +11,7 @@ public sealed record Decision(ImmutableArray<PendingEntry> Entries, RuleViolatio
 
 // The domain rules: given what the ledger says now, a command becomes entries or is refused with a reason. Each family decides
 // its own commands (EntryFamilies.All).
-public static class Rules
+internal static class Rules
 {
     public static Decision Decide(StatusSnapshot state, HistoryCommand command, DateTimeOffset now) =>
         EntryFamilies.Decide(state, command, now)

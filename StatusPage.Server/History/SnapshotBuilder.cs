@@ -5,7 +5,7 @@ namespace StatusPage.Server.History;
 
 // A snapshot while entries are projected into it. Its builders change their trees in place, so a replay of the whole
 // ledger freezes once instead of copying a dictionary path per entry; From and ToSnapshot are O(1) for a live append.
-public sealed class SnapshotBuilder(StatusSnapshot from)
+internal sealed class SnapshotBuilder(StatusSnapshot from)
 {
     public LedgerHead Head { get; set; } = from.Head;
 

@@ -4,7 +4,7 @@ using Microsoft.Extensions.Primitives;
 namespace StatusPage.Server.HttpCache;
 
 // How long a browser or proxy may keep an answer, declared by the feature that serves it (a representation, or endpoint metadata).
-public sealed class CacheClass
+internal sealed class CacheClass
 {
     private static readonly ConcurrentDictionary<int, CacheClass> PublicBySeconds = new();
 

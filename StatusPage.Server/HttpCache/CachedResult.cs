@@ -1,7 +1,7 @@
 namespace StatusPage.Server.HttpCache;
 
 // An endpoint's answer from a cached representation: its ETag (usually the ledger head, strong, one per coding) and its cache class.
-public sealed class CachedResult(Representation body, string etag, TimeSpan maxAge, bool openCors = false) : IResult
+internal sealed class CachedResult(Representation body, string etag, TimeSpan maxAge, bool openCors = false) : IResult
 {
     public Representation Body => body;
 

@@ -4,7 +4,7 @@ namespace StatusPage.Server.HttpCache;
 
 // Whether a GET or HEAD can be answered 304 (RFC 9110 13.1.2, 13.1.3, 13.2.2): If-None-Match decides when present, compared
 // weakly, "*" matching any current representation; If-Modified-Since is consulted only without it.
-public static class ConditionalRequest
+internal static class ConditionalRequest
 {
     public static bool IsNotModified(HttpRequest request, EntityTag tag, DateTimeOffset? lastModified)
     {

@@ -6,7 +6,7 @@ namespace StatusPage.Server.HttpCache;
 
 // Accept-Encoding and Accept-Language read with the framework's q-value parser (RFC 9110 12.4.2, 12.5.3, 12.5.4). A decision is
 // remembered per header value, so the few headers real clients send cost a dictionary lookup and no parsing on the hot path.
-public static class ContentNegotiation
+internal static class ContentNegotiation
 {
     private const int MaxRemembered = 256;
 

@@ -2,7 +2,7 @@ namespace StatusPage.Server.HttpCache;
 
 // Applies the cache class an endpoint declares in its metadata when it does not write a cached representation itself
 // (operator pages: no-store; fingerprinted files: immutable). After routing.
-public sealed class DeclaredCacheClassMiddleware(RequestDelegate next)
+internal sealed class DeclaredCacheClassMiddleware(RequestDelegate next)
 {
     public Task InvokeAsync(HttpContext context)
     {
@@ -28,7 +28,7 @@ public sealed class DeclaredCacheClassMiddleware(RequestDelegate next)
     }
 }
 
-public static class DeclaredCacheClasses
+internal static class DeclaredCacheClasses
 {
     public static WebApplication UseDeclaredCacheClasses(this WebApplication app)
     {

@@ -5,7 +5,7 @@ namespace StatusPage.Server.HttpCache;
 
 // A representation's validator (RFC 9110 8.8.3). A strong tag names exact bytes, so each content coding gets its own
 // ("…-br", "…-gzip"); a weak tag names the content and is the same for every coding.
-public sealed class EntityTag
+internal sealed class EntityTag
 {
     private readonly StringValues _identity;
     private readonly StringValues _brotli;

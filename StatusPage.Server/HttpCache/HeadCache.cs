@@ -5,7 +5,7 @@ using StatusPage.Server.Ledger;
 namespace StatusPage.Server.HttpCache;
 
 // Feeds, calendar, badges and the v2 API answer HEAD as well as GET (link checkers and feed validators use HEAD).
-public static class ReadMethods
+internal static class ReadMethods
 {
     public static readonly string[] GetAndHead = [HttpMethods.Get, HttpMethods.Head];
 }
@@ -13,7 +13,7 @@ public static class ReadMethods
 // Renders each representation (feed, JSON, calendar, badge) once per ledger head; a new head drops everything older.
 // Single-flight: concurrent requests for the same key and head share one render (a Lazy per key), so a post followed by a burst
 // of reads renders each representation once. Never stale: the answer always reads the snapshot the request saw.
-public sealed class HeadCache(RenderCounter renders)
+internal sealed class HeadCache(RenderCounter renders)
 {
     private const int MaxEntriesPerHead = 4096;
 

@@ -18,7 +18,7 @@ namespace StatusPage.Server.HttpCache;
 // request that carries credentials (an Authorization header or a cookie other than the language one). A writer posts with its
 // token or its console session, so its own next read waits for the new head's page and is never older than its acknowledged
 // write; the JSON and feed representations (HeadCache) read the published snapshot and are never stale at all.
-public sealed class PageCacheMiddleware(RequestDelegate next, LedgerService ledger, TimeProvider time, SiteSettingsHolder site,
+internal sealed class PageCacheMiddleware(RequestDelegate next, LedgerService ledger, TimeProvider time, SiteSettingsHolder site,
     RenderCounter renders, IConfiguration configuration)
 {
     private const int MaxEntriesPerLanguage = 1_000;

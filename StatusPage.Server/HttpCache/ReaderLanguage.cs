@@ -6,7 +6,7 @@ using Microsoft.Extensions.Primitives;
 namespace StatusPage.Server.HttpCache;
 
 // Picks the reader's language (the switch's cookie, then Accept-Language, then English) cheaply, on every request.
-public static class ReaderLanguage
+internal static class ReaderLanguage
 {
     public static readonly CultureInfo[] Cultures = [new("en"), new("fr")];
     private const int MaxRemembered = 256;

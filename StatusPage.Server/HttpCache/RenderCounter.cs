@@ -2,7 +2,7 @@ namespace StatusPage.Server.HttpCache;
 
 // How many times a page or a representation was really rendered (cache misses that did the work): single-flight is proven by
 // this count staying at one per key and head however many requests arrive. Tests read it; it costs one interlocked add a render.
-public sealed class RenderCounter
+internal sealed class RenderCounter
 {
     private long _pages;
     private long _representations;

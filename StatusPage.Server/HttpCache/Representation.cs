@@ -13,7 +13,7 @@ public enum ContentCoding
 
 // One representation, compressed once when cached and never per request: its bytes per content coding, its type, its status
 // (a cached not-found page is a 404) and when what it shows last changed.
-public sealed record Representation(byte[] Identity, string ContentType, DateTimeOffset? LastModified, int StatusCode = StatusCodes.Status200OK)
+internal sealed record Representation(byte[] Identity, string ContentType, DateTimeOffset? LastModified, int StatusCode = StatusCodes.Status200OK)
 {
     // Below this, compression saves less than the Content-Encoding and Vary headers cost.
     public const int CompressAbove = 1024;

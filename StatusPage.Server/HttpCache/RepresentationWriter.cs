@@ -5,7 +5,7 @@ namespace StatusPage.Server.HttpCache;
 
 // The one place a cached representation becomes an answer: content coding chosen from Accept-Encoding, validators, cache class,
 // then 304, 406 or the precomputed bytes. Pages, feeds, the v2 API, badges, the calendar and the transparency files all use it.
-public static class RepresentationWriter
+internal static class RepresentationWriter
 {
     private static readonly StringValues AcceptEncoding = "Accept-Encoding";
     private static readonly StringValues Brotli = "br";

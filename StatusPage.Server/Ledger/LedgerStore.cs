@@ -351,7 +351,7 @@ public sealed partial class LedgerStore : IDisposable
 }
 
 // An entry the data file holds but LiteDB could not read (a corrupt page): Seq is the first entry not read.
-public sealed class UnreadableEntryException(long seq, Exception inner)
+internal sealed class UnreadableEntryException(long seq, Exception inner)
     : Exception($"entry {seq} could not be read from the data file ({inner.GetType().Name}: {inner.Message})", inner)
 {
     public long Seq { get; } = seq;
@@ -374,8 +374,8 @@ internal static class Unreadable
 #pragma warning restore CA1031
 }
 
-public sealed class DataFileInUseException(string message, Exception inner) : Exception(message, inner);
+internal sealed class DataFileInUseException(string message, Exception inner) : Exception(message, inner);
 
 // The data file could not be written (a full or failing disk): nothing was acknowledged, and the next write tries again.
-public sealed class StorageUnavailableException(string dataPath, Exception inner)
+internal sealed class StorageUnavailableException(string dataPath, Exception inner)
     : Exception($"The data file {dataPath} cannot be written right now: {inner.Message}", inner);

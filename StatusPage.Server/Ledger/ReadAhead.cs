@@ -5,7 +5,7 @@ namespace StatusPage.Server.Ledger;
 
 // Enumerates a source on a thread of its own, a few batches ahead of the consumer. The whole enumeration (and its
 // disposal) stays on that one thread, which LiteDB requires of a read.
-public static class ReadAhead
+internal static class ReadAhead
 {
     public static IEnumerable<T> Of<T>(IEnumerable<T> source, int batchSize = 512, int batchesAhead = 8)
     {

@@ -4,7 +4,7 @@ namespace StatusPage.Server.Ledger;
 
 // The system clock started at a chosen instant and running on in real time (StatusPage:Clock, for demos and tests): only
 // "now" moves, so timers, timeouts and retries keep their real durations.
-public sealed class ShiftedClock(DateTimeOffset start) : TimeProvider
+internal sealed class ShiftedClock(DateTimeOffset start) : TimeProvider
 {
     private readonly TimeSpan _offset = start - TimeProvider.System.GetUtcNow();
 

@@ -6,7 +6,7 @@ using StatusPage.Server.Site;
 
 namespace StatusPage.Server.LedgerApi;
 
-public static class LedgerEndpoints
+internal static class LedgerEndpoints
 {
     public const int MaxPage = 10_000;
 

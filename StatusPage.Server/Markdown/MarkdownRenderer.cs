@@ -6,7 +6,7 @@ using StatusPage.Client.Contracts;
 namespace StatusPage.Server.Markdown;
 
 // The one Markdown pipeline (pages, feeds, preview). Raw HTML is off; links keep only http, https and mailto.
-public static class MarkdownRenderer
+internal static class MarkdownRenderer
 {
     private static readonly string[] AllowedSchemes = ["http", "https", "mailto"];
 

@@ -7,7 +7,7 @@ namespace StatusPage.Server.Operators;
 // First start: no operator yet, so create 'admin' (password from STATUSPAGE_ADMIN_PASSWORD or a one-time one, logged once) and,
 // if STATUSPAGE_ADMIN_TOKEN is set, an admin API token with that value. A start-up step: runs after the ledger is loaded and
 // content ingested, before the server answers.
-public sealed partial class AdminBootstrap(LedgerService ledger, CredentialStore credentials, IConfiguration configuration,
+internal sealed partial class AdminBootstrap(LedgerService ledger, CredentialStore credentials, IConfiguration configuration,
     ILogger<AdminBootstrap> logger) : IStartupStep
 {
     public const string PasswordVariable = "STATUSPAGE_ADMIN_PASSWORD";

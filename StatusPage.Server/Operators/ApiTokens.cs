@@ -4,7 +4,7 @@ using StatusPage.Server.Ledger;
 
 namespace StatusPage.Server.Operators;
 
-public static class ApiTokens
+internal static class ApiTokens
 {
     public const string Prefix = "sp_";
 

@@ -7,7 +7,7 @@ using StatusPage.Server.Ledger;
 namespace StatusPage.Server.Operators;
 
 // Password hashes (ASP.NET Core's PasswordHasher), kept in the data file beside the ledger and in memory; the ledger commits to each by SHA-256.
-public sealed class CredentialStore(LedgerStore store, IPasswordHasher<string> hasher)
+internal sealed class CredentialStore(LedgerStore store, IPasswordHasher<string> hasher)
 {
     // Verified against when the username is unknown, so a wrong username costs as much time as a wrong password.
     private static readonly string DecoyHash = new PasswordHasher<string>().HashPassword("decoy", "decoy password that never matches");

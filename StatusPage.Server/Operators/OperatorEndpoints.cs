@@ -8,7 +8,7 @@ using StatusPage.Server.History;
 
 namespace StatusPage.Server.Operators;
 
-public static class OperatorEndpoints
+internal static class OperatorEndpoints
 {
     public static IEndpointRouteBuilder MapOperators(this IEndpointRouteBuilder app)
     {

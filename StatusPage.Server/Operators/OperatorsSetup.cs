@@ -16,7 +16,7 @@ using StatusPage.Server.Startup;
 namespace StatusPage.Server.Operators;
 
 // Configuration section "StatusPage:RateLimits": permits per minute, per client address (sign-in) or per operator (writes).
-public sealed class RateLimitOptions
+internal sealed class RateLimitOptions
 {
     public const string Section = "StatusPage:RateLimits";
 
@@ -25,7 +25,7 @@ public sealed class RateLimitOptions
     public int WritesPerMinute { get; set; } = 120;
 }
 
-public static class OperatorsSetup
+internal static class OperatorsSetup
 {
     public const string Scheme = "Operator";
     public const string BearerScheme = "Bearer";
@@ -179,7 +179,7 @@ public static class OperatorsSetup
 }
 
 // Authorization: Bearer <API token>. The token's SHA-256 is looked up in the roster projected from the ledger.
-public sealed class TokenAuthenticationHandler(IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger,
+internal sealed class TokenAuthenticationHandler(IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger,
     UrlEncoder encoder, LedgerService ledger, TokenUsage usage, TimeProvider time)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {

@@ -6,7 +6,7 @@ using StatusPage.Server.Ledger;
 namespace StatusPage.Server.Operators;
 
 // Signed-out console sessions: the cookie is only a signed ticket, so without this list a copy of it would stay valid until it expires.
-public sealed class SessionRevocations(LedgerStore store, TimeProvider time)
+internal sealed class SessionRevocations(LedgerStore store, TimeProvider time)
 {
     private readonly Lazy<ConcurrentDictionary<string, byte>> _revoked = new(
         () => new ConcurrentDictionary<string, byte>(store.ReadRevokedSessions(time.GetUtcNow() - OperatorsSetup.SessionLifetime)

@@ -3,7 +3,7 @@ using System.Collections.Concurrent;
 namespace StatusPage.Server.Operators;
 
 // Last-used times of API tokens: in memory only (a read on every request must not write to the ledger); reset at restart.
-public sealed class TokenUsage
+internal sealed class TokenUsage
 {
     private readonly ConcurrentDictionary<string, DateTimeOffset> _lastUsed = new();
 

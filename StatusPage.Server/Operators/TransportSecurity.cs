@@ -5,7 +5,7 @@ namespace StatusPage.Server.Operators;
 
 // Configuration section "StatusPage:ForwardedHeaders": the reverse proxies (TLS terminators) whose X-Forwarded-For and
 // X-Forwarded-Proto are believed. Empty (the default): the headers are ignored and the connection is what it is.
-public sealed class ForwardedHeadersSettings
+internal sealed class ForwardedHeadersSettings
 {
     public const string Section = "StatusPage:ForwardedHeaders";
 
@@ -20,7 +20,7 @@ public sealed class ForwardedHeadersSettings
 
 // Behind a known TLS proxy a request counts as HTTPS, so the operator cookie is Secure (SameAsRequest) and HSTS is sent
 // (SecurityHeaders.Apply); a request from anywhere else cannot claim to be HTTPS by sending the header itself.
-public static class TransportSecurity
+internal static class TransportSecurity
 {
     public static IHostApplicationBuilder AddTransportSecurity(this IHostApplicationBuilder builder)
     {

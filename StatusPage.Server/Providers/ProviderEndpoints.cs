@@ -13,7 +13,7 @@ namespace StatusPage.Server.Providers;
 
 // The provider report, printable (/providers/{id}/report) and as JSON (report.json), over ?from=&to= (days, site time zone).
 // The provider page and the index are Razor pages (ProviderPage.razor, ProvidersPage.razor).
-public static class ProviderEndpoints
+internal static class ProviderEndpoints
 {
     private const string JsonType = "application/json; charset=utf-8";
     private static readonly DateOnly Earliest = new(1970, 1, 1);

@@ -157,7 +157,7 @@ public sealed record FindingJson(
 public sealed record CheckpointJson(string Origin, string VerifierKey, string Note, long TreeSize, string Root);
 
 // The provider's own status page, from site.yml: shown as a link only when it is an http(s) address.
-public static class ProviderLinks
+internal static class ProviderLinks
 {
     public static Uri? StatusPage(UpstreamProvider provider) =>
         Uri.TryCreate(provider.Url, UriKind.Absolute, out var url) && (url.Scheme == Uri.UriSchemeHttps || url.Scheme == Uri.UriSchemeHttp)

@@ -8,7 +8,7 @@ namespace StatusPage.Server.PublicSite;
 
 // Every error answer has a body and the security headers: problem+json for the APIs (or a client asking for JSON), the styled
 // page for a browser. Covers what no endpoint answers itself: unknown routes, wrong methods or content types, exceptions.
-public static class ErrorResponses
+internal static class ErrorResponses
 {
     // First in the pipeline: an exception anywhere below becomes a 500 with a body and the headers (the server would send neither).
     public static WebApplication UseErrorResponses(this WebApplication app)

@@ -7,7 +7,8 @@ using StatusPage.Server.Site;
 namespace StatusPage.Server.PublicSite;
 
 // Words, times and durations for the public pages, in the reader's language and the site's time zone.
-public sealed class PageText(IStringLocalizer<Strings> localizer, SiteSettingsHolder site)
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Performance", "CA1822", Justification = "Razor reads every member through the injected instance (T.Colon)")]
+internal sealed class PageText(IStringLocalizer<Strings> localizer, SiteSettingsHolder site)
 {
     public string this[string key] => localizer[key];
 

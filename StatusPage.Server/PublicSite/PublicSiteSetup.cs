@@ -10,7 +10,7 @@ using StatusPage.Server.StaticExport;
 
 namespace StatusPage.Server.PublicSite;
 
-public static class PublicSiteSetup
+internal static class PublicSiteSetup
 {
     public static WebApplicationBuilder AddPublicSite(this WebApplicationBuilder builder)
     {

@@ -4,7 +4,7 @@ using StatusPage.Server.Recurrence;
 namespace StatusPage.Server.PublicSite;
 
 // A finding in plain words, shared by the component page, the provider page and the provider report (HTML and JSON).
-public static class RecurrenceWords
+internal static class RecurrenceWords
 {
     public static string Sentence(PageText t, RecurrenceReport report, RecurrenceFinding f) => f.Kind switch
     {

@@ -1,4 +1,4 @@
 namespace StatusPage.Server.PublicSite;
 
 // Marker type for IStringLocalizer<Strings>: the public UI's words, in Strings.resx (English) and Strings.fr.resx.
-public sealed class Strings;
+internal sealed class Strings;

@@ -5,7 +5,7 @@ namespace StatusPage.Server.PublicSite;
 
 // What a correction changed in the update it corrects, word by word; unchanged runs longer than the context are shortened
 // to their ends around an ellipsis, so the change is seen without reading both texts in full.
-public static class WordDiff
+internal static class WordDiff
 {
     public enum Change { Same, Deleted, Inserted, Elided }
 

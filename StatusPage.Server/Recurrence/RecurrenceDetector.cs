@@ -30,7 +30,7 @@ public sealed record RecurrenceReport(string Label, int Counted, long TestsTried
     public static RecurrenceReport Empty(string label) => new(label, 0, 0, []);
 }
 
-public sealed record RecurrenceOptions(
+internal sealed record RecurrenceOptions(
     double Alpha = 0.001,
     int MinIncidents = 5,
     int MinHits = 4,
@@ -44,7 +44,7 @@ public sealed record RecurrenceOptions(
 
 // Pure statistics: is a group's incident start times concentrated on a minute, an hour, a weekday or a fixed period more than chance allows?
 // Each candidate is an exact binomial upper tail against the uniform, Bonferroni-corrected for every candidate tried (README "Recurrence").
-public static class RecurrenceDetector
+internal static class RecurrenceDetector
 {
     private const double Ln10 = 2.302585092994046;
 

@@ -4,7 +4,7 @@ using StatusPage.Server.History;
 namespace StatusPage.Server.Recurrence;
 
 // The read side: recurrence findings for a component or an upstream provider, from the stated start times in a snapshot.
-public static class RecurrenceFindings
+internal static class RecurrenceFindings
 {
     public static RecurrenceReport ForComponent(StatusSnapshot snapshot, string componentId, TimeZoneInfo zone) =>
         snapshot.Components.TryGetValue(componentId, out var component)

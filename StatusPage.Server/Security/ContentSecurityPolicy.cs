@@ -3,7 +3,7 @@ using Microsoft.Extensions.Primitives;
 namespace StatusPage.Server.Security;
 
 // The policy a feature declares for its endpoints (endpoint metadata); endpoints that declare none get Public.
-public sealed class ContentSecurityPolicy
+internal sealed class ContentSecurityPolicy
 {
     private ContentSecurityPolicy(string value) => Value = value;
 

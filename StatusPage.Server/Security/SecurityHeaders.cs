@@ -4,7 +4,7 @@ namespace StatusPage.Server.Security;
 
 // Security headers on every answer after start-up, with the content security policy the routed endpoint declares.
 // After routing (it reads the endpoint), before anything that writes an answer.
-public sealed class SecurityHeadersMiddleware(RequestDelegate next)
+internal sealed class SecurityHeadersMiddleware(RequestDelegate next)
 {
     public Task InvokeAsync(HttpContext context)
     {
@@ -13,7 +13,7 @@ public sealed class SecurityHeadersMiddleware(RequestDelegate next)
     }
 }
 
-public static class SecurityHeaders
+internal static class SecurityHeaders
 {
     private static readonly StringValues NoSniff = "nosniff";
     private static readonly StringValues Referrer = "strict-origin-when-cross-origin";

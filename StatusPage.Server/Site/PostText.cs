@@ -4,7 +4,7 @@ using StatusPage.Server.History;
 namespace StatusPage.Server.Site;
 
 // What an update says in plain text, the same in the v2 API and the feeds (which both read it from here, not from each other).
-public static class PostText
+internal static class PostText
 {
     public static string BodyOf(Post post, IReadOnlyList<Post> timeline)
     {

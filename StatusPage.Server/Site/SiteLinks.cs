@@ -1,7 +1,7 @@
 namespace StatusPage.Server.Site;
 
 // Absolute public addresses under the site URL of site.yml (which may itself have a path).
-public static class SiteLinks
+internal static class SiteLinks
 {
     public static Uri Absolute(SiteSettings site, string relativePath)
     {

@@ -1,7 +1,7 @@
 namespace StatusPage.Server.Site;
 
 // What site.yml says about the site itself (not history, so not in the ledger): name, address, time zone, languages.
-public sealed record SiteSettings(string Name, Uri Url, TimeZoneInfo TimeZone, IReadOnlyList<string> Languages)
+internal sealed record SiteSettings(string Name, Uri Url, TimeZoneInfo TimeZone, IReadOnlyList<string> Languages)
 {
     public static readonly SiteSettings Default = new("Status", new Uri("http://localhost/"), TimeZoneInfo.Utc, ["en"]);
 
@@ -9,10 +9,10 @@ public sealed record SiteSettings(string Name, Uri Url, TimeZoneInfo TimeZone, I
     public IReadOnlyList<CreditTier> CreditTiers { get; init; } = [];
 }
 
-public sealed record CreditTier(decimal Below, decimal Credit);
+internal sealed record CreditTier(decimal Below, decimal Credit);
 
 // Holds the settings read at start; pages read it, content ingestion sets it.
-public sealed class SiteSettingsHolder
+internal sealed class SiteSettingsHolder
 {
     private SiteSettings _current = SiteSettings.Default;
 

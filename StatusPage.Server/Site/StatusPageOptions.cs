@@ -1,7 +1,7 @@
 namespace StatusPage.Server.Site;
 
 // Configuration section "StatusPage": set in appsettings, as StatusPage__DataPath in the environment, or --StatusPage:DataPath=...
-public sealed class StatusPageOptions
+internal sealed class StatusPageOptions
 {
     public const string Section = "StatusPage";
 

@@ -9,7 +9,7 @@ using StatusPage.Server.TransparencyApi;
 namespace StatusPage.Server.Sla;
 
 // The SLA statement as data: /sla.csv (one row per component and month) and /sla.json; the page is SlaPage.razor.
-public static class SlaEndpoints
+internal static class SlaEndpoints
 {
     public const string Formula = "downtime = minutes in major_outage + 0.3 × minutes in partial_outage; eligible = minutes in the " +
         "month (to now for the current month) − minutes under_maintenance; uptime = 100 × (1 − downtime ÷ eligible); a month below the " +

@@ -8,10 +8,10 @@ using StatusPage.Server.Uptime;
 namespace StatusPage.Server.Sla;
 
 // Downtime of one cause: "internal", "unknown" (also status set outside any incident), or "provider:{id}".
-public sealed record CauseDowntime(string Cause, string? ProviderName, double Minutes);
+internal sealed record CauseDowntime(string Cause, string? ProviderName, double Minutes);
 
 // One component over one calendar month (site time zone), by the published uptime formula; the current month runs to now.
-public sealed record SlaMonth(
+internal sealed record SlaMonth(
     ServiceComponent Component,
     DateOnly Month,
     bool Complete,
@@ -33,7 +33,7 @@ public sealed record SlaMonth(
 // The SLA statement: each component with a target, month by month. A month below target owes the largest credit among the
 // tiers whose "below" the uptime is under (site.yml sla_credits). Each month is held to the target in force at its end (now
 // for the current month): a target changed today does not rewrite the months already closed.
-public static class SlaStatement
+internal static class SlaStatement
 {
     // The last twelve months, newest first, from the month of the first recorded fact on: no uptime is claimed for months the
     // history says nothing about.

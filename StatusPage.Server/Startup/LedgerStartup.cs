@@ -9,7 +9,7 @@ namespace StatusPage.Server.Startup;
 // Replays and verifies the ledger, appends what content/ adds, runs the other start-up steps, then marks the server ready.
 // All of it runs while the server already listens (answering 503 until ready); a lock error still stops start-up at once,
 // because the store takes its lock when it is created, before StartAsync. A failure later stops the server.
-public sealed partial class LedgerStartup(LedgerService ledger, LedgerStore store, ContentIngestor ingestor,
+internal sealed partial class LedgerStartup(LedgerService ledger, LedgerStore store, ContentIngestor ingestor,
     IEnumerable<IStartupStep> steps, LedgerReadiness readiness, IOptions<StatusPageOptions> options, IHostEnvironment environment,
     IHostApplicationLifetime lifetime, ILogger<LedgerStartup> logger) : IHostedLifecycleService
 {

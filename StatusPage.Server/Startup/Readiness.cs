@@ -20,7 +20,7 @@ public sealed class LedgerReadiness
 
 // Work that must see the replayed ledger and the ingested content, and finish before the first request is served (the
 // first-start operator). Steps run in the order they were registered.
-public interface IStartupStep
+internal interface IStartupStep
 {
     Task RunAsync(CancellationToken cancellationToken);
 }

@@ -9,7 +9,7 @@ namespace StatusPage.Server.Startup;
 
 // Before the ledger is ready: 503 with Retry-After, as problem+json for the APIs and feeds and, for a browser, a page in the
 // reader's language that reloads itself. Never cached, so a proxy cannot keep serving "starting" once the server is up.
-public sealed class StartingUpMiddleware(RequestDelegate next, LedgerReadiness readiness, IStringLocalizer<Strings> text,
+internal sealed class StartingUpMiddleware(RequestDelegate next, LedgerReadiness readiness, IStringLocalizer<Strings> text,
     HtmlEncoder html)
 {
     private const int RetryAfterSeconds = 1;

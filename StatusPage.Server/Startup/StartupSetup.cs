@@ -5,7 +5,7 @@ namespace StatusPage.Server.Startup;
 
 // What every feature needs before it starts, and the start-up sequence itself: the settings, the clock, readiness, the
 // replay and start-up steps (LedgerStartup) run once the server listens, and the 503 answered until they are done.
-public static class StartupSetup
+internal static class StartupSetup
 {
     public static IHostApplicationBuilder AddStartup(this IHostApplicationBuilder builder)
     {

@@ -8,7 +8,7 @@ namespace StatusPage.Server.StaticExport;
 // The language by address, which a static host can serve: English at /, French at /fr/... (the prefix is stripped before
 // routing and fixes the language); `?lang=en` on an unprefixed page remembers English in the cookie and drops the parameter.
 // Unprefixed pages still follow the cookie, then Accept-Language. A French page's links to pages point under /fr/.
-public static partial class LanguagePaths
+internal static partial class LanguagePaths
 {
     public const string SwitchParameter = "lang";
 

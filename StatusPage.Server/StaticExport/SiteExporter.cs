@@ -12,7 +12,7 @@ namespace StatusPage.Server.StaticExport;
 // checkpoint, badges). A URL with no extension is a folder: /incidents/x is incidents/x/index.html (or index.json,
 // index.ndjson, index.txt by its type), so /incidents/x/proof.json can sit beside it. Text files get .br and .gz siblings.
 // Incremental: a file whose bytes match the previous manifest is not rewritten; a file no longer exported is deleted.
-public sealed partial class SiteExporter(HttpClient client, string directory)
+internal sealed partial class SiteExporter(HttpClient client, string directory)
 {
     public const string ManifestName = "manifest.json";
 

@@ -7,7 +7,7 @@ using StatusPage.Server.Site;
 namespace StatusPage.Server.StatusApi;
 
 // The Statuspage-compatible public read API (/api/v2): open CORS, rendered once per ledger head, ETag = ledger head.
-public static class StatusApiEndpoints
+internal static class StatusApiEndpoints
 {
     private const string JsonType = "application/json; charset=utf-8";
 

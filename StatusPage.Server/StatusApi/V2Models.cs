@@ -3,7 +3,7 @@ using System.Text.Json.Serialization;
 
 namespace StatusPage.Server.StatusApi;
 
-public static class V2Json
+internal static class V2Json
 {
     // Nulls are written: v2 clients expect every key, null or not.
     public static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.General)
@@ -13,11 +13,11 @@ public static class V2Json
 }
 
 // Atlassian Statuspage's public v2 shapes (STATUSPAGE_V2.md). Names and nullability are the contract; times are ISO 8601 strings with milliseconds.
-public sealed record V2Page(string Id, string Name, string Url, string TimeZone, string UpdatedAt);
+internal sealed record V2Page(string Id, string Name, string Url, string TimeZone, string UpdatedAt);
 
-public sealed record V2Status(string Indicator, string Description);
+internal sealed record V2Status(string Indicator, string Description);
 
-public sealed record V2Component(
+internal sealed record V2Component(
     string Id,
     string Name,
     string Status,
@@ -33,9 +33,9 @@ public sealed record V2Component(
     bool OnlyShowIfDegraded,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<string>? Components);
 
-public sealed record V2AffectedComponent(string Code, string Name, string OldStatus, string NewStatus);
+internal sealed record V2AffectedComponent(string Code, string Name, string OldStatus, string NewStatus);
 
-public sealed record V2IncidentUpdate(
+internal sealed record V2IncidentUpdate(
     string Id,
     string IncidentId,
     string Status,
@@ -49,7 +49,7 @@ public sealed record V2IncidentUpdate(
     string? TweetId);
 
 // An incident, or (with impact "maintenance" and the scheduled_* fields) a scheduled maintenance.
-public sealed record V2Incident(
+internal sealed record V2Incident(
     string Id,
     string Name,
     string Status,
@@ -66,7 +66,7 @@ public sealed record V2Incident(
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? ScheduledFor = null,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? ScheduledUntil = null);
 
-public sealed record V2Summary(
+internal sealed record V2Summary(
     V2Page Page,
     V2Status Status,
     IReadOnlyList<V2Component> Components,
@@ -74,17 +74,17 @@ public sealed record V2Summary(
     IReadOnlyList<V2Incident> ScheduledMaintenances,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] V2Integrity? Integrity = null);
 
-public sealed record V2StatusResponse(V2Page Page, V2Status Status,
+internal sealed record V2StatusResponse(V2Page Page, V2Status Status,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] V2Integrity? Integrity = null);
 
-public sealed record V2ComponentsResponse(V2Page Page, IReadOnlyList<V2Component> Components,
+internal sealed record V2ComponentsResponse(V2Page Page, IReadOnlyList<V2Component> Components,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] V2Integrity? Integrity = null);
 
-public sealed record V2IncidentsResponse(V2Page Page, IReadOnlyList<V2Incident> Incidents,
+internal sealed record V2IncidentsResponse(V2Page Page, IReadOnlyList<V2Incident> Incidents,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] V2Integrity? Integrity = null);
 
-public sealed record V2MaintenancesResponse(V2Page Page, IReadOnlyList<V2Incident> ScheduledMaintenances,
+internal sealed record V2MaintenancesResponse(V2Page Page, IReadOnlyList<V2Incident> ScheduledMaintenances,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] V2Integrity? Integrity = null);
 
 // Not in Statuspage's v2: added to every answer when the history failed verification (size and hash of the verified prefix).
-public sealed record V2Integrity(bool Verified, string Problem, long VerifiedSize, string VerifiedHead);
+internal sealed record V2Integrity(bool Verified, string Problem, long VerifiedSize, string VerifiedHead);

@@ -8,7 +8,7 @@ using StatusPage.Server.Site;
 namespace StatusPage.Server.StatusApi;
 
 // Maps the read model onto Statuspage's v2 shapes. Recorded time is created_at, stated time is display_at (v2 has no other place for it).
-public sealed class V2Projection(StatusSnapshot snapshot, SiteSettings site)
+internal sealed class V2Projection(StatusSnapshot snapshot, SiteSettings site)
 {
     public const int MostRecent = 50;
 

@@ -13,7 +13,7 @@ namespace StatusPage.Server.Subscriptions;
 // Builds one email: a plain-text part and an HTML part (the post's Markdown through the one pipeline, every other text encoded),
 // threaded per incident or maintenance, with List-Id and RFC 8058 one-click unsubscribe. Links start at `links` (site.yml's url,
 // or StatusPage:PublicUrl).
-public sealed class EmailComposer(SiteSettings site, Uri links, MailboxAddress from)
+internal sealed class EmailComposer(SiteSettings site, Uri links, MailboxAddress from)
 {
     private readonly SiteSettings _linkSite = site with { Url = links };
 

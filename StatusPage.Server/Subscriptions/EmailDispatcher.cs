@@ -13,9 +13,9 @@ namespace StatusPage.Server.Subscriptions;
 // after each SMTP exchange, so a restart resumes where it was.
 // When the ledger is replayed and start-up is done (Startup's readiness, handed in by Program.cs: Startup depends on PublicSite,
 // which shows the subscribe form, so this folder does not reach Startup itself).
-public sealed record DispatchGate(Task Ready);
+internal sealed record DispatchGate(Task Ready);
 
-public sealed partial class EmailDispatcher(LedgerService ledger, LedgerStore store, SubscriptionStore subscriptions, DispatchGate gate,
+internal sealed partial class EmailDispatcher(LedgerService ledger, LedgerStore store, SubscriptionStore subscriptions, DispatchGate gate,
     SiteSettingsHolder site, IOptions<EmailOptions> options, IOptions<PublicUrlOption> publicUrl, TimeProvider time,
     ILogger<EmailDispatcher> logger) : BackgroundService
 {

@@ -3,7 +3,7 @@ using MailKit.Security;
 namespace StatusPage.Server.Subscriptions;
 
 // Configuration section "StatusPage:Email". Email is off (and the subscribe form hidden) while SmtpHost is empty: the default.
-public sealed class EmailOptions
+internal sealed class EmailOptions
 {
     public const string Section = "StatusPage:Email";
 
@@ -54,7 +54,7 @@ public sealed class EmailOptions
 }
 
 // "StatusPage:PublicUrl": where links in emails point when it differs from site.yml's url (a deployment behind a proxy, a test).
-public sealed class PublicUrlOption
+internal sealed class PublicUrlOption
 {
     public string? PublicUrl { get; set; }
 }

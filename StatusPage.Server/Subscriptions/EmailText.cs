@@ -3,7 +3,7 @@ using System.Globalization;
 namespace StatusPage.Server.Subscriptions;
 
 // The words of the emails and of the subscription pages, in English and French (a subscriber's language is en or fr).
-public static class EmailText
+internal static class EmailText
 {
     public static readonly string[] Languages = ["en", "fr"];
 

@@ -4,7 +4,7 @@ using System.Security.Cryptography;
 
 namespace StatusPage.Server.Subscriptions;
 
-public static class SubscriberState
+internal static class SubscriberState
 {
     public const string Pending = "pending";
     public const string Confirmed = "confirmed";
@@ -14,7 +14,7 @@ public static class SubscriberState
 // One email subscription, kept beside the ledger (addresses are personal data; the ledger is public and forgets nothing).
 // Token is the capability in every link (confirm, manage, unsubscribe). Cursor is the last ledger seq handed out to it.
 // IncidentId set: this subscription follows that incident only. Components null: everything.
-public sealed record Subscriber(
+internal sealed record Subscriber(
     string Id,
     string Email,
     string Token,
@@ -41,7 +41,7 @@ public sealed record Subscriber(
     public int ConfirmationsSince(DateTimeOffset since) => ConfirmationsSent.IsDefault ? 0 : ConfirmationsSent.Count(t => t >= since);
 }
 
-public static class EmailKind
+internal static class EmailKind
 {
     // The double opt-in link, to an unconfirmed address.
     public const string Confirmation = "confirmation";
@@ -51,7 +51,7 @@ public static class EmailKind
     public const string Entry = "entry";
 }
 
-public static class EmailState
+internal static class EmailState
 {
     public const string Pending = "pending";
     public const string Sent = "sent";
@@ -59,7 +59,7 @@ public static class EmailState
 }
 
 // One email to one subscriber. Only this state is stored; the message is rebuilt from the ledger at each attempt.
-public sealed record EmailDelivery(
+internal sealed record EmailDelivery(
     string Id,
     string SubscriberId,
     string Kind,
@@ -111,4 +111,4 @@ public sealed record EmailDelivery(
 }
 
 // What the operator log keeps: what happened to which subscription id, never the address.
-public sealed record SubscriptionEvent(DateTimeOffset At, string Event, string SubscriberId, string Scope);
+internal sealed record SubscriptionEvent(DateTimeOffset At, string Event, string SubscriberId, string Scope);

@@ -9,7 +9,7 @@ using StatusPage.Server.HttpCache;
 
 namespace StatusPage.Server.Subscriptions;
 
-public static partial class SubscriptionEndpoints
+internal static partial class SubscriptionEndpoints
 {
     public const string SubscribeLimit = "subscribe";
     private const int MaxEmailLength = 254;

@@ -5,7 +5,7 @@ namespace StatusPage.Server.Subscriptions;
 
 // The ledger is the outbox: each new post (update, reopen, correction, postmortem) and each redaction of an incident or
 // maintenance the subscriber cares about becomes one email. Entries must already be in the snapshot.
-public static class SubscriptionOutbox
+internal static class SubscriptionOutbox
 {
     public static IReadOnlyList<EmailDelivery> DeliveriesFor(StatusSnapshot snapshot, Subscriber subscriber, IEnumerable<LedgerEntry> entries,
         DateTimeOffset now) =>

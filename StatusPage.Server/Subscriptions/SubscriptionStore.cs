@@ -6,7 +6,7 @@ namespace StatusPage.Server.Subscriptions;
 
 // Email subscribers, their deliveries and the operator log: beside the ledger in the same data file, never in it. Every method
 // reads or writes fully before returning, and writes go through the ledger store's single writer (SideCollections).
-public sealed class SubscriptionStore(LedgerStore store)
+internal sealed class SubscriptionStore(LedgerStore store)
 {
     private const string SubscribersCollection = "email_subscribers";
     private const string DeliveriesCollection = "email_deliveries";

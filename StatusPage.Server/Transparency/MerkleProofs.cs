@@ -2,7 +2,7 @@ namespace StatusPage.Server.Transparency;
 
 // Proof verification exactly as RFC 9162 §2.1.3.2 (inclusion) and §2.1.4.2 (consistency) write it, so a verifier in any
 // language that follows the RFC agrees with this one. Used by `monitor`, `verify --checkpoint`, `verify-proof` and tests.
-public static class MerkleProofs
+internal static class MerkleProofs
 {
     public static bool VerifyInclusion(ReadOnlySpan<byte> leaf, long leafIndex, long treeSize, IReadOnlyList<byte[]> path,
         ReadOnlySpan<byte> root)

@@ -9,7 +9,7 @@ namespace StatusPage.Server.Transparency;
 // C2SP signed-note (https://c2sp.org/signed-note) with Ed25519 keys, through NSec (libsodium): a text ending in a newline,
 // a blank line, then lines "— <key name> base64(4-byte key ID ‖ signature)". Key formats are Go's golang.org/x/mod/sumdb/note:
 // verifier "<name>+<hex key ID>+base64(0x01 ‖ public key)", signer "PRIVATE+KEY+<name>+<hex key ID>+base64(0x01 ‖ seed)".
-public static class SignedNote
+internal static class SignedNote
 {
     public const byte Ed25519Type = 0x01;
     private const string SignaturePrefix = "— ";

@@ -1,7 +1,7 @@
 namespace StatusPage.Server.Transparency;
 
 // Configuration section "StatusPage:Transparency".
-public sealed class TransparencyOptions
+internal sealed class TransparencyOptions
 {
     public const string Section = "StatusPage:Transparency";
 

@@ -11,7 +11,7 @@ using StatusPage.Server.Transparency;
 namespace StatusPage.Server.TransparencyApi;
 
 // The transparency log's public face: signed checkpoints, the verifier key, RFC 9162 proofs and per-incident proof bundles.
-public static class TransparencyEndpoints
+internal static class TransparencyEndpoints
 {
     private const string TextType = "text/plain; charset=utf-8";
     private const int MaxCheckpointsPerPage = 1000;
@@ -193,7 +193,7 @@ public static class TransparencyEndpoints
 }
 
 // Runs after content ingestion: a ledger that predates checkpoints, or was imported, gets its head signed at start.
-public sealed class SignHeadAtStartup(LedgerService ledger) : IStartupStep
+internal sealed class SignHeadAtStartup(LedgerService ledger) : IStartupStep
 {
     public Task RunAsync(CancellationToken cancellationToken) => ledger.SignHeadIfUnsignedAsync(cancellationToken);
 }

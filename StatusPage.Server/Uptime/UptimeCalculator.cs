@@ -9,11 +9,11 @@ namespace StatusPage.Server.Uptime;
 public sealed record UptimeDay(DateOnly Date, ComponentStatus Worst, double? Uptime, ImmutableArray<Incident> Incidents,
     ImmutableArray<StatusChange> Backfilled);
 
-public sealed record UptimeFigure(TimeSpan Window, double? Percent, double DowntimeMinutes, double EligibleMinutes);
+internal sealed record UptimeFigure(TimeSpan Window, double? Percent, double DowntimeMinutes, double EligibleMinutes);
 
 // The published rules (README "Uptime", stated on /uptime): downtime = major + 0.3 × partial minutes; maintenance is not
 // eligible, nor is any minute before the component's first record; windows are N × 24 h ending at a whole minute.
-public static class UptimeCalculator
+internal static class UptimeCalculator
 {
     public const double PartialOutageWeight = 0.3;
 

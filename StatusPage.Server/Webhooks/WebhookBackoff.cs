@@ -1,7 +1,7 @@
 namespace StatusPage.Server.Webhooks;
 
 // Retry schedule of a failed delivery: exponential from 30 s, capped at 1 h per wait, given up 24 h after the first attempt.
-public static class WebhookBackoff
+internal static class WebhookBackoff
 {
     public static readonly TimeSpan First = TimeSpan.FromSeconds(30);
     public static readonly TimeSpan MaxWait = TimeSpan.FromHours(1);

@@ -9,7 +9,7 @@ namespace StatusPage.Server.Webhooks;
 
 // Hands out new ledger entries to each subscriber (past its cursor) and sends due deliveries. Wakes on every append, when the
 // next retry is due, and on a fallback timer. State is stored before and after each attempt, so a restart resumes where it was.
-public sealed partial class WebhookDispatcher(LedgerService ledger, LedgerStore store, WebhookStore webhooks, LedgerReadiness readiness,
+internal sealed partial class WebhookDispatcher(LedgerService ledger, LedgerStore store, WebhookStore webhooks, LedgerReadiness readiness,
     SiteSettingsHolder site, IOptions<WebhookOptions> options, TimeProvider time, ILogger<WebhookDispatcher> logger) : BackgroundService
 {
     private const int HandOutBatch = 500;

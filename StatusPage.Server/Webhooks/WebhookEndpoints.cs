@@ -10,7 +10,7 @@ using StatusPage.Server.Operators;
 
 namespace StatusPage.Server.Webhooks;
 
-public static partial class WebhookEndpoints
+internal static partial class WebhookEndpoints
 {
     public const int MaxDeliveriesPage = 200;
     private static readonly TimeSpan FailureWindow = TimeSpan.FromHours(24);

@@ -6,7 +6,7 @@ namespace StatusPage.Server.Webhooks;
 
 // A registered receiver. Kept beside the ledger, not in it: the ledger is public, the secret and the URL are not.
 // Cursor is the last ledger seq already handed out to it (deliveries created), so a restart resumes there.
-public sealed record WebhookSubscriber(
+internal sealed record WebhookSubscriber(
     string Id,
     string Url,
     string Secret,
@@ -21,7 +21,7 @@ public sealed record WebhookSubscriber(
     public static string NewSecret() => "whsec_" + Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(32));
 }
 
-public static class DeliveryState
+internal static class DeliveryState
 {
     public const string Pending = "pending";
     public const string Delivered = "delivered";
@@ -29,7 +29,7 @@ public static class DeliveryState
 }
 
 // One ledger entry to one subscriber. Only this state is stored; the payload is rebuilt from the ledger at each attempt.
-public sealed record WebhookDelivery(
+internal sealed record WebhookDelivery(
     string Id,
     string SubscriberId,
     long EntrySeq,

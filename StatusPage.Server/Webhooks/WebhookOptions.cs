@@ -1,7 +1,7 @@
 namespace StatusPage.Server.Webhooks;
 
 // Configuration section "StatusPage:Webhooks" (appsettings, StatusPage__Webhooks__AllowPrivateTargets=true, or the command line).
-public sealed class WebhookOptions
+internal sealed class WebhookOptions
 {
     public const string Section = "StatusPage:Webhooks";
 

@@ -6,7 +6,7 @@ namespace StatusPage.Server.Webhooks;
 
 // The ledger is the outbox: each new entry that is a post (incident or maintenance update, postmortem, correction) and passes
 // the subscriber's component filter becomes one delivery. Entries must already be in the snapshot.
-public static class WebhookOutbox
+internal static class WebhookOutbox
 {
     public static IReadOnlyList<WebhookDelivery> DeliveriesFor(StatusSnapshot snapshot, SiteSettings site, WebhookSubscriber subscriber,
         IEnumerable<LedgerEntry> entries, DateTimeOffset now)

@@ -9,7 +9,7 @@ using StatusPage.Server.Transparency;
 namespace StatusPage.Server.Webhooks;
 
 // The body of one delivery: which post it announces, in the Statuspage v2 shapes subscribers already parse.
-public sealed record WebhookPayload(
+internal sealed record WebhookPayload(
     string Id,
     string Event,
     string CreatedAt,
@@ -55,7 +55,7 @@ public sealed record WebhookPayload(
 }
 
 // The latest signed checkpoint when the delivery was sent: a receiver's log of deliveries is a witness of the history.
-public sealed record WebhookCheckpoint(long Size, string Root, string Note, string Url)
+internal sealed record WebhookCheckpoint(long Size, string Root, string Note, string Url)
 {
     public static WebhookCheckpoint? Of(SignedCheckpoint? checkpoint, SiteSettings site) => checkpoint is null
         ? null

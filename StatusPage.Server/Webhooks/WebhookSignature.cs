@@ -4,7 +4,7 @@ using System.Text;
 namespace StatusPage.Server.Webhooks;
 
 // X-StatusPage-Signature: "sha256=" + lowercase hex HMAC-SHA256 of the exact body bytes, keyed with the subscriber's secret.
-public static class WebhookSignature
+internal static class WebhookSignature
 {
     public const string Header = "X-StatusPage-Signature";
     public const string DeliveryHeader = "X-StatusPage-Delivery";

@@ -7,7 +7,7 @@ namespace StatusPage.Server.Webhooks;
 // Webhook subscribers and delivery state: beside the ledger in the same data file, never in it (secrets and URLs are private).
 // Every method reads or writes fully before returning (no LiteDB cursor outlives a call), and the writes are serialised (the
 // ledger store's single writer, reached through SideCollections).
-public sealed class WebhookStore(LedgerStore store)
+internal sealed class WebhookStore(LedgerStore store)
 {
     private const string SubscribersCollection = "webhook_subscribers";
     private const string DeliveriesCollection = "webhook_deliveries";

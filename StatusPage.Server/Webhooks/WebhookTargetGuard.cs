@@ -5,7 +5,7 @@ namespace StatusPage.Server.Webhooks;
 
 // The SSRF guard: a webhook may only reach public addresses, unless configuration allows private ones (tests, intranets).
 // Checked on the address actually connected to (ConnectCallback), so DNS rebinding cannot slip past a check made earlier.
-public static class WebhookTargetGuard
+internal static class WebhookTargetGuard
 {
     // At registration: refuse a host that is, or resolves to, a non-public address. A name that does not resolve yet is left to
     // the connect-time check, which runs on every attempt anyway.

@@ -7,7 +7,7 @@ using StatusPage.Server.History;
 namespace StatusPage.Server.WriteApi;
 
 // Admins declare and change components through the same component.declared entries content ingestion appends.
-public static class ComponentEndpoints
+internal static class ComponentEndpoints
 {
     public static RouteGroupBuilder MapComponentWrites(this RouteGroupBuilder admin)
     {

@@ -9,7 +9,7 @@ using StatusPage.Server.Site;
 namespace StatusPage.Server.WriteApi;
 
 // The lists the console reads: incidents, maintenance, components, providers and the starting texts of content/templates.
-public static class ListEndpoints
+internal static class ListEndpoints
 {
     private const int MaxLimit = 500;
 

@@ -4,7 +4,7 @@ using StatusPage.Server.History;
 namespace StatusPage.Server.WriteApi;
 
 // The read model as the operator API returns it; the shapes are the shared contracts the console reads (Contracts/ReadViews.cs).
-public static class ApiViews
+internal static class ApiViews
 {
     public static PostView Of(Post p) => new(p.Id, p.Seq, p.Kind.ToString().ToLowerInvariant(), p.Status?.Word, p.Body, p.StatedAt,
         p.RecordedAt, p.Author, p.ComponentChanges.ToDictionary(c => c.ComponentId, c => c.NewStatus), p.NextUpdateBy, p.Corrects,

@@ -10,7 +10,7 @@ using StatusPage.Server.Operators;
 
 namespace StatusPage.Server.WriteApi;
 
-public static class WriteEndpoints
+internal static class WriteEndpoints
 {
     public static IHostApplicationBuilder AddWriteApi(this IHostApplicationBuilder builder)
     {

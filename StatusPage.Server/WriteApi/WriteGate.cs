@@ -13,7 +13,7 @@ namespace StatusPage.Server.WriteApi;
 // The steps every write shares once the edge has bound and validated its request (JsonBody, RequestValidation): append through
 // the one write path (once per Idempotency-Key), and answer 201 only after the entries are committed, or a problem naming the
 // field and the rule.
-public sealed class WriteGate(LedgerService ledger, TimeProvider time, IOptions<JsonOptions> json)
+internal sealed class WriteGate(LedgerService ledger, TimeProvider time, IOptions<JsonOptions> json)
 {
     public WriteContext Context() => RequestValidation.ContextOf(ledger.Current, time.GetUtcNow());
 

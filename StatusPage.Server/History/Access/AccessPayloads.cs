@@ -3,7 +3,7 @@ using StatusPage.Client.Contracts;
 namespace StatusPage.Server.History;
 
 // Account and token entries (Operators/). The ledger is public, so these carry hashes, never secrets.
-public static partial class EntryKinds
+internal static partial class EntryKinds
 {
     public const string OperatorCreated = "operator.created";
     public const string OperatorPasswordSet = "operator.password_set";
@@ -13,17 +13,17 @@ public static partial class EntryKinds
     public const string TokenRevoked = "token.revoked";
 }
 
-public interface IAccessPayload : IEntryPayload;
+internal interface IAccessPayload : IEntryPayload;
 
-public sealed record OperatorCreated(OperatorRole Role) : IAccessPayload;
+internal sealed record OperatorCreated(OperatorRole Role) : IAccessPayload;
 
 // The password hash itself lives in the credential store beside the ledger; the entry commits to it by SHA-256.
-public sealed record OperatorPasswordSet(string CredentialSha256, bool MustChange) : IAccessPayload;
+internal sealed record OperatorPasswordSet(string CredentialSha256, bool MustChange) : IAccessPayload;
 
-public sealed record OperatorRoleSet(OperatorRole Role) : IAccessPayload;
+internal sealed record OperatorRoleSet(OperatorRole Role) : IAccessPayload;
 
-public sealed record OperatorDisabled(string Reason) : IAccessPayload;
+internal sealed record OperatorDisabled(string Reason) : IAccessPayload;
 
-public sealed record ApiTokenCreated(string Name, string Operator, string TokenSha256) : IAccessPayload;
+internal sealed record ApiTokenCreated(string Name, string Operator, string TokenSha256) : IAccessPayload;
 
-public sealed record ApiTokenRevoked(string Reason) : IAccessPayload;
+internal sealed record ApiTokenRevoked(string Reason) : IAccessPayload;

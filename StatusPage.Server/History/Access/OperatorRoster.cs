@@ -50,21 +50,21 @@ public sealed record OperatorRoster(
 }
 
 // Commands that change who may write. Decided by AccessRules under the same single writer as everything else.
-public abstract record AccessCommand : HistoryCommand;
+internal abstract record AccessCommand : HistoryCommand;
 
-public sealed record CreateOperator(string Username, OperatorRole Role, string? CredentialSha256, bool MustChange) : AccessCommand;
+internal sealed record CreateOperator(string Username, OperatorRole Role, string? CredentialSha256, bool MustChange) : AccessCommand;
 
-public sealed record SetOperatorPassword(string Username, string CredentialSha256, bool MustChange) : AccessCommand;
+internal sealed record SetOperatorPassword(string Username, string CredentialSha256, bool MustChange) : AccessCommand;
 
-public sealed record SetOperatorRole(string Username, OperatorRole Role) : AccessCommand;
+internal sealed record SetOperatorRole(string Username, OperatorRole Role) : AccessCommand;
 
-public sealed record DisableOperator(string Username, string Reason) : AccessCommand;
+internal sealed record DisableOperator(string Username, string Reason) : AccessCommand;
 
-public sealed record CreateApiToken(string Id, string Name, string Operator, string TokenSha256) : AccessCommand;
+internal sealed record CreateApiToken(string Id, string Name, string Operator, string TokenSha256) : AccessCommand;
 
-public sealed record RevokeApiToken(string Id, string Reason) : AccessCommand;
+internal sealed record RevokeApiToken(string Id, string Reason) : AccessCommand;
 
-public static class AccessRules
+internal static class AccessRules
 {
     public static Decision Decide(StatusSnapshot state, AccessCommand command)
     {
@@ -116,7 +116,7 @@ public static class AccessRules
         Violation(RuleCatalogue.KeepOneAdmin, "role", "This is the last active admin; make another operator admin first.");
 }
 
-public static class AccessProjection
+internal static class AccessProjection
 {
     public static void Apply(SnapshotBuilder state, LedgerEntry entry, IAccessPayload payload)
     {

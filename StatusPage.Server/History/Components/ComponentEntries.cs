@@ -4,23 +4,23 @@ namespace StatusPage.Server.History;
 
 // Components, their groups and their stated statuses: kinds, payloads and commands (decided and projected by ComponentFamily;
 // payload types listed in PayloadJsonContext).
-public static partial class EntryKinds
+internal static partial class EntryKinds
 {
     public const string GroupDeclared = "group.declared";
     public const string ComponentDeclared = "component.declared";
     public const string ComponentStatusSet = "component.status_set";
 }
 
-public sealed record GroupDeclared(string Name, int Position) : IEntryPayload;
+internal sealed record GroupDeclared(string Name, int Position) : IEntryPayload;
 
-public sealed record ComponentDeclared(string Name, string? Description, string? GroupId, decimal? SlaTarget, int Position)
+internal sealed record ComponentDeclared(string Name, string? Description, string? GroupId, decimal? SlaTarget, int Position)
     : IEntryPayload;
 
-public sealed record ComponentStatusSet(ComponentStatus Status, DateTimeOffset StatedAt) : IEntryPayload;
+internal sealed record ComponentStatusSet(ComponentStatus Status, DateTimeOffset StatedAt) : IEntryPayload;
 
-public sealed record DeclareGroup(string Id, string Name, int Position) : HistoryCommand;
+internal sealed record DeclareGroup(string Id, string Name, int Position) : HistoryCommand;
 
-public sealed record DeclareComponent(string Id, string Name, string? Description, string? GroupId, decimal? SlaTarget, int Position)
+internal sealed record DeclareComponent(string Id, string Name, string? Description, string? GroupId, decimal? SlaTarget, int Position)
     : HistoryCommand;
 
-public sealed record SetComponentStatus(string ComponentId, ComponentStatus Status, DateTimeOffset? StatedAt = null) : HistoryCommand;
+internal sealed record SetComponentStatus(string ComponentId, ComponentStatus Status, DateTimeOffset? StatedAt = null) : HistoryCommand;

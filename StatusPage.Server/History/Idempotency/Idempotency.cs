@@ -3,22 +3,22 @@ using StatusPage.Server.Ledger;
 
 namespace StatusPage.Server.History;
 
-public static partial class EntryKinds
+internal static partial class EntryKinds
 {
     public const string RequestCompleted = "request.completed";
 }
 
 // A write made with an Idempotency-Key: the key (hashed with its operator), the request it answered and the response it got.
-public sealed record RequestCompleted(string KeySha256, string RequestSha256, int Status, string Location, string Response) : IEntryPayload;
+internal sealed record RequestCompleted(string KeySha256, string RequestSha256, int Status, string Location, string Response) : IEntryPayload;
 
 // The answer a keyed write got, kept in the ledger (request.completed) so a retry after a restart still finds it.
 public sealed record RecordedRequest(string RequestSha256, int Status, string Location, string Response, string Author,
     DateTimeOffset RecordedAt);
 
 // A write sent with an Idempotency-Key. Checked under the single writer, so two concurrent retries cannot both append.
-public sealed record Idempotent(HistoryCommand Inner, string KeySha256, string RequestSha256) : HistoryCommand;
+internal sealed record Idempotent(HistoryCommand Inner, string KeySha256, string RequestSha256) : HistoryCommand;
 
-public static class Idempotency
+internal static class Idempotency
 {
     public const string Header = "Idempotency-Key";
 

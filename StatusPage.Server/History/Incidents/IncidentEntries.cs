@@ -5,7 +5,7 @@ namespace StatusPage.Server.History;
 
 // Incidents and the upstream providers their causes name: kinds, payloads and commands (decided and projected by
 // IncidentFamily; payload types listed in PayloadJsonContext).
-public static partial class EntryKinds
+internal static partial class EntryKinds
 {
     public const string ProviderDeclared = "provider.declared";
     public const string IncidentOpened = "incident.opened";
@@ -15,25 +15,25 @@ public static partial class EntryKinds
     public const string CauseAttributed = "incident.cause_attributed";
 }
 
-public sealed record ProviderDeclared(string Name, string? Url) : IEntryPayload;
+internal sealed record ProviderDeclared(string Name, string? Url) : IEntryPayload;
 
-public sealed record IncidentOpened(string Title, Impact Impact, ImmutableArray<string> Components, DateTimeOffset StartedAt)
+internal sealed record IncidentOpened(string Title, Impact Impact, ImmutableArray<string> Components, DateTimeOffset StartedAt)
     : IEntryPayload;
 
-public sealed record IncidentUpdatePosted(
+internal sealed record IncidentUpdatePosted(
     IncidentStatus Status,
     DateTimeOffset StatedAt,
     string BodySha256,
     ImmutableSortedDictionary<string, ComponentStatus> Components,
     DateTimeOffset? NextUpdateBy) : IBodyPayload;
 
-public sealed record PostmortemPublished(DateTimeOffset StatedAt, string BodySha256) : IBodyPayload;
+internal sealed record PostmortemPublished(DateTimeOffset StatedAt, string BodySha256) : IBodyPayload;
 
-public sealed record CauseAttributed(CauseKind Cause, string? Provider, string? Ticket) : IEntryPayload;
+internal sealed record CauseAttributed(CauseKind Cause, string? Provider, string? Ticket) : IEntryPayload;
 
-public sealed record DeclareProvider(string Id, string Name, string? Url) : HistoryCommand;
+internal sealed record DeclareProvider(string Id, string Name, string? Url) : HistoryCommand;
 
-public sealed record OpenIncident(
+internal sealed record OpenIncident(
     string Id,
     string Title,
     Impact Impact,
@@ -46,7 +46,7 @@ public sealed record OpenIncident(
     DateTimeOffset? NextUpdateBy = null,
     ImmutableArray<string> AffectedComponents = default) : HistoryCommand;
 
-public sealed record PostUpdate(
+internal sealed record PostUpdate(
     string IncidentId,
     IncidentStatus Status,
     string Body,
@@ -54,15 +54,15 @@ public sealed record PostUpdate(
     DateTimeOffset? StatedAt = null,
     DateTimeOffset? NextUpdateBy = null) : HistoryCommand;
 
-public sealed record ReopenIncident(
+internal sealed record ReopenIncident(
     string IncidentId,
     IncidentStatus Status,
     string Body,
     ImmutableSortedDictionary<string, ComponentStatus>? Components = null,
     DateTimeOffset? StatedAt = null) : HistoryCommand;
 
-public sealed record PublishPostmortem(string IncidentId, string Body, DateTimeOffset? StatedAt = null) : HistoryCommand;
+internal sealed record PublishPostmortem(string IncidentId, string Body, DateTimeOffset? StatedAt = null) : HistoryCommand;
 
-public sealed record CauseInput(CauseKind Kind, string? Provider = null, string? Ticket = null);
+internal sealed record CauseInput(CauseKind Kind, string? Provider = null, string? Ticket = null);
 
-public sealed record AttributeCause(string IncidentId, CauseInput Cause) : HistoryCommand;
+internal sealed record AttributeCause(string IncidentId, CauseInput Cause) : HistoryCommand;

@@ -3,7 +3,7 @@ using System.Collections.Immutable;
 namespace StatusPage.Server.History;
 
 // The log's signing keys: replacing the key is itself an entry, so the ledger says which key signs which tree sizes.
-public static partial class EntryKinds
+internal static partial class EntryKinds
 {
     public const string KeyAdded = "log.key_added";
 }
@@ -14,9 +14,9 @@ public enum KeyChangeReason { Rotated, Lost }
 
 // The new verifier key signs every checkpoint from tree size FromSize (this entry's own seq) on; Replaces is the verifier key
 // it takes over from, when known.
-public sealed record KeyAdded(string VerifierKey, KeyChangeReason Reason, long FromSize, string? Replaces) : IEntryPayload;
+internal sealed record KeyAdded(string VerifierKey, KeyChangeReason Reason, long FromSize, string? Replaces) : IEntryPayload;
 
-public sealed record AddSigningKey(string VerifierKey, KeyChangeReason Reason, string? Replaces) : HistoryCommand;
+internal sealed record AddSigningKey(string VerifierKey, KeyChangeReason Reason, string? Replaces) : HistoryCommand;
 
 // A key as the ledger recorded it, in the read model.
 public sealed record RecordedKey(string VerifierKey, KeyChangeReason Reason, long FromSize, string? Replaces, long Seq,

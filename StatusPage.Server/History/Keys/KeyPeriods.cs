@@ -6,11 +6,11 @@ namespace StatusPage.Server.History;
 
 // One signing key and the tree sizes it signed (From..To, both included; for the current key To is the latest checkpoint). The
 // verifier key is null only for a first key that was lost before it was remembered: then its name and ID come from its notes.
-public sealed record KeyPeriod(string? VerifierKey, string Name, uint KeyId, string Reason, long? From, long? To, long? RecordedAt);
+internal sealed record KeyPeriod(string? VerifierKey, string Name, uint KeyId, string Reason, long? From, long? To, long? RecordedAt);
 
 // Every key of the log, oldest first: the first key (no entry: it is the key of the first checkpoint), then one per
 // log.key_added entry. A rotation's handover checkpoint is signed by both keys, so it counts in both periods.
-public static class KeyPeriods
+internal static class KeyPeriods
 {
     public const string First = "first";
 

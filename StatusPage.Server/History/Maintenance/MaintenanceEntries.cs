@@ -5,25 +5,25 @@ namespace StatusPage.Server.History;
 
 // Planned maintenance: its kinds, payloads and commands (decided and projected by MaintenanceFamily; payload types listed in
 // PayloadJsonContext).
-public static partial class EntryKinds
+internal static partial class EntryKinds
 {
     public const string MaintenanceScheduled = "maintenance.scheduled";
     public const string MaintenanceUpdatePosted = "maintenance.update_posted";
 }
 
-public sealed record MaintenanceScheduled(
+internal sealed record MaintenanceScheduled(
     string Title,
     ImmutableArray<string> Components,
     DateTimeOffset ScheduledFor,
     DateTimeOffset ScheduledUntil) : IEntryPayload;
 
-public sealed record MaintenanceUpdatePosted(
+internal sealed record MaintenanceUpdatePosted(
     MaintenanceStatus Status,
     DateTimeOffset StatedAt,
     string BodySha256,
     ImmutableSortedDictionary<string, ComponentStatus> Components) : IBodyPayload;
 
-public sealed record ScheduleMaintenance(
+internal sealed record ScheduleMaintenance(
     string Id,
     string Title,
     ImmutableArray<string> Components,
@@ -32,7 +32,7 @@ public sealed record ScheduleMaintenance(
     string Body,
     DateTimeOffset? StatedAt = null) : HistoryCommand;
 
-public sealed record PostMaintenanceUpdate(
+internal sealed record PostMaintenanceUpdate(
     string MaintenanceId,
     MaintenanceStatus Status,
     string Body,
