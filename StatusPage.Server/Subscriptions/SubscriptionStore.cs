@@ -13,7 +13,8 @@ public sealed class SubscriptionStore(LedgerStore store)
     private const string LogCollection = "email_subscription_log";
 
     private readonly SideCollections _side = store.Beside([SubscribersCollection, DeliveriesCollection, LogCollection],
-        [(SubscribersCollection, "key"), (SubscribersCollection, "token"), (DeliveriesCollection, "subscriber"), (DeliveriesCollection, "state")]);
+        [(SubscribersCollection, "key"), (SubscribersCollection, "token"), (DeliveriesCollection, "subscriber"), (DeliveriesCollection, "state")],
+        unique: [(SubscribersCollection, "key")]);
 
     private ILiteCollection<BsonDocument> Subscribers => _side.Get(SubscribersCollection);
 
@@ -46,6 +47,39 @@ public sealed class SubscriptionStore(LedgerStore store)
         }
         return true;
     });
+
+    // A new subscriber and its confirmation email, unless its address and scope (Key) are already taken: checked inside the one
+    // writer, so two concurrent submits make one row (the unique index on "key" backs this up). False: the caller treats it as known.
+    public bool TryAdd(Subscriber subscriber, EmailDelivery confirmation) => _side.InTransaction(() =>
+    {
+        if (Subscribers.FindOne(Query.EQ("key", subscriber.Key)) is not null)
+        {
+            return false;
+        }
+        Subscribers.Insert(ToDocument(subscriber));
+        Deliveries.Insert(ToDocument(confirmation));
+        return true;
+    });
+
+    // A submit for a known address and scope: the change and its email, unless the daily limit is reached. Read and written
+    // inside the one writer, so concurrent submits cannot pass the limit together.
+    public bool RequestAgain(string key, DateTimeOffset now, int perDay, Func<Subscriber, (Subscriber Updated, EmailDelivery? Email)> change) =>
+        _side.InTransaction(() =>
+        {
+            if (FindByKey(key) is not { } existing || existing.ConfirmationsSince(now - TimeSpan.FromDays(1)) >= perDay)
+            {
+                return false;
+            }
+            var (updated, email) = change(existing);
+            Subscribers.Update(ToDocument(updated));
+            if (email is not null)
+            {
+                Deliveries.Upsert(ToDocument(email));
+            }
+            return true;
+        });
+
+    public void LogEvent(SubscriptionEvent logged) => _side.Write(() => Log.Insert(ToDocument(logged)));
 
     // Removes the subscriber and every delivery to it in one transaction; false if it did not exist.
     public bool Remove(string id, SubscriptionEvent logged) => Find(id) is not null && _side.InTransaction(() =>
