@@ -190,7 +190,7 @@ public sealed partial class EmailDispatcher(LedgerService ledger, LedgerStore st
             var message = composer.Compose(subscriber, attempt, ledger.Current, ledger.Transparency.Latest, time.GetUtcNow());
             if (message is null)
             {
-                subscriptions.SaveOutcome(attempt.Rejected("The announced post is no longer in the history."), subscriber, null);
+                SaveOutcome(attempt, SmtpOutcome.Refused, "The announced post is no longer in the history.");
                 continue;
             }
             SmtpOutcome outcome;
@@ -213,7 +213,7 @@ public sealed partial class EmailDispatcher(LedgerService ledger, LedgerStore st
                 await round.CancelAsync();
                 return;
             }
-            SaveOutcome(subscriber, attempt, outcome, error);
+            SaveOutcome(attempt, outcome, error);
         }
         if (smtp.IsConnected)
         {
@@ -221,7 +221,7 @@ public sealed partial class EmailDispatcher(LedgerService ledger, LedgerStore st
         }
     }
 
-    private void SaveOutcome(Subscriber subscriber, EmailDelivery attempt, SmtpOutcome outcome, string? error)
+    private void SaveOutcome(EmailDelivery attempt, SmtpOutcome outcome, string? error)
     {
         var now = time.GetUtcNow();
         var stored = outcome switch
@@ -230,20 +230,10 @@ public sealed partial class EmailDispatcher(LedgerService ledger, LedgerStore st
             SmtpOutcome.Deferred => attempt.Retry(now, error!, _options.FirstRetryDelay, Random.Shared.NextDouble()),
             _ => attempt.Rejected(error!),
         };
-        var after = outcome switch
+        if (subscriptions.SaveOutcome(stored, outcome, _options.BouncesBeforeStop, now) is { } bouncing)
         {
-            SmtpOutcome.Bounced => subscriber with { Bounces = subscriber.Bounces + 1 },
-            SmtpOutcome.Sent => subscriber with { Bounces = 0 },
-            _ => subscriber,
-        };
-        SubscriptionEvent? logged = null;
-        if (outcome == SmtpOutcome.Bounced && after.Bounces >= _options.BouncesBeforeStop && after.State == SubscriberState.Confirmed)
-        {
-            after = after with { State = SubscriberState.Bouncing };
-            logged = new SubscriptionEvent(now, "bouncing", after.Id, SubscriptionStore.ScopeOf(after));
-            LogBouncing(logger, after.Id, after.Bounces);
+            LogBouncing(logger, bouncing.Id, bouncing.Bounces);
         }
-        subscriptions.SaveOutcome(stored, after, logged);
     }
 
     // Nothing but the confirmation ever goes to an unconfirmed address; nothing at all to a bouncing one.

@@ -107,20 +107,35 @@ public sealed class SubscriptionStore(LedgerStore store)
     // False when the delivery is gone (its subscriber unsubscribed or was removed meanwhile).
     public bool SaveDelivery(EmailDelivery delivery) => _side.Write(() => Deliveries.Update(ToDocument(delivery)));
 
-    // The delivery's outcome and the subscriber's bounce count together.
-    public void SaveOutcome(EmailDelivery delivery, Subscriber subscriber, SubscriptionEvent? logged) => _side.InTransaction(() =>
+    // The delivery's outcome and the subscriber's bounce count together, counted on the stored subscriber (not a copy read before
+    // the send, which would undo a change made meanwhile, such as a confirmation request). Returns the subscriber when this
+    // bounce made it bouncing.
+    public Subscriber? SaveOutcome(EmailDelivery delivery, SmtpOutcome outcome, int bouncesBeforeStop, DateTimeOffset now)
     {
-        if (!Deliveries.Update(ToDocument(delivery)) || Subscribers.FindById(subscriber.Id) is null)
+        Subscriber? stopped = null;
+        _side.InTransaction(() =>
         {
-            return false;
-        }
-        Subscribers.Update(ToDocument(subscriber));
-        if (logged is not null)
-        {
-            Log.Insert(ToDocument(logged));
-        }
-        return true;
-    });
+            if (!Deliveries.Update(ToDocument(delivery)) || Subscribers.FindById(delivery.SubscriberId) is not { } doc)
+            {
+                return false;
+            }
+            var bounces = outcome switch
+            {
+                SmtpOutcome.Bounced => doc["bounces"].AsInt32 + 1,
+                SmtpOutcome.Sent => 0,
+                _ => doc["bounces"].AsInt32,
+            };
+            doc["bounces"] = bounces;
+            if (outcome == SmtpOutcome.Bounced && bounces >= bouncesBeforeStop && doc["state"].AsString == SubscriberState.Confirmed)
+            {
+                doc["state"] = SubscriberState.Bouncing;
+                stopped = ToSubscriber(doc);
+                Log.Insert(ToDocument(new SubscriptionEvent(now, "bouncing", stopped.Id, ScopeOf(stopped))));
+            }
+            return Subscribers.Update(doc);
+        });
+        return stopped;
+    }
 
     public IReadOnlyList<EmailDelivery> PendingDeliveries() =>
         [.. Deliveries.Find(Query.EQ("state", EmailState.Pending)).Select(ToDelivery)];

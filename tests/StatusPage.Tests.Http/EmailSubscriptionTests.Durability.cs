@@ -172,6 +172,7 @@ public sealed partial class EmailSubscriptionTests
         var before = gate.Accepted;
         await admin.CreateIncident("While the mail server is down");
         await Eventually.Until("the first probe", () => Task.FromResult(gate.Accepted), n => n > before);
+        await Eventually.Until("all handed out", () => Counts(admin), c => c.GetProperty("emails_pending").GetInt32() == subscribers);
         // Probes at 0 s, ~1 s and ~3 s (doubling from 1 s); one connection per email per lane would be 6 at once.
         await Task.Delay(TimeSpan.FromSeconds(3.5));
         // Counts first: a probe is counted by the gate before the server records its failure.
