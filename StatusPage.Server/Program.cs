@@ -4,6 +4,7 @@ using StatusPage.Server.Calendar;
 using StatusPage.Server.Cli;
 using StatusPage.Server.Content;
 using StatusPage.Server.Feeds;
+using StatusPage.Server.History;
 using StatusPage.Server.HttpCache;
 using StatusPage.Server.Ledger;
 using StatusPage.Server.LedgerApi;
@@ -41,7 +42,12 @@ builder.AddFeeds();
 builder.AddCalendar();
 builder.AddBadges();
 builder.AddWebhooks();
-builder.AddSubscriptions(services => services.GetRequiredService<LedgerReadiness>().Ready);
+// No email before the whole chain is verified: a start from a read-model snapshot verifies it in the background after Ready.
+builder.AddSubscriptions(async services =>
+{
+    await services.GetRequiredService<LedgerReadiness>().Ready;
+    await services.GetRequiredService<LedgerService>().Verification;
+});
 
 var app = builder.Build();
 app.UseTransportSecurity();

@@ -19,6 +19,7 @@ public sealed partial class LedgerStore : IDisposable
     private volatile bool _damaged;
     // Indexes feature stores asked for on their own collections (Beside), made whenever the file is opened for writing.
     private readonly List<(string Collection, string Field)> _sideIndexes = [];
+    private readonly List<(string Collection, string Field)> _sideUniqueIndexes = [];
 
     public LedgerStore(string dataPath)
     {
@@ -65,6 +66,7 @@ public sealed partial class LedgerStore : IDisposable
             {
                 db.GetCollection(collection).EnsureIndex(field);
             }
+            EnsureUnique(db, _sideUniqueIndexes);
         }
         return db;
     }
@@ -72,7 +74,9 @@ public sealed partial class LedgerStore : IDisposable
     public string DataPath { get; }
 
     // A feature store's collections beside the ledger in the same file; called once per store, before or after the file opens.
-    public SideCollections Beside(IReadOnlyCollection<string> collections, IReadOnlyList<(string Collection, string Field)> indexes)
+    // unique: fields no two documents may share (a second insert fails: check first, inside the same write).
+    public SideCollections Beside(IReadOnlyCollection<string> collections, IReadOnlyList<(string Collection, string Field)> indexes,
+        IReadOnlyList<(string Collection, string Field)>? unique = null)
     {
         if (collections.Any(c => c is EntriesCollection or CredentialsCollection or CheckpointsCollection))
         {
@@ -81,6 +85,7 @@ public sealed partial class LedgerStore : IDisposable
         lock (_opening)
         {
             _sideIndexes.AddRange(indexes);
+            _sideUniqueIndexes.AddRange(unique ?? []);
         }
         if (IsOpen && !_damaged)
         {
@@ -90,10 +95,27 @@ public sealed partial class LedgerStore : IDisposable
                 {
                     db.GetCollection(collection).EnsureIndex(field);
                 }
+                EnsureUnique(db, unique ?? []);
                 return true;
             });
         }
         return new SideCollections(this, collections);
+    }
+
+    // Named apart from the plain index on the same field, which files written before may already have. A file that already
+    // holds duplicates keeps working without it (the feature store checks inside the writer anyway).
+    private static void EnsureUnique(LiteDatabase db, IEnumerable<(string Collection, string Field)> unique)
+    {
+        foreach (var (collection, field) in unique)
+        {
+            try
+            {
+                db.GetCollection(collection).EnsureIndex(field + "_unique", "$." + field, unique: true);
+            }
+            catch (LiteException e) when (e.ErrorCode == LiteException.INDEX_DUPLICATE_KEY)
+            {
+            }
+        }
     }
 
     internal ILiteCollection<BsonDocument> SideCollection(string name) => Db.GetCollection(name);

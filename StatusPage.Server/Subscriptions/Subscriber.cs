@@ -1,6 +1,7 @@
 using System.Buffers.Text;
 using System.Collections.Immutable;
 using System.Security.Cryptography;
+using StatusPage.Server.Ledger;
 
 namespace StatusPage.Server.Subscriptions;
 
@@ -73,9 +74,6 @@ internal sealed record EmailDelivery(
     DateTimeOffset? SentAt,
     DateTimeOffset CreatedAt)
 {
-    public static readonly TimeSpan MaxWait = TimeSpan.FromHours(1);
-    public static readonly TimeSpan GiveUpAfter = TimeSpan.FromHours(24);
-
     public static EmailDelivery ForEntry(string subscriberId, long seq, string entryId, DateTimeOffset now) =>
         new($"{subscriberId}-{entryId}", subscriberId, EmailKind.Entry, seq, entryId, EmailState.Pending, 0, null, null, now, null, now);
 
@@ -84,30 +82,26 @@ internal sealed record EmailDelivery(
             null, now);
 
     // Stored before the SMTP exchange: the attempt is counted and its retry already scheduled, so a crash mid-send resends then.
+    // A shutdown or a relay failure undoes it instead (the record from before is saved again: due, not counted).
     public EmailDelivery Attempting(DateTimeOffset now, TimeSpan firstWait, double jitter)
     {
         var first = FirstAttemptAt ?? now;
-        return this with { Attempts = Attempts + 1, FirstAttemptAt = first, NextAttemptAt = NextAttempt(first, now, Attempts + 1, firstWait, jitter) ?? now };
+        return this with
+        {
+            Attempts = Attempts + 1, FirstAttemptAt = first, NextAttemptAt = RetryBackoff.NextAttempt(first, now, Attempts + 1, jitter, firstWait) ?? now,
+        };
     }
 
     public EmailDelivery Sent(DateTimeOffset now) => this with { State = EmailState.Sent, SentAt = now, NextAttemptAt = null, LastError = null };
 
-    // Temporary failure: retried with backoff until 24 h after the first attempt.
+    // Temporary failure of this message (4xx for it): retried with the webhooks' backoff until 24 h after the first attempt.
     public EmailDelivery Retry(DateTimeOffset now, string error, TimeSpan firstWait, double jitter)
     {
-        var next = NextAttempt(FirstAttemptAt ?? now, now, Math.Max(1, Attempts), firstWait, jitter);
+        var next = RetryBackoff.NextAttempt(FirstAttemptAt ?? now, now, Math.Max(1, Attempts), jitter, firstWait);
         return this with { State = next is null ? EmailState.Failed : EmailState.Pending, LastError = error, NextAttemptAt = next };
     }
 
     public EmailDelivery Rejected(string error) => this with { State = EmailState.Failed, LastError = error, NextAttemptAt = null };
-
-    // Exponential from firstWait, each wait capped at an hour (+0–20 % jitter); null once 24 h have passed since the first attempt.
-    public static DateTimeOffset? NextAttempt(DateTimeOffset first, DateTimeOffset now, int attempts, TimeSpan firstWait, double jitter)
-    {
-        var exponential = firstWait.TotalSeconds * Math.Pow(2, Math.Min(attempts - 1, 20));
-        var next = now + TimeSpan.FromSeconds(Math.Min(exponential, MaxWait.TotalSeconds) * (1 + 0.2 * Math.Clamp(jitter, 0, 0.999)));
-        return next - first > GiveUpAfter ? null : next;
-    }
 }
 
 // What the operator log keeps: what happened to which subscription id, never the address.

@@ -67,7 +67,10 @@ internal static partial class SubscriptionEndpoints
     }
 
     public sealed record SubscriptionCounts(int Pending, int Confirmed, int Bouncing, int FollowingOneIncident, int WithComponentFilter,
-        int EmailsPending, int EmailsFailed);
+        int EmailsPending, int EmailsFailed, SmtpProblem? SmtpProblem);
+
+    // While the SMTP server refuses the connection, the login, the sender or relaying: sending is paused, no bounce is counted.
+    public sealed record SmtpProblem(string Error, DateTimeOffset Since, int FailedProbes, DateTimeOffset NextProbeAt);
 
     public sealed record SubscriberExport(string Id, string Email, string State, IReadOnlyList<string>? Components, string? Incident,
         string Language, DateTimeOffset CreatedAt, DateTimeOffset? ConfirmedAt, int Bounces);
@@ -101,24 +104,23 @@ internal static partial class SubscriptionEndpoints
             return Page(lang, "InvalidTitle", EmailText.Get(lang, message!), status: StatusCodes.Status400BadRequest, field: field, rule: rule);
         }
         var now = time.GetUtcNow();
-        var limit = options.Value.ConfirmationsPerDay;
-        var existing = store.FindByKey(Subscriber.KeyOf(email, incident));
+        var key = Subscriber.KeyOf(email, incident);
         ImmutableArray<string>? filter = incident is null && components.Length > 0 ? components : null;
-        if (existing is null)
-        {
-            var subscriber = new Subscriber(LedgerService.NewId(), email, Subscriber.NewToken(), filter, incident, lang,
-                SubscriberState.Pending, now, null, snapshot.Head.Seq, 0, [now]);
-            store.Save(subscriber, EmailDelivery.Notice(subscriber.Id, EmailKind.Confirmation, now));
-        }
-        else if (existing.ConfirmationsSince(now - TimeSpan.FromDays(1)) < limit)
+        var subscriber = new Subscriber(LedgerService.NewId(), email, Subscriber.NewToken(), filter, incident, lang,
+            SubscriberState.Pending, now, null, snapshot.Head.Seq, 0, [now]);
+        // Added only if the address and scope are new (also against a concurrent submit); else answered as known, within the limit.
+        if (!store.TryAdd(subscriber, EmailDelivery.Notice(subscriber.Id, EmailKind.Confirmation, now)))
         {
             // Same answer either way (no enumeration); the mailbox's owner learns which case it was.
-            var sent = existing.ConfirmationsSent.IsDefault ? [now] : existing.ConfirmationsSent.Where(t => t >= now - TimeSpan.FromDays(1)).Append(now);
-            var updated = existing.State == SubscriberState.Pending
-                ? existing with { Components = filter, Language = lang, ConfirmationsSent = [.. sent] }
-                : existing with { ConfirmationsSent = [.. sent] };
-            var kind = existing.State == SubscriberState.Pending ? EmailKind.Confirmation : EmailKind.AlreadySubscribed;
-            store.Save(updated, existing.State == SubscriberState.Bouncing ? null : EmailDelivery.Notice(existing.Id, kind, now));
+            store.RequestAgain(key, now, options.Value.ConfirmationsPerDay, existing =>
+            {
+                var sent = existing.ConfirmationsSent.IsDefault ? [now] : existing.ConfirmationsSent.Where(t => t >= now - TimeSpan.FromDays(1)).Append(now);
+                var updated = existing.State == SubscriberState.Pending
+                    ? existing with { Components = filter, Language = lang, ConfirmationsSent = [.. sent] }
+                    : existing with { ConfirmationsSent = [.. sent] };
+                var kind = existing.State == SubscriberState.Pending ? EmailKind.Confirmation : EmailKind.AlreadySubscribed;
+                return (updated, existing.State == SubscriberState.Bouncing ? null : EmailDelivery.Notice(existing.Id, kind, now));
+            });
         }
         dispatcher.Wake();
         // Not "?lang=": that is the site's language switch, which would answer first with a redirect of its own.
@@ -181,14 +183,16 @@ internal static partial class SubscriptionEndpoints
         return Page(lang, "UnsubscribedTitle", EmailText.Get(lang, "UnsubscribedText"));
     }
 
-    private static Ok<SubscriptionCounts> Counts(SubscriptionStore store)
+    private static Ok<SubscriptionCounts> Counts(SubscriptionStore store, EmailDispatcher dispatcher)
     {
+        var relay = dispatcher.Relay;
         var all = store.ReadSubscribers();
         var pending = store.PendingDeliveries().Count;
         var failed = all.Sum(s => store.DeliveriesTo(s.Id).Count(d => d.State == EmailState.Failed));
         return TypedResults.Ok(new SubscriptionCounts(all.Count(s => s.State == SubscriberState.Pending),
             all.Count(s => s.State == SubscriberState.Confirmed), all.Count(s => s.State == SubscriberState.Bouncing),
-            all.Count(s => s.IncidentId is not null), all.Count(s => s.ComponentFilter is not null), pending, failed));
+            all.Count(s => s.IncidentId is not null), all.Count(s => s.ComponentFilter is not null), pending, failed,
+            relay is null ? null : new SmtpProblem(relay.Error, relay.Since, relay.Failures, relay.NextProbeAt)));
     }
 
     private static Ok<SubscriberExport[]> Export(SubscriptionStore store, System.Security.Claims.ClaimsPrincipal user, ILogger<EmailDispatcher> logger)

@@ -13,7 +13,8 @@ internal sealed class SubscriptionStore(LedgerStore store)
     private const string LogCollection = "email_subscription_log";
 
     private readonly SideCollections _side = store.Beside([SubscribersCollection, DeliveriesCollection, LogCollection],
-        [(SubscribersCollection, "key"), (SubscribersCollection, "token"), (DeliveriesCollection, "subscriber"), (DeliveriesCollection, "state")]);
+        [(SubscribersCollection, "key"), (SubscribersCollection, "token"), (DeliveriesCollection, "subscriber"), (DeliveriesCollection, "state")],
+        unique: [(SubscribersCollection, "key")]);
 
     private ILiteCollection<BsonDocument> Subscribers => _side.Get(SubscribersCollection);
 
@@ -47,6 +48,39 @@ internal sealed class SubscriptionStore(LedgerStore store)
         return true;
     });
 
+    // A new subscriber and its confirmation email, unless its address and scope (Key) are already taken: checked inside the one
+    // writer, so two concurrent submits make one row (the unique index on "key" backs this up). False: the caller treats it as known.
+    public bool TryAdd(Subscriber subscriber, EmailDelivery confirmation) => _side.InTransaction(() =>
+    {
+        if (Subscribers.FindOne(Query.EQ("key", subscriber.Key)) is not null)
+        {
+            return false;
+        }
+        Subscribers.Insert(ToDocument(subscriber));
+        Deliveries.Insert(ToDocument(confirmation));
+        return true;
+    });
+
+    // A submit for a known address and scope: the change and its email, unless the daily limit is reached. Read and written
+    // inside the one writer, so concurrent submits cannot pass the limit together.
+    public bool RequestAgain(string key, DateTimeOffset now, int perDay, Func<Subscriber, (Subscriber Updated, EmailDelivery? Email)> change) =>
+        _side.InTransaction(() =>
+        {
+            if (FindByKey(key) is not { } existing || existing.ConfirmationsSince(now - TimeSpan.FromDays(1)) >= perDay)
+            {
+                return false;
+            }
+            var (updated, email) = change(existing);
+            Subscribers.Update(ToDocument(updated));
+            if (email is not null)
+            {
+                Deliveries.Upsert(ToDocument(email));
+            }
+            return true;
+        });
+
+    public void LogEvent(SubscriptionEvent logged) => _side.Write(() => Log.Insert(ToDocument(logged)));
+
     // Removes the subscriber and every delivery to it in one transaction; false if it did not exist.
     public bool Remove(string id, SubscriptionEvent logged) => Find(id) is not null && _side.InTransaction(() =>
     {
@@ -73,20 +107,35 @@ internal sealed class SubscriptionStore(LedgerStore store)
     // False when the delivery is gone (its subscriber unsubscribed or was removed meanwhile).
     public bool SaveDelivery(EmailDelivery delivery) => _side.Write(() => Deliveries.Update(ToDocument(delivery)));
 
-    // The delivery's outcome and the subscriber's bounce count together.
-    public void SaveOutcome(EmailDelivery delivery, Subscriber subscriber, SubscriptionEvent? logged) => _side.InTransaction(() =>
+    // The delivery's outcome and the subscriber's bounce count together, counted on the stored subscriber (not a copy read before
+    // the send, which would undo a change made meanwhile, such as a confirmation request). Returns the subscriber when this
+    // bounce made it bouncing.
+    public Subscriber? SaveOutcome(EmailDelivery delivery, SmtpOutcome outcome, int bouncesBeforeStop, DateTimeOffset now)
     {
-        if (!Deliveries.Update(ToDocument(delivery)) || Subscribers.FindById(subscriber.Id) is null)
+        Subscriber? stopped = null;
+        _side.InTransaction(() =>
         {
-            return false;
-        }
-        Subscribers.Update(ToDocument(subscriber));
-        if (logged is not null)
-        {
-            Log.Insert(ToDocument(logged));
-        }
-        return true;
-    });
+            if (!Deliveries.Update(ToDocument(delivery)) || Subscribers.FindById(delivery.SubscriberId) is not { } doc)
+            {
+                return false;
+            }
+            var bounces = outcome switch
+            {
+                SmtpOutcome.Bounced => doc["bounces"].AsInt32 + 1,
+                SmtpOutcome.Sent => 0,
+                _ => doc["bounces"].AsInt32,
+            };
+            doc["bounces"] = bounces;
+            if (outcome == SmtpOutcome.Bounced && bounces >= bouncesBeforeStop && doc["state"].AsString == SubscriberState.Confirmed)
+            {
+                doc["state"] = SubscriberState.Bouncing;
+                stopped = ToSubscriber(doc);
+                Log.Insert(ToDocument(new SubscriptionEvent(now, "bouncing", stopped.Id, ScopeOf(stopped))));
+            }
+            return Subscribers.Update(doc);
+        });
+        return stopped;
+    }
 
     public IReadOnlyList<EmailDelivery> PendingDeliveries() =>
         [.. Deliveries.Find(Query.EQ("state", EmailState.Pending)).Select(ToDelivery)];

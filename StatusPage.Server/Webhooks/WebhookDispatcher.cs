@@ -27,6 +27,8 @@ internal sealed partial class WebhookDispatcher(LedgerService ledger, LedgerStor
         try
         {
             await readiness.Ready.WaitAsync(stoppingToken);
+            // Nothing is handed out before the whole chain is verified (a start from a read-model snapshot verifies it after Ready).
+            await ledger.Verification.WaitAsync(stoppingToken);
         }
         catch (Exception) when (!readiness.IsReady)
         {

@@ -4,20 +4,26 @@ using MimeKit;
 namespace StatusPage.Tests.Http;
 
 // A real SMTP server on 127.0.0.1 (tools/smtp_sink.py over Debian's python3-aiosmtpd), writing each accepted message to a folder;
-// messages are parsed back with MimeKit. Recipients starting with "bounce" are refused with 550.
+// messages are parsed back with MimeKit. Recipients starting with "bounce" are refused with 550. Options make a failing relay
+// (tools/smtp_sink.py: --delay-data S, --reject-rcpt ADDRESS, --reject-mail-from, --reject-relay).
 public sealed class SmtpSink : IDisposable
 {
     private readonly Process _process;
 
-    public SmtpSink(string? folder = null)
+    public SmtpSink(string? folder = null, params string[] options)
     {
         Folder = folder ?? Directory.CreateTempSubdirectory("smtp-sink-").FullName;
-        _process = Process.Start(new ProcessStartInfo("/usr/bin/python3")
+        var start = new ProcessStartInfo("/usr/bin/python3")
         {
             ArgumentList = { Path.Combine(TestPaths.RepositoryRoot, "tools", "smtp_sink.py"), Folder },
             RedirectStandardOutput = true,
             RedirectStandardError = true,
-        })!;
+        };
+        foreach (var option in options)
+        {
+            start.ArgumentList.Add(option);
+        }
+        _process = Process.Start(start)!;
         // Read on its own thread: blocking on an async read under the test's synchronisation context can deadlock.
         var reading = Task.Run(() => _process.StandardOutput.ReadLine());
         Assert.True(reading.Wait(TimeSpan.FromSeconds(30)), "smtp_sink.py printed no port within 30 s");
