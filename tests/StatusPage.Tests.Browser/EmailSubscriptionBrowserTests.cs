@@ -116,6 +116,64 @@ public sealed partial class EmailSubscriptionBrowserTests(EmailSiteFixture fixtu
         Assert.Equal($"{followed}.thread@status.test", update.InReplyTo);
     }
 
+    // What a subscriber sees: the HTML parts as a mail client without scripts shows them, at a desk and on a phone. Full-page PNGs go
+    // to test-output/email-*.png; a long title, hostile Markdown (a table, a long code line, raw HTML) and French must all fit.
+    [Fact]
+    public async Task The_HTML_part_of_an_update_and_of_a_confirmation_fits_1280_and_375_px_and_runs_nothing()
+    {
+        using var api = fixture.AdminClient();
+        await fixture.SubscribeAndConfirmByHttp(api, "desk@example.org");
+        await fixture.SubscribeAndConfirmByHttp(api, "lecteur@example.org", lang: "fr");
+        await CreateIncident(api,
+            "Ingestion API rejects batches from eu-central-1 with HTTP 503 (upstream Halden ticket HLD-2026-11-24-0042-INGESTIONGATEWAYTIMEOUTS) <script>alert(1)</script>",
+            """
+            We are **investigating** elevated `503` answers on `POST /v1/batches`. <img src=x onerror=alert(1)> <script>alert(2)</script>
+
+            | region | error rate | since |
+            |---|---|---|
+            | eu-central-1 | 38 % | 11:52 UTC |
+            | eu-west-3 | 2 % | 11:58 UTC |
+
+            ```
+            curl -sS -X POST https://ingest.tidewater.example/v1/batches -H 'Content-Type: application/json' --data-binary @batch-0042.json
+            ```
+
+            Details: https://status.halden.example/incidents/HLD-2026-11-24-0042/a-very-long-path-that-does-not-break-anywhere-at-all
+            [click me](javascript:alert(3))
+            """);
+        var desk = (await Smtp.WaitFor("desk@example.org", 2))[1];
+        var french = (await Smtp.WaitFor("lecteur@example.org", 2))[1];
+        var emails = new[] { ("update-en", desk), ("update-fr", french), ("confirmation-en", Smtp.To("desk@example.org")[0]) };
+
+        var problems = new List<string>();
+        foreach (var width in new[] { 1280, 375 })
+        {
+            await using var context = await fixture.Site.Browser.NewContextAsync(new BrowserNewContextOptions
+            {
+                JavaScriptEnabled = false,
+                ViewportSize = new ViewportSize { Width = width, Height = 700 },
+                DeviceScaleFactor = 1,
+            });
+            foreach (var (name, email) in emails)
+            {
+                var page = await context.NewPageAsync();
+                await page.SetContentAsync(email.HtmlBody!);
+                var scrollWidth = await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth");
+                if (scrollWidth > width)
+                {
+                    problems.Add($"{name} at {width} px scrolls sideways: scrollWidth {scrollWidth}");
+                }
+                Assert.Equal(0, await page.Locator("script, img, iframe, object, embed, [onerror], [onclick]").CountAsync());
+                var hrefs = await page.Locator("a[href]").EvaluateAllAsync<string[]>("links => links.map(a => a.href)");
+                Assert.All(hrefs, href => Assert.Matches("^(https?|mailto):", href));
+                await Screenshots.SaveFullPageAsync(page, $"email-{name}-{width}.png", width, 700);
+                await page.CloseAsync();
+            }
+        }
+        Assert.True(problems.Count == 0, string.Join('\n', problems));
+        Assert.Contains("Analyse en cours", french.HtmlBody, StringComparison.Ordinal);
+    }
+
     private static async Task<(string Id, string UpdateId)> CreateIncident(HttpClient api, string title, string body)
     {
         using var response = await api.PostAsJsonAsync("/api/v1/incidents", new
@@ -182,10 +240,10 @@ public sealed class EmailSiteFixture : IAsyncLifetime
             .Where(s => s.GetProperty("email").GetString() == email).Select(s => s.GetProperty("state").GetString()).SingleOrDefault();
 
     // A subscriber the way a script would do it (the form's fields, then the confirmation link's POST).
-    public async Task SubscribeAndConfirmByHttp(HttpClient client, string email)
+    public async Task SubscribeAndConfirmByHttp(HttpClient client, string email, string lang = "en")
     {
         using var answer = await client.PostAsync(new Uri("/subscriptions", UriKind.Relative),
-            new FormUrlEncodedContent([new("email", email), new("lang", "en")]));
+            new FormUrlEncodedContent([new("email", email), new("lang", lang)]));
         Assert.True(answer.IsSuccessStatusCode || answer.StatusCode == HttpStatusCode.Redirect, $"subscribe answered {answer.StatusCode}");
         var confirmation = Assert.Single(await Smtp.WaitFor(email, 1));
         using var confirmed = await client.PostAsync(new Uri(OnServer(EmailSubscriptionBrowserTests.Link(confirmation.TextBody, "confirm")),
