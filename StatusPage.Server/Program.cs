@@ -91,6 +91,12 @@ catch (DataFileInUseException e)
     Console.Error.WriteLine(e.Message);
     return 1;
 }
+catch (Microsoft.Extensions.Options.OptionsValidationException e)
+{
+    // A setting that cannot work (e.g. StatusPage:Email:DkimPrivateKeyFile): its message names it, without a stack trace.
+    Console.Error.WriteLine(e.Message);
+    return 1;
+}
 // Start-up can also fail after the server began listening (LedgerStartup logs why and stops it).
 return readiness.Ready.IsFaulted ? 1 : 0;
 

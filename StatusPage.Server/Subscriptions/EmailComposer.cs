@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Text;
 using MimeKit;
+using MimeKit.Cryptography;
 using StatusPage.Client.Contracts;
 using StatusPage.Server.History;
 using StatusPage.Server.Markdown;
@@ -12,8 +13,8 @@ namespace StatusPage.Server.Subscriptions;
 
 // Builds one email: a plain-text part and an HTML part (the post's Markdown through the one pipeline, every other text encoded),
 // threaded per incident or maintenance, with List-Id and RFC 8058 one-click unsubscribe. Links start at `links` (site.yml's url,
-// or StatusPage:PublicUrl).
-internal sealed class EmailComposer(SiteSettings site, Uri links, MailboxAddress from)
+// or StatusPage:PublicUrl). With a DKIM signer, each message is signed once complete.
+internal sealed class EmailComposer(SiteSettings site, Uri links, MailboxAddress from, DkimSigner? dkim = null)
 {
     private readonly SiteSettings _linkSite = site with { Url = links };
 
@@ -35,12 +36,13 @@ internal sealed class EmailComposer(SiteSettings site, Uri links, MailboxAddress
     {
         ArgumentNullException.ThrowIfNull(subscriber);
         ArgumentNullException.ThrowIfNull(delivery);
-        return delivery.Kind switch
+        var message = delivery.Kind switch
         {
             EmailKind.Confirmation => Notice(subscriber, delivery, now, "ConfirmSubject", "ConfirmText", ConfirmLink(subscriber), "ConfirmIgnore"),
             EmailKind.AlreadySubscribed => Notice(subscriber, delivery, now, "AlreadySubject", "AlreadyText", ManageLink(subscriber), null),
             _ => Update(subscriber, delivery, snapshot, checkpoint, now),
         };
+        return message is null ? null : EmailSigning.Sign(dkim, message);
     }
 
     private MimeMessage Notice(Subscriber s, EmailDelivery delivery, DateTimeOffset now, string subjectKey, string textKey, Uri link,
@@ -186,8 +188,14 @@ internal sealed class EmailComposer(SiteSettings site, Uri links, MailboxAddress
 
     private static string Start(string lang, string title) =>
         $"<!DOCTYPE html><html lang=\"{EmailText.Language(lang)}\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
-        + $"<title>{Encode(title)}</title></head><body style=\"font-family:system-ui,-apple-system,'Segoe UI',sans-serif;line-height:1.5;"
+        + $"<title>{Encode(title)}</title>{Style}</head><body style=\"font-family:system-ui,-apple-system,'Segoe UI',sans-serif;line-height:1.5;"
         + "color:#1f2328;max-width:40rem;margin:0 auto;padding:1rem\">";
+
+    // For what the Markdown pipeline writes (code blocks, tables): a long line wraps or scrolls in its box, never widens a phone's
+    // screen. Clients that drop <style> still get the inline body style.
+    private const string Style = "<style>body{overflow-wrap:anywhere}pre{white-space:pre-wrap;background:#f6f8fa;padding:.5em .75em;"
+        + "border-radius:4px}code{font-size:.9em}table{border-collapse:collapse;display:block;max-width:100%;overflow-x:auto}"
+        + "th,td{border:1px solid #d1d9e0;padding:.25em .6em;text-align:left}</style>";
 
     // A display name for List-Id: quoted, without the characters that would end the quote or the header.
     private static string Phrase(string name) =>

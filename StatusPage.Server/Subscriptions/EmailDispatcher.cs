@@ -34,7 +34,7 @@ internal sealed partial class EmailDispatcher(LedgerService ledger, LedgerStore 
 
     public EmailComposer Composer() => new(site.Current,
         publicUrl.Value.PublicUrl is { Length: > 0 } url ? new Uri(url.EndsWith('/') ? url : url + "/") : site.Current.Url,
-        _options.From is { Length: > 0 } f ? MailboxAddress.Parse(f) : new MailboxAddress(site.Current.Name, $"status@{site.Current.Url.Host}"));
+        _options.From is { Length: > 0 } f ? MailboxAddress.Parse(f) : new MailboxAddress(site.Current.Name, $"status@{site.Current.Url.Host}"), EmailSigning.Signer(_options));
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {

@@ -39,6 +39,14 @@ internal sealed class EmailOptions
     // SMTP connections used at once by one send round.
     public int Connections { get; set; } = 4;
 
+    // DKIM signing (EmailSigning): all three or none. The domain and selector name the DNS TXT record {selector}._domainkey.{domain}.
+    public string DkimDomain { get; set; } = "";
+
+    public string DkimSelector { get; set; } = "";
+
+    // A PEM RSA private key (PKCS#8 or PKCS#1), at least 1024 bits, 2048 recommended.
+    public string DkimPrivateKeyFile { get; set; } = "";
+
     public TimeSpan SmtpTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(30);

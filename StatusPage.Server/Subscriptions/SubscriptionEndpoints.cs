@@ -19,6 +19,8 @@ internal static partial class SubscriptionEndpoints
     {
         builder.Services.AddSingleton(sp => new DispatchGate(ready(sp)));
         builder.Services.Configure<EmailOptions>(builder.Configuration.GetSection(EmailOptions.Section));
+        builder.Services.AddSingleton<IValidateOptions<EmailOptions>, EmailSigning.Validation>();
+        builder.Services.AddOptions<EmailOptions>().ValidateOnStart();
         builder.Services.Configure<PublicUrlOption>(builder.Configuration.GetSection("StatusPage"));
         builder.Services.AddSingleton<SubscriptionStore>();
         builder.Services.AddSingleton<EmailDispatcher>();
@@ -112,11 +114,13 @@ internal static partial class SubscriptionEndpoints
         if (!store.TryAdd(subscriber, EmailDelivery.Notice(subscriber.Id, EmailKind.Confirmation, now)))
         {
             // Same answer either way (no enumeration); the mailbox's owner learns which case it was.
+            // A pending request is replaced by the newest: its choices, and its expiry counts from now (only when an email goes out,
+            // so never past the per-day limit). The token stays: every confirmation email sent to the address holds the same link.
             store.RequestAgain(key, now, options.Value.ConfirmationsPerDay, existing =>
             {
                 var sent = existing.ConfirmationsSent.IsDefault ? [now] : existing.ConfirmationsSent.Where(t => t >= now - TimeSpan.FromDays(1)).Append(now);
                 var updated = existing.State == SubscriberState.Pending
-                    ? existing with { Components = filter, Language = lang, ConfirmationsSent = [.. sent] }
+                    ? existing with { Components = filter, Language = lang, ConfirmationsSent = [.. sent], CreatedAt = now }
                     : existing with { ConfirmationsSent = [.. sent] };
                 var kind = existing.State == SubscriberState.Pending ? EmailKind.Confirmation : EmailKind.AlreadySubscribed;
                 return (updated, existing.State == SubscriberState.Bouncing ? null : EmailDelivery.Notice(existing.Id, kind, now));

@@ -66,7 +66,7 @@ public static partial class PublicPages
     public static string Squash(string text) => Whitespace().Replace(text, " ").Trim();
 
     // A context that cannot run scripts, checked rather than assumed.
-    public static async Task<IBrowserContext> NewContextWithoutJavaScriptAsync(BrowserFixture fixture, BrowserNewContextOptions? options = null)
+    public static async Task<IBrowserContext> NewContextWithoutJavaScriptAsync(ServerAndBrowser fixture, BrowserNewContextOptions? options = null)
     {
         options ??= new BrowserNewContextOptions();
         options.JavaScriptEnabled = false;
