@@ -1,6 +1,8 @@
 using System.Net;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using StatusPage.Server.History;
+using StatusPage.Server.Site;
 using StatusPage.Server.StaticExport;
 using StatusPage.Server.Startup;
 
@@ -34,9 +36,12 @@ internal sealed class SiteExportVerb(string directory, string[] hostArgs)
                 BaseAddress = new Uri(address),
             };
             var started = System.Diagnostics.Stopwatch.StartNew();
-            var result = await new SiteExporter(client, directory).ExportAsync();
-            output.WriteLine($"{result.Files} files, {result.Bytes} bytes in {directory}: {result.Written} written, {result.Unchanged} unchanged, " +
-                $"{result.Deleted} deleted ({started.Elapsed.TotalSeconds:0.00} s)");
+            // Nothing writes while the verb holds the data file: one snapshot and one clock reading describe the whole export.
+            var versions = PageVersions.For(app.Services.GetRequiredService<LedgerService>().Current,
+                app.Services.GetRequiredService<SiteSettingsHolder>().Current, app.Services.GetRequiredService<TimeProvider>().GetUtcNow());
+            var result = await new SiteExporter(client, directory, versions).ExportAsync();
+            output.WriteLine($"{result.Files} files, {result.Bytes} bytes in {directory}: {result.Rendered} rendered, {result.Kept} pages kept, " +
+                $"{result.Written} written, {result.Unchanged} unchanged, {result.Deleted} deleted ({started.Elapsed.TotalSeconds:0.00} s)");
             foreach (var url in result.Skipped)
             {
                 error.WriteLine($"skipped {url}: not answered with 200");

@@ -39,37 +39,38 @@ internal static class FeedEndpoints
         return app;
     }
 
-    private static CachedResult GetSiteAtom(LedgerService ledger, SiteSettingsHolder site, HeadCache cache) =>
-        SiteFeed(ledger, site, cache, Format.Atom);
+    private static CachedResult GetSiteAtom(LedgerService ledger, SiteSettingsHolder site, HeadCache cache, CoveringCheckpoints anchors) =>
+        SiteFeed(ledger, site, cache, anchors, Format.Atom);
 
-    private static CachedResult GetSiteRss(LedgerService ledger, SiteSettingsHolder site, HeadCache cache) =>
-        SiteFeed(ledger, site, cache, Format.Rss);
+    private static CachedResult GetSiteRss(LedgerService ledger, SiteSettingsHolder site, HeadCache cache, CoveringCheckpoints anchors) =>
+        SiteFeed(ledger, site, cache, anchors, Format.Rss);
 
     private static Results<CachedResult, NotFound> GetComponentAtom(string id, LedgerService ledger, SiteSettingsHolder site,
-        HeadCache cache) => ComponentFeed(id, ledger, site, cache, Format.Atom);
+        HeadCache cache, CoveringCheckpoints anchors) => ComponentFeed(id, ledger, site, cache, anchors, Format.Atom);
 
     private static Results<CachedResult, NotFound> GetComponentRss(string id, LedgerService ledger, SiteSettingsHolder site,
-        HeadCache cache) => ComponentFeed(id, ledger, site, cache, Format.Rss);
+        HeadCache cache, CoveringCheckpoints anchors) => ComponentFeed(id, ledger, site, cache, anchors, Format.Rss);
 
     private static Results<CachedResult, NotFound> GetIncidentAtom(string id, LedgerService ledger, SiteSettingsHolder site,
-        HeadCache cache) => IncidentFeed(id, ledger, site, cache, Format.Atom);
+        HeadCache cache, CoveringCheckpoints anchors) => IncidentFeed(id, ledger, site, cache, anchors, Format.Atom);
 
     private static Results<CachedResult, NotFound> GetIncidentRss(string id, LedgerService ledger, SiteSettingsHolder site,
-        HeadCache cache) => IncidentFeed(id, ledger, site, cache, Format.Rss);
+        HeadCache cache, CoveringCheckpoints anchors) => IncidentFeed(id, ledger, site, cache, anchors, Format.Rss);
 
-    private static CachedResult SiteFeed(LedgerService ledger, SiteSettingsHolder holder, HeadCache cache, Format format)
+    private static CachedResult SiteFeed(LedgerService ledger, SiteSettingsHolder holder, HeadCache cache, CoveringCheckpoints anchors, Format format)
     {
         var snapshot = ledger.Current;
         var site = holder.Current;
-        var body = cache.GetOrRender(snapshot, $"feed/site/{format}/{FeedCheckpoint.CacheKey(ledger.Transparency)}", s => Render(ledger.Transparency, site, format, new FeedHeader(
+        var (anchor, etag) = FeedCheckpoint.Covering(snapshot, anchors, format == Format.Atom ? "/history.atom" : "/history.rss");
+        var body = cache.GetOrRender(snapshot, $"feed/site/{format}/{etag}", s => Render(ledger.Transparency, anchor, site, format, new FeedHeader(
             $"{site.Name} status history", site.Name, $"Every update about the status of {site.Name}, newest first.",
             SiteLinks.Absolute(site, "history"), SiteLinks.Absolute(site, format == Format.Atom ? "history.atom" : "history.rss")),
             FeedItems.LatestFirst(FeedItems.ForSite(s, site))));
-        return new CachedResult(body, snapshot.Head.ETag, MaxAge);
+        return new CachedResult(body, etag, MaxAge);
     }
 
     private static Results<CachedResult, NotFound> ComponentFeed(string id, LedgerService ledger, SiteSettingsHolder holder,
-        HeadCache cache, Format format)
+        HeadCache cache, CoveringCheckpoints anchors, Format format)
     {
         var snapshot = ledger.Current;
         if (!snapshot.Components.TryGetValue(id, out var component))
@@ -78,15 +79,16 @@ internal static class FeedEndpoints
         }
         var site = holder.Current;
         var page = SiteLinks.Component(site, id);
-        var body = cache.GetOrRender(snapshot, $"feed/component/{id}/{format}/{FeedCheckpoint.CacheKey(ledger.Transparency)}", s => Render(ledger.Transparency, site, format, new FeedHeader(
+        var (anchor, etag) = FeedCheckpoint.Covering(snapshot, anchors, $"/components/{id}/history");
+        var body = cache.GetOrRender(snapshot, $"feed/component/{id}/{format}/{etag}", s => Render(ledger.Transparency, anchor, site, format, new FeedHeader(
             $"{component.Name} — {site.Name} status history", site.Name, $"Every update about {component.Name}, newest first.", page,
             new Uri(page.AbsoluteUri + (format == Format.Atom ? "/history.atom" : "/history.rss"))),
             FeedItems.LatestFirst(FeedItems.ForComponent(s, site, id))));
-        return new CachedResult(body, snapshot.Head.ETag, MaxAge);
+        return new CachedResult(body, etag, MaxAge);
     }
 
     private static Results<CachedResult, NotFound> IncidentFeed(string id, LedgerService ledger, SiteSettingsHolder holder,
-        HeadCache cache, Format format)
+        HeadCache cache, CoveringCheckpoints anchors, Format format)
     {
         var snapshot = ledger.Current;
         if (!snapshot.Incidents.TryGetValue(id, out var incident))
@@ -95,16 +97,17 @@ internal static class FeedEndpoints
         }
         var site = holder.Current;
         var page = SiteLinks.Incident(site, id);
-        var body = cache.GetOrRender(snapshot, $"feed/incident/{id}/{format}/{FeedCheckpoint.CacheKey(ledger.Transparency)}", s => Render(ledger.Transparency, site, format, new FeedHeader(
+        var (anchor, etag) = FeedCheckpoint.Covering(snapshot, anchors, $"/incidents/{id}/history");
+        var body = cache.GetOrRender(snapshot, $"feed/incident/{id}/{format}/{etag}", s => Render(ledger.Transparency, anchor, site, format, new FeedHeader(
             $"{incident.Title} — {site.Name}", site.Name, "Every update of this incident, newest first.", page,
             new Uri(page.AbsoluteUri + (format == Format.Atom ? "/history.atom" : "/history.rss"))),
             FeedItems.LatestFirst(FeedItems.OfIncident(s, site, s.Incidents[id]))));
-        return new CachedResult(body, snapshot.Head.ETag, MaxAge);
+        return new CachedResult(body, etag, MaxAge);
     }
 
     private sealed record FeedHeader(string Title, string Author, string Description, Uri HtmlPage, Uri Self);
 
-    private static Representation Render(TransparencyLog log, SiteSettings site, Format format, FeedHeader header, List<FeedItem> items)
+    private static Representation Render(TransparencyLog log, SignedCheckpoint? checkpoint, SiteSettings site, Format format, FeedHeader header, List<FeedItem> items)
     {
         var updated = items.Count == 0 ? DateTimeOffset.UnixEpoch : items.Max(i => i.Updated);
         // Channel and item text alike: a name or body already in the ledger may hold characters XML cannot carry (U+FFFD instead).
@@ -118,7 +121,7 @@ internal static class FeedEndpoints
             Language = "en",
         };
         feed.Links.Add(new SyndicationLink(header.Self, "self", header.Title, format == Format.Atom ? "application/atom+xml" : "application/rss+xml", 0));
-        FeedCheckpoint.AddTo(feed, log, site);
+        FeedCheckpoint.AddTo(feed, checkpoint, site);
         var buffer = new MemoryStream();
         var settings = new XmlWriterSettings { Encoding = new UTF8Encoding(false), Indent = false };
         using (var writer = XmlWriter.Create(buffer, settings))

@@ -36,6 +36,15 @@ public sealed record StatusSnapshot(
     // The log's signing keys after the first, projected from log.key_added entries (History/Keys/).
     public SigningKeys Keys { get; init; } = SigningKeys.None;
 
+    // The seq of the last entry about each public subject (incident, maintenance, component, group, provider; a correction or
+    // redaction counts for its timeline's owner): a page shows the checkpoint at which what it shows last changed (issue 15).
+    public ImmutableDictionary<string, long> LastSeqBySubject { get; init; } = ImmutableDictionary<string, long>.Empty;
+
+    // The last entry about any public subject (access, idempotency and key entries change no public page's content).
+    public long LastPublicSeq { get; init; }
+
+    public long LastSeqOf(string subject) => LastSeqBySubject.TryGetValue(subject, out var seq) ? seq : 0;
+
     public IEnumerable<ServiceComponent> ComponentsInOrder =>
         Components.Values.OrderBy(c => c.Position).ThenBy(c => c.Name, StringComparer.Ordinal);
 

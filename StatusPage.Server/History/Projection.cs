@@ -24,8 +24,17 @@ internal static class Projection
         {
             throw new InvalidOperationException($"no projection for kind '{entry.Kind}'");
         }
+        if (IsPublicSubject(state, entry.Subject))
+        {
+            state.LastSeqBySubject[state.Share(entry.Subject)] = entry.Seq;
+            state.LastPublicSeq = entry.Seq;
+        }
         state.Head = new LedgerHead(entry.Seq, entry.Hash);
     }
+
+    private static bool IsPublicSubject(SnapshotBuilder state, string subject) =>
+        state.Incidents.ContainsKey(subject) || state.Maintenances.ContainsKey(subject) || state.Components.ContainsKey(subject)
+        || state.Groups.ContainsKey(subject) || state.Providers.ContainsKey(subject);
 
     internal static Post NewPost(SnapshotBuilder state, LedgerEntry entry, PostKind kind, PostStatus? status, DateTimeOffset statedAt,
         string bodySha256, ImmutableSortedDictionary<string, ComponentStatus> components, DateTimeOffset? nextUpdateBy) =>

@@ -13,7 +13,8 @@ namespace StatusPage.Server.History;
 // in the background and the read model rebuilt from it must serialize to the same bytes (LedgerService.Snapshot.cs).
 internal sealed record ReadModelSnapshot(int Format, long Seq, string Hash, byte[] Leaves, StatusSnapshot Model)
 {
-    public const int CurrentFormat = 1;
+    // 2: the last seq per subject (issue 15); a format-1 file is ignored and the ledger replayed.
+    public const int CurrentFormat = 2;
 
     private static readonly JsonSerializerOptions Json = new()
     {

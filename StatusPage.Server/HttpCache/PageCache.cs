@@ -53,21 +53,32 @@ internal sealed class PageCacheMiddleware(RequestDelegate next, LedgerService le
         public long StartedAt { get; } = startedAt;
 
         // The previous generation's pages and tags, kept for stale answers (one level only: older ones are dropped).
-        public Stale? Previous { get; } = previous is null ? null : new Stale(previous.Pages, previous.ETags);
+        public Stale? Previous { get; } = previous is null ? null : new Stale(previous.Pages);
+
+        public StatusSnapshot Snapshot { get; } = snapshot;
 
         // Weak: a page re-rendered within the generation (when the cache is full) shows the same content, not the same bytes.
-        public Dictionary<string, EntityTag> ETags { get; } = ReaderLanguage.Cultures.ToDictionary(c => c.TwoLetterISOLanguageName,
-            c => EntityTag.Weak($"\"{snapshot.Head.Seq}-{snapshot.Head.Hash[..12]}-{c.TwoLetterISOLanguageName}-{expiresAt.UtcTicks:x}" +
-                $"{(snapshot.IsReadOnly ? "-r" : "")}{(verifying ? "-v" : "")}\""));
+        // It follows the page's own content (issue 15: the seq at which what it shows last changed), so a post elsewhere keeps
+        // its tag; a page that also moves with the clock adds this generation's expiry, every page the zone's offset (the footer).
+        public EntityTag TagFor(string language, string path, TimeZoneInfo zone, DateTimeOffset now)
+        {
+            var versions = ContentVersions.Of(Snapshot);
+            var seq = versions.SeqFor(path, zone, now);
+            var clock = versions.MovesWithClock(path, zone, now) ? $"-{ExpiresAt.UtcTicks:x}" : "";
+            return EntityTag.Weak($"\"{seq}-{language}{clock}-{(int)zone.GetUtcOffset(now).TotalMinutes}" +
+                $"{(Snapshot.IsReadOnly ? "-r" : "")}{(Verifying ? "-v" : "")}\"");
+        }
 
-        public Dictionary<string, ConcurrentDictionary<string, Representation>> Pages { get; } = ReaderLanguage.Cultures.ToDictionary(
-            c => c.TwoLetterISOLanguageName, _ => new ConcurrentDictionary<string, Representation>(StringComparer.Ordinal));
+        public Dictionary<string, ConcurrentDictionary<string, TaggedPage>> Pages { get; } = ReaderLanguage.Cultures.ToDictionary(
+            c => c.TwoLetterISOLanguageName, _ => new ConcurrentDictionary<string, TaggedPage>(StringComparer.Ordinal));
 
         // Renders in flight, by language and key: the single flight every concurrent request for that page joins.
-        public ConcurrentDictionary<string, Task<Representation?>> Rendering { get; } = new(StringComparer.Ordinal);
+        public ConcurrentDictionary<string, Task<TaggedPage?>> Rendering { get; } = new(StringComparer.Ordinal);
     }
 
-    private sealed record Stale(Dictionary<string, ConcurrentDictionary<string, Representation>> Pages, Dictionary<string, EntityTag> ETags);
+    private sealed record Stale(Dictionary<string, ConcurrentDictionary<string, TaggedPage>> Pages);
+
+    private sealed record TaggedPage(Representation Page, EntityTag Tag);
 
     public async Task InvokeAsync(HttpContext context)
     {
@@ -84,12 +95,12 @@ internal sealed class PageCacheMiddleware(RequestDelegate next, LedgerService le
         var key = CacheKey(context.Request);
         if (pages.TryGetValue(key, out var page))
         {
-            await RepresentationWriter.WriteAsync(context, page, generation.ETags[language], CacheClass.Page, Vary);
+            await RepresentationWriter.WriteAsync(context, page.Page, page.Tag, CacheClass.Page, Vary);
             return;
         }
         ReaderLanguage.Apply(culture);
         var flightKey = language + "\n" + key;
-        var flight = new TaskCompletionSource<Representation?>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var flight = new TaskCompletionSource<TaggedPage?>(TaskCreationOptions.RunContinuationsAsynchronously);
         var joined = generation.Rendering.GetOrAdd(flightKey, flight.Task);
         if (joined != flight.Task)
         {
@@ -101,23 +112,23 @@ internal sealed class PageCacheMiddleware(RequestDelegate next, LedgerService le
             }
             page = await joined;
             // Null: the leader's answer was not a cacheable page (a redirect, an error), or its render failed: answer our own.
-            page ??= await RenderAsync(context, generation.CreatedAt);
+            page ??= await RenderAsync(context, generation, language);
         }
         else
         {
-            page = await LeadAsync(context, generation, pages, key, flightKey, flight);
+            page = await LeadAsync(context, generation, language, pages, key, flightKey, flight);
         }
         if (page is not null)
         {
-            await RepresentationWriter.WriteAsync(context, page, generation.ETags[language], CacheClass.Page, Vary);
+            await RepresentationWriter.WriteAsync(context, page.Page, page.Tag, CacheClass.Page, Vary);
         }
     }
 
     // The one render of this page for this generation; whoever joined the flight gets its result.
-    private async Task<Representation?> LeadAsync(HttpContext context, Generation generation,
-        ConcurrentDictionary<string, Representation> pages, string key, string flightKey, TaskCompletionSource<Representation?> flight)
+    private async Task<TaggedPage?> LeadAsync(HttpContext context, Generation generation, string language,
+        ConcurrentDictionary<string, TaggedPage> pages, string key, string flightKey, TaskCompletionSource<TaggedPage?> flight)
     {
-        Representation? page = null;
+        TaggedPage? page = null;
         try
         {
             // A flight that ended between our cache miss and joining has already stored the page.
@@ -127,7 +138,7 @@ internal sealed class PageCacheMiddleware(RequestDelegate next, LedgerService le
                 {
                     await hold();
                 }
-                page = await RenderAsync(context, generation.CreatedAt);
+                page = await RenderAsync(context, generation, language);
                 if (page is not null && pages.Count < MaxEntriesPerLanguage && ReferenceEquals(generation, _generation))
                 {
                     pages[key] = page;
@@ -138,13 +149,13 @@ internal sealed class PageCacheMiddleware(RequestDelegate next, LedgerService le
         {
             // Stored first, then released: a request arriving after this finds the page, never a second flight.
             flight.TrySetResult(page);
-            generation.Rendering.TryRemove(new KeyValuePair<string, Task<Representation?>>(flightKey, flight.Task));
+            generation.Rendering.TryRemove(new KeyValuePair<string, Task<TaggedPage?>>(flightKey, flight.Task));
         }
         return page;
     }
 
     // The previous head's bytes for this page, if the reader is anonymous and the new head is younger than _staleFor.
-    private (Representation Page, EntityTag Tag)? StaleAnswer(HttpContext context, Generation generation, string language, string key)
+    private TaggedPage? StaleAnswer(HttpContext context, Generation generation, string language, string key)
     {
         if (generation.Previous is not { } previous || MayBeWriter(context.Request)
             || time.GetElapsedTime(generation.StartedAt) >= _staleFor
@@ -152,7 +163,7 @@ internal sealed class PageCacheMiddleware(RequestDelegate next, LedgerService le
         {
             return null;
         }
-        return (page, previous.ETags[language]);
+        return page;
     }
 
     // Credentials mean an operator (API token, console session): they read their own writes, so they never get stale bytes.
@@ -229,8 +240,9 @@ internal sealed class PageCacheMiddleware(RequestDelegate next, LedgerService le
         return key;
     }
 
-    private async Task<Representation?> RenderAsync(HttpContext context, DateTimeOffset lastModified)
+    private async Task<TaggedPage?> RenderAsync(HttpContext context, Generation generation, string language)
     {
+        var tag = generation.TagFor(language, context.Request.Path.Value ?? "/", site.Current.TimeZone, time.GetUtcNow());
         renders.PageRendered();
         var original = context.Response.Body;
         var method = context.Request.Method;
@@ -256,6 +268,6 @@ internal sealed class PageCacheMiddleware(RequestDelegate next, LedgerService le
             return null;
         }
         // Every page is compressed, however small: the first visit is measured in bytes.
-        return new Representation(bytes, contentType, lastModified, context.Response.StatusCode).Compressed(above: 0);
+        return new TaggedPage(new Representation(bytes, contentType, generation.CreatedAt, context.Response.StatusCode).Compressed(above: 0), tag);
     }
 }

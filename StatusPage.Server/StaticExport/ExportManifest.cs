@@ -3,10 +3,14 @@ using System.Text.Json;
 namespace StatusPage.Server.StaticExport;
 
 // manifest.json at the export's root: every file with its size, SHA-256, type, coding and cache class, sorted by path, no
-// dates (the same ledger gives the same manifest). Compared by the next export and by publish.
+// dates (the same ledger gives the same manifest). Compared by the next export and by publish. Added in issue 15 (readers of
+// version 1 ignore them): "renderer" at the top (what else the bytes depend on: this build, the site settings, the zone's offset)
+// and "version" on a page (the seq at which its content last changed; absent when it also moves with the clock): the next
+// export fetches a page again only when one of them moved.
 public static class ExportManifest
 {
-    public sealed record Entry(string Path, string? Url, long Size, string Sha256, string ContentType, string? Encoding, string Cache);
+    public sealed record Entry(string Path, string? Url, long Size, string Sha256, string ContentType, string? Encoding, string Cache,
+        string? Version = null);
 
     public static Dictionary<string, Entry> Read(byte[] json)
     {
@@ -18,16 +22,27 @@ public static class ExportManifest
             e.GetProperty("sha256").GetString()!,
             e.GetProperty("content_type").GetString()!,
             e.TryGetProperty("encoding", out var encoding) ? encoding.GetString() : null,
-            e.GetProperty("cache").GetString()!)).ToDictionary(e => e.Path, StringComparer.Ordinal);
+            e.GetProperty("cache").GetString()!,
+            e.TryGetProperty("version", out var version) ? version.GetString() : null)).ToDictionary(e => e.Path, StringComparer.Ordinal);
     }
 
-    public static byte[] Write(IEnumerable<Entry> entries)
+    public static string? Renderer(byte[] json)
+    {
+        using var document = JsonDocument.Parse(json);
+        return document.RootElement.TryGetProperty("renderer", out var renderer) ? renderer.GetString() : null;
+    }
+
+    public static byte[] Write(IEnumerable<Entry> entries, string? renderer = null)
     {
         using var stream = new MemoryStream();
         using (var writer = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
         {
             writer.WriteStartObject();
             writer.WriteNumber("version", 1);
+            if (renderer is not null)
+            {
+                writer.WriteString("renderer", renderer);
+            }
             writer.WriteStartArray("files");
             foreach (var entry in entries.OrderBy(e => e.Path, StringComparer.Ordinal))
             {
@@ -45,6 +60,10 @@ public static class ExportManifest
                     writer.WriteString("encoding", entry.Encoding);
                 }
                 writer.WriteString("cache", entry.Cache);
+                if (entry.Version is not null)
+                {
+                    writer.WriteString("version", entry.Version);
+                }
                 writer.WriteEndObject();
             }
             writer.WriteEndArray();

@@ -11,8 +11,10 @@ namespace StatusPage.Server.StaticExport;
 // every language found by following links from the home pages, plus what no page links to (feeds, v2 JSON, the ledger, the
 // checkpoint, badges). A URL with no extension is a folder: /incidents/x is incidents/x/index.html (or index.json,
 // index.ndjson, index.txt by its type), so /incidents/x/proof.json can sit beside it. Text files get .br and .gz siblings.
-// Incremental: a file whose bytes match the previous manifest is not rewritten; a file no longer exported is deleted.
-internal sealed partial class SiteExporter(HttpClient client, string directory)
+// Incremental: a file whose bytes match the previous manifest is not rewritten; a file no longer exported is deleted. Given
+// the pages' versions (PageVersions, issue 15), a page whose version and renderer match the previous manifest's is not even
+// fetched: only pages whose content moved, pages that move with the clock, and pages new since are rendered.
+internal sealed partial class SiteExporter(HttpClient client, string directory, PageVersions? versions = null)
 {
     public const string ManifestName = "manifest.json";
 
@@ -31,26 +33,48 @@ internal sealed partial class SiteExporter(HttpClient client, string directory)
 
     private readonly ConcurrentDictionary<string, Fetched> _fetched = new(StringComparer.Ordinal);
 
-    private sealed record Fetched(string? Url, string File, byte[] Bytes, string ContentType, string Cache);
+    // Pages kept from the previous export without fetching them (their version did not move), by file.
+    private readonly ConcurrentDictionary<string, ExportManifest.Entry> _kept = new(StringComparer.Ordinal);
 
-    public sealed record Result(int Written, int Unchanged, int Deleted, int Files, long Bytes, IReadOnlyList<string> Skipped);
+    private sealed record Fetched(string? Url, string File, byte[] Bytes, string ContentType, string Cache, string? Version = null);
+
+    // Rendered: URLs fetched from the server; Kept: pages whose version had not moved, neither fetched nor written.
+    public sealed record Result(int Written, int Unchanged, int Deleted, int Files, long Bytes, IReadOnlyList<string> Skipped,
+        int Rendered = 0, int Kept = 0);
 
     public async Task<Result> ExportAsync(CancellationToken cancellationToken = default)
     {
         var skipped = new ConcurrentBag<string>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
-        var level = Seeds.Concat(LanguagePaths.Prefixed.Select(c => LanguagePaths.Prefix(c) + "/")).ToList();
+        var previous = Previous();
+        // Pages the previous export made are visited again (kept or fetched); new ones are found by following the links of the
+        // pages fetched (a page that links a new one has changed). A previous page no longer answered is deleted.
+        var earlier = previous.Values.Where(e => e.Url is not null && e.Encoding is null && !e.Url.EndsWith(Missing, StringComparison.Ordinal))
+            .ToDictionary(e => e.Url!, StringComparer.Ordinal);
+        var level = Seeds.Concat(LanguagePaths.Prefixed.Select(c => LanguagePaths.Prefix(c) + "/"))
+            .Concat(earlier.Keys.Order(StringComparer.Ordinal)).Distinct(StringComparer.Ordinal).ToList();
         seen.UnionWith(level);
+        var rendered = 0;
         while (level.Count > 0)
         {
             var found = new ConcurrentBag<string>();
             await Parallel.ForEachAsync(level, new ParallelOptions { MaxDegreeOfParallelism = 4, CancellationToken = cancellationToken },
                 async (url, token) =>
                 {
-                    var page = await FetchAsync(url, FileFor(url), token);
+                    var version = versions?.VersionOf(url);
+                    if (version is not null && earlier.TryGetValue(url, out var before) && before.Version == version && Exists(before))
+                    {
+                        _kept[before.Path] = before;
+                        return;
+                    }
+                    Interlocked.Increment(ref rendered);
+                    var page = await FetchAsync(url, FileFor(url), token, version: version);
                     if (page is null)
                     {
-                        skipped.Add(url);
+                        if (!earlier.ContainsKey(url))
+                        {
+                            skipped.Add(url);
+                        }
                         return;
                     }
                     foreach (var link in Links(page).Concat(Derived(url)))
@@ -65,9 +89,28 @@ internal sealed partial class SiteExporter(HttpClient client, string directory)
             var prefix = LanguagePaths.Prefix(culture);
             var file = prefix.TrimStart('/') + (prefix.Length > 0 ? "/" : "") + "404.html";
             await FetchAsync(prefix + Missing, _ => file, cancellationToken, expected: HttpStatusCode.NotFound);
+            rendered++;
         }
         await WholeLedgerAsync(cancellationToken);
-        return Write([.. skipped.Order(StringComparer.Ordinal)]);
+        return Write([.. skipped.Order(StringComparer.Ordinal)], previous) with { Rendered = rendered, Kept = _kept.Count };
+    }
+
+    // The previous manifest, if its pages were rendered the way this export renders them (same build, settings, zone offset);
+    // otherwise nothing is kept without fetching, though unchanged bytes are still not rewritten.
+    private Dictionary<string, ExportManifest.Entry> Previous()
+    {
+        var path = Path.Combine(directory, ManifestName);
+        if (!File.Exists(path))
+        {
+            return [];
+        }
+        var bytes = File.ReadAllBytes(path);
+        var entries = ExportManifest.Read(bytes);
+        if (versions is null || ExportManifest.Renderer(bytes) != versions.Renderer)
+        {
+            return entries.ToDictionary(e => e.Key, e => e.Value with { Version = null }, StringComparer.Ordinal);
+        }
+        return entries;
     }
 
     // /api/v1/ledger answers at most one page of entries; ledger.ndjson is all of them, for `verify ledger.ndjson` (no URL of
@@ -90,7 +133,7 @@ internal sealed partial class SiteExporter(HttpClient client, string directory)
     }
 
     private async Task<Fetched?> FetchAsync(string url, Func<string, string> fileByType, CancellationToken token,
-        HttpStatusCode expected = HttpStatusCode.OK)
+        HttpStatusCode expected = HttpStatusCode.OK, string? version = null)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, url);
         using var response = await client.SendAsync(request, token);
@@ -102,7 +145,7 @@ internal sealed partial class SiteExporter(HttpClient client, string directory)
         var type = response.Content.Headers.ContentType?.ToString() ?? "application/octet-stream";
         var cache = response.Headers.CacheControl?.ToString() ?? "";
         var fetched = new Fetched(url, fileByType(type), bytes, type,
-            cache.Contains("immutable", StringComparison.Ordinal) ? "immutable" : "short");
+            cache.Contains("immutable", StringComparison.Ordinal) ? "immutable" : "short", version);
         _fetched[fetched.File] = fetched;
         return fetched;
     }
@@ -162,17 +205,28 @@ internal sealed partial class SiteExporter(HttpClient client, string directory)
         };
     }
 
-    private Result Write(IReadOnlyList<string> skipped)
+    private Result Write(IReadOnlyList<string> skipped, Dictionary<string, ExportManifest.Entry> previous)
     {
         Directory.CreateDirectory(directory);
-        var manifestPath = Path.Combine(directory, ManifestName);
-        var previous = File.Exists(manifestPath) ? ExportManifest.Read(File.ReadAllBytes(manifestPath)) : [];
         var entries = new List<ExportManifest.Entry>();
         var (written, unchanged) = (0, 0);
+        foreach (var kept in _kept.Values)
+        {
+            entries.Add(kept);
+            unchanged++;
+            foreach (var suffix in new[] { ".br", ".gz" })
+            {
+                if (previous.TryGetValue(kept.Path + suffix, out var sibling))
+                {
+                    entries.Add(sibling);
+                    unchanged++;
+                }
+            }
+        }
         foreach (var file in _fetched.Values.OrderBy(f => f.File, StringComparer.Ordinal))
         {
             var sha = Sha256(file.Bytes);
-            var identity = new ExportManifest.Entry(file.File, file.Url, file.Bytes.Length, sha, file.ContentType, null, file.Cache);
+            var identity = new ExportManifest.Entry(file.File, file.Url, file.Bytes.Length, sha, file.ContentType, null, file.Cache, file.Version);
             var same = previous.TryGetValue(file.File, out var old) && old.Sha256 == sha && Exists(old);
             entries.Add(identity);
             Count(same || Store(file.File, file.Bytes));
@@ -192,7 +246,10 @@ internal sealed partial class SiteExporter(HttpClient client, string directory)
                 }
                 // The page cache's own compression (smallest size): a sibling is what the dynamic server sends for that coding.
                 var bytes = encoding == "br" ? compressed.Value.Brotli! : compressed.Value.Gzip!;
-                entries.Add(identity with { Path = file.File + suffix, Url = null, Size = bytes.Length, Sha256 = Sha256(bytes), Encoding = encoding });
+                entries.Add(identity with
+                {
+                    Path = file.File + suffix, Url = null, Size = bytes.Length, Sha256 = Sha256(bytes), Encoding = encoding, Version = null,
+                });
                 Count(previous.TryGetValue(file.File + suffix, out var before) && before.Sha256 == entries[^1].Sha256 && Exists(before)
                     || Store(file.File + suffix, bytes));
             }
@@ -209,7 +266,7 @@ internal sealed partial class SiteExporter(HttpClient client, string directory)
                 RemoveEmptyFolders(Path.GetDirectoryName(path)!);
             }
         }
-        Store(ManifestName, ExportManifest.Write(entries));
+        Store(ManifestName, ExportManifest.Write(entries, versions?.Renderer));
         return new Result(written, unchanged, deleted, entries.Count, entries.Sum(e => e.Size), skipped);
 
         void Count(bool wasUnchanged)

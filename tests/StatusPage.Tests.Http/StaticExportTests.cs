@@ -1,6 +1,9 @@
 using System.Net;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.Time.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using StatusPage.Server.History;
+using StatusPage.Server.Site;
 using StatusPage.Server.StaticExport;
 
 namespace StatusPage.Tests.Http;
@@ -154,6 +157,58 @@ public sealed class StaticExportTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task After_one_update_to_one_incident_the_next_export_renders_and_writes_only_what_the_update_changed()
+    {
+        var writer = Client(WriteApiServer.AdminToken);
+        var (id, _) = await Api.CreateIncident(writer, "Dashboard slow to load");
+        var dir = Path.Combine(_root, "site");
+        var full = await Export(dir);
+        var before = Manifest(dir);
+
+        var posted = await writer.Post($"/api/v1/incidents/{id}/updates", new { Status = "identified", Body = "A slow query; a fix is being deployed." });
+        Assert.Equal(HttpStatusCode.Created, posted.StatusCode);
+        var increment = await Export(dir);
+        var after = Manifest(dir);
+
+        // Pages, feeds and JSON whose bytes the update changed (each with its .br and .gz), and nothing else.
+        var changed = after.Values.Where(e => e.Encoding is null && (!before.TryGetValue(e.Path, out var old) || old.Sha256 != e.Sha256))
+            .Select(e => Regex(e.Path).Replace(id, "{0}", StringComparison.Ordinal)).Order(StringComparer.Ordinal).ToList();
+        string[] expected =
+        [
+            .. Both("index.html"), .. Both("incidents/{0}/index.html"), "incidents/{0}/history.atom", "incidents/{0}/history.rss",
+            "incidents/{0}/proof.json", .. Both("history/index.html"), .. Both("history/2026/11/index.html"), "history.atom", "history.rss",
+            // The incident names Ingestion API: its page lists the incident, its feeds carry the update.
+            .. Both("components/ingestion-api/index.html"), "components/ingestion-api/history.atom", "components/ingestion-api/history.rss",
+            "api/v2/summary.json", "api/v2/incidents.json", "api/v2/incidents/unresolved.json",
+            "api/v1/ledger/index.ndjson", "api/v1/ledger/head/index.json", "api/v1/ledger/checkpoint/index.txt", "ledger.ndjson",
+            // This month's SLA statement (to date: the incident names Ingestion API).
+            .. Both("sla/2026/11/index.html"),
+            // Pages that show the whole current site carry the head: verify, uptime, the SLA and provider indexes, not-found.
+            // (Past SLA months, the other incidents, components, months and the providers keep their bytes.)
+            .. Both("verify/index.html"), .. Both("uptime/index.html"), .. Both("sla/index.html"), .. Both("providers/index.html"),
+            .. Both("404.html"),
+        ];
+        Assert.Equal(string.Join("\n", expected.Order(StringComparer.Ordinal)), string.Join("\n", changed));
+        Assert.True(increment.Written <= 3 * changed.Count, $"{increment.Written} files written for {changed.Count} changed");
+        Assert.Equal(increment.Files, increment.Written + increment.Unchanged);
+        Assert.True(increment.Kept > full.Files / 3 / 2, $"only {increment.Kept} of {full.Files / 3} pages kept without rendering");
+        Assert.True(increment.Rendered < full.Rendered / 2, $"{increment.Rendered} rendered, {full.Rendered} in the full export");
+        Assert.Equal(0, increment.Deleted);
+
+        // Complete and deterministic: a full export of the same ledger into an empty folder makes the same files, byte for byte.
+        var fresh = Path.Combine(_root, "fresh");
+        await Export(fresh);
+        var (a, b) = (Files(dir), Files(fresh));
+        Assert.Equal(b.Keys.Order(), a.Keys.Order());
+        foreach (var (path, bytes) in b)
+        {
+            Assert.True(bytes.AsSpan().SequenceEqual(a[path]), $"{path}: the incremental export differs from a full one");
+        }
+
+        static string[] Both(string path) => [path, "fr/" + path];
+    }
+
+    [Fact]
     public async Task French_pages_are_served_under_fr_with_links_under_fr_and_unprefixed_pages_still_follow_the_browser()
     {
         var client = Client();
@@ -200,7 +255,10 @@ public sealed class StaticExportTests : IAsyncLifetime
         return client;
     }
 
-    private Task<SiteExporter.Result> Export(string dir) => new SiteExporter(Client(), dir).ExportAsync();
+    // As export-site does it: with the pages' versions of the ledger as it stands, at the server's clock.
+    private Task<SiteExporter.Result> Export(string dir) => new SiteExporter(Client(), dir, PageVersions.For(
+        _factory.Services.GetRequiredService<LedgerService>().Current, _factory.Services.GetRequiredService<SiteSettingsHolder>().Current,
+        _factory.Services.GetRequiredService<TimeProvider>().GetUtcNow())).ExportAsync();
 
     private static Dictionary<string, ExportManifest.Entry> Manifest(string dir) =>
         ExportManifest.Read(File.ReadAllBytes(Path.Combine(dir, SiteExporter.ManifestName)));

@@ -1,0 +1,186 @@
+using System.Globalization;
+using System.Runtime.CompilerServices;
+using StatusPage.Client.Contracts;
+using StatusPage.Server.History;
+
+namespace StatusPage.Server.HttpCache;
+
+// Which ledger entries a public address shows (issue 15): the seq of the last entry its content reads, so a page names the
+// checkpoint that includes its content (not the newest one), its ETag follows its own content, and the static export renders
+// it again only when that seq moved. Over-approximations are safe (a page changes more often than needed); a page missing an
+// input here would claim an older checkpoint than its content, so each kind lists what it reads:
+// - an incident (page, feeds, proof.json): its entries (posts, corrections, redactions, causes), the names of the components it
+//   names, the providers its causes name;
+// - a maintenance (page, proof.json): its entries and its components' names;
+// - a component (page, feeds, badge): its own entries, its group, and every incident and maintenance that names it;
+// - a history month: the incidents that touched it, its maintenance windows, component names, the earliest start (its pager);
+//   a month's SLA statement the same and every component's own entries; a provider the incidents ever attributed to it;
+// - the site's feeds: the last public entry (not an operator's, token's or key's); every other address (home, /history,
+//   /uptime, /sla, /verify, providers, v2 JSON, calendar, site badge, not-found, the ledger's files): the head.
+// Some pages also change with the clock (MovesWithClock): uptime windows, running durations, overdue promises, the current
+// month. Their bytes are a function of the ledger and the time of rendering; the export renders them every time.
+public sealed class ContentVersions
+{
+    private static readonly ConditionalWeakTable<StatusSnapshot, ContentVersions> BySnapshot = [];
+
+    private readonly StatusSnapshot _snapshot;
+    private readonly Lazy<Dictionary<string, long>> _byComponent;
+    private readonly Lazy<long> _namesSeq;
+    private readonly Lazy<long> _earliestSeq;
+
+    private ContentVersions(StatusSnapshot snapshot)
+    {
+        _snapshot = snapshot;
+        _byComponent = new(ComponentSeqs);
+        _namesSeq = new(() => snapshot.Components.Values.Select(NameSeq).DefaultIfEmpty(0).Max());
+        _earliestSeq = new(EarliestSeq);
+    }
+
+    // One per snapshot (computed lazily, dropped with it).
+    public static ContentVersions Of(StatusSnapshot snapshot) => BySnapshot.GetValue(snapshot, s => new ContentVersions(s));
+
+    // The seq at which what `path` (without language prefix or query) shows last changed.
+    public long SeqFor(string path, TimeZoneInfo zone, DateTimeOffset now)
+    {
+        var parts = path.Split('/', StringSplitOptions.RemoveEmptyEntries);
+        return parts switch
+        {
+            ["incidents", var id, ..] when _snapshot.Incidents.TryGetValue(id, out var incident) => Of(incident),
+            ["maintenance", var id, ..] when _snapshot.Maintenances.TryGetValue(id, out var maintenance) => Of(maintenance),
+            ["components", var id, ..] when _snapshot.Components.ContainsKey(id) => _byComponent.Value.GetValueOrDefault(id),
+            ["history", var y, var m] when Month(y, m) is { } month => OfMonth(month, zone, now),
+            // A month's SLA statement: the incidents and maintenance of that month, and the components (targets, status changes).
+            ["sla", var y, var m] when Month(y, m) is { } month => Math.Max(OfMonth(month, zone, now),
+                _snapshot.Components.Keys.Select(_snapshot.LastSeqOf).DefaultIfEmpty(0).Max()),
+            ["providers", var id] when _snapshot.Providers.ContainsKey(id) => Math.Max(_snapshot.LastSeqOf(id), _snapshot.Incidents.Values
+                .Where(i => i.Causes.Any(c => c.Cause.ProviderId == id)).Select(Of).DefaultIfEmpty(0).Max()),
+            ["history.atom"] or ["history.rss"] => _snapshot.LastPublicSeq,
+            // The home page and the other site-wide pages show everything current; /verify and the ledger's files the head.
+            _ => _snapshot.Head.Seq,
+        };
+    }
+
+    // For any address but a history month (the only kind that reads the zone and the clock).
+    public long SeqFor(string path) => SeqFor(path, TimeZoneInfo.Utc, DateTimeOffset.UnixEpoch);
+
+    // Whether `path` also changes with the clock alone (its bytes are then those of the ledger at the time of rendering).
+    public bool MovesWithClock(string path, TimeZoneInfo zone, DateTimeOffset now)
+    {
+        var parts = path.Split('/', StringSplitOptions.RemoveEmptyEntries);
+        return parts switch
+        {
+            // An open incident shows its running duration and whether its next update is overdue.
+            ["incidents", var id] => !_snapshot.Incidents.TryGetValue(id, out var incident) || incident.Status != IncidentStatus.Resolved,
+            ["incidents", _, _] or ["maintenance", ..] => false,
+            // Uptime figures and bars (the page, the badge); the feeds list posts only.
+            ["components", _, "history.atom" or "history.rss"] => false,
+            ["history" or "sla", var y, var m] when Month(y, m) is { } month => MonthMoves(month, zone, now),
+            ["history.atom"] or ["history.rss"] or ["verify"] or ["api", "v1", ..] or ["ledger.ndjson"] => false,
+            _ => true,
+        };
+    }
+
+    private long Of(Incident incident)
+    {
+        var seq = _snapshot.LastSeqOf(incident.Id);
+        foreach (var id in NamedComponents(incident.ComponentIds, incident.AllPosts))
+        {
+            seq = Math.Max(seq, _snapshot.Components.TryGetValue(id, out var component) ? NameSeq(component) : 0);
+        }
+        foreach (var cause in incident.Causes)
+        {
+            seq = Math.Max(seq, cause.Cause.ProviderId is { } provider ? _snapshot.LastSeqOf(provider) : 0);
+        }
+        return seq;
+    }
+
+    private long Of(Maintenance maintenance)
+    {
+        var seq = _snapshot.LastSeqOf(maintenance.Id);
+        foreach (var id in NamedComponents(maintenance.ComponentIds, maintenance.Posts))
+        {
+            seq = Math.Max(seq, _snapshot.Components.TryGetValue(id, out var component) ? NameSeq(component) : 0);
+        }
+        return seq;
+    }
+
+    private static IEnumerable<string> NamedComponents(IEnumerable<string> ids, IEnumerable<Post> posts) =>
+        ids.Concat(posts.SelectMany(p => p.ComponentChanges.Select(c => c.ComponentId)));
+
+    // A component's name, description and target come from its declarations (Revisions, in ledger order).
+    private static long NameSeq(ServiceComponent component) => component.Revisions.IsEmpty ? 0 : component.Revisions[^1].Seq;
+
+    private Dictionary<string, long> ComponentSeqs()
+    {
+        var seqs = _snapshot.Components.Values.ToDictionary(c => c.Id,
+            c => Math.Max(_snapshot.LastSeqOf(c.Id), c.GroupId is { } group ? _snapshot.LastSeqOf(group) : 0), StringComparer.Ordinal);
+        foreach (var incident in _snapshot.Incidents.Values)
+        {
+            Raise(NamedComponents(incident.ComponentIds, incident.AllPosts), Of(incident));
+        }
+        foreach (var maintenance in _snapshot.Maintenances.Values)
+        {
+            Raise(NamedComponents(maintenance.ComponentIds, maintenance.Posts), Of(maintenance));
+        }
+        return seqs;
+
+        void Raise(IEnumerable<string> ids, long seq)
+        {
+            foreach (var id in ids)
+            {
+                if (seqs.TryGetValue(id, out var current) && current < seq)
+                {
+                    seqs[id] = seq;
+                }
+            }
+        }
+    }
+
+    private long OfMonth(DateOnly month, TimeZoneInfo zone, DateTimeOffset now)
+    {
+        var (from, to) = Bounds(month, zone);
+        var seq = Math.Max(_namesSeq.Value, _earliestSeq.Value);
+        foreach (var incident in _snapshot.Incidents.Values)
+        {
+            if (incident.StartedAt < to && (incident.ResolvedAt ?? now) >= from)
+            {
+                seq = Math.Max(seq, Of(incident));
+            }
+        }
+        foreach (var maintenance in _snapshot.Maintenances.Values)
+        {
+            if (maintenance.ScheduledFor >= from && maintenance.ScheduledFor < to)
+            {
+                seq = Math.Max(seq, Of(maintenance));
+            }
+        }
+        return seq;
+    }
+
+    // The current and the previous month (the pager's "newer" link appears when a month ends), and any month an open incident
+    // reaches (it touches every month until it is resolved).
+    private bool MonthMoves(DateOnly month, TimeZoneInfo zone, DateTimeOffset now)
+    {
+        var local = TimeZoneInfo.ConvertTime(now, zone);
+        var current = new DateOnly(local.Year, local.Month, 1);
+        var (_, to) = Bounds(month, zone);
+        return month >= current.AddMonths(-1) || _snapshot.UnresolvedIncidents.Any(i => i.StartedAt < to);
+    }
+
+    // The earliest start decides the archive's first month, so the pager of every month page.
+    private long EarliestSeq()
+    {
+        var incident = _snapshot.Incidents.Values.MinBy(i => i.StartedAt);
+        var maintenance = _snapshot.Maintenances.Values.MinBy(m => m.ScheduledFor);
+        return Math.Max(incident is null ? 0 : _snapshot.LastSeqOf(incident.Id), maintenance is null ? 0 : _snapshot.LastSeqOf(maintenance.Id));
+    }
+
+    private static (DateTimeOffset From, DateTimeOffset To) Bounds(DateOnly month, TimeZoneInfo zone) =>
+        (Uptime.UptimeCalculator.StartOfDay(month, zone), Uptime.UptimeCalculator.StartOfDay(month.AddMonths(1), zone));
+
+    private static DateOnly? Month(string year, string month) =>
+        int.TryParse(year, NumberStyles.None, CultureInfo.InvariantCulture, out var y) && y is >= 2000 and <= 2100
+        && int.TryParse(month, NumberStyles.None, CultureInfo.InvariantCulture, out var m) && m is >= 1 and <= 12
+            ? new DateOnly(y, m, 1)
+            : null;
+}

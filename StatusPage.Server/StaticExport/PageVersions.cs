@@ -1,0 +1,47 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using StatusPage.Server.History;
+using StatusPage.Server.HttpCache;
+using StatusPage.Server.Site;
+
+namespace StatusPage.Server.StaticExport;
+
+// What the incremental export compares instead of fetching a page (issue 15). A page's version is the seq at which what it shows
+// last changed (HttpCache/ContentVersions), or null when it also moves with the clock (uptime windows, running durations, the
+// current month...): those are fetched by every export, so an export's bytes are a function of the ledger and the export's
+// clock. The renderer names what every page also depends on: this build of the server, the site settings, the zone's offset at
+// the export's time (the footer's "times in"); when it differs from the previous manifest's, every page is fetched again.
+public sealed record PageVersions(string Renderer, Func<string, string?> VersionOf)
+{
+    public static PageVersions For(StatusSnapshot snapshot, SiteSettings site, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(snapshot);
+        ArgumentNullException.ThrowIfNull(site);
+        var versions = ContentVersions.Of(snapshot);
+        var zone = site.TimeZone;
+        var settings = string.Join("\n", site.Name, site.Url, zone.Id, string.Join(",", site.Languages),
+            string.Join(",", site.CreditTiers.Select(t => $"{t.Below}:{t.Credit}")), typeof(PageVersions).Assembly.ManifestModule.ModuleVersionId);
+        var renderer = string.Create(CultureInfo.InvariantCulture,
+            $"{Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(settings)))[..16]}{zone.GetUtcOffset(now).TotalMinutes:+0;-0}");
+        return new PageVersions(renderer, url =>
+        {
+            var path = Unprefixed(url);
+            return versions.MovesWithClock(path, zone, now) ? null : versions.SeqFor(path, zone, now).ToString(CultureInfo.InvariantCulture);
+        });
+    }
+
+    // /fr/incidents/x → /incidents/x (the dynamic server strips the prefix the same way before routing).
+    private static string Unprefixed(string url)
+    {
+        foreach (var culture in LanguagePaths.Prefixed)
+        {
+            var prefix = LanguagePaths.Prefix(culture);
+            if (url == prefix || url.StartsWith(prefix + "/", StringComparison.Ordinal))
+            {
+                return url.Length == prefix.Length ? "/" : url[prefix.Length..];
+            }
+        }
+        return url;
+    }
+}
