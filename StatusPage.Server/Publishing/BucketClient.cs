@@ -8,11 +8,11 @@ using Amazon.S3.Model;
 namespace StatusPage.Server.Publishing;
 
 // The few S3 calls publishing needs (list, get, put, delete many), through AWSSDK.S3, configured for any S3-compatible store.
-public sealed class S3Bucket(IAmazonS3 client, string bucket) : IDisposable
+public sealed class BucketClient(IAmazonS3 client, string bucket) : IDisposable
 {
     public string Name => bucket;
 
-    public static S3Bucket Open(PublishOptions options)
+    public static BucketClient Open(PublishOptions options)
     {
         if (string.IsNullOrWhiteSpace(options.Bucket))
         {
@@ -36,7 +36,7 @@ public sealed class S3Bucket(IAmazonS3 client, string bucket) : IDisposable
         }
         var credentials = ProfileCredentials(options);
         var client = credentials is null ? new AmazonS3Client(config) : new AmazonS3Client(credentials, config);
-        return new S3Bucket(client, options.Bucket);
+        return new BucketClient(client, options.Bucket);
     }
 
     // A named profile or another credentials file; otherwise null, and the SDK's default chain (environment, AWS_PROFILE, default profile, roles).
