@@ -7,7 +7,7 @@ using Amazon.S3;
 namespace StatusPage.Tests.Http;
 
 // npm's s3rver (tests/StatusPage.Tests.Http/S3rver, installed by ./test.sh): a real S3-protocol server on a free loopback port,
-// storing objects on disk in a temp folder, with one bucket; its request log counts the PUTs a publish made.
+// storing objects on disk in a temp folder, with one bucket; its log ("Stored object KEY") counts the objects a publish stored.
 public sealed partial class S3rverProcess : IDisposable
 {
     public const string Bucket = "site";
@@ -111,7 +111,7 @@ public sealed partial class S3rverProcess : IDisposable
             _output.AppendLine(plain);
             if (Put().Match(plain) is { Success: true } put)
             {
-                _puts.Add(Uri.UnescapeDataString(put.Groups[1].Value));
+                _puts.Add(put.Groups[1].Value);
             }
         }
         if (Listening().Match(plain) is { Success: true } listening)
@@ -135,7 +135,7 @@ public sealed partial class S3rverProcess : IDisposable
     [GeneratedRegex(@"\x1b\[[0-9;]*m")]
     private static partial Regex Ansi();
 
-    [GeneratedRegex(@"PUT /" + Bucket + @"/(\S+) 200")]
+    [GeneratedRegex("Stored object \"(.+)\" in bucket \"" + Bucket + "\" successfully")]
     private static partial Regex Put();
 
     [GeneratedRegex(@"S3rver listening on [^:]+:(\d+)")]
