@@ -1,3 +1,5 @@
+using StatusPage.Server.StaticExport;
+
 namespace StatusPage.Server.Publishing;
 
 // What one publish does, in an order that never shows a reader a link to a missing object: new objects first (nothing links
@@ -23,7 +25,7 @@ public static class PublishPlan
         var created = changed.Where(p => !listing.ContainsKey(p.Key)).ToList();
         var replaced = changed.Except(created).ToList();
         var pages = replaced.Where(p => IsPage(p.ContentType)).ToList();
-        var homes = pages.Where(p => IsHome(p.File)).ToList();
+        var homes = pages.Where(p => IsHome(ExportedPath(p))).ToList();
         var phases = new List<IReadOnlyList<Planned>>
         {
             created,
@@ -44,6 +46,10 @@ public static class PublishPlan
 
     private static bool IsPage(string contentType) => contentType.StartsWith("text/html", StringComparison.Ordinal);
 
+    // The exported file the object stands for: its body may be that file's .gz or .br sibling.
+    private static string ExportedPath(Planned p) => p.ContentEncoding is null ? p.File : p.File[..p.File.LastIndexOf('.')];
+
     // index.html and a language's fr/index.html: the entry points, replaced after every page they lead to.
-    private static bool IsHome(string file) => file == "index.html" || (file.EndsWith("/index.html", StringComparison.Ordinal) && file.Count(c => c == '/') == 1);
+    private static bool IsHome(string file) =>
+        file == "index.html" || LanguagePaths.Prefixed.Any(c => file == LanguagePaths.Prefix(c).TrimStart('/') + "/index.html");
 }

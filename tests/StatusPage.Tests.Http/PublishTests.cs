@@ -213,6 +213,38 @@ public sealed class PublishTests : IAsyncLifetime
         }
     }
 
+    [Fact]
+    public async Task Publish_explains_itself_with_help_and_refuses_an_unknown_argument_or_a_missing_bucket()
+    {
+        var (helpExit, help, _) = await RunVerb(["publish", "--help"]);
+        Assert.Equal(0, helpExit);
+        Assert.Contains("publish --from DIR", help, StringComparison.Ordinal);
+        Assert.Contains("StatusPage:Publish:Bucket", help, StringComparison.Ordinal);
+
+        var (unknownExit, _, unknown) = await RunVerb(["publish", "--bogus"]);
+        Assert.Equal(2, unknownExit);
+        Assert.Contains("'--bogus'", unknown, StringComparison.Ordinal);
+
+        var (noBucketExit, _, noBucket) = await RunVerb(["publish", "--from", _root]);
+        Assert.Equal(1, noBucketExit);
+        Assert.Contains("StatusPage:Publish:Bucket is not set", noBucket, StringComparison.Ordinal);
+    }
+
+    private static async Task<(int Exit, string Output, string Error)> RunVerb(string[] args)
+    {
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        start.ArgumentList.Add(TestPaths.ServerDll);
+        foreach (var arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        return (process.ExitCode, await output, await error);
+    }
+
     private async Task UntilPublished(Func<StatusPage.Server.Ledger.LedgerHead> head)
     {
         var deadline = Stopwatch.StartNew();
