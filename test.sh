@@ -34,6 +34,14 @@ if [ ! -d "$npm_client/node_modules/statuspage.io" ]; then
     echo "could not install the npm statuspage.io client"; echo "0 passed, 1 failed"; exit 1; }
 fi
 
+# npm's s3rver, a real S3-protocol server on loopback for the publish tests, at the version its package-lock.json pins.
+s3rver=tests/StatusPage.Tests.Http/S3rver
+if [ ! -d "$s3rver/node_modules/s3rver" ]; then
+  echo "Installing npm s3rver ..."
+  (cd "$s3rver" && npm ci --no-audit --no-fund --loglevel=error) || {
+    echo "could not install npm s3rver"; echo "0 passed, 1 failed"; exit 1; }
+fi
+
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 results="$(pwd)/TestResults"
 rm -rf "$results"

@@ -10,6 +10,7 @@ using StatusPage.Server.Ledger;
 using StatusPage.Server.LedgerApi;
 using StatusPage.Server.Operators;
 using StatusPage.Server.Providers;
+using StatusPage.Server.Publishing;
 using StatusPage.Server.Sla;
 using StatusPage.Server.PublicSite;
 using StatusPage.Server.Security;
@@ -28,7 +29,13 @@ if (CommandLine.IsVerb(args))
 
 // `export-site DIR` runs this whole app on loopback to write its public site as static files (Cli/SiteExportVerb).
 var siteExport = SiteExportVerb.From(args);
-var builder = WebApplication.CreateBuilder(siteExport?.HostArgs ?? args);
+// `publish` exports the same way, then uploads (Cli/PublishVerb); help, usage errors and `publish --from DIR` need no server.
+var publish = PublishVerb.From(args);
+if (publish?.RunWithoutServer(Console.Out, Console.Error) is { } published)
+{
+    return published;
+}
+var builder = WebApplication.CreateBuilder(siteExport?.HostArgs ?? publish?.HostArgs ?? args);
 builder.AddStartup();
 builder.AddLedger();
 builder.AddTransparency();
@@ -42,6 +49,7 @@ builder.AddFeeds();
 builder.AddCalendar();
 builder.AddBadges();
 builder.AddWebhooks();
+builder.AddPublishing();
 // No email before the whole chain is verified: a start from a read-model snapshot verifies it in the background after Ready.
 builder.AddSubscriptions(async services =>
 {
@@ -78,6 +86,10 @@ app.MapSubscriptions(admin => admin.RequireAuthorization(OperatorsSetup.AdminPol
 if (siteExport is not null)
 {
     return siteExport.Run(app, Console.Out, Console.Error);
+}
+if (publish is not null)
+{
+    return publish.Run(app, Console.Out, Console.Error);
 }
 
 var readiness = app.Services.GetRequiredService<LedgerReadiness>();

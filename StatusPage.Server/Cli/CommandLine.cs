@@ -270,7 +270,7 @@ internal static partial class CommandLine
 
     // Settings are `--Section:Key=value` or `--Section:Key value` (and the host's own, e.g. --environment=Development); they are
     // handed to the configuration as the server would read them, everything else to the verb's parser.
-    private static (List<string> VerbArgs, List<string> Settings) SplitSettings(string[] args)
+    internal static (List<string> VerbArgs, List<string> Settings) SplitSettings(string[] args)
     {
         var (verbArgs, settings) = (new List<string>(), new List<string>());
         for (var i = 0; i < args.Length; i++)

@@ -1,0 +1,105 @@
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.Extensions.Options;
+using StatusPage.Server.History;
+using StatusPage.Server.Ledger;
+using StatusPage.Server.StaticExport;
+using StatusPage.Server.Startup;
+
+namespace StatusPage.Server.Publishing;
+
+// StatusPage:Publish:Automatic: after appends, export the site (incrementally, into ExportPath) and publish it. The ledger is the
+// outbox and PublishStateStore the cursor: whenever the published head is behind the ledger's, a publish runs, also right after a
+// restart. Appends during a publish (or the Delay after one) are coalesced into the next publish. Runs beside the write path,
+// which only completes NextAppend: a slow or failing bucket never holds up a write. Failures retry with backoff, for ever.
+public sealed partial class AutoPublisher(LedgerService ledger, LedgerStore store, PublishStateStore state, LedgerReadiness readiness,
+    IServer server, IHostApplicationLifetime lifetime, IOptions<PublishOptions> options, TimeProvider time, ILogger<AutoPublisher> logger) : BackgroundService
+{
+    private static readonly TimeSpan MaxRetryWait = TimeSpan.FromMinutes(15);
+    private static readonly TimeSpan PollInterval = TimeSpan.FromMinutes(5);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            await readiness.Ready.WaitAsync(stoppingToken);
+            // Hosted services start before Kestrel binds: the export needs the address it listens on.
+            await WhenStarted(lifetime).WaitAsync(stoppingToken);
+        }
+        catch (Exception) when (!readiness.IsReady)
+        {
+            return;
+        }
+        var failures = 0;
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            var appended = ledger.NextAppend;
+            var wait = PollInterval;
+            try
+            {
+                if (state.Published() != ledger.Current.Head)
+                {
+                    await Task.Delay(options.Value.Delay, time, stoppingToken);
+                    await PublishAsync(stoppingToken);
+                    failures = 0;
+                    continue;
+                }
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e)
+            {
+                failures++;
+                wait = RetryWait(options.Value.FirstRetryDelay, failures);
+                LogFailed(logger, failures, wait, e.Message, e is PublishException ? null : e);
+                // Appends do not cut a retry wait short: the failing bucket is given its time.
+                appended = Task.Delay(Timeout.Infinite, stoppingToken);
+            }
+            await WaitAsync(appended, wait, stoppingToken);
+        }
+    }
+
+    // The head is read before the export: every page exported is at that head or newer, so the cursor never claims too much.
+    private async Task PublishAsync(CancellationToken token)
+    {
+        var head = ledger.Current.Head;
+        var directory = options.Value.ExportPathFor(store.DataPath);
+        using var client = LoopbackSite.Client(server);
+        var exported = await new SiteExporter(client, directory).ExportAsync(token);
+        using var bucket = BucketClient.Open(options.Value);
+        var result = await new SitePublisher(bucket, options.Value).PublishAsync(directory, token);
+        state.Save(head, time.GetUtcNow());
+        LogPublished(logger, head.Seq, bucket.Name, result.Uploaded, result.Unchanged, result.Deleted, exported.Written);
+    }
+
+    private static Task WhenStarted(IHostApplicationLifetime lifetime)
+    {
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        lifetime.ApplicationStarted.Register(() => started.TrySetResult());
+        return started.Task;
+    }
+
+    public static TimeSpan RetryWait(TimeSpan first, int failures) =>
+        TimeSpan.FromTicks(Math.Min(first.Ticks * (1L << Math.Min(failures - 1, 20)), MaxRetryWait.Ticks));
+
+    private async Task WaitAsync(Task appended, TimeSpan wait, CancellationToken stoppingToken)
+    {
+        using var stopWaiting = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+        try
+        {
+            await Task.WhenAny(appended, Task.Delay(wait, time, stopWaiting.Token));
+        }
+        finally
+        {
+            await stopWaiting.CancelAsync();
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Published ledger head {Seq} to bucket {Bucket}: {Uploaded} uploaded, {Unchanged} " +
+        "unchanged, {Deleted} deleted ({Written} export files written).")]
+    private static partial void LogPublished(ILogger logger, long seq, string bucket, int uploaded, int unchanged, int deleted, int written);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Automatic publish failed ({Failures} in a row), retrying in {Wait}: {Reason}")]
+    private static partial void LogFailed(ILogger logger, int failures, TimeSpan wait, string reason, Exception? exception);
+}

@@ -1,0 +1,36 @@
+using System.Net;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+
+namespace StatusPage.Server.Publishing;
+
+// A client for this very server's public site on the address it listens on (the export fetches pages through the pipeline).
+// An http:// binding is preferred; behind TLS only, the certificate must be valid for the address reached.
+public static class LoopbackSite
+{
+    public static HttpClient Client(IServer server)
+    {
+        var addresses = server.Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
+        var address = addresses.FirstOrDefault(a => a.StartsWith("http://", StringComparison.Ordinal)) ?? addresses.FirstOrDefault()
+            ?? throw new PublishException("the server listens on no address to export its site from");
+        var uri = new UriBuilder(address.Replace("://+", "://localhost", StringComparison.Ordinal).Replace("://*", "://localhost", StringComparison.Ordinal));
+        // A wildcard binding is reached on loopback.
+        if (uri.Host is "0.0.0.0" or "localhost")
+        {
+            uri.Host = "127.0.0.1";
+        }
+        else if (uri.Host is "[::]" or "::")
+        {
+            uri.Host = "[::1]";
+        }
+        return new HttpClient(new SocketsHttpHandler
+        {
+            AllowAutoRedirect = false,
+            AutomaticDecompression = DecompressionMethods.None,
+        })
+        {
+            BaseAddress = uri.Uri,
+            Timeout = TimeSpan.FromMinutes(2),
+        };
+    }
+}

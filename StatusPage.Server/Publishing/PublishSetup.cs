@@ -1,0 +1,17 @@
+namespace StatusPage.Server.Publishing;
+
+public static class PublishSetup
+{
+    // The options always (the publish verb reads them); the automatic publisher only when StatusPage:Publish:Automatic is true.
+    public static IHostApplicationBuilder AddPublishing(this IHostApplicationBuilder builder)
+    {
+        var section = builder.Configuration.GetSection(PublishOptions.Section);
+        builder.Services.Configure<PublishOptions>(section);
+        if (section.GetValue<bool>(nameof(PublishOptions.Automatic)))
+        {
+            builder.Services.AddSingleton<PublishStateStore>();
+            builder.Services.AddHostedService<AutoPublisher>();
+        }
+        return builder;
+    }
+}

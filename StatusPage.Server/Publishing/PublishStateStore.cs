@@ -1,0 +1,25 @@
+using LiteDB;
+using StatusPage.Server.Ledger;
+
+namespace StatusPage.Server.Publishing;
+
+// The last ledger head whose export reached the bucket completely (manifest written), beside the ledger in the data file: the
+// automatic publisher's cursor, so a restart publishes any head appended since, and never skips one.
+public sealed class PublishStateStore(LedgerStore store)
+{
+    private const string Collection = "publish_state";
+    private const string Id = "site";
+
+    private readonly SideCollections _side = store.Beside([Collection], []);
+
+    public LedgerHead? Published() =>
+        _side.Get(Collection).FindById(Id) is { } doc ? new LedgerHead(doc["seq"].AsInt64, doc["hash"].AsString) : null;
+
+    public void Save(LedgerHead head, DateTimeOffset at) => _side.Write(() => _side.Get(Collection).Upsert(new BsonDocument
+    {
+        ["_id"] = Id,
+        ["seq"] = head.Seq,
+        ["hash"] = head.Hash,
+        ["published_at"] = at.ToUnixTimeMilliseconds(),
+    }));
+}

@@ -1,0 +1,355 @@
+using System.Diagnostics;
+using System.IO.Compression;
+using System.Security.Cryptography;
+using Amazon.S3.Model;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+using StatusPage.Server.Publishing;
+using StatusPage.Server.StaticExport;
+
+namespace StatusPage.Tests.Http;
+
+// `publish` (Publishing/) against a real S3-protocol server on loopback (npm s3rver, objects on disk): what is stored and with
+// which headers, only changed objects on a re-publish, a publish SIGKILLed midway completed by the next, the automatic publish.
+public sealed class PublishTests : IAsyncLifetime
+{
+    private readonly S3rverProcess _s3 = new();
+    private readonly string _root = Directory.CreateTempSubdirectory("statuspage-publish-").FullName;
+    private StatusPageFactory _factory = null!;
+
+    public async Task InitializeAsync()
+    {
+        await _s3.Started();
+        _factory = new StatusPageFactory(time: new FakeTimeProvider(StatusPageFactory.DemoNow),
+            settings: new Dictionary<string, string> { ["STATUSPAGE_ADMIN_TOKEN"] = WriteApiServer.AdminToken });
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _factory.DisposeAsync();
+        _s3.Dispose();
+        Directory.Delete(_root, recursive: true);
+    }
+
+    [Fact]
+    public async Task A_publish_stores_each_path_once_with_its_type_coding_cache_class_and_the_export_s_bytes()
+    {
+        var dir = Path.Combine(_root, "site");
+        await Export(dir);
+        var files = Manifest(dir);
+
+        var result = await Publish(dir);
+
+        var paths = files.Values.Where(f => f.Encoding is null).ToList();
+        Assert.Equal((paths.Count, paths.Count, 0, 0), (result.Objects, result.Uploaded, result.Unchanged, result.Deleted));
+        using var reader = _s3.Reader();
+        var keys = await Keys(reader);
+        Assert.Equal(paths.Select(p => p.Path).Append(PublishManifest.Key).Order(StringComparer.Ordinal), keys.Order(StringComparer.Ordinal));
+
+        // A page: its gzip sibling's bytes, served as gzip, short-lived; it decompresses to the exported page.
+        using (var home = await reader.GetObjectAsync(S3rverProcess.Bucket, "index.html"))
+        {
+            Assert.Equal("text/html; charset=utf-8", home.Headers.ContentType);
+            Assert.Equal("gzip", home.Headers.ContentEncoding);
+            Assert.Equal(Directives("public, max-age=10, must-revalidate"), Directives(home.Headers.CacheControl));
+            var stored = await Body(home);
+            Assert.Equal(File.ReadAllBytes(Path.Combine(dir, "index.html.gz")), stored);
+            using var gzip = new GZipStream(new MemoryStream(stored), CompressionMode.Decompress);
+            Assert.Equal(File.ReadAllBytes(Path.Combine(dir, "index.html")), Read(gzip));
+        }
+        // A fingerprinted asset: long-lived and immutable.
+        var css = paths.Single(p => p.Url is not null && p.Url.StartsWith("/app.", StringComparison.Ordinal) && p.Url.EndsWith(".css", StringComparison.Ordinal));
+        using (var asset = await reader.GetObjectAsync(S3rverProcess.Bucket, css.Path))
+        {
+            Assert.Equal(files[css.Path].ContentType, asset.Headers.ContentType);
+            Assert.Equal(Directives("public, max-age=31536000, immutable"), Directives(asset.Headers.CacheControl));
+            Assert.Equal("gzip", asset.Headers.ContentEncoding);
+        }
+        // Feeds, v2 JSON and the checkpoint are short-lived too; every object's body is the export's file (or its gzip sibling).
+        foreach (var path in new[] { "history.atom", "api/v2/summary.json", "api/v1/ledger/checkpoint/index.txt" })
+        {
+            using var response = await reader.GetObjectAsync(S3rverProcess.Bucket, path);
+            Assert.Equal(Directives("public, max-age=10, must-revalidate"), Directives(response.Headers.CacheControl));
+            Assert.Equal(files[path].ContentType, response.Headers.ContentType);
+        }
+        foreach (var path in paths)
+        {
+            using var response = await reader.GetObjectAsync(S3rverProcess.Bucket, path.Path);
+            var expected = SiteExporter.IsText(path.ContentType) ? files[path.Path + ".gz"].Sha256 : path.Sha256;
+            Assert.True(Sha(await Body(response)) == expected, $"{path.Path}: the stored body is not the export's");
+            Assert.Equal(expected, response.Metadata["sha256"]);
+        }
+        Assert.Equal(paths.Count, _s3.Puts.Count(k => k != PublishManifest.Key));
+    }
+
+    [Fact]
+    public async Task A_publish_after_a_post_uploads_only_the_changed_objects_and_deletes_the_ones_no_longer_exported()
+    {
+        var dir = Path.Combine(_root, "site");
+        await Export(dir);
+        var first = await Publish(dir);
+        var before = Planned(dir);
+
+        var again = await Publish(dir);
+        Assert.Equal((0, first.Objects, 0), (again.Uploaded, again.Unchanged, again.Deleted));
+        Assert.Equal(first.Uploaded + 2, _s3.Puts.Count); // two manifests, nothing else
+
+        using var reader = _s3.Reader();
+        await reader.PutObjectAsync(new PutObjectRequest { BucketName = S3rverProcess.Bucket, Key = "gone/index.html", ContentBody = "<p>old</p>" });
+        var client = Client(WriteApiServer.AdminToken);
+        var (id, _) = await Api.CreateIncident(client, "Dashboard slow to load");
+        await Export(dir);
+        var after = Planned(dir);
+        var putsBefore = _s3.Puts.Count;
+
+        var republished = await Publish(dir);
+
+        var changed = after.Where(p => !before.TryGetValue(p.Key, out var old) || old.Sha256 != p.Value.Sha256).Select(p => p.Key).ToHashSet();
+        Assert.True(changed.Count > 0 && changed.Count < after.Count, $"{changed.Count} of {after.Count} changed");
+        Assert.Equal(changed.Count, republished.Uploaded);
+        Assert.Equal(after.Count - changed.Count, republished.Unchanged);
+        Assert.Equal(1, republished.Deleted);
+        // s3rver's own log: exactly the changed objects were PUT, then the manifest last.
+        var puts = _s3.Puts.Skip(putsBefore).ToList();
+        Assert.Equal(changed.Order(StringComparer.Ordinal), puts.SkipLast(1).Order(StringComparer.Ordinal));
+        Assert.Equal(PublishManifest.Key, puts[^1]);
+        // The new incident's page went up before the pages that link to it; the home page after every other page.
+        Assert.True(puts.IndexOf($"incidents/{id}/index.html") < puts.IndexOf("index.html"));
+        Assert.True(puts.IndexOf("index.html") > puts.FindLastIndex(k => k.EndsWith("index.html", StringComparison.Ordinal) && k != "index.html" && k != "fr/index.html"));
+        var keys = await Keys(reader);
+        Assert.DoesNotContain("gone/index.html", keys);
+        Assert.Contains($"incidents/{id}/index.html", keys);
+    }
+
+    [Fact]
+    public async Task A_publish_killed_midway_leaves_the_previous_manifest_and_the_next_publish_completes_the_new_head()
+    {
+        var dir = Path.Combine(_root, "site");
+        await Export(dir);
+        Assert.Equal(0, await RunPublish(dir));
+        var firstManifest = await ManifestBytes();
+        var client = Client(WriteApiServer.AdminToken);
+        await Api.CreateIncident(client, "Dashboard slow to load");
+        await Export(dir);
+        var wanted = Planned(dir);
+        var putsBefore = _s3.Puts.Count;
+
+        // One upload at a time, SIGKILLed once s3rver has stored five of them.
+        using (var killed = StartPublish(dir, "--StatusPage:Publish:ParallelUploads=1"))
+        {
+            var deadline = Stopwatch.StartNew();
+            while (_s3.Puts.Count - putsBefore < 5 && !killed.HasExited && deadline.Elapsed < TimeSpan.FromSeconds(120))
+            {
+                await Task.Delay(10);
+            }
+            Assert.False(killed.HasExited, "the publish ended before it could be killed");
+            killed.Kill(entireProcessTree: true);
+            await killed.WaitForExitAsync();
+        }
+        Assert.Equal(firstManifest, await ManifestBytes());
+        Assert.DoesNotContain(PublishManifest.Key, _s3.Puts.Skip(putsBefore));
+
+        Assert.Equal(0, await RunPublish(dir));
+
+        using var reader = _s3.Reader();
+        Assert.Equal(wanted.Keys.Append(PublishManifest.Key).Order(StringComparer.Ordinal), (await Keys(reader)).Order(StringComparer.Ordinal));
+        foreach (var (key, planned) in wanted)
+        {
+            using var response = await reader.GetObjectAsync(S3rverProcess.Bucket, key);
+            Assert.True(Sha(await Body(response)) == planned.Sha256, $"{key} is not the new head's");
+        }
+        var head = PublishManifest.HeadOf(await ManifestBytes());
+        Assert.Equal(_factory.Services.GetRequiredService<StatusPage.Server.History.LedgerService>().Current.Head, head);
+    }
+
+    [Fact]
+    public async Task The_server_publishes_by_itself_after_a_post_and_after_a_restart_publishes_the_head_it_missed()
+    {
+        var dataDir = Path.Combine(_root, "data");
+        Directory.CreateDirectory(dataDir);
+        var settings = new Dictionary<string, string>(_s3.Settings())
+        {
+            ["STATUSPAGE_ADMIN_TOKEN"] = WriteApiServer.AdminToken,
+            ["StatusPage:Publish:Automatic"] = "true",
+            ["StatusPage:Publish:CredentialsFile"] = _s3.CredentialsFile(),
+            ["StatusPage:Publish:Profile"] = "s3rver",
+            ["StatusPage:Publish:Delay"] = "00:00:00.100",
+            ["StatusPage:Publish:FirstRetryDelay"] = "00:00:00.200",
+        };
+        await using (var server = new StatusPageFactory(dataDir: dataDir, kestrel: true, settings: settings))
+        {
+            server.StartServer();
+            var ledger = server.Services.GetRequiredService<StatusPage.Server.History.LedgerService>();
+            await UntilPublished(() => ledger.Current.Head);
+            using var client = new HttpClient { BaseAddress = server.ListeningAddress() };
+            client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", WriteApiServer.AdminToken);
+            var (id, _) = await Api.CreateIncident(client, "Dashboard slow to load");
+
+            await UntilPublished(() => ledger.Current.Head);
+            using var reader = _s3.Reader();
+            Assert.Contains($"incidents/{id}/index.html", await Keys(reader));
+        }
+
+        // The bucket unreachable: the post is acknowledged at once, and the publish waits for the bucket (retried with backoff).
+        var offline = new Dictionary<string, string>(settings) { ["StatusPage:Publish:Endpoint"] = "http://127.0.0.1:9/" };
+        StatusPage.Server.Ledger.LedgerHead missed;
+        await using (var server = new StatusPageFactory(dataDir: dataDir, kestrel: true, settings: offline))
+        {
+            server.StartServer();
+            using var client = new HttpClient { BaseAddress = server.ListeningAddress() };
+            client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", WriteApiServer.AdminToken);
+            await Api.CreateIncident(client, "Search slow");
+            missed = server.Services.GetRequiredService<StatusPage.Server.History.LedgerService>().Current.Head;
+            await Task.Delay(500);
+        }
+        Assert.NotEqual(missed, PublishManifest.HeadOf(await ManifestBytes()));
+
+        // Restarted with the bucket back: the head appended while it was away is published without a new post.
+        await using (var server = new StatusPageFactory(dataDir: dataDir, kestrel: true, settings: settings))
+        {
+            server.StartServer();
+            await UntilPublished(() => missed);
+        }
+    }
+
+    [Fact]
+    public async Task Publish_explains_itself_with_help_and_refuses_an_unknown_argument_or_a_missing_bucket()
+    {
+        var (helpExit, help, _) = await RunVerb(["publish", "--help"]);
+        Assert.Equal(0, helpExit);
+        Assert.Contains("publish --from DIR", help, StringComparison.Ordinal);
+        Assert.Contains("StatusPage:Publish:Bucket", help, StringComparison.Ordinal);
+
+        var (unknownExit, _, unknown) = await RunVerb(["publish", "--bogus"]);
+        Assert.Equal(2, unknownExit);
+        Assert.Contains("'--bogus'", unknown, StringComparison.Ordinal);
+
+        var (noBucketExit, _, noBucket) = await RunVerb(["publish", "--from", _root]);
+        Assert.Equal(1, noBucketExit);
+        Assert.Contains("StatusPage:Publish:Bucket is not set", noBucket, StringComparison.Ordinal);
+    }
+
+    private static async Task<(int Exit, string Output, string Error)> RunVerb(string[] args)
+    {
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        start.ArgumentList.Add(TestPaths.ServerDll);
+        foreach (var arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        return (process.ExitCode, await output, await error);
+    }
+
+    private async Task UntilPublished(Func<StatusPage.Server.Ledger.LedgerHead> head)
+    {
+        var deadline = Stopwatch.StartNew();
+        while (deadline.Elapsed < TimeSpan.FromSeconds(240))
+        {
+            if (PublishManifest.HeadOf(await ManifestBytes()) == head())
+            {
+                return;
+            }
+            await Task.Delay(200);
+        }
+        Assert.Fail($"head {head()} did not reach the bucket within 240 s");
+    }
+
+    private async Task<int> RunPublish(string dir)
+    {
+        using var process = StartPublish(dir);
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        Assert.True(process.ExitCode == 0, $"publish exited {process.ExitCode}:\n{await output}\n{await error}");
+        Assert.Contains("published ", await output, StringComparison.Ordinal);
+        return process.ExitCode;
+    }
+
+    // The CLI as its own process, credentials from the environment as an operator's shell would give them.
+    private Process StartPublish(string dir, params string[] extra)
+    {
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var arg in new[] { TestPaths.ServerDll, "publish", "--from", dir }.Concat(_s3.Settings().Select(s => $"--{s.Key}={s.Value}")).Concat(extra))
+        {
+            start.ArgumentList.Add(arg);
+        }
+        start.Environment["AWS_ACCESS_KEY_ID"] = S3rverProcess.AccessKey;
+        start.Environment["AWS_SECRET_ACCESS_KEY"] = S3rverProcess.SecretKey;
+        return Process.Start(start)!;
+    }
+
+    private PublishOptions Options() => new()
+    {
+        Bucket = S3rverProcess.Bucket,
+        Endpoint = _s3.Endpoint.ToString(),
+        ForcePathStyle = true,
+        CredentialsFile = _s3.CredentialsFile(),
+        Profile = "s3rver",
+    };
+
+    private async Task<SitePublisher.Result> Publish(string dir)
+    {
+        using var bucket = BucketClient.Open(Options());
+        return await new SitePublisher(bucket, Options()).PublishAsync(dir);
+    }
+
+    private Dictionary<string, PublishPlan.Planned> Planned(string dir)
+    {
+        using var bucket = BucketClient.Open(Options());
+        return new SitePublisher(bucket, Options()).Wanted(Manifest(dir)).ToDictionary(p => p.Key);
+    }
+
+    private async Task<byte[]?> ManifestBytes()
+    {
+        using var bucket = BucketClient.Open(Options());
+        return await bucket.GetAsync(PublishManifest.Key, CancellationToken.None);
+    }
+
+    private static async Task<List<string>> Keys(Amazon.S3.AmazonS3Client reader)
+    {
+        var response = await reader.ListObjectsV2Async(new ListObjectsV2Request { BucketName = S3rverProcess.Bucket });
+        var keys = response.S3Objects?.Select(o => o.Key).ToList() ?? [];
+        Assert.False(response.IsTruncated == true, "more than one listing page");
+        return keys;
+    }
+
+    private HttpClient Client(string? token = null)
+    {
+        var client = _factory.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = false });
+        if (token is not null)
+        {
+            client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+        }
+        return client;
+    }
+
+    private Task<SiteExporter.Result> Export(string dir) => new SiteExporter(Client(), dir).ExportAsync();
+
+    private static Dictionary<string, ExportManifest.Entry> Manifest(string dir) =>
+        ExportManifest.Read(File.ReadAllBytes(Path.Combine(dir, SiteExporter.ManifestName)));
+
+    private static async Task<byte[]> Body(GetObjectResponse response)
+    {
+        using var copy = new MemoryStream();
+        await response.ResponseStream.CopyToAsync(copy);
+        return copy.ToArray();
+    }
+
+    private static byte[] Read(Stream stream)
+    {
+        using var copy = new MemoryStream();
+        stream.CopyTo(copy);
+        return copy.ToArray();
+    }
+
+    // The SDK's HTTP stack reorders Cache-Control directives when it parses them: compare the set.
+    private static string Directives(string cacheControl) =>
+        string.Join(", ", cacheControl.Split(',', StringSplitOptions.TrimEntries).Order(StringComparer.Ordinal));
+
+    private static string Sha(byte[] bytes) => Convert.ToHexStringLower(SHA256.HashData(bytes));
+}
