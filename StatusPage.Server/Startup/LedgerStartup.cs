@@ -40,7 +40,7 @@ public sealed partial class LedgerStartup(LedgerService ledger, LedgerStore stor
             if (snapshots)
             {
                 ledger.SnapshotEvery = SnapshotEvery;
-                ledger.LoadPreferringSnapshot();
+                await ledger.LoadPreferringSnapshotAsync(stopping).ConfigureAwait(false);
             }
             else
             {
@@ -53,12 +53,19 @@ public sealed partial class LedgerStartup(LedgerService ledger, LedgerStore stor
                 await step.RunAsync(stopping).ConfigureAwait(false);
             }
             readiness.MarkReady();
+            // After a start from a snapshot the chain is still being verified; a stop cancels that (it stays unverified).
             await ledger.Verification.ConfigureAwait(false);
+            if (ledger.VerificationRunning)
+            {
+                readiness.MarkStopped();
+                return;
+            }
+            readiness.MarkVerified();
             LedgerService.ReturnReplayMemory();
             if (snapshots)
             {
-                // The next start replays only what is appended after this; a stop meanwhile waits for it (StopAsync).
-                await ledger.SaveSnapshotAsync(CancellationToken.None).ConfigureAwait(false);
+                // The next start replays only what is appended after this; a stop cancels it (the previous snapshot stays).
+                await ledger.SaveSnapshotAsync(stopping).ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException) when (stopping.IsCancellationRequested)
