@@ -22,10 +22,11 @@ public sealed partial class LedgerService
 
     public string SnapshotPath => ReadModelSnapshot.PathBeside(store.DataPath);
 
-    // From the snapshot if it matches the ledger, else the full replay (Load).
-    public void LoadPreferringSnapshot()
+    // From the snapshot if it matches the ledger, else the full replay (Load). The background verification stops when
+    // stopping is cancelled (the history then stays "being verified", and no snapshot is saved from it).
+    public async Task LoadPreferringSnapshotAsync(CancellationToken stopping)
     {
-        if (!TryLoadFromSnapshot())
+        if (!await TryLoadFromSnapshotAsync(stopping).ConfigureAwait(false))
         {
             Load();
         }
@@ -103,10 +104,10 @@ public sealed partial class LedgerService
         });
     }
 
-    private bool TryLoadFromSnapshot()
+    private async Task<bool> TryLoadFromSnapshotAsync(CancellationToken stopping)
     {
         var started = time.GetTimestamp();
-        if (ReadModelSnapshot.TryRead(SnapshotPath) is not { } saved)
+        if (await ReadModelSnapshot.TryReadAsync(SnapshotPath, stopping).ConfigureAwait(false) is not { } saved)
         {
             return false;
         }
@@ -137,44 +138,64 @@ public sealed partial class LedgerService
         Volatile.Write(ref _current, snapshot);
         var elapsed = time.GetElapsedTime(started);
         LogStartedFromSnapshot(logger, saved.Seq, snapshot.Head.Seq - saved.Seq, elapsed.TotalMilliseconds);
-        _verification = Task.Run(() => VerifyAfterSnapshotStartAsync(saved, snapshot.Head));
+        // Only what the check needs: the leaves are in the tree now, and the model is kept for its comparison.
+        var savedModel = saved.Model;
+        _verification = Task.Run(() => VerifyAfterSnapshotStartAsync(savedModel, snapshot.Head, stopping), CancellationToken.None);
         return true;
     }
 
     // The whole chain up to the head served at start, the tree's root, and the read model at the snapshot's head rebuilt from
-    // the entries, which must serialize exactly as the snapshot's did.
-    private async Task VerifyAfterSnapshotStartAsync(ReadModelSnapshot saved, LedgerHead served)
+    // the entries, which must serialize exactly as the snapshot's did. It never holds a second read model: every few thousand
+    // entries, each incident or maintenance the replay touched that already serializes as the snapshot's is replaced by the
+    // snapshot's own instance (immutable, and equal in every stored field, so projecting onto it gives the same result), and
+    // the replayed copy is dropped. The final comparison of the whole model still decides.
+    private async Task VerifyAfterSnapshotStartAsync(StatusSnapshot saved, LedgerHead served, CancellationToken stopping)
     {
         var started = time.GetTimestamp();
         var verifier = new ChainVerifier();
         var replay = new SnapshotBuilder(StatusSnapshot.Empty);
         var tree = new MerkleTree();
         var leaf = new byte[MerkleTree.HashSize];
+        var touched = new HashSet<string>(StringComparer.Ordinal);
         ChainProblem? problem = null;
         string? mismatch = null;
         try
         {
-            foreach (var hashed in ReadAhead.Of(store.ReplayAll()).Select(HashedEntry.Of))
+            foreach (var hashed in ReadAhead.Of(store.ReadInSlices(0, served.Seq)).Select(HashedEntry.Of))
             {
-                if (hashed.Entry.Seq > served.Seq)
-                {
-                    break;
-                }
                 problem = verifier.Check(hashed, out var payload);
                 if (problem is not null)
                 {
                     break;
                 }
+                var seq = hashed.Entry.Seq;
                 Projection.Apply(replay, hashed.Entry, payload!);
                 Convert.FromHexString(hashed.Entry.Hash, leaf, out _, out _);
                 tree.Append(leaf);
-                if (hashed.Entry.Seq == saved.Seq && !ReadModelSnapshot.Digest(replay.ToSnapshot()).AsSpan()
-                        .SequenceEqual(ReadModelSnapshot.Digest(saved.Model)))
+                if (seq > saved.Head.Seq)
                 {
-                    mismatch = $"the read-model snapshot at entry {saved.Seq} does not match the ledger";
+                    continue;
+                }
+                if (hashed.Entry.Subject is { } subject)
+                {
+                    touched.Add(subject);
+                }
+                if (touched.Count >= 2_000 || seq == saved.Head.Seq)
+                {
+                    stopping.ThrowIfCancellationRequested();
+                    ShareWhatEquals(replay, saved, touched);
+                    touched.Clear();
+                }
+                if (seq == saved.Head.Seq && !ReadModelSnapshot.Digest(replay.ToSnapshot()).AsSpan().SequenceEqual(ReadModelSnapshot.Digest(saved)))
+                {
+                    mismatch = $"the read-model snapshot at entry {saved.Head.Seq} does not match the ledger";
                     break;
                 }
             }
+        }
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+        {
+            return; // the server stops: still unverified, and says so until the next start verifies it
         }
         catch (UnreadableEntryException e)
         {
@@ -196,7 +217,14 @@ public sealed partial class LedgerService
         {
             mismatch = "the Merkle tree from the snapshot does not match the ledger's entries";
         }
-        await _writer.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            await _writer.WaitAsync(stopping).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+        {
+            return;
+        }
         try
         {
             if (problem is null && mismatch is null)
@@ -218,6 +246,26 @@ public sealed partial class LedgerService
         finally
         {
             _writer.Release();
+        }
+    }
+
+    // Each touched incident or maintenance that already equals the snapshot's (same serialization) becomes that instance.
+    private static void ShareWhatEquals(SnapshotBuilder replay, StatusSnapshot saved, HashSet<string> touched)
+    {
+        foreach (var subject in touched)
+        {
+            if (replay.Incidents.TryGetValue(subject, out var incident) && saved.Incidents.TryGetValue(subject, out var savedIncident)
+                && !ReferenceEquals(incident, savedIncident)
+                && ReadModelSnapshot.Digest(incident).AsSpan().SequenceEqual(ReadModelSnapshot.Digest(savedIncident)))
+            {
+                replay.Incidents[subject] = savedIncident;
+            }
+            if (replay.Maintenances.TryGetValue(subject, out var maintenance) && saved.Maintenances.TryGetValue(subject, out var savedMaintenance)
+                && !ReferenceEquals(maintenance, savedMaintenance)
+                && ReadModelSnapshot.Digest(maintenance).AsSpan().SequenceEqual(ReadModelSnapshot.Digest(savedMaintenance)))
+            {
+                replay.Maintenances[subject] = savedMaintenance;
+            }
         }
     }
 

@@ -11,10 +11,13 @@ namespace StatusPage.Server.History;
 // history without replaying every entry first. Never trusted over the ledger: it names the head (seq and hash) it was built
 // at and is discarded unless the ledger's entry at that seq has that hash; after a start from it, the whole chain is verified
 // in the background and the read model rebuilt from it must serialize to the same bytes (LedgerService.Snapshot.cs).
-internal sealed record ReadModelSnapshot(int Format, long Seq, string Hash, byte[] Leaves, StatusSnapshot Model)
+//
+// The file is a sequence of JSON values, one a line: a head (format, seq, hash, leaves), then one value per aggregate
+// (each incident, maintenance, component, ...) in ordinal key order, then an end that counts them. It is read as a stream,
+// one aggregate at a time, so reading it costs about the read model it builds, never a whole document in memory.
+internal sealed record ReadModelSnapshot(long Seq, string Hash, byte[] Leaves, StatusSnapshot Model)
 {
-    // 2: the last seq per subject (issue 15); a format-1 file is ignored and the ledger replayed.
-    public const int CurrentFormat = 2;
+    public const int CurrentFormat = 4; // 4: with the last seq per subject (issue 15); 3: a stream of aggregates; 1: one JSON document
 
     private static readonly JsonSerializerOptions Json = new()
     {
@@ -31,14 +34,17 @@ internal sealed record ReadModelSnapshot(int Format, long Seq, string Hash, byte
         var temporary = path + ".tmp";
         using (var file = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16))
         {
-            JsonSerializer.Serialize(file, new ReadModelSnapshot(CurrentFormat, model.Head.Seq, model.Head.Hash, leaves, model), Json);
+            using var writer = new PartWriter(file);
+            writer.Write(new HeadPart(CurrentFormat, model.Head.Seq, model.Head.Hash, leaves));
+            var count = WriteModel(writer, model);
+            writer.Write(new EndPart(count));
             file.Flush(flushToDisk: true);
         }
         File.Move(temporary, path, overwrite: true);
     }
 
     // Null when there is none, or it cannot be read, or it is of another format: the caller replays the ledger instead.
-    public static ReadModelSnapshot? TryRead(string path)
+    public static async Task<ReadModelSnapshot?> TryReadAsync(string path, CancellationToken cancellationToken = default)
     {
         if (!File.Exists(path))
         {
@@ -46,30 +52,192 @@ internal sealed record ReadModelSnapshot(int Format, long Seq, string Hash, byte
         }
         try
         {
-            using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
-            var snapshot = JsonSerializer.Deserialize<ReadModelSnapshot>(file, Json);
-            return snapshot is { Format: CurrentFormat, Model: not null, Leaves: not null, Hash: not null }
-                && snapshot.Model.Head == new LedgerHead(snapshot.Seq, snapshot.Hash)
-                && snapshot.Model.IntegrityProblem is null
-                && snapshot.Leaves.LongLength == snapshot.Seq * Transparency.MerkleTree.HashSize
-                ? snapshot
-                : null;
+            await using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, useAsync: true);
+            HeadPart? head = null;
+            EndPart? end = null;
+            var model = new SnapshotBuilder(StatusSnapshot.Empty);
+            var strings = new Dictionary<string, string>(StringComparer.Ordinal);
+            long parts = 0;
+            await foreach (var part in JsonSerializer.DeserializeAsyncEnumerable<Part>(file, topLevelValues: true, Json, cancellationToken)
+                .ConfigureAwait(false))
+            {
+                switch (part)
+                {
+                    case HeadPart first when head is null && parts == 0:
+                        head = first;
+                        break;
+                    case ModelPart aggregate when head is not null && end is null:
+                        aggregate.AddTo(model);
+                        parts++;
+                        break;
+                    case EndPart last when head is not null && end is null:
+                        end = last;
+                        break;
+                    default:
+                        return null; // out of order, or something after the end: not a file this code wrote
+                }
+            }
+            if (head is not { Format: CurrentFormat, Hash: not null, Leaves: not null } || end is null || end.Parts != parts
+                || head.Leaves.LongLength != head.Seq * Transparency.MerkleTree.HashSize)
+            {
+                return null;
+            }
+            model.Head = new LedgerHead(head.Seq, head.Hash);
+            return new ReadModelSnapshot(head.Seq, head.Hash, head.Leaves, model.ToSnapshot());
         }
-        catch (Exception e) when (e is JsonException or IOException or NotSupportedException or ArgumentException)
+        catch (Exception e) when (e is JsonException or IOException or NotSupportedException or ArgumentException
+            or InvalidOperationException or KeyNotFoundException)
         {
             return null;
         }
     }
 
-    // SHA-256 of the model's serialization: the same model gives the same digest (dictionaries are written in key order).
+    // SHA-256 of the model's serialization, aggregate by aggregate as in the file: the same model gives the same digest.
     public static byte[] Digest(StatusSnapshot model)
     {
         using var sha = SHA256.Create();
         using (var hashing = new CryptoStream(Stream.Null, sha, CryptoStreamMode.Write))
         {
-            JsonSerializer.Serialize(hashing, model, Json);
+            using var writer = new PartWriter(hashing);
+            writer.Write(new HeadPart(CurrentFormat, model.Head.Seq, model.Head.Hash, []));
+            WriteModel(writer, model);
         }
         return sha.Hash!;
+    }
+
+    // SHA-256 of one incident's or maintenance's serialization: the background verification compares aggregates by it.
+    public static byte[] Digest<T>(T aggregate)
+    {
+        using var sha = SHA256.Create();
+        using (var hashing = new CryptoStream(Stream.Null, sha, CryptoStreamMode.Write))
+        {
+            JsonSerializer.Serialize(hashing, aggregate, Json);
+        }
+        return sha.Hash!;
+    }
+
+    private static long WriteModel(PartWriter writer, StatusSnapshot model)
+    {
+        writer.Write(new RosterPart(model.Roster));
+        writer.Write(new KeysPart(model.Keys));
+        writer.Write(new LastPublicSeqPart(model.LastPublicSeq));
+        var count = 3L;
+        count += WriteAll(writer, model.Providers, (k, v) => new ProviderPart(k, v));
+        count += WriteAll(writer, model.Groups, (k, v) => new GroupPart(k, v));
+        count += WriteAll(writer, model.Components, (k, v) => new ComponentPart(k, v));
+        count += WriteAll(writer, model.Incidents, (k, v) => new IncidentPart(k, v));
+        count += WriteAll(writer, model.Maintenances, (k, v) => new MaintenancePart(k, v));
+        count += WriteAll(writer, model.PostOwners, (k, v) => new PostOwnerPart(k, v));
+        count += WriteAll(writer, model.Requests, (k, v) => new RequestPart(k, v));
+        count += WriteAll(writer, model.LastSeqBySubject, (k, v) => new LastSeqPart(k, v));
+        return count;
+    }
+
+    // In ordinal key order: an ImmutableDictionary's own order follows hash codes.
+    private static long WriteAll<T>(PartWriter writer, ImmutableDictionary<string, T> items, Func<string, T, Part> part)
+    {
+        foreach (var key in items.Keys.Order(StringComparer.Ordinal))
+        {
+            writer.Write(part(key, items[key]));
+        }
+        return items.Count;
+    }
+
+    // One JSON value a line, through one writer and one buffer.
+    private sealed class PartWriter(Stream stream) : IDisposable
+    {
+        private readonly Utf8JsonWriter _json = new(stream);
+
+        public void Write(Part part)
+        {
+            JsonSerializer.Serialize(_json, part, Json);
+            _json.Flush();
+            stream.WriteByte((byte)'\n');
+            _json.Reset(stream);
+        }
+
+        public void Dispose() => _json.Dispose();
+    }
+
+    [JsonPolymorphic(TypeDiscriminatorPropertyName = "part")]
+    [JsonDerivedType(typeof(HeadPart), "head")]
+    [JsonDerivedType(typeof(RosterPart), "roster")]
+    [JsonDerivedType(typeof(KeysPart), "keys")]
+    [JsonDerivedType(typeof(ProviderPart), "provider")]
+    [JsonDerivedType(typeof(GroupPart), "group")]
+    [JsonDerivedType(typeof(ComponentPart), "component")]
+    [JsonDerivedType(typeof(IncidentPart), "incident")]
+    [JsonDerivedType(typeof(MaintenancePart), "maintenance")]
+    [JsonDerivedType(typeof(PostOwnerPart), "post_owner")]
+    [JsonDerivedType(typeof(RequestPart), "request")]
+    [JsonDerivedType(typeof(LastPublicSeqPart), "last_public_seq")]
+    [JsonDerivedType(typeof(LastSeqPart), "last_seq")]
+    [JsonDerivedType(typeof(EndPart), "end")]
+    private abstract record Part;
+
+    private sealed record HeadPart(int Format, long Seq, string Hash, byte[] Leaves) : Part;
+
+    private sealed record EndPart(long Parts) : Part;
+
+    // Adds itself to the model being read; a key met twice throws (ArgumentException), so the file is not used.
+    private abstract record ModelPart : Part
+    {
+        public abstract void AddTo(SnapshotBuilder model);
+    }
+
+    private sealed record RosterPart(OperatorRoster Value) : ModelPart
+    {
+        public override void AddTo(SnapshotBuilder model) => model.Roster = Value;
+    }
+
+    private sealed record KeysPart(SigningKeys Value) : ModelPart
+    {
+        public override void AddTo(SnapshotBuilder model) => model.Keys = Value;
+    }
+
+    private sealed record ProviderPart(string Key, UpstreamProvider Value) : ModelPart
+    {
+        public override void AddTo(SnapshotBuilder model) => model.Providers.Add(Key, Value);
+    }
+
+    private sealed record GroupPart(string Key, ComponentGroup Value) : ModelPart
+    {
+        public override void AddTo(SnapshotBuilder model) => model.Groups.Add(Key, Value);
+    }
+
+    private sealed record ComponentPart(string Key, ServiceComponent Value) : ModelPart
+    {
+        public override void AddTo(SnapshotBuilder model) => model.Components.Add(Key, Value);
+    }
+
+    private sealed record IncidentPart(string Key, Incident Value) : ModelPart
+    {
+        public override void AddTo(SnapshotBuilder model) => model.Incidents.Add(Key, Value);
+    }
+
+    private sealed record MaintenancePart(string Key, Maintenance Value) : ModelPart
+    {
+        public override void AddTo(SnapshotBuilder model) => model.Maintenances.Add(Key, Value);
+    }
+
+    private sealed record PostOwnerPart(string Key, string Value) : ModelPart
+    {
+        public override void AddTo(SnapshotBuilder model) => model.PostOwners.Add(Key, model.Share(Value));
+    }
+
+    private sealed record RequestPart(string Key, RecordedRequest Value) : ModelPart
+    {
+        public override void AddTo(SnapshotBuilder model) => model.Requests.Add(Key, Value);
+    }
+
+    private sealed record LastPublicSeqPart(long Value) : ModelPart
+    {
+        public override void AddTo(SnapshotBuilder model) => model.LastPublicSeq = Value;
+    }
+
+    private sealed record LastSeqPart(string Key, long Value) : ModelPart
+    {
+        public override void AddTo(SnapshotBuilder model) => model.LastSeqBySubject.Add(Key, Value);
     }
 
     private static void OnlyState(JsonTypeInfo info)

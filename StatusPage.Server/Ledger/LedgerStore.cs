@@ -208,6 +208,27 @@ public sealed partial class LedgerStore : IDisposable
     public IEnumerable<LedgerEntry> ReadAll(long afterSeq = 0) =>
         Db.GetCollection(EntriesCollection).Find(Query.GT("_id", afterSeq)).Select(ToEntry);
 
+    // The entries after afterSeq up to upToSeq through the open connection, one short query per slice: a query keeps every
+    // page it read until it ends, so a background read of the whole ledger (the check after a snapshot start) would otherwise
+    // hold about the file's size in memory while the server runs.
+    public IEnumerable<LedgerEntry> ReadInSlices(long afterSeq, long upToSeq, int sliceSize = 2_000)
+    {
+        while (afterSeq < upToSeq)
+        {
+            List<LedgerEntry> slice = [.. Db.GetCollection(EntriesCollection)
+                .Find(Query.And(Query.GT("_id", afterSeq), Query.LTE("_id", upToSeq)), limit: sliceSize).Select(ToEntry)];
+            if (slice.Count == 0)
+            {
+                yield break;
+            }
+            foreach (var entry in slice)
+            {
+                yield return entry;
+            }
+            afterSeq = slice[^1].Seq;
+        }
+    }
+
     public IEnumerable<LedgerEntry> ReadBySubject(string subject, long upToSeq) =>
         [.. Db.GetCollection(EntriesCollection).Find(Query.And(Query.EQ(nameof(StoredEntry.Subject), subject), Query.LTE("_id", upToSeq)))
             .Select(ToEntry).OrderBy(e => e.Seq)];

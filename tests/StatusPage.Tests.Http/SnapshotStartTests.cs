@@ -50,6 +50,42 @@ public sealed class SnapshotStartTests : IDisposable
     }
 
     [Fact]
+    public async Task A_stale_snapshot_is_used_with_the_entries_appended_after_it()
+    {
+        Run(Server());
+        using (var withoutSnapshots = new WriteApiServerOn(_dataDir, _clock))
+        {
+            await withoutSnapshots.Client.CreateIncident("Appended after the snapshot");
+        }
+
+        using var server = Server();
+        var ledger = server.Services.GetRequiredService<LedgerService>();
+        await ledger.Verification.WaitAsync(TimeSpan.FromSeconds(60));
+
+        Assert.True(ledger.StartedFromSnapshot);
+        Assert.False(ledger.Current.IsReadOnly);
+        Assert.Contains(ledger.Current.Incidents.Values, i => i.Title == "Appended after the snapshot");
+    }
+
+    [Fact]
+    public async Task A_snapshot_cut_before_its_last_line_is_discarded_and_the_ledger_is_replayed()
+    {
+        Run(Server());
+        var bytes = await File.ReadAllBytesAsync(SnapshotFile);
+        // Every aggregate is there, only the closing line that counts them is not: a file cut short is never used.
+        var lastLine = Array.LastIndexOf(bytes, (byte)'\n', bytes.Length - 2) + 1;
+        await File.WriteAllBytesAsync(SnapshotFile, bytes[..lastLine]);
+
+        using var server = Server();
+        var ledger = server.Services.GetRequiredService<LedgerService>();
+        await ledger.Verification.WaitAsync(TimeSpan.FromSeconds(60));
+
+        Assert.False(ledger.StartedFromSnapshot);
+        Assert.False(ledger.Current.IsReadOnly);
+        Assert.NotEmpty(ledger.Current.Incidents);
+    }
+
+    [Fact]
     public async Task A_snapshot_of_another_ledger_is_discarded_and_the_ledger_is_replayed()
     {
         var otherDir = Directory.CreateTempSubdirectory("statuspage-snapshot-other-").FullName;
