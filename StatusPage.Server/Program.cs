@@ -41,6 +41,7 @@ builder.AddFeeds();
 builder.AddCalendar();
 builder.AddBadges();
 builder.AddWebhooks();
+builder.AddProviders();
 builder.AddSubscriptions(services => services.GetRequiredService<LedgerReadiness>().Ready);
 
 var app = builder.Build();

@@ -36,6 +36,10 @@ public sealed record StatusSnapshot(
     // The log's signing keys after the first, projected from log.key_added entries (History/Keys/).
     public SigningKeys Keys { get; init; } = SigningKeys.None;
 
+    // What upstream providers' status pages said during each incident, by incident id, projected from provider.status_observed.
+    public ImmutableDictionary<string, ImmutableList<ProviderObservation>> ProviderObservations { get; init; } =
+        ImmutableDictionary<string, ImmutableList<ProviderObservation>>.Empty;
+
     public IEnumerable<ServiceComponent> ComponentsInOrder =>
         Components.Values.OrderBy(c => c.Position).ThenBy(c => c.Name, StringComparer.Ordinal);
 

@@ -27,6 +27,9 @@ public sealed class SnapshotBuilder(StatusSnapshot from)
 
     public SigningKeys Keys { get; set; } = from.Keys;
 
+    public ImmutableDictionary<string, ImmutableList<ProviderObservation>>.Builder ProviderObservations { get; } =
+        from.ProviderObservations.ToBuilder();
+
     // Each component's status changes, changed in place while projecting: a long history inserts into these lists for almost
     // every post, and an immutable insert copied a path of the tree (and the component record) each time.
     private readonly Dictionary<string, ImmutableList<StatusChange>.Builder> _changes = new(StringComparer.Ordinal);
@@ -68,6 +71,7 @@ public sealed class SnapshotBuilder(StatusSnapshot from)
             Roster = Roster,
             Requests = Requests.ToImmutable(),
             Keys = Keys,
+            ProviderObservations = ProviderObservations.ToImmutable(),
         };
     }
 }
