@@ -174,8 +174,7 @@ public static partial class ContentFiles
             {
                 problems.Add(new ContentProblem(displayPath, line,
                     $"cannot read the section heading '{heading}'; expected '## 2026-06-14T02:03:00Z investigating' " +
-                    "(a status), '## <time> correction <time of the corrected update>', '## <time> postmortem' or " +
-                    "'## <time> provider_status <provider id>'"));
+                    "(a status), '## <time> correction <time of the corrected update>' or '## <time> postmortem'"));
             }
         }
         return (new ContentFile(displayPath, front, sections.ToImmutable(), FrontMatterLines(yaml)), problems.ToImmutable());
