@@ -49,6 +49,7 @@ builder.AddFeeds();
 builder.AddCalendar();
 builder.AddBadges();
 builder.AddWebhooks();
+builder.AddProviders();
 builder.AddPublishing();
 // No email before the whole chain is verified: a start from a read-model snapshot verifies it in the background after Ready.
 builder.AddSubscriptions(async services =>

@@ -37,6 +37,7 @@ KINDS = BODY_KINDS | {
     "incident.opened", "incident.cause_attributed", "maintenance.scheduled", "post.redacted",
     "operator.created", "operator.password_set", "operator.role_set", "operator.disabled",
     "token.created", "token.revoked", "request.completed", "log.key_added",
+    "provider.status_observed",
 }
 FIELDS = ["seq", "id", "recorded_at", "kind", "subject", "author", "payload", "body", "prev_hash", "hash"]
 

@@ -68,6 +68,7 @@ public static partial class RuleCatalogue
     public static readonly Rule NotBeforeLatestUpdate = new("not_before_latest_update", RuleKind.Invalid);
     public static readonly Rule ValidVerifierKey = new("valid_verifier_key", RuleKind.Invalid);
     public static readonly Rule SameOrigin = new("same_origin", RuleKind.Invalid);
+    public static readonly Rule DuringIncident = new("during_incident", RuleKind.Invalid);
 
     // What a path (or a command) names must exist (404).
     public static readonly Rule IncidentNotFound = new("known_incident", RuleKind.NotFound);

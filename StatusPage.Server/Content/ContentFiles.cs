@@ -30,7 +30,7 @@ public sealed class FrontMatter
     public string? ScheduledUntil { get; set; }
 }
 
-public enum SectionKind { Status, Correction, Postmortem }
+public enum SectionKind { Status, Correction, Postmortem, ProviderStatus }
 
 public sealed record ContentSection(
     int Line,
@@ -41,7 +41,15 @@ public sealed record ContentSection(
     ImmutableSortedDictionary<string, string>? Components,
     DateTimeOffset? NextUpdateBy,
     string? Reason,
-    string Body);
+    string Body)
+{
+    // For a provider_status section: what the provider's page said (the heading names the provider).
+    public ObservedStatus? Observed { get; init; }
+}
+
+// "## <time> provider_status <provider id>" with "indicator:", "description:" and "source:" lines: an example of what the
+// server's provider watch records (provider.status_observed), for demo or backfilled history.
+public sealed record ObservedStatus(string Provider, string? Indicator, string? Description, string? Source);
 
 // FrontMatterLines: the file line of each top-level front matter key, to point at the field a person should look at.
 public sealed record ContentFile(string Path, FrontMatter Front, ImmutableArray<ContentSection> Sections,
@@ -77,6 +85,9 @@ internal static partial class ContentFiles
 
     [GeneratedRegex(@"^(?<key>components|next_update_by|reason):\s*(?<value>.*)$")]
     private static partial Regex Metadata();
+
+    [GeneratedRegex(@"^(?<key>indicator|description|source):\s*(?<value>.*)$")]
+    private static partial Regex ObservedMetadata();
 
     [GeneratedRegex(@"^(?<key>[A-Za-z_][A-Za-z0-9_]*)[ \t]*:")]
     private static partial Regex FrontMatterKey();
@@ -224,7 +235,17 @@ internal static partial class ContentFiles
         var what = heading.Groups["what"].Value;
         var target = heading.Groups["target"];
         DateTimeOffset? corrects = null;
-        var kind = what switch { "correction" => SectionKind.Correction, "postmortem" => SectionKind.Postmortem, _ => SectionKind.Status };
+        var kind = what switch
+        {
+            "correction" => SectionKind.Correction,
+            "postmortem" => SectionKind.Postmortem,
+            "provider_status" => SectionKind.ProviderStatus,
+            _ => SectionKind.Status,
+        };
+        if (kind == SectionKind.ProviderStatus)
+        {
+            return target.Success ? ObservedSection(headingLine, statedAt, target.Value, content) : null;
+        }
         if (kind == SectionKind.Correction)
         {
             if (!target.Success || !TryParseTime(target.Value, out var correctsAt))
@@ -270,6 +291,22 @@ internal static partial class ContentFiles
         }
         return new ContentSection(headingLine, statedAt, kind, kind == SectionKind.Status ? what : null, corrects, components,
             nextUpdateBy, reason, Body(lines, i));
+    }
+
+    private static ContentSection ObservedSection(int headingLine, DateTimeOffset observedAt, string provider, string content)
+    {
+        var values = new Dictionary<string, string>(StringComparer.Ordinal);
+        var lines = content.Split('\n');
+        var i = 0;
+        for (; i < lines.Length && ObservedMetadata().Match(lines[i]) is { Success: true } meta; i++)
+        {
+            values[meta.Groups["key"].Value] = meta.Groups["value"].Value.Trim();
+        }
+        return new ContentSection(headingLine, observedAt, SectionKind.ProviderStatus, null, null, null, null, null, Body(lines, i))
+        {
+            Observed = new ObservedStatus(provider, values.GetValueOrDefault("indicator"), values.GetValueOrDefault("description"),
+                values.GetValueOrDefault("source")),
+        };
     }
 
     // The text as written, without the blank lines around it and the spaces that end it. The first line loses its indentation

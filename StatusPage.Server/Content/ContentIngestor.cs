@@ -111,7 +111,52 @@ internal sealed partial class ContentIngestor(LedgerService ledger, SiteSettings
             {
                 CreditTiers = [.. file.SlaCredits.Where(c => c.Below is > 0 and <= 100 && c.Credit is >= 0 and <= 100)
                     .Select(c => new CreditTier(c.Below, c.Credit)).OrderByDescending(c => c.Below)],
+                ProviderFeeds = [.. file.Providers.Select(ProviderFeedOf).OfType<ProviderFeed>()],
             };
+        }
+
+        // status_url: the provider's Statuspage v2 summary.json (or status.json); status_interval: how often it is read while
+        // one of our incidents attributed to the provider is open (default 5m, at least 1m). A bad value is named, not guessed.
+        private ProviderFeed? ProviderFeedOf(SiteFile.ProviderYaml provider)
+        {
+            if (string.IsNullOrWhiteSpace(provider.StatusUrl))
+            {
+                return null;
+            }
+            if (!Uri.TryCreate(provider.StatusUrl.Trim(), UriKind.Absolute, out var url) || (url.Scheme != Uri.UriSchemeHttps && url.Scheme != Uri.UriSchemeHttp)
+                || !string.IsNullOrEmpty(url.UserInfo))
+            {
+                Problems.Add(new ContentProblem("site.yml", 1, $"providers: {provider.Id}: status_url '{provider.StatusUrl}' is not an absolute " +
+                    "http(s) address without credentials, like https://status.example.com/api/v2/summary.json; its status page is not read"));
+                return null;
+            }
+            var interval = ProviderFeed.DefaultInterval;
+            if (provider.StatusInterval is { Length: > 0 } text && !TryInterval(text, out interval))
+            {
+                Problems.Add(new ContentProblem("site.yml", 1, $"providers: {provider.Id}: status_interval '{text}' is not a duration like " +
+                    "90s, 5m or 1h; its status page is not read"));
+                return null;
+            }
+            if (interval < ProviderFeed.MinimumInterval)
+            {
+                Problems.Add(new ContentProblem("site.yml", 1, $"providers: {provider.Id}: status_interval '{provider.StatusInterval}' is " +
+                    "shorter than the minimum of 1 minute (1m); its status page is not read"));
+                return null;
+            }
+            return new ProviderFeed(provider.Id, url, interval);
+        }
+
+        private static bool TryInterval(string text, out TimeSpan interval)
+        {
+            interval = default;
+            text = text.Trim();
+            var unit = text.Length > 1 ? text[^1] : ' ';
+            if (!int.TryParse(text.AsSpan(0, Math.Max(0, text.Length - 1)), NumberStyles.None, CultureInfo.InvariantCulture, out var n) || n > 100_000)
+            {
+                return false;
+            }
+            interval = unit switch { 's' => TimeSpan.FromSeconds(n), 'm' => TimeSpan.FromMinutes(n), 'h' => TimeSpan.FromHours(n), _ => TimeSpan.Zero };
+            return unit is 's' or 'm' or 'h';
         }
 
         public async Task FileAsync(string fullPath, bool isMaintenance)
@@ -197,6 +242,7 @@ internal sealed partial class ContentIngestor(LedgerService ledger, SiteSettings
                     SectionKind.Postmortem => AppendAsync(file.Path, section.Line, new PublishPostmortem(id, section.Body, section.StatedAt),
                         author, new PostmortemValidator(Context()), new PostmortemRequest { Body = section.Body, StatedAt = section.StatedAt }),
                     SectionKind.Correction => CorrectAsync(file, section, incident.AllPosts, author),
+                    SectionKind.ProviderStatus => ObserveAsync(file, section, id, author),
                     _ => Task.FromResult(false),
                 };
                 await appended.ConfigureAwait(false);
@@ -257,6 +303,7 @@ internal sealed partial class ContentIngestor(LedgerService ledger, SiteSettings
                             }),
                     SectionKind.Correction => CorrectAsync(file, section, maintenance.Posts, author),
                     SectionKind.Postmortem => Unsupported(file, section, "a maintenance has no postmortem"),
+                    SectionKind.ProviderStatus => Unsupported(file, section, "a provider's status is observed during an incident, not a maintenance"),
                     _ => Task.FromResult(false),
                 };
                 await appended.ConfigureAwait(false);
@@ -267,6 +314,7 @@ internal sealed partial class ContentIngestor(LedgerService ledger, SiteSettings
         {
             SectionKind.Status => posts.FirstOrDefault(p => p.IsStatusUpdate && p.StatedAt == section.StatedAt),
             SectionKind.Correction => posts.FirstOrDefault(p => p.Kind == PostKind.Correction && p.StatedAt == section.StatedAt),
+            SectionKind.ProviderStatus => null,
             _ => postmortem?.StatedAt == section.StatedAt ? postmortem : null,
         };
 
@@ -441,6 +489,30 @@ internal sealed partial class ContentIngestor(LedgerService ledger, SiteSettings
             return AppendAsync(file.Path, section.Line, new CorrectPost(target.Id, section.Body, section.Reason ?? "", section.StatedAt),
                 author, new CorrectionValidator(Context()),
                 new CorrectionRequest { Body = section.Body, Reason = section.Reason ?? "", StatedAt = section.StatedAt });
+        }
+
+        // An example observation (content/README.md): the same domain rules as the provider watch's; one already recorded at
+        // that time is compared, never replaced.
+        private Task<bool> ObserveAsync(ContentFile file, ContentSection section, string incidentId, string author)
+        {
+            var observed = section.Observed!;
+            if (section.Body.Length > 0)
+            {
+                Problems.Add(new ContentProblem(file.Path, section.Line, "a provider_status section has only indicator:, description: and " +
+                    "source: lines; the text after them is ignored"));
+            }
+            if (ledger.Current.ProviderObservations.TryGetValue(incidentId, out var recorded)
+                && recorded.Find(o => o.ProviderId == observed.Provider && o.ObservedAt == section.StatedAt) is { } same)
+            {
+                if (same.Indicator != observed.Indicator || same.Description != observed.Description || same.Source != observed.Source)
+                {
+                    Problems.Add(new ContentProblem(file.Path, section.Line, $"this provider_status was recorded on {Time(same.RecordedAt)} as " +
+                        $"{same.Indicator} {Quote(same.Description)}; the file now differs, and the recorded observation stays as it was"));
+                }
+                return Task.FromResult(false);
+            }
+            return AppendAsync(file.Path, section.Line, new RecordProviderStatus(incidentId, observed.Provider, observed.Indicator ?? "",
+                observed.Description ?? "", [], section.StatedAt, observed.Source ?? ""), author);
         }
 
         private Task<bool> Unsupported(ContentFile file, ContentSection section, string message)

@@ -23,6 +23,8 @@ internal sealed class SiteFile
         public string Id { get; set; } = "";
         public string Name { get; set; } = "";
         public string? Url { get; set; }
+        public string? StatusUrl { get; set; }
+        public string? StatusInterval { get; set; }
     }
 
     public sealed class GroupYaml

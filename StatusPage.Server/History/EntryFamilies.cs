@@ -30,6 +30,7 @@ internal static class EntryFamilies
         new AccessFamily(),
         new IdempotencyFamily(),
         new KeyFamily(),
+        new ProviderStatusFamily(),
     ];
 
     // Throws at start-up if two families claim the same kind.

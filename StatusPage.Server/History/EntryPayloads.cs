@@ -114,4 +114,6 @@ internal sealed class ComponentStatusesConverter : JsonConverter<ImmutableSorted
 [JsonSerializable(typeof(RequestCompleted))]
 // Keys/
 [JsonSerializable(typeof(KeyAdded))]
+// ProviderStatus/
+[JsonSerializable(typeof(ProviderStatusObserved))]
 internal sealed partial class PayloadJsonContext : JsonSerializerContext;

@@ -45,6 +45,10 @@ public sealed record StatusSnapshot(
 
     public long LastSeqOf(string subject) => LastSeqBySubject.TryGetValue(subject, out var seq) ? seq : 0;
 
+    // What upstream providers' status pages said during each incident, by incident id, projected from provider.status_observed.
+    public ImmutableDictionary<string, ImmutableList<ProviderObservation>> ProviderObservations { get; init; } =
+        ImmutableDictionary<string, ImmutableList<ProviderObservation>>.Empty;
+
     public IEnumerable<ServiceComponent> ComponentsInOrder =>
         Components.Values.OrderBy(c => c.Position).ThenBy(c => c.Name, StringComparer.Ordinal);
 

@@ -17,7 +17,7 @@ namespace StatusPage.Server.History;
 // one aggregate at a time, so reading it costs about the read model it builds, never a whole document in memory.
 internal sealed record ReadModelSnapshot(long Seq, string Hash, byte[] Leaves, StatusSnapshot Model)
 {
-    public const int CurrentFormat = 4; // 4: with the last seq per subject (issue 15); 3: a stream of aggregates; 1: one JSON document
+    public const int CurrentFormat = 4; // 4: with the last seq per subject (issue 15) and provider observations (issue 14); 3: a stream of aggregates; 1: one JSON document
 
     private static readonly JsonSerializerOptions Json = new()
     {
@@ -130,6 +130,7 @@ internal sealed record ReadModelSnapshot(long Seq, string Hash, byte[] Leaves, S
         count += WriteAll(writer, model.PostOwners, (k, v) => new PostOwnerPart(k, v));
         count += WriteAll(writer, model.Requests, (k, v) => new RequestPart(k, v));
         count += WriteAll(writer, model.LastSeqBySubject, (k, v) => new LastSeqPart(k, v));
+        count += WriteAll(writer, model.ProviderObservations, (k, v) => new ObservationsPart(k, v));
         return count;
     }
 
@@ -172,6 +173,7 @@ internal sealed record ReadModelSnapshot(long Seq, string Hash, byte[] Leaves, S
     [JsonDerivedType(typeof(RequestPart), "request")]
     [JsonDerivedType(typeof(LastPublicSeqPart), "last_public_seq")]
     [JsonDerivedType(typeof(LastSeqPart), "last_seq")]
+    [JsonDerivedType(typeof(ObservationsPart), "provider_observations")]
     [JsonDerivedType(typeof(EndPart), "end")]
     private abstract record Part;
 
@@ -238,6 +240,11 @@ internal sealed record ReadModelSnapshot(long Seq, string Hash, byte[] Leaves, S
     private sealed record LastSeqPart(string Key, long Value) : ModelPart
     {
         public override void AddTo(SnapshotBuilder model) => model.LastSeqBySubject.Add(Key, Value);
+    }
+
+    private sealed record ObservationsPart(string Key, ImmutableList<ProviderObservation> Value) : ModelPart
+    {
+        public override void AddTo(SnapshotBuilder model) => model.ProviderObservations.Add(Key, Value);
     }
 
     private static void OnlyState(JsonTypeInfo info)

@@ -31,6 +31,9 @@ internal sealed class SnapshotBuilder(StatusSnapshot from)
 
     public long LastPublicSeq { get; set; } = from.LastPublicSeq;
 
+    public ImmutableDictionary<string, ImmutableList<ProviderObservation>>.Builder ProviderObservations { get; } =
+        from.ProviderObservations.ToBuilder();
+
     // Each component's status changes, changed in place while projecting: a long history inserts into these lists for almost
     // every post, and an immutable insert copied a path of the tree (and the component record) each time.
     private readonly Dictionary<string, ImmutableList<StatusChange>.Builder> _changes = new(StringComparer.Ordinal);
@@ -74,6 +77,7 @@ internal sealed class SnapshotBuilder(StatusSnapshot from)
             Keys = Keys,
             LastSeqBySubject = LastSeqBySubject.ToImmutable(),
             LastPublicSeq = LastPublicSeq,
+            ProviderObservations = ProviderObservations.ToImmutable(),
         };
     }
 }

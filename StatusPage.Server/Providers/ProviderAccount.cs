@@ -29,6 +29,9 @@ public sealed record ProviderIncident(
     public Post? LastUpdate => Incident.LatestUpdate;
 
     public bool WasReattributed => Attributions.Length > 1;
+
+    // What the provider's own status page said during the incident (provider.status_observed), oldest first.
+    public ImmutableArray<ProviderObservation> Observations { get; init; } = [];
 }
 
 // What a provider's incidents cost over [From, To): the incidents that began then, the downtime they caused per component
@@ -95,7 +98,13 @@ public sealed record ProviderAccount(
             .ToImmutableArray();
         var tickets = attributions.Where(a => a.Kind == CauseKind.Upstream && a.ProviderId == provider.Id)
             .Select(a => a.Ticket).OfType<string>().Distinct(StringComparer.Ordinal).ToImmutableArray();
-        return new ProviderIncident(incident, attributions, end, (end ?? to) - incident.StartedAt, tickets, downtime);
+        var observations = snapshot.ProviderObservations.TryGetValue(incident.Id, out var observed)
+            ? observed.Where(o => o.ProviderId == provider.Id).ToImmutableArray()
+            : [];
+        return new ProviderIncident(incident, attributions, end, (end ?? to) - incident.StartedAt, tickets, downtime)
+        {
+            Observations = observations,
+        };
     }
 
     public static string NameOf(StatusSnapshot snapshot, string componentId) =>

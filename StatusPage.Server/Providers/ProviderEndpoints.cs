@@ -19,6 +19,15 @@ internal static class ProviderEndpoints
     private static readonly DateOnly Earliest = new(1970, 1, 1);
     private static readonly DateOnly Latest = new(9000, 12, 31);
 
+    // The watch of the providers' own status pages (ProviderStatusWatch), also reachable as a service so tests can drive it.
+    public static IHostApplicationBuilder AddProviders(this IHostApplicationBuilder builder)
+    {
+        builder.Services.Configure<ProviderWatchOptions>(builder.Configuration.GetSection(ProviderWatchOptions.Section));
+        builder.Services.AddSingleton<ProviderStatusWatch>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<ProviderStatusWatch>());
+        return builder;
+    }
+
     public static IEndpointRouteBuilder MapProviders(this IEndpointRouteBuilder app)
     {
         app.MapGet("/providers/{id}/report", GetReport).WithTags("Providers");

@@ -60,7 +60,9 @@ public sealed record ProviderReport(
             i.LastUpdate is { } last ? Iso(last.StatedAt) : null, i.LastUpdate is { } l ? Iso(l.RecordedAt) : null,
             Round(i.Duration.TotalMinutes), Round(i.DowntimeMinutes), [.. i.Incident.ComponentIds],
             [.. i.Attributions.Select(t => new AttributionJson(t.Kind.ToWord(), t.ProviderId, t.Ticket, Iso(t.RecordedAt), t.Author))],
-            i.Tickets, [.. i.Downtime.Select(d => new DowntimeJson(d.ComponentId, d.Name, Round(d.Minutes), null))]);
+            i.Tickets, [.. i.Downtime.Select(d => new DowntimeJson(d.ComponentId, d.Name, Round(d.Minutes), null))],
+            [.. i.Observations.Select(o => new ObservationJson(o.Indicator, o.Description, [.. o.Incidents.Select(p => new ObservedIncidentJson(p.Id, p.Name))],
+                Iso(o.ObservedAt), o.Source, o.Seq, Iso(o.RecordedAt), o.Author))]);
         return new ProviderReportJson(
             FormatName,
             new ProviderJson(a.Provider.Id, a.Provider.Name, ProviderLinks.StatusPage(a.Provider)?.ToString(), Url("/providers/" + a.Provider.Id)),
@@ -132,7 +134,14 @@ public sealed record IncidentJson(
     IReadOnlyList<string> Components,
     IReadOnlyList<AttributionJson> Attributions,
     IReadOnlyList<string> Tickets,
-    IReadOnlyList<DowntimeJson> Downtime);
+    IReadOnlyList<DowntimeJson> Downtime,
+    IReadOnlyList<ObservationJson> ProviderStatus);
+
+// What the provider's own status page said during the incident (provider.status_observed entries, oldest first).
+public sealed record ObservationJson(string Indicator, string Description, IReadOnlyList<ObservedIncidentJson> ProviderIncidents,
+    string ObservedAt, string Source, long Seq, string RecordedAt, string RecordedBy);
+
+public sealed record ObservedIncidentJson(string Id, string Name);
 
 // One attribution in the incident's history, oldest first; the last one is the cause in force.
 public sealed record AttributionJson(string Cause, string? Provider, string? Ticket, string RecordedAt, string RecordedBy);

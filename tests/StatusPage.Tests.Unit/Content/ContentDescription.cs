@@ -41,8 +41,13 @@ public static class ContentDescription
                 {
                     SectionKind.Correction => $"correction of {Time(section.Corrects!.Value)}",
                     SectionKind.Postmortem => "postmortem",
+                    SectionKind.ProviderStatus => $"provider_status of {section.Observed!.Provider}",
                     _ => section.Status,
                 }).Append('\n');
+                if (section.Observed is { } observed)
+                {
+                    text.Append(CultureInfo.InvariantCulture, $"observed: indicator={observed.Indicator}; description={observed.Description}; source={observed.Source}\n");
+                }
                 if (section.Components is { } components)
                 {
                     text.Append("components: ").AppendJoin(", ", components.Select(c => $"{c.Key}={c.Value}")).Append('\n');
