@@ -13,7 +13,7 @@ namespace StatusPage.Server.History;
 // in the background and the read model rebuilt from it must serialize to the same bytes (LedgerService.Snapshot.cs).
 public sealed record ReadModelSnapshot(int Format, long Seq, string Hash, byte[] Leaves, StatusSnapshot Model)
 {
-    public const int CurrentFormat = 1;
+    public const int CurrentFormat = 2; // 2: posts and status changes carry ContentOnLiveRecord
 
     private static readonly JsonSerializerOptions Json = new()
     {
