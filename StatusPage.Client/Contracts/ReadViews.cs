@@ -86,3 +86,25 @@ public sealed record MaintenanceView(
     DateTimeOffset ScheduledUntil,
     IReadOnlyList<string> Components,
     IReadOnlyList<PostView> Updates);
+
+public enum RecurrencePattern { MinuteOfHour, HourOfDay, HourOfDayUtc, DayOfWeek, Period }
+
+// GET /api/v1/recurrence (every finding) and /api/v1/incidents/{id}/recurrence (the findings that incident's start falls on, with
+// Occurrence: its place among the matching starts). Scope: "component" or "provider"; Name: its current name. Bin: the minute, the
+// hour, the weekday (0 = Sunday) or, for a period, the window's centre in minutes into the cycle. Odds: less than 1 in 10^OddsExponent
+// after correction (README "Recurrence"); Incidents: the matching incidents' ids.
+public sealed record RecurrenceView(
+    string Scope,
+    string ScopeId,
+    string Name,
+    RecurrencePattern Pattern,
+    int Bin,
+    int PeriodHours,
+    int ToleranceMinutes,
+    DateTimeOffset? Anchor,
+    string TimeZone,
+    int Hits,
+    int Counted,
+    int OddsExponent,
+    IReadOnlyList<string> Incidents,
+    int? Occurrence = null);

@@ -74,7 +74,10 @@ public sealed record StatusChange(DateTimeOffset At, ComponentStatus Status, str
 {
     public bool IsBackfilled => RecordedAt is { } recorded && Limits.IsBackfilled(At, recorded);
 
-    public bool IsImported => ContentAuthor.Is(Author);
+    // Set by the projection when a content file adds to an incident or maintenance created through the API: that is backdating.
+    public bool ContentOnLiveRecord { get; init; }
+
+    public bool IsImported => ContentAuthor.Is(Author) && !ContentOnLiveRecord;
 }
 
 // Entries the content ingestion appends (Content/) are authored "content/<file>" (docs/LEDGER.md; user names cannot hold "/"):
@@ -172,7 +175,10 @@ public sealed record Post(
 {
     public bool IsBackfilled => Limits.IsBackfilled(StatedAt, RecordedAt);
 
-    public bool IsImported => ContentAuthor.Is(Author);
+    // Set by the projection when a content file adds to an incident or maintenance created through the API: that is backdating.
+    public bool ContentOnLiveRecord { get; init; }
+
+    public bool IsImported => ContentAuthor.Is(Author) && !ContentOnLiveRecord;
 
     public bool IsStatusUpdate => Kind is PostKind.Update or PostKind.Reopen;
 }

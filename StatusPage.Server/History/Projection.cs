@@ -40,7 +40,15 @@ internal static class Projection
         string bodySha256, ImmutableSortedDictionary<string, ComponentStatus> components, DateTimeOffset? nextUpdateBy) =>
         new(entry.Id, entry.Seq, kind, status, statedAt, entry.RecordedAt, state.Share(entry.Author), entry.Body, bodySha256,
             [.. components.Select(c => new ComponentChange(state.Share(c.Key), StatusAt(state, c.Key, statedAt), c.Value))],
-            nextUpdateBy, Corrects: null, Reason: null, CorrectedBy: [], Redaction: null);
+            nextUpdateBy, Corrects: null, Reason: null, CorrectedBy: [], Redaction: null)
+        { ContentOnLiveRecord = IsContentOnLiveRecord(state, entry.Author, entry.Subject) };
+
+    // Only history a content file created is imported: a file's update to an incident or maintenance opened through the API is
+    // backdating like any other (marked on the update, counted from its recorded time "as recorded").
+    internal static bool IsContentOnLiveRecord(SnapshotBuilder state, string author, string? subjectId) =>
+        ContentAuthor.Is(author) && subjectId is not null
+        && (state.Incidents.TryGetValue(subjectId, out var incident) ? !ContentAuthor.Is(incident.Author)
+            : state.Maintenances.TryGetValue(subjectId, out var maintenance) && !ContentAuthor.Is(maintenance.Author));
 
     // Scans from the end: new posts are nearly always the latest, so this stays O(1) on long histories.
     private static ComponentStatus StatusAt(SnapshotBuilder state, string componentId, DateTimeOffset at)
@@ -70,6 +78,9 @@ internal static class Projection
         {
             index--;
         }
-        changes.Insert(index, new StatusChange(at, status, sourceId, entry.Seq, entry.RecordedAt, state.Share(entry.Author)));
+        changes.Insert(index, new StatusChange(at, status, sourceId, entry.Seq, entry.RecordedAt, state.Share(entry.Author))
+        {
+            ContentOnLiveRecord = IsContentOnLiveRecord(state, entry.Author, sourceId),
+        });
     }
 }

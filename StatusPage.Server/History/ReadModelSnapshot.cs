@@ -17,7 +17,7 @@ namespace StatusPage.Server.History;
 // one aggregate at a time, so reading it costs about the read model it builds, never a whole document in memory.
 internal sealed record ReadModelSnapshot(long Seq, string Hash, byte[] Leaves, StatusSnapshot Model)
 {
-    public const int CurrentFormat = 4; // 4: with the last seq per subject (issue 15) and provider observations (issue 14); 3: a stream of aggregates; 1: one JSON document
+    public const int CurrentFormat = 5; // 5: posts and status changes carry ContentOnLiveRecord (issue 13); 4: with the last seq per subject (issue 15) and provider observations (issue 14); 3: a stream of aggregates; 1: one JSON document
 
     private static readonly JsonSerializerOptions Json = new()
     {

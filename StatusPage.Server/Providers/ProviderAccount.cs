@@ -110,34 +110,3 @@ public sealed record ProviderAccount(
     public static string NameOf(StatusSnapshot snapshot, string componentId) =>
         snapshot.Components.TryGetValue(componentId, out var component) ? component.Name : componentId;
 }
-
-// A stretch of downtime on one component and the update that set its status (an incident's or maintenance's id; null for a
-// status set on the component itself). Minutes are weighted by the published formula (major 1, partial 0.3).
-internal sealed record DowntimeSlice(string ComponentId, string? SourceId, DateTimeOffset Start, DateTimeOffset End, double Minutes);
-
-internal static class DowntimeSlices
-{
-    public static IEnumerable<DowntimeSlice> In(StatusSnapshot snapshot, DateTimeOffset from, DateTimeOffset to)
-    {
-        foreach (var component in snapshot.Components.Values)
-        {
-            var changes = component.Changes;
-            for (var i = 0; i < changes.Count; i++)
-            {
-                var weight = changes[i].Status switch
-                {
-                    ComponentStatus.MajorOutage => 1.0,
-                    ComponentStatus.PartialOutage => UptimeCalculator.PartialOutageWeight,
-                    _ => 0.0,
-                };
-                var start = changes[i].At > from ? changes[i].At : from;
-                var next = i + 1 < changes.Count ? changes[i + 1].At : to;
-                var end = next < to ? next : to;
-                if (weight > 0 && end > start)
-                {
-                    yield return new DowntimeSlice(component.Id, changes[i].SourceId, start, end, (end - start).TotalMinutes * weight);
-                }
-            }
-        }
-    }
-}

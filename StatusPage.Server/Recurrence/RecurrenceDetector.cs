@@ -193,6 +193,21 @@ internal static class RecurrenceDetector
         return best;
     }
 
+    // Does a start time fall on a finding's pattern (the same bin, or within the tolerance of its cycle)? The console's hint.
+    public static bool Covers(RecurrenceFinding finding, DateTimeOffset at, TimeZoneInfo zone, RecurrenceOptions? options = null)
+    {
+        var local = TimeZoneInfo.ConvertTime(at, zone);
+        return finding.Kind switch
+        {
+            RecurrenceKind.MinuteOfHour => local.Minute == finding.Bin,
+            RecurrenceKind.HourOfDayLocal => local.Hour == finding.Bin,
+            RecurrenceKind.HourOfDayUtc => at.UtcDateTime.Hour == finding.Bin,
+            RecurrenceKind.DayOfWeek => (int)local.DayOfWeek == finding.Bin,
+            _ => CircularDistance(Mod((long)Math.Floor(at.ToUnixTimeSeconds() / 60.0), finding.PeriodHours * 60), finding.Bin,
+                finding.PeriodHours * 60) <= (options ?? RecurrenceOptions.Default).ToleranceMinutes,
+        };
+    }
+
     private static int Mod(long value, int modulus) => (int)(((value % modulus) + modulus) % modulus);
 
     private static int CircularDistance(int a, int b, int cycle) => Math.Min(Mod(a - b, cycle), Mod(b - a, cycle));

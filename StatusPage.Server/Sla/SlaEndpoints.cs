@@ -5,6 +5,7 @@ using StatusPage.Server.HttpCache;
 using StatusPage.Server.History;
 using StatusPage.Server.Site;
 using StatusPage.Server.TransparencyApi;
+using StatusPage.Server.Uptime;
 
 namespace StatusPage.Server.Sla;
 
@@ -13,7 +14,9 @@ internal static class SlaEndpoints
 {
     public const string Formula = "downtime = minutes in major_outage + 0.3 × minutes in partial_outage; eligible = minutes in the " +
         "month (to now for the current month) − minutes under_maintenance; uptime = 100 × (1 − downtime ÷ eligible); a month below the " +
-        "component's target (the one in force at the month's end, or now for the current month) owes the largest credit among the tiers whose 'below' the uptime is under.";
+        "component's target (the one in force at the month's end, or now for the current month) owes the largest credit among the tiers whose 'below' the uptime is under; " +
+        "twelve_months: eligible and downtime minutes summed over the months listed (the current one to date), uptime = 100 × (1 − Σ downtime ÷ Σ eligible), " +
+        "not an average of the monthly percentages; its target is the one in force now.";
 
     public static IEndpointRouteBuilder MapSla(this IEndpointRouteBuilder app)
     {
@@ -81,7 +84,11 @@ internal static class SlaEndpoints
                 Math.Round(r.EligibleMinutes, 1), Math.Round(r.DowntimeMinutes, 2),
                 r.Downtime.ToDictionary(d => d.Cause, d => Math.Round(d.Minutes, 2)),
                 r.Uptime is { } u ? Math.Round(u, 4) : null, r.BelowTarget, r.Credit))]);
-        })]);
+        })],
+        [.. SlaStatement.TwelveMonths(snapshot, site, now).Select(y => new YearJson(y.Component.Id, y.Component.Name,
+            y.From.ToString("yyyy-MM", CultureInfo.InvariantCulture), y.To.ToString("yyyy-MM", CultureInfo.InvariantCulture), y.Months,
+            Math.Round(y.EligibleMinutes, 1), Math.Round(y.DowntimeMinutes, 2), y.Uptime is { } u ? Math.Round(u, 4) : null, y.Target,
+            y.MonthsBelowTarget))]);
 
     private static double Of(SlaMonth row, string cause) => row.Downtime.Where(d => d.Cause == cause).Sum(d => d.Minutes);
 
@@ -96,7 +103,11 @@ internal static class SlaEndpoints
         return safe.AsSpan().IndexOfAny(",\"\r\n") >= 0 ? "\"" + safe.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : safe;
     }
 
-    public sealed record SlaJson(string Format, string TimeZone, string Formula, IReadOnlyList<TierJson> CreditTiers, IReadOnlyList<MonthJson> Months);
+    public sealed record SlaJson(string Format, string TimeZone, string Formula, IReadOnlyList<TierJson> CreditTiers, IReadOnlyList<MonthJson> Months,
+        IReadOnlyList<YearJson> TwelveMonths);
+
+    public sealed record YearJson(string Id, string Name, string From, string To, int Months, double EligibleMinutes, double DowntimeMinutes,
+        double? Uptime, decimal? Target, int MonthsBelowTarget);
 
     public sealed record TierJson(decimal Below, decimal Credit);
 

@@ -29,6 +29,7 @@ internal static class WriteEndpoints
         read.MapGet("/maintenance/{id}", GetMaintenance);
         read.MapPost("/preview", Preview).Validates<PreviewRequest>(_ => new PreviewValidator());
         read.MapLists();
+        read.MapRecurrence();
 
         var write = app.MapGroup("/api/v1").WithTags("Write API").RequireAuthorization(OperatorsSetup.OperatorPolicy)
             .RequireRateLimiting(OperatorsSetup.WriteLimit).AddEndpointFilter(OperatorsSetup.RequireAntiforgeryForCookies).WithJsonBodies();

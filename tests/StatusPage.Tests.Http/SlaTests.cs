@@ -100,4 +100,36 @@ public sealed class SlaTests(DemoServer server) : IClassFixture<DemoServer>
         Assert.Contains("Halden Hosting: ", august, StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.NotFound, outside);
     }
+
+    [Fact]
+    public async Task The_component_page_gives_target_and_delivered_over_the_statements_months_as_sla_and_the_json_do()
+    {
+        var (_, _, page) = await Get("/components/private-network");
+        var (_, _, sla) = await Get("/sla");
+        var (_, _, json) = await Get("/sla.json");
+        var (_, _, french) = await Get("/fr/components/private-network");
+
+        var root = JsonDocument.Parse(json).RootElement;
+        var year = root.GetProperty("twelve_months").EnumerateArray().Single(c => c.GetProperty("id").GetString() == "private-network");
+        var months = root.GetProperty("months").EnumerateArray().Select(m => Row(m, "private-network")).ToList();
+        // Eligible-minute weighted: the minutes summed over the months, not an average of the monthly percentages.
+        var eligible = months.Sum(m => m.GetProperty("eligible_minutes").GetDouble());
+        var downtime = months.Sum(m => m.GetProperty("downtime_minutes").GetDouble());
+        Assert.Equal(8, year.GetProperty("months").GetInt32());
+        Assert.Equal(("2026-04", "2026-11"), (year.GetProperty("from").GetString(), year.GetProperty("to").GetString()));
+        Assert.Equal(eligible, year.GetProperty("eligible_minutes").GetDouble(), 0.5);
+        Assert.Equal(downtime, year.GetProperty("downtime_minutes").GetDouble(), 0.05);
+        Assert.Equal(100 * (1 - (downtime / eligible)), year.GetProperty("uptime").GetDouble(), 3);
+        Assert.Equal(months.Count(m => m.GetProperty("below_target").GetBoolean()), year.GetProperty("months_below_target").GetInt32());
+        var delivered = UptimeCalculator.Digits(year.GetProperty("uptime").GetDouble(), System.Globalization.CultureInfo.InvariantCulture);
+        Assert.True(year.GetProperty("uptime").GetDouble() < 99.9, "August's outages keep the private network below its target");
+
+        Assert.Contains($"Target 99.900 %, delivered {delivered} % over the last 8 calendar months (April 2026 – November 2026, to date).",
+            page, StringComparison.Ordinal);
+        Assert.Contains("href=\"/sla\"", page[page.IndexOf("sla-delivered", StringComparison.Ordinal)..], StringComparison.Ordinal);
+        var row = sla[sla.IndexOf("id=\"sla-year-private-network\"", StringComparison.Ordinal)..];
+        Assert.Contains($"<td class=\"figure\">{delivered} %</td>", row[..row.IndexOf("</tr>", StringComparison.Ordinal)], StringComparison.Ordinal);
+        Assert.Contains($"Objectif 99,900 %, disponibilité fournie {delivered.Replace('.', ',')} % sur les 8 derniers mois civils", french,
+            StringComparison.Ordinal);
+    }
 }

@@ -1,8 +1,10 @@
+using System.Collections.Immutable;
 using Microsoft.Extensions.Logging.Abstractions;
 using StatusPage.Client.Contracts;
 using StatusPage.Server.Content;
 using StatusPage.Server.History;
 using StatusPage.Server.Site;
+using StatusPage.Server.Uptime;
 
 namespace StatusPage.Tests.Unit;
 
@@ -119,6 +121,50 @@ public sealed class ContentIngestionTests : IDisposable
         Assert.Equal(0, second.Appended);
         Assert.Equal(0, third.Appended);
         Assert.Equal(head, _t.State.Head);
+    }
+
+    [Fact]
+    public void A_content_update_to_an_incident_opened_through_the_api_is_backdating_not_imported_history()
+    {
+        Ingest();
+        _t.Ok(new OpenIncident("live-1", "Dashboard unavailable", Impact.Major, IncidentStatus.Investigating, "Looking into it.",
+            ImmutableSortedDictionary<string, ComponentStatus>.Empty.Add("dashboard", ComponentStatus.MajorOutage)), "alice");
+        _t.Time.Advance(TimeSpan.FromDays(1));
+        Write("incidents/live-1.md", """
+            ---
+            id: live-1
+            title: Dashboard unavailable
+            impact: major
+            components: [dashboard]
+            started_at: 2026-11-24T12:00:00Z
+            ---
+
+            ## 2026-11-24T13:00:00Z resolved
+            components: dashboard=operational
+
+            Fixed an hour after it began; written into the file a day later.
+            """);
+
+        var report = Ingest();
+
+        Assert.Empty(report.Problems);
+        for (var replayed = 0; replayed < 2; replayed++) // as appended, then as replayed after a restart
+        {
+            var resolved = _t.State.Incidents["live-1"].Updates.Last();
+            Assert.Equal(("content/incidents/live-1.md", true, false), (resolved.Author, resolved.IsBackfilled, resolved.IsImported));
+            var dashboard = _t.State.Components["dashboard"];
+            var change = Assert.Single(dashboard.Changes, c => c.Seq == resolved.Seq);
+            Assert.Equal((true, false), (change.IsBackfilled, change.IsImported));
+            // A file that created its incident is still imported history, marked once per timeline.
+            Assert.All(_t.State.Incidents["net-1"].AllPosts, p => Assert.True(p.IsImported, p.Id));
+            Assert.All(_t.State.Components["private-network"].Changes, c => Assert.True(c.IsImported));
+            // "As recorded", the outage lasted until the file was read (a day), not the hour it states.
+            var stated = UptimeCalculator.Compute(dashboard, TestLedger.Start, _t.Time.GetUtcNow());
+            var asRecorded = UptimeCalculator.ComputeAsRecorded(dashboard, TestLedger.Start, _t.Time.GetUtcNow());
+            Assert.Equal(60, stated.DowntimeMinutes, 6);
+            Assert.Equal(24 * 60, asRecorded.DowntimeMinutes, 6);
+            _t.Restart();
+        }
     }
 
     [Fact]

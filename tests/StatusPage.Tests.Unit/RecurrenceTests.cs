@@ -125,6 +125,10 @@ public sealed class RecurrenceTests(ITestOutputHelper output)
         var drift = (finding.Anchor.Value - origin).TotalMinutes % (7 * 60);
         Assert.True(Math.Min(Math.Abs(drift), (7 * 60) - Math.Abs(drift)) <= 10, $"anchor {finding.Anchor} is {drift} min off the cycle");
         Assert.Equal(report.Findings[0], finding);
+        // A new start on the cycle (within the ±10 min window) falls on the pattern; one half an hour off does not.
+        var next = origin.AddHours(7 * 700);
+        Assert.True(RecurrenceDetector.Covers(finding, next.AddMinutes(4), Paris));
+        Assert.False(RecurrenceDetector.Covers(finding, next.AddMinutes(30), Paris));
     }
 
     [Fact]
@@ -176,5 +180,13 @@ public sealed class RecurrenceTests(ITestOutputHelper output)
         var provider = halden.Findings[0];
         Assert.Equal((RecurrenceKind.MinuteOfHour, 56, 17, 19), (provider.Kind, provider.Bin, provider.Hits, provider.Counted));
         Assert.Empty(RecurrenceFindings.ForComponent(t.State, "query-api", Paris).Findings);
+
+        // The 2 September incident began at :56 too: it falls on the component's pattern and on Halden's, after the earlier matching starts.
+        var september = t.State.Incidents.Values.Where(i => i.ComponentIds.Contains("private-network") && i.StartedAt.Month == 9)
+            .OrderBy(i => i.StartedAt).First();
+        var matches = RecurrenceFindings.ForIncident(t.State, september, Paris);
+        Assert.Equal([RecurrenceScope.Component, RecurrenceScope.Provider], matches.Select(m => m.Scope));
+        Assert.All(matches, m => Assert.Equal(1 + m.Finding.Matching.Count(e => e.At < september.StartedAt), m.Occurrence));
+        Assert.Empty(RecurrenceFindings.ForIncident(t.State, t.State.Incidents["2026-08-19-fra1-region-reboot"], Paris));
     }
 }

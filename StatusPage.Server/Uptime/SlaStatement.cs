@@ -1,11 +1,9 @@
 using System.Collections.Immutable;
 using StatusPage.Client.Contracts;
 using StatusPage.Server.History;
-using StatusPage.Server.Providers;
 using StatusPage.Server.Site;
-using StatusPage.Server.Uptime;
 
-namespace StatusPage.Server.Sla;
+namespace StatusPage.Server.Uptime;
 
 // Downtime of one cause: "internal", "unknown" (also status set outside any incident), or "provider:{id}".
 internal sealed record CauseDowntime(string Cause, string? ProviderName, double Minutes);
@@ -30,7 +28,23 @@ internal sealed record SlaMonth(
     public bool BelowTarget => Uptime is { } u && Target is { } t && u < (double)t;
 }
 
-// The SLA statement: each component with a target, month by month. A month below target owes the largest credit among the
+// One component over the statement's months (the last twelve calendar months, the current one to date): eligible and downtime
+// minutes summed over the months, so the figure is weighted by eligible minutes, not an average of monthly percentages. Target:
+// the one in force at the end of the newest month (now); each month is still judged against its own (MonthsBelowTarget).
+public sealed record SlaYear(
+    ServiceComponent Component,
+    DateOnly From,
+    DateOnly To,
+    int Months,
+    double EligibleMinutes,
+    double DowntimeMinutes,
+    decimal? Target,
+    int MonthsBelowTarget)
+{
+    public double? Uptime => EligibleMinutes > 0 ? 100 * (1 - (DowntimeMinutes / EligibleMinutes)) : null;
+}
+
+// The SLA statement (shown by Sla/; here, below PublicSite, so the component page can give the same figures): each component with a target, month by month. A month below target owes the largest credit among the
 // tiers whose "below" the uptime is under (site.yml sla_credits). Each month is held to the target in force at its end (now
 // for the current month): a target changed today does not rewrite the months already closed.
 internal static class SlaStatement
@@ -75,6 +89,18 @@ internal static class SlaStatement
                 .ToImmutableArray();
             var row = new SlaMonth(c, month, end <= now, Math.Max(0, (to - start).TotalMinutes), maintenance, downtime, TargetFor(c, to), 0);
             return row with { Credit = CreditFor(row, site.CreditTiers) };
+        })];
+    }
+
+    // "Target 99.950 %, delivered 99.873 % over the last 12 months": the component page, the /sla page and sla.json all read this.
+    public static ImmutableArray<SlaYear> TwelveMonths(StatusSnapshot snapshot, SiteSettings site, DateTimeOffset now)
+    {
+        var rows = Months(snapshot, now, site.TimeZone).SelectMany(month => For(snapshot, month, site, now)).ToList();
+        return [.. rows.GroupBy(r => r.Component.Id).Select(g =>
+        {
+            var newest = g.MaxBy(r => r.Month)!;
+            return new SlaYear(newest.Component, g.Min(r => r.Month), newest.Month, g.Count(), g.Sum(r => r.EligibleMinutes),
+                g.Sum(r => r.DowntimeMinutes), newest.Target, g.Count(r => r.BelowTarget));
         })];
     }
 
