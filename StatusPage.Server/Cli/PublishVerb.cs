@@ -9,7 +9,7 @@ namespace StatusPage.Server.Cli;
 // `publish [DIR]`: this server, started on a loopback port over its data file, exports its site into DIR (default
 // StatusPage:Publish:ExportPath, incremental) and uploads it to the bucket (Publishing/). `publish --from DIR` uploads an existing
 // export without opening the data file. Run from Program.cs like export-site, since the export needs the whole app.
-public sealed class PublishVerb
+internal sealed class PublishVerb
 {
     public const string Name = "publish";
 

@@ -19,7 +19,7 @@ namespace StatusPage.Server.HttpCache;
 //   /uptime, /sla, /verify, providers, v2 JSON, calendar, site badge, not-found, the ledger's files): the head.
 // Some pages also change with the clock (MovesWithClock): uptime windows, running durations, overdue promises, the current
 // month. Their bytes are a function of the ledger and the time of rendering; the export renders them every time.
-public sealed class ContentVersions
+internal sealed class ContentVersions
 {
     private static readonly ConditionalWeakTable<StatusSnapshot, ContentVersions> BySnapshot = [];
 

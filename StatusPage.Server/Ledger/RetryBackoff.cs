@@ -2,7 +2,7 @@ namespace StatusPage.Server.Ledger;
 
 // The retry schedule of both outboxes fed by the ledger (webhook and email deliveries): exponential from 30 s, each wait
 // capped at 1 h (+0–20 % jitter), given up 24 h after the first attempt.
-public static class RetryBackoff
+internal static class RetryBackoff
 {
     public static readonly TimeSpan First = TimeSpan.FromSeconds(30);
     public static readonly TimeSpan MaxWait = TimeSpan.FromHours(1);

@@ -13,7 +13,7 @@ using StatusPage.Server.Webhooks;
 namespace StatusPage.Server.Providers;
 
 // Configuration section "StatusPage:Providers": how provider status pages (site.yml status_url) are read.
-public sealed class ProviderWatchOptions
+internal sealed class ProviderWatchOptions
 {
     public const string Section = "StatusPage:Providers";
 
@@ -31,7 +31,7 @@ public sealed class ProviderWatchOptions
 // open, then one only when the indicator, description or the provider's incident list changes (an unreachable page counts
 // as one state, whatever the error). Nothing is read while no such incident is open; a 304 to the conditional GET is
 // "unchanged". The ledger is the memory: after a restart the last recorded observation is what a reading is compared with.
-public sealed partial class ProviderStatusWatch(LedgerService ledger, LedgerReadiness readiness, SiteSettingsHolder site,
+internal sealed partial class ProviderStatusWatch(LedgerService ledger, LedgerReadiness readiness, SiteSettingsHolder site,
     IOptions<ProviderWatchOptions> options, TimeProvider time, ILogger<ProviderStatusWatch> logger) : BackgroundService
 {
     public const string Author = "provider-watch";

@@ -6,7 +6,7 @@ namespace StatusPage.Server.Providers;
 // "During our outage 01:56–02:33, Halden Hosting's status page said: All Systems Operational (observed 01:57, 02:10)": the
 // recorded observations of one incident in one sentence (site time zone). Consecutive observations that said the same thing
 // are one statement with all their times.
-public static class ProviderStatusWords
+internal static class ProviderStatusWords
 {
     public static string? Sentence(PageText text, ProviderIncident item, string providerName)
     {

@@ -11,7 +11,7 @@ namespace StatusPage.Server.Publishing;
 // outbox and PublishStateStore the cursor: whenever the published head is behind the ledger's, a publish runs, also right after a
 // restart. Appends during a publish (or the Delay after one) are coalesced into the next publish. Runs beside the write path,
 // which only completes NextAppend: a slow or failing bucket never holds up a write. Failures retry with backoff, for ever.
-public sealed partial class AutoPublisher(LedgerService ledger, LedgerStore store, PublishStateStore state, LedgerReadiness readiness,
+internal sealed partial class AutoPublisher(LedgerService ledger, LedgerStore store, PublishStateStore state, LedgerReadiness readiness,
     IServer server, IHostApplicationLifetime lifetime, IOptions<PublishOptions> options, TimeProvider time, ILogger<AutoPublisher> logger) : BackgroundService
 {
     private static readonly TimeSpan MaxRetryWait = TimeSpan.FromMinutes(15);

@@ -8,7 +8,7 @@ using Amazon.S3.Model;
 namespace StatusPage.Server.Publishing;
 
 // The few S3 calls publishing needs (list, get, put, delete many), through AWSSDK.S3, configured for any S3-compatible store.
-public sealed class BucketClient(IAmazonS3 client, string bucket) : IDisposable
+internal sealed class BucketClient(IAmazonS3 client, string bucket) : IDisposable
 {
     public string Name => bucket;
 
@@ -133,4 +133,4 @@ public sealed class BucketClient(IAmazonS3 client, string bucket) : IDisposable
 }
 
 // An expected failure of a publish (configuration, the export, the store's answer), reported without a stack trace.
-public sealed class PublishException(string message, Exception? inner = null) : Exception(message, inner);
+internal sealed class PublishException(string message, Exception? inner = null) : Exception(message, inner);

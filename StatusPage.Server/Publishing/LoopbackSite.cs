@@ -6,7 +6,7 @@ namespace StatusPage.Server.Publishing;
 
 // A client for this very server's public site on the address it listens on (the export fetches pages through the pipeline).
 // An http:// binding is preferred; behind TLS only, the certificate must be valid for the address reached.
-public static class LoopbackSite
+internal static class LoopbackSite
 {
     public static HttpClient Client(IServer server)
     {

@@ -5,7 +5,7 @@ namespace StatusPage.Server.Publishing;
 
 // The bucket's own record of what the last complete publish stored (written last, after every object it names): each key with
 // the SHA-256 of its stored body and the ETag the store answered, so the next publish uploads only what differs.
-public static class PublishManifest
+internal static class PublishManifest
 {
     public const string Key = "publish-manifest.json";
 

@@ -2,7 +2,7 @@ namespace StatusPage.Server.Publishing;
 
 // Configuration section "StatusPage:Publish": where the static site goes (an S3-compatible bucket) and how. Credentials are not
 // here: they come from the standard AWS configuration (AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, AWS_PROFILE, ~/.aws/credentials).
-public sealed class PublishOptions
+internal sealed class PublishOptions
 {
     public const string Section = "StatusPage:Publish";
 

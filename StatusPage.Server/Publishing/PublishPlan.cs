@@ -5,7 +5,7 @@ namespace StatusPage.Server.Publishing;
 // What one publish does, in an order that never shows a reader a link to a missing object: new objects first (nothing links
 // to them yet), then changed files that pages use (feeds, JSON, proofs, assets), then changed pages, the home pages last; the
 // bucket's manifest after all of them; deletions after the manifest. Decided from the export and the bucket alone.
-public static class PublishPlan
+internal static class PublishPlan
 {
     // One object as it should be stored: its key, the export file holding its body, and the headers it is served with.
     public sealed record Planned(string Key, string File, string Sha256, long Size, string ContentType, string? ContentEncoding,

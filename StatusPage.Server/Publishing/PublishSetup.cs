@@ -1,6 +1,6 @@
 namespace StatusPage.Server.Publishing;
 
-public static class PublishSetup
+internal static class PublishSetup
 {
     // The options always (the publish verb reads them); the automatic publisher only when StatusPage:Publish:Automatic is true.
     public static IHostApplicationBuilder AddPublishing(this IHostApplicationBuilder builder)

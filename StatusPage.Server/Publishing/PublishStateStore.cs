@@ -5,7 +5,7 @@ namespace StatusPage.Server.Publishing;
 
 // The last ledger head whose export reached the bucket completely (manifest written), beside the ledger in the data file: the
 // automatic publisher's cursor, so a restart publishes any head appended since, and never skips one.
-public sealed class PublishStateStore(LedgerStore store)
+internal sealed class PublishStateStore(LedgerStore store)
 {
     private const string Collection = "publish_state";
     private const string Id = "site";

@@ -9,7 +9,7 @@ namespace StatusPage.Server.Publishing;
 // Uploads an export folder (its manifest.json says what it holds) to a bucket: one object per path, a text file's object holding
 // its compressed sibling with Content-Encoding; only what differs from the bucket, in PublishPlan's order; the bucket's manifest
 // last; then deletions. A publish stopped anywhere leaves the previous manifest, so the next one redoes what is missing.
-public sealed class SitePublisher(BucketClient bucket, PublishOptions options)
+internal sealed class SitePublisher(BucketClient bucket, PublishOptions options)
 {
     public sealed record Result(int Uploaded, int Unchanged, int Deleted, int Objects, long BytesUploaded, LedgerHead? Head);
 

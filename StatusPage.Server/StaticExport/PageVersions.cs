@@ -12,7 +12,7 @@ namespace StatusPage.Server.StaticExport;
 // current month...): those are fetched by every export, so an export's bytes are a function of the ledger and the export's
 // clock. The renderer names what every page also depends on: this build of the server, the site settings, the zone's offset at
 // the export's time (the footer's "times in"); when it differs from the previous manifest's, every page is fetched again.
-public sealed record PageVersions(string Renderer, Func<string, string?> VersionOf)
+internal sealed record PageVersions(string Renderer, Func<string, string?> VersionOf)
 {
     public static PageVersions For(StatusSnapshot snapshot, SiteSettings site, DateTimeOffset now)
     {

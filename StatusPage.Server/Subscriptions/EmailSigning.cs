@@ -10,7 +10,7 @@ namespace StatusPage.Server.Subscriptions;
 // Optional DKIM (RFC 6376): rsa-sha256, relaxed/relaxed, over the headers receivers judge a list email by (Gmail and Yahoo want
 // List-Unsubscribe and List-Unsubscribe-Post covered for one-click). On when StatusPage:Email:DkimDomain, DkimSelector and
 // DkimPrivateKeyFile are all set.
-public static partial class EmailSigning
+internal static partial class EmailSigning
 {
     public const int MinimumKeyBits = 1024;
 

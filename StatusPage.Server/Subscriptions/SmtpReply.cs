@@ -3,7 +3,7 @@ using MailKit.Net.Smtp;
 
 namespace StatusPage.Server.Subscriptions;
 
-public enum SmtpOutcome
+internal enum SmtpOutcome
 {
     Sent,
     // Refused for good for this address: counts toward the subscriber's bounces.
@@ -17,12 +17,12 @@ public enum SmtpOutcome
 }
 
 // Since: the first failure of this outage; NextProbeAt: when one email is tried again over one connection.
-public sealed record RelayProblem(DateTimeOffset Since, DateTimeOffset LastAt, string Error, int Failures, DateTimeOffset NextProbeAt);
+internal sealed record RelayProblem(DateTimeOffset Since, DateTimeOffset LastAt, string Error, int Failures, DateTimeOffset NextProbeAt);
 
 // Which SMTP answers are a subscriber's bounce: only a permanent refusal of that recipient (5xx to RCPT TO, or 5xx after DATA
 // naming the mailbox; one recipient per message). A refusal of the sender, the login or relaying hits every subscriber alike:
 // that is the relay's configuration, not the address.
-public static partial class SmtpReply
+internal static partial class SmtpReply
 {
     public static SmtpOutcome Classify(SmtpErrorCode command, int status, string text, string recipient)
     {

@@ -6,7 +6,7 @@ namespace StatusPage.Server.Transparency;
 // What a page shows for the entry at which its content last changed (issue 15): that entry's hash and the first signed
 // checkpoint that includes it (the smallest signed tree size at or above its seq). Neither changes once signed, so a page whose
 // content a later post does not touch keeps its bytes; the newest checkpoint has its own file (/api/v1/ledger/checkpoint).
-public sealed class CoveringCheckpoints(LedgerStore store, TransparencyLog log)
+internal sealed class CoveringCheckpoints(LedgerStore store, TransparencyLog log)
 {
     private const int MaxRemembered = 16_384;
     private readonly ConcurrentDictionary<long, Anchor> _remembered = new();

@@ -5,9 +5,9 @@ namespace StatusPage.Server.Uptime;
 
 // A stretch of downtime on one component and the update that set its status (an incident's or maintenance's id; null for a
 // status set on the component itself). Minutes are weighted by the published formula (major 1, partial 0.3).
-public sealed record DowntimeSlice(string ComponentId, string? SourceId, DateTimeOffset Start, DateTimeOffset End, double Minutes);
+internal sealed record DowntimeSlice(string ComponentId, string? SourceId, DateTimeOffset Start, DateTimeOffset End, double Minutes);
 
-public static class DowntimeSlices
+internal static class DowntimeSlices
 {
     public static IEnumerable<DowntimeSlice> In(StatusSnapshot snapshot, DateTimeOffset from, DateTimeOffset to)
     {

@@ -9,7 +9,7 @@ namespace StatusPage.Server.WriteApi;
 
 // What the console shows of recurring start times (README "Recurrence"): every finding on its dashboard, and the findings an
 // incident's start falls on when an operator opens it. Computed per request by the same detector as the public pages.
-public static class RecurrenceEndpoints
+internal static class RecurrenceEndpoints
 {
     public static RouteGroupBuilder MapRecurrence(this RouteGroupBuilder read)
     {

@@ -40,7 +40,7 @@ public sealed partial class WitnessTests(WitnessTests.Server server) : IClassFix
         public LedgerService Ledger => _factory.Services.GetRequiredService<LedgerService>();
 
         // The first checkpoint that includes what `path` shows (issue 15), and the entry it names.
-        public CoveringCheckpoints.Anchor Covering(string path) => _factory.Services.GetRequiredService<CoveringCheckpoints>()
+        internal CoveringCheckpoints.Anchor Covering(string path) => _factory.Services.GetRequiredService<CoveringCheckpoints>()
             .For(ContentVersions.Of(Ledger.Current).SeqFor(path))!;
 
         public void Dispose()

@@ -4,14 +4,14 @@ namespace StatusPage.Server.History;
 
 // What an upstream provider's own status page said while one of our incidents was open (Providers/ProviderStatusWatch polls
 // it). The subject is OUR incident, so the observation is part of that incident's record and of its proof.json.
-public static partial class EntryKinds
+internal static partial class EntryKinds
 {
     public const string ProviderStatusObserved = "provider.status_observed";
 }
 
 // Indicator: the provider page's Statuspage v2 status.indicator (none, minor, major, critical, maintenance), "unknown" for
 // a word the format does not define, or "unreachable" when the page could not be read (Description then says why).
-public sealed record ProviderStatusObserved(
+internal sealed record ProviderStatusObserved(
     string Provider,
     string Indicator,
     string Description,
@@ -22,7 +22,7 @@ public sealed record ProviderStatusObserved(
 // One of the provider's unresolved incidents, as its page named it.
 public sealed record ObservedProviderIncident(string Id, string Name);
 
-public sealed record RecordProviderStatus(
+internal sealed record RecordProviderStatus(
     string IncidentId,
     string Provider,
     string Indicator,
@@ -48,7 +48,7 @@ public sealed record ProviderObservation(
 }
 
 // The words an observation's indicator may hold, and the bounds of its stored text (the poller clips to them first).
-public static class ProviderIndicators
+internal static class ProviderIndicators
 {
     public const string Unreachable = "unreachable";
     public const string Unknown = "unknown";
