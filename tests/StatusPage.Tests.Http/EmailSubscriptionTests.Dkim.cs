@@ -88,9 +88,11 @@ public sealed partial class EmailSubscriptionTests
         using var process = new ServerProcess(System.IO.Path.Combine(data.FullName, "statuspage.db"),
             [.. settings.Select(s => $"--{s.Key}={s.Value}")]);
 
-        var failure = await Assert.ThrowsAsync<InvalidOperationException>(process.WaitUntilListening);
-        Assert.Contains(expected, failure.Message, StringComparison.Ordinal);
-        Assert.DoesNotContain("Unhandled exception", failure.Message, StringComparison.Ordinal);
+        await Assert.ThrowsAsync<InvalidOperationException>(process.WaitUntilListening);
+        // The exit can be seen before the last line of stderr has been read.
+        var output = await Eventually.Until($"'{expected}' in the server's output", () => Task.FromResult(process.Output),
+            o => o.Contains(expected, StringComparison.Ordinal), seconds: 10);
+        Assert.DoesNotContain("Unhandled exception", output, StringComparison.Ordinal);
     }
 
     private static Dictionary<string, string> DkimSettings(SmtpSink smtp, string keyFile)
