@@ -21,13 +21,26 @@ internal sealed partial class ContentIngestor(LedgerService ledger, SiteSettings
     {
         var run = new Run(ledger, time ?? TimeProvider.System, contentPath, cancellationToken);
         await run.SiteAsync(site).ConfigureAwait(false);
-        foreach (var file in EnumerateMarkdown(contentPath, "incidents"))
+        var files = EnumerateMarkdown(contentPath, "incidents").Select(f => (f, false))
+            .Concat(EnumerateMarkdown(contentPath, "maintenance").Select(f => (f, true)));
+        foreach (var (file, isMaintenance) in files)
         {
-            await run.FileAsync(file, isMaintenance: false).ConfigureAwait(false);
-        }
-        foreach (var file in EnumerateMarkdown(contentPath, "maintenance"))
-        {
-            await run.FileAsync(file, isMaintenance: true).ConfigureAwait(false);
+            // A start from a read-model snapshot verifies the chain meanwhile; a failure swaps in the verified prefix, read-only,
+            // which nothing can be appended to and which may lack what this run just read: the rest of content waits.
+            if (ledger.Current.IsReadOnly)
+            {
+                LogStoppedReadOnly(logger);
+                break;
+            }
+            try
+            {
+                await run.FileAsync(file, isMaintenance).ConfigureAwait(false);
+            }
+            catch (KeyNotFoundException) when (ledger.Current.IsReadOnly)
+            {
+                LogStoppedReadOnly(logger);
+                break;
+            }
         }
         foreach (var problem in run.Problems)
         {
@@ -39,6 +52,9 @@ internal sealed partial class ContentIngestor(LedgerService ledger, SiteSettings
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Content not ingested: {Problem}")]
     private static partial void LogProblem(ILogger logger, ContentProblem problem);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Content not ingested further: the ledger is read-only (it failed verification)")]
+    private static partial void LogStoppedReadOnly(ILogger logger);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Content ingested from {Path}: {Appended} new ledger entries, {Problems} problems")]
     private static partial void LogIngested(ILogger logger, string path, int appended, int problems);

@@ -103,6 +103,12 @@ internal sealed partial class LedgerStartup(LedgerService ledger, LedgerStore st
             }
             await _startup.WaitAsync(cancellationToken).ConfigureAwait(false);
         }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // The host's stop timeout passed: the store is closed anyway (a start-up still running then fails on it), and the
+            // stage is logged, because a start-up that ignores the stop is a defect to find (issue 15, the snapshot start).
+            LogStopGaveUp(logger, _stage);
+        }
         finally
         {
             store.Dispose();
@@ -118,4 +124,7 @@ internal sealed partial class LedgerStartup(LedgerService ledger, LedgerStore st
 
     [LoggerMessage(Level = LogLevel.Critical, Message = "Start-up failed; the server stops")]
     private static partial void LogStartFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Stopped before start-up ended (stage: {Stage}): it did not observe the stop")]
+    private static partial void LogStopGaveUp(ILogger logger, string stage);
 }
