@@ -100,10 +100,11 @@ internal sealed class PublishVerb
         try
         {
             await app.Services.GetRequiredService<LedgerReadiness>().Ready;
+            await app.Services.GetRequiredService<History.LedgerService>().Verification;
             var options = app.Services.GetRequiredService<IOptions<PublishOptions>>().Value;
             var directory = _directory ?? options.ExportPathFor(app.Services.GetRequiredService<LedgerStore>().DataPath);
             using var client = LoopbackSite.Client(app.Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>());
-            var exported = await new SiteExporter(client, directory).ExportAsync();
+            var exported = await new SiteExporter(client, directory, PageVersions.Of(app.Services)).ExportAsync();
             output.WriteLine($"exported {exported.Files} files into {directory}: {exported.Written} written, {exported.Unchanged} unchanged, {exported.Deleted} deleted");
             return await PublishAsync(options, directory, output, error, CancellationToken.None);
         }

@@ -2,7 +2,6 @@ using System.Net;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using StatusPage.Server.History;
-using StatusPage.Server.Site;
 using StatusPage.Server.StaticExport;
 using StatusPage.Server.Startup;
 
@@ -30,6 +29,8 @@ internal sealed class SiteExportVerb(string directory, string[] hostArgs)
         try
         {
             await app.Services.GetRequiredService<LedgerReadiness>().Ready;
+            // After a start from a read-model snapshot: export what the whole chain's verification decided, never "being verified".
+            await app.Services.GetRequiredService<LedgerService>().Verification;
             var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
             using var client = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false, AutomaticDecompression = DecompressionMethods.None })
             {
@@ -37,8 +38,7 @@ internal sealed class SiteExportVerb(string directory, string[] hostArgs)
             };
             var started = System.Diagnostics.Stopwatch.StartNew();
             // Nothing writes while the verb holds the data file: one snapshot and one clock reading describe the whole export.
-            var versions = PageVersions.For(app.Services.GetRequiredService<LedgerService>().Current,
-                app.Services.GetRequiredService<SiteSettingsHolder>().Current, app.Services.GetRequiredService<TimeProvider>().GetUtcNow());
+            var versions = PageVersions.Of(app.Services);
             var result = await new SiteExporter(client, directory, versions).ExportAsync();
             output.WriteLine($"{result.Files} files, {result.Bytes} bytes in {directory}: {result.Rendered} rendered, {result.Kept} pages kept, " +
                 $"{result.Written} written, {result.Unchanged} unchanged, {result.Deleted} deleted ({started.Elapsed.TotalSeconds:0.00} s)");

@@ -61,6 +61,8 @@ internal sealed partial class ProviderStatusWatch(LedgerService ledger, LedgerRe
         try
         {
             await readiness.Ready.WaitAsync(stoppingToken);
+            // Its entries are appended on the model it reads: never one not yet verified (a start from a read-model snapshot).
+            await ledger.Verification.WaitAsync(stoppingToken);
         }
         catch (Exception) when (!readiness.IsReady)
         {

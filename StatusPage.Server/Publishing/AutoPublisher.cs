@@ -11,7 +11,7 @@ namespace StatusPage.Server.Publishing;
 // outbox and PublishStateStore the cursor: whenever the published head is behind the ledger's, a publish runs, also right after a
 // restart. Appends during a publish (or the Delay after one) are coalesced into the next publish. Runs beside the write path,
 // which only completes NextAppend: a slow or failing bucket never holds up a write. Failures retry with backoff, for ever.
-internal sealed partial class AutoPublisher(LedgerService ledger, LedgerStore store, PublishStateStore state, LedgerReadiness readiness,
+internal sealed partial class AutoPublisher(IServiceProvider services, LedgerService ledger, LedgerStore store, PublishStateStore state, LedgerReadiness readiness,
     IServer server, IHostApplicationLifetime lifetime, IOptions<PublishOptions> options, TimeProvider time, ILogger<AutoPublisher> logger) : BackgroundService
 {
     private static readonly TimeSpan MaxRetryWait = TimeSpan.FromMinutes(15);
@@ -22,6 +22,8 @@ internal sealed partial class AutoPublisher(LedgerService ledger, LedgerStore st
         try
         {
             await readiness.Ready.WaitAsync(stoppingToken);
+            // Never a public bucket of pages saying "being verified" (a start from a read-model snapshot verifies in the background).
+            await ledger.Verification.WaitAsync(stoppingToken);
             // Hosted services start before Kestrel binds: the export needs the address it listens on.
             await WhenStarted(lifetime).WaitAsync(stoppingToken);
         }
@@ -66,7 +68,7 @@ internal sealed partial class AutoPublisher(LedgerService ledger, LedgerStore st
         var head = ledger.Current.Head;
         var directory = options.Value.ExportPathFor(store.DataPath);
         using var client = LoopbackSite.Client(server);
-        var exported = await new SiteExporter(client, directory).ExportAsync(token);
+        var exported = await new SiteExporter(client, directory, PageVersions.Of(services)).ExportAsync(token);
         using var bucket = BucketClient.Open(options.Value);
         var result = await new SitePublisher(bucket, options.Value).PublishAsync(directory, token);
         state.Save(head, time.GetUtcNow());

@@ -14,14 +14,21 @@ namespace StatusPage.Server.StaticExport;
 // the export's time (the footer's "times in"); when it differs from the previous manifest's, every page is fetched again.
 internal sealed record PageVersions(string Renderer, Func<string, string?> VersionOf)
 {
-    public static PageVersions For(StatusSnapshot snapshot, SiteSettings site, DateTimeOffset now)
+    // The versions of the server's current state: its ledger (and whether it is still being verified), settings and clock.
+    public static PageVersions Of(IServiceProvider services) =>
+        For(services.GetRequiredService<LedgerService>().Current, services.GetRequiredService<SiteSettingsHolder>().Current,
+            services.GetRequiredService<TimeProvider>().GetUtcNow(), services.GetRequiredService<LedgerService>().VerificationRunning);
+
+    // `verifying` and the snapshot's integrity problem are in the renderer: every page shows their banner, so a change re-renders all.
+    public static PageVersions For(StatusSnapshot snapshot, SiteSettings site, DateTimeOffset now, bool verifying = false)
     {
         ArgumentNullException.ThrowIfNull(snapshot);
         ArgumentNullException.ThrowIfNull(site);
         var versions = ContentVersions.Of(snapshot);
         var zone = site.TimeZone;
         var settings = string.Join("\n", site.Name, site.Url, zone.Id, string.Join(",", site.Languages),
-            string.Join(",", site.CreditTiers.Select(t => $"{t.Below}:{t.Credit}")), typeof(PageVersions).Assembly.ManifestModule.ModuleVersionId);
+            string.Join(",", site.CreditTiers.Select(t => $"{t.Below}:{t.Credit}")), typeof(PageVersions).Assembly.ManifestModule.ModuleVersionId,
+            verifying ? "verifying" : "verified", snapshot.IntegrityProblem ?? "");
         var renderer = string.Create(CultureInfo.InvariantCulture,
             $"{Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(settings)))[..16]}{zone.GetUtcOffset(now).TotalMinutes:+0;-0}");
         return new PageVersions(renderer, url =>

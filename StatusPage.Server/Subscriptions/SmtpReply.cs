@@ -28,6 +28,11 @@ internal static partial class SmtpReply
     {
         ArgumentNullException.ThrowIfNull(text);
         ArgumentNullException.ThrowIfNull(recipient);
+        // Postfix: "550 5.1.1 <x>: Recipient address rejected: User unknown in relay recipient table" names a relay but is the address's.
+        if (command == SmtpErrorCode.RecipientNotAccepted && status >= 500 && AddressStatus().IsMatch(text))
+        {
+            return SmtpOutcome.Bounced;
+        }
         if (command is not (SmtpErrorCode.RecipientNotAccepted or SmtpErrorCode.MessageNotAccepted) || IsAboutTheRelay(status, text))
         {
             return SmtpOutcome.RelayFailed;
