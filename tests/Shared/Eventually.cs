@@ -1,3 +1,5 @@
+using System.Diagnostics;
+
 namespace StatusPage.Tests;
 
 public static class Eventually
@@ -5,11 +7,12 @@ public static class Eventually
     // Polls until the condition holds; fails naming what was awaited. For work a background service does on its own schedule.
     public static async Task<T> Until<T>(string what, Func<Task<T>> probe, Func<T, bool> done, int seconds = 30)
     {
-        var deadline = DateTime.UtcNow.AddSeconds(seconds);
+        // A timeout, not a date: elapsed time from a monotonic stopwatch, never the wall clock.
+        var waited = Stopwatch.StartNew();
         var last = await probe();
         while (!done(last))
         {
-            Assert.True(DateTime.UtcNow < deadline, $"timed out after {seconds} s waiting for {what}; last seen: {last}");
+            Assert.True(waited.Elapsed < TimeSpan.FromSeconds(seconds), $"timed out after {seconds} s waiting for {what}; last seen: {last}");
             await Task.Delay(100);
             last = await probe();
         }
