@@ -104,7 +104,7 @@ def month_row(component, begin, end, now):
     start = max(begin, component.first_record())
     period = max(0.0, minutes(to - start))
     down = maintenance = 0.0
-    for a, b, status in component.intervals(start, to) if start < to else []:
+    for a, b, status in component.intervals(start, to):
         length = minutes(b - a)
         down += length if status == "major_outage" else length * PARTIAL_OUTAGE_WEIGHT if status == "partial_outage" else 0
         maintenance += length if status == "under_maintenance" else 0

@@ -1,3 +1,5 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
 using StatusPage.Server.History;
 using StatusPage.Server.PublicSite;
 
@@ -78,10 +80,10 @@ internal static partial class ProviderStatusWords
     {
         var parts = new List<object>();
         var at = 0;
-        foreach (System.Text.RegularExpressions.Match placeholder in Placeholder().Matches(template))
+        foreach (Match placeholder in Placeholder().Matches(template))
         {
             parts.Add(template[at..placeholder.Index]);
-            var argument = args[int.Parse(placeholder.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture)];
+            var argument = args[int.Parse(placeholder.Groups[1].Value, CultureInfo.InvariantCulture)];
             if (argument is List<object> list)
             {
                 parts.AddRange(list);
@@ -99,6 +101,6 @@ internal static partial class ProviderStatusWords
     private static bool SaysTheSame(ProviderObservation a, ProviderObservation b) =>
         a.Indicator == b.Indicator && a.Description == b.Description && a.Incidents.SequenceEqual(b.Incidents);
 
-    [System.Text.RegularExpressions.GeneratedRegex(@"\{(\d+)\}")]
-    private static partial System.Text.RegularExpressions.Regex Placeholder();
+    [GeneratedRegex(@"\{(\d+)\}")]
+    private static partial Regex Placeholder();
 }
