@@ -18,6 +18,8 @@ command -v pdftotext >/dev/null 2>&1 || need_apt+=(poppler-utils)
 # The static export is served by a real nginx (deploy/nginx.conf) with its pre-compressed .br siblings.
 command -v nginx >/dev/null 2>&1 || need_apt+=(nginx)
 [ -f /usr/lib/nginx/modules/ngx_http_brotli_static_module.so ] || need_apt+=(libnginx-mod-http-brotli-static)
+# And by a real Caddy (deploy/Caddyfile), run by the tests as `caddy run` on a loopback port (its systemd service is not used).
+command -v caddy >/dev/null 2>&1 || need_apt+=(caddy)
 if [ ${#need_apt[@]} -gt 0 ]; then
   echo "Installing ${need_apt[*]} (Debian packages) ..."
   export DEBIAN_FRONTEND=noninteractive

@@ -12,11 +12,13 @@ namespace StatusPage.Server.Sla;
 // The SLA statement as data: /sla.csv (one row per component and month) and /sla.json; the page is SlaPage.razor.
 internal static class SlaEndpoints
 {
-    public const string Formula = "downtime = minutes in major_outage + 0.3 × minutes in partial_outage; eligible = minutes in the " +
-        "month (to now for the current month) − minutes under_maintenance; uptime = 100 × (1 − downtime ÷ eligible); a month below the " +
+    public const string Formula = "months are calendar months in time_zone; downtime = minutes in major_outage + 0.3 × minutes in partial_outage; " +
+        "eligible = minutes in the month from the component's first record (to now for the current month) − minutes under_maintenance; " +
+        "uptime = 100 × (1 − downtime ÷ eligible); a month below the " +
         "component's target (the one in force at the month's end, or now for the current month) owes the largest credit among the tiers whose 'below' the uptime is under; " +
         "twelve_months: eligible and downtime minutes summed over the months listed (the current one to date), uptime = 100 × (1 − Σ downtime ÷ Σ eligible), " +
-        "not an average of the monthly percentages; its target is the one in force now.";
+        "not an average of the monthly percentages; its target is the one in force now. Every rule, to recompute these from " +
+        "/api/v1/ledger: docs/LEDGER.md section 9 (tools/sla_from_ledger.py).";
 
     public static IEndpointRouteBuilder MapSla(this IEndpointRouteBuilder app)
     {

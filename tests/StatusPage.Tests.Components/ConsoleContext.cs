@@ -2,6 +2,7 @@ using System.Net;
 using System.Text;
 using Bunit;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 using MudBlazor.Services;
 using StatusPage.Client.Console;
 
@@ -41,15 +42,20 @@ public sealed class FakeApi : HttpMessageHandler
     }
 }
 
-// A bUnit context with what the console needs: MudBlazor's services, loose JS interop, and the API client over a fake handler.
+// A bUnit context with what the console needs: MudBlazor's services, loose JS interop, the API client over a fake handler,
+// and the fixed clock of the other tests (TestLedger.Start, the demo's "now"), so no console test depends on today's date.
 public static class ConsoleContext
 {
+    public static readonly DateTimeOffset Now = TestLedger.Start;
+
     public static BunitContext Create(FakeApi api)
     {
         var context = new BunitContext();
         context.JSInterop.Mode = JSRuntimeMode.Loose;
         context.Services.AddMudServices();
-        context.Services.AddSingleton(TimeProvider.System);
+        var clock = new FakeTimeProvider(Now);
+        context.Services.AddSingleton(clock);
+        context.Services.AddSingleton<TimeProvider>(clock);
         context.Services.AddSingleton<ConsoleClock>();
         context.Services.AddSingleton(new HttpClient(api) { BaseAddress = new Uri("http://localhost/") });
         context.Services.AddSingleton<ConsoleApi>();

@@ -130,6 +130,6 @@ public sealed class ConsoleFormTests : IAsyncLifetime
         Assert.Contains("\"reason\":\"pasted a password\"", sent.Body, StringComparison.Ordinal);
     }
 
-    private static PostView Post() => new("p1", 1, "update", "investigating", "The original text.", DateTimeOffset.UtcNow, DateTimeOffset.UtcNow,
+    private static PostView Post() => new("p1", 1, "update", "investigating", "The original text.", ConsoleContext.Now, ConsoleContext.Now,
         "admin", new Dictionary<string, ComponentStatus>(), null, null, null, [], null);
 }

@@ -1,6 +1,5 @@
 using System.Net;
 using Bunit;
-using Microsoft.Extensions.DependencyInjection;
 using MudBlazor;
 using StatusPage.Client.Console.Pages;
 
@@ -73,8 +72,8 @@ public sealed class ConsoleRecurrenceTests : IAsyncLifetime
     [Fact]
     public void The_dashboard_lists_the_patterns_and_marks_the_open_incident_that_falls_on_one()
     {
-        // The dashboard's own clock (ConsoleContext's TimeProvider): the incidents are 9 and 30 minutes old by it.
-        var now = _context.Services.GetRequiredService<TimeProvider>().GetUtcNow();
+        // The dashboard's own clock (ConsoleContext's fixed one): the incidents are 9 and 30 minutes old by it.
+        var now = ConsoleContext.Now;
         _api.Answer(HttpMethod.Get, "/api/v1/incidents", HttpStatusCode.OK, $$"""
             [{"id":"net-18","title":"Private network down","impact":"major","status":"investigating","started_at":"{{now.AddMinutes(-9):O}}",
               "last_updated_at":"{{now.AddMinutes(-9):O}}","next_update_by":null,"components":["private-network"]},

@@ -22,7 +22,7 @@ public sealed class ConsoleScreenTests : IAsyncLifetime
     [Fact]
     public void The_dashboard_warns_when_a_promised_next_update_has_passed()
     {
-        var now = DateTimeOffset.UtcNow;
+        var now = ConsoleContext.Now;
         _api.Answer(HttpMethod.Get, "/api/v1/incidents", HttpStatusCode.OK, $$"""
             [{"id":"late","title":"Late one","impact":"major","status":"identified","started_at":"{{Json(now.AddHours(-2))}}",
               "last_updated_at":"{{Json(now.AddMinutes(-50))}}","next_update_by":"{{Json(now.AddMinutes(-20))}}","components":[]},

@@ -1,8 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using Microsoft.AspNetCore.Mvc.Testing;
-using Microsoft.Extensions.Time.Testing;
 
 namespace StatusPage.Tests.Http;
 
@@ -14,19 +12,8 @@ public sealed partial class EmailSubscriptionTests
     public async Task Asking_again_before_confirming_restarts_the_48_hours_from_the_newest_email_but_not_beyond_the_daily_limit()
     {
         using var smtp = new SmtpSink();
-        var clock = new FakeTimeProvider(StatusPageFactory.DemoNow);
-        await using var root = new StatusPageFactory(time: clock);
-        await using var factory = root.WithWebHostBuilder(builder =>
-        {
-            builder.UseSetting("STATUSPAGE_ADMIN_TOKEN", WriteApiServer.AdminToken);
-            foreach (var (key, value) in smtp.Settings())
-            {
-                builder.UseSetting(key, value);
-            }
-        });
-        using var reader = factory.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
-        using var admin = factory.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
-        admin.DefaultRequestHeaders.Authorization = new("Bearer", WriteApiServer.AdminToken);
+        await using var server = new ClockedServer(smtp);
+        var (clock, reader, admin) = (server.Clock, server.Reader, server.Admin);
 
         // At 0 h: "again" asks once; "limit" asks three times in three minutes (the daily limit), each answered by an email.
         await Subscribe(reader, "again@example.org", components: ["ingestion-api"]);
@@ -40,7 +27,7 @@ public sealed partial class EmailSubscriptionTests
             await smtp.WaitFor("limit@example.org", i + 1);
             await Eventually.Until("the email recorded as sent", () => Counts(admin), c => c.GetProperty("emails_pending").GetInt32() == 0);
         }
-        var first = Link(Assert.Single(await smtp.WaitFor("again@example.org", 1)).TextBody, "confirm");
+        var first = await OnlyConfirmLink(smtp, "again@example.org");
         var limited = Link((await smtp.WaitFor("limit@example.org", 3))[0].TextBody, "confirm");
 
         // At 10 h "limit" asks a fourth time, within the day: no email, so nothing is extended either.

@@ -164,23 +164,12 @@ public sealed partial class EmailSubscriptionTests
     public async Task An_unconfirmed_subscription_expires_after_48_hours()
     {
         using var smtp = new SmtpSink();
-        var clock = new FakeTimeProvider(StatusPageFactory.DemoNow);
-        await using var root = new StatusPageFactory(time: clock);
-        await using var factory = root.WithWebHostBuilder(builder =>
-        {
-            builder.UseSetting("STATUSPAGE_ADMIN_TOKEN", WriteApiServer.AdminToken);
-            foreach (var (key, value) in smtp.Settings())
-            {
-                builder.UseSetting(key, value);
-            }
-        });
-        using var reader = factory.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
-        using var admin = factory.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
-        admin.DefaultRequestHeaders.Authorization = new("Bearer", WriteApiServer.AdminToken);
+        await using var server = new ClockedServer(smtp);
+        var (clock, reader, admin) = (server.Clock, server.Reader, server.Admin);
         await Subscribe(reader, "late@example.org");
         await Subscribe(reader, "early@example.org");
-        var late = Link(Assert.Single(await smtp.WaitFor("late@example.org", 1)).TextBody, "confirm");
-        var early = Link(Assert.Single(await smtp.WaitFor("early@example.org", 1)).TextBody, "confirm");
+        var late = await OnlyConfirmLink(smtp, "late@example.org");
+        var early = await OnlyConfirmLink(smtp, "early@example.org");
 
         clock.Advance(TimeSpan.FromHours(47));
         Assert.Equal(HttpStatusCode.OK, (await reader.PostAsync(Path(early), Form())).StatusCode);
@@ -217,6 +206,43 @@ public sealed partial class EmailSubscriptionTests
         Assert.Contains(htmlLang, await page.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
+    // The real server on a fake clock that moves only when told, sending through the sink: a reader and an admin client.
+    private sealed class ClockedServer : IAsyncDisposable
+    {
+        private readonly StatusPageFactory _root;
+        private readonly WebApplicationFactory<Program> _factory;
+
+        public ClockedServer(SmtpSink smtp)
+        {
+            _root = new StatusPageFactory(time: Clock);
+            _factory = _root.WithWebHostBuilder(builder =>
+            {
+                builder.UseSetting("STATUSPAGE_ADMIN_TOKEN", WriteApiServer.AdminToken);
+                foreach (var (key, value) in smtp.Settings())
+                {
+                    builder.UseSetting(key, value);
+                }
+            });
+            Reader = _factory.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+            Admin = _factory.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+            Admin.DefaultRequestHeaders.Authorization = new("Bearer", WriteApiServer.AdminToken);
+        }
+
+        public FakeTimeProvider Clock { get; } = new(StatusPageFactory.DemoNow);
+
+        public HttpClient Reader { get; }
+
+        public HttpClient Admin { get; }
+
+        public async ValueTask DisposeAsync()
+        {
+            Admin.Dispose();
+            Reader.Dispose();
+            await _factory.DisposeAsync();
+            await _root.DisposeAsync();
+        }
+    }
+
     private static async Task<System.Text.Json.JsonElement> Counts(HttpClient admin) =>
         await (await admin.GetAsync(Api.Url("/api/v1/subscriptions"))).Json();
 
@@ -243,6 +269,10 @@ public sealed partial class EmailSubscriptionTests
         var confirmation = (await smtp.WaitFor(email, before + 1))[before];
         Assert.Equal(HttpStatusCode.OK, (await reader.PostAsync(Path(Link(confirmation.TextBody, "confirm")), Form())).StatusCode);
     }
+
+    // The confirmation link of the one email an address has been sent.
+    private static async Task<string> OnlyConfirmLink(SmtpSink smtp, string email) =>
+        Link(Assert.Single(await smtp.WaitFor(email, 1)).TextBody, "confirm");
 
     private static string Link(string? text, string kind) => LinkPattern().Matches(text ?? "").Select(m => m.Value)
         .First(url => url.Contains($"/subscriptions/{kind}/", StringComparison.Ordinal));
