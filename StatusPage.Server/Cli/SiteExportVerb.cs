@@ -13,9 +13,11 @@ internal sealed class SiteExportVerb(string directory, string[] hostArgs)
     // The app only serves its pages to the export: no delivery, email, provider watch or automatic publish (Site/HostMode).
     public string[] HostArgs { get; } = [.. hostArgs, HostMode.SiteReaderArgument];
 
-    // Null unless the arguments start with the verb and a folder.
+    // Null unless the arguments start with the verb and a folder (help and a missing folder are CommandLine's).
     public static SiteExportVerb? From(string[] args) =>
-        args.Length >= 2 && args[0] == Name && !args[1].StartsWith('-') ? new SiteExportVerb(args[1], args[2..]) : null;
+        args.Length >= 2 && args[0] == Name && !args[1].StartsWith('-') && !args[2..].Any(a => a is "--help" or "-h" or "-?")
+            ? new SiteExportVerb(args[1], args[2..])
+            : null;
 
     public int Run(WebApplication app, TextWriter output, TextWriter error) => RunAsync(app, output, error).GetAwaiter().GetResult();
 
