@@ -194,22 +194,43 @@ public sealed class PublishTests : IAsyncLifetime
         // The bucket unreachable: the post is acknowledged at once, and the publish waits for the bucket (retried with backoff).
         var offline = new Dictionary<string, string>(settings) { ["StatusPage:Publish:Endpoint"] = "http://127.0.0.1:9/" };
         StatusPage.Server.Ledger.LedgerHead missed;
+        string search;
         await using (var server = new StatusPageFactory(dataDir: dataDir, kestrel: true, settings: offline))
         {
             server.StartServer();
             using var client = new HttpClient { BaseAddress = server.ListeningAddress() };
             client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", WriteApiServer.AdminToken);
-            await Api.CreateIncident(client, "Search slow");
+            (search, _) = await Api.CreateIncident(client, "Search slow");
             missed = server.Services.GetRequiredService<StatusPage.Server.History.LedgerService>().Current.Head;
-            await Task.Delay(500);
+            // The publisher has exported the new head (its upload is what cannot happen): stopped after that, not after a guess.
+            await Eventually.Until("the offline server's export of the new incident", () => Task.FromResult(Exported(Path.Combine(dataDir, "site"),
+                $"incidents/{search}/index.html")), done => done, seconds: 240);
         }
         Assert.NotEqual(missed, PublishManifest.HeadOf(await ManifestBytes()));
 
-        // Restarted with the bucket back: the head appended while it was away is published without a new post.
+        // Restarted with the bucket back: the head appended while it was away is published without a new post (the head the
+        // restarted server publishes is that one, or one after it should its start-up have appended: never an older one).
         await using (var server = new StatusPageFactory(dataDir: dataDir, kestrel: true, settings: settings))
         {
             server.StartServer();
-            await UntilPublished(() => missed);
+            var ledger = server.Services.GetRequiredService<StatusPage.Server.History.LedgerService>();
+            await UntilPublished(() => ledger.Current.Head);
+            Assert.True(PublishManifest.HeadOf(await ManifestBytes())!.Seq >= missed.Seq);
+            using var reader = _s3.Reader();
+            Assert.Contains($"incidents/{search}/index.html", await Keys(reader));
+        }
+    }
+
+    // Whether the export in `dir` lists `path` (false while its manifest is missing or being rewritten).
+    private static bool Exported(string dir, string path)
+    {
+        try
+        {
+            return Manifest(dir).ContainsKey(path);
+        }
+        catch (Exception e) when (e is IOException or System.Text.Json.JsonException or KeyNotFoundException or InvalidOperationException)
+        {
+            return false;
         }
     }
 
@@ -245,18 +266,28 @@ public sealed class PublishTests : IAsyncLifetime
         return (process.ExitCode, await output, await error);
     }
 
+    // Polls the bucket's manifest; a read that fails while s3rver is busy (a reset, a timeout, a 5xx) is a "not yet", kept for the message.
     private async Task UntilPublished(Func<StatusPage.Server.Ledger.LedgerHead> head)
     {
         var deadline = Stopwatch.StartNew();
+        string? lastError = null;
         while (deadline.Elapsed < TimeSpan.FromSeconds(240))
         {
-            if (PublishManifest.HeadOf(await ManifestBytes()) == head())
+            try
             {
-                return;
+                if (PublishManifest.HeadOf(await ManifestBytes()) == head())
+                {
+                    return;
+                }
+            }
+            catch (Exception e) when (e is Amazon.Runtime.AmazonServiceException or Amazon.Runtime.AmazonClientException or HttpRequestException
+                or IOException or TaskCanceledException)
+            {
+                lastError = e.Message;
             }
             await Task.Delay(200);
         }
-        Assert.Fail($"head {head()} did not reach the bucket within 240 s");
+        Assert.Fail($"head {head()} did not reach the bucket within 240 s" + (lastError is null ? "" : $" (last read failed: {lastError})"));
     }
 
     private async Task<int> RunPublish(string dir)
