@@ -235,6 +235,73 @@ public sealed class PublishTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task With_no_new_post_the_server_republishes_the_pages_that_move_with_the_clock_uploading_only_those_that_changed()
+    {
+        var dataDir = Path.Combine(_root, "data");
+        Directory.CreateDirectory(dataDir);
+        var time = new FakeTimeProvider(StatusPageFactory.DemoNow);
+        var settings = new Dictionary<string, string>(_s3.Settings())
+        {
+            ["STATUSPAGE_ADMIN_TOKEN"] = WriteApiServer.AdminToken,
+            ["StatusPage:Publish:Automatic"] = "true",
+            ["StatusPage:Publish:CredentialsFile"] = _s3.CredentialsFile(),
+            ["StatusPage:Publish:Profile"] = "s3rver",
+            ["StatusPage:Publish:Delay"] = "00:00:00",
+            ["StatusPage:Publish:Refresh"] = "00:05:00",
+        };
+        await using var server = new StatusPageFactory(time: time, dataDir: dataDir, kestrel: true, settings: settings);
+        server.StartServer();
+        var ledger = server.Services.GetRequiredService<StatusPage.Server.History.LedgerService>();
+        using var client = new HttpClient { BaseAddress = server.ListeningAddress() };
+        client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", WriteApiServer.AdminToken);
+        // An open incident: its page shows how long it has been going on.
+        var (id, _) = await Api.CreateIncident(client, "Dashboard slow to load");
+        await UntilPublished(() => ledger.Current.Head);
+        var head = ledger.Current.Head;
+        var resolved = ledger.Current.Incidents.Values.OrderBy(i => i.Id, StringComparer.Ordinal)
+            .First(i => i.Status == StatusPage.Client.Contracts.IncidentStatus.Resolved).Id;
+        using var reader = _s3.Reader();
+        var openPage = $"incidents/{id}/index.html";
+        var before = PublishManifest.Read(await ManifestBytes());
+        var putsBefore = _s3.Puts.Count;
+
+        // The clock moves on by the refresh interval, a step at a time (each step also fires a wait that began late), until a
+        // refresh has put the open incident's page and then the manifest.
+        var deadline = Stopwatch.StartNew();
+        List<string> puts = [];
+        while (deadline.Elapsed < TimeSpan.FromSeconds(240))
+        {
+            puts = [.. _s3.Puts.Skip(putsBefore)];
+            if (puts.Contains(openPage) && puts.LastIndexOf(PublishManifest.Key) > puts.IndexOf(openPage))
+            {
+                break;
+            }
+            time.Advance(TimeSpan.FromMinutes(5));
+            await Task.Delay(500);
+        }
+
+        Assert.True(puts.Contains(openPage), $"the open incident's page was not republished within 240 s ({puts.Count} puts)");
+        // No refresh still running: the last one ended at the clock's present (the cursor's time) with the manifest.
+        var state = server.Services.GetRequiredService<PublishStateStore>();
+        await Eventually.Until("the last refresh to end", () => Task.FromResult(state.Last()?.At == time.GetUtcNow()
+            && _s3.Puts[^1] == PublishManifest.Key), done => done, seconds: 240);
+        puts = [.. _s3.Puts.Skip(putsBefore)];
+
+        // Durable as a head's publish (the cursor names the same head), and no post made it: the head is the one published before.
+        Assert.Equal(head, ledger.Current.Head);
+        Assert.Equal(head, PublishManifest.HeadOf(await ManifestBytes()));
+        Assert.Equal(head, state.Published());
+        // Exactly the objects whose bodies the clock changed went up again (the open incident's page among them); a resolved
+        // incident's page kept its object.
+        var after = PublishManifest.Read(await ManifestBytes());
+        var changed = after.Values.Where(o => !before.TryGetValue(o.Key, out var old) || old.Sha256 != o.Sha256).Select(o => o.Key);
+        Assert.Equal(changed.Order(StringComparer.Ordinal), puts.Where(k => k != PublishManifest.Key).Distinct().Order(StringComparer.Ordinal));
+        Assert.Contains(openPage, changed);
+        Assert.DoesNotContain($"incidents/{resolved}/index.html", puts);
+        Assert.True(changed.Count() < after.Count / 2, $"{changed.Count()} of {after.Count} objects changed");
+    }
+
+    [Fact]
     public async Task Publish_explains_itself_with_help_and_refuses_an_unknown_argument_or_a_missing_bucket()
     {
         var (helpExit, help, _) = await RunVerb(["publish", "--help"]);
