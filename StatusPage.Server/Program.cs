@@ -27,7 +27,8 @@ if (CommandLine.IsVerb(args))
     return CommandLine.Run(args, Console.Out, Console.Error);
 }
 
-// `export-site DIR` runs this whole app on loopback to write its public site as static files (Cli/SiteExportVerb).
+// `export-site DIR` runs this app on loopback, without its outbound services (Site/HostMode), to write its public site as static
+// files (Cli/SiteExportVerb).
 var siteExport = SiteExportVerb.From(args);
 // `publish` exports the same way, then uploads (Cli/PublishVerb); help, usage errors and `publish --from DIR` need no server.
 var publish = PublishVerb.From(args);

@@ -24,7 +24,9 @@ internal static partial class CommandLine
     // Host settings given without a section, as Host.CreateApplicationBuilder reads them from the command line.
     private static readonly string[] HostSettings = ["environment", "contentRoot", "applicationName"];
 
-    public static bool IsVerb(string[] args) => args.Length > 0 && (Verbs.Contains(args[0]) || RootOptions.Contains(args[0]));
+    // export-site without its folder (or with --help) is answered here too, instead of starting the server.
+    public static bool IsVerb(string[] args) => args.Length > 0 && (Verbs.Contains(args[0]) || RootOptions.Contains(args[0])
+        || (args[0] == SiteExportVerb.Name && SiteExportVerb.From(args) is null));
 
     public static int Run(string[] args, TextWriter output, TextWriter error)
     {
@@ -154,14 +156,21 @@ internal static partial class CommandLine
         import.SetAction(parsed => WithStore(settings, (store, resolved) =>
             Import(store, parsed.GetRequiredValue(importFile), resolved.Keys, output, error)));
 
-        foreach (var argument in new Argument[] { ledger, proof, url, importFile })
+        // export-site DIR and publish run in the server's own host (Program.cs, SiteExportVerb, PublishVerb, which has its own
+        // help); they are here so the root's help lists them, and so export-site without DIR is refused.
+        var siteFolder = new Argument<string>("DIR") { Description = "the folder the static site is written to (an earlier export there is updated)" };
+        var exportSite = new Command(SiteExportVerb.Name, "Write the public site as static files (every page in every language, feeds, JSON, " +
+            "badges, the ledger), with .br and .gz siblings and a manifest; a second run rewrites only what changed.") { siteFolder };
+        var publish = new Command(PublishVerb.Name, "Export the site and upload it to an S3-compatible bucket (publish --help).");
+
+        foreach (var argument in new Argument[] { ledger, proof, url, importFile, siteFolder })
         {
             argument.Validators.Add(NotAnOption);
         }
         var root = new RootCommand("With no verb, runs the status page server. With a verb, checks, exports or imports the " +
-            "ledger offline (stop the server first for verbs that open the data file).")
+            "ledger offline, or exports and publishes the static site (stop the server first for verbs that open the data file).")
         {
-            verify, verifyProof, printKey, rotateKey, monitor, export, import,
+            verify, verifyProof, printKey, rotateKey, monitor, export, import, exportSite, publish,
         };
         root.HelpName = ProgramName;
         root.Options.OfType<HelpOption>().Single().Action = new HelpWithOverview();
@@ -187,6 +196,9 @@ internal static partial class CommandLine
             "rewrite, truncation or fork"),
         ("export", "export", "the ledger as NDJSON on standard output"),
         ("import", "import LEDGER.ndjson", "restore or extend this data file from an export, then sign its new head"),
+        ("export-site", "export-site DIR", "write the public site as static files into DIR (incremental)"),
+        ("publish", "publish [DIR]", "export the site into DIR and upload it to the S3-compatible bucket (publish --help)"),
+        ("publish", "publish --from DIR", "upload an existing export without opening the data file"),
     ];
 
     private const string SettingsText = """

@@ -1,8 +1,8 @@
 using Microsoft.Extensions.Options;
 using StatusPage.Server.Ledger;
 using StatusPage.Server.Publishing;
+using StatusPage.Server.Site;
 using StatusPage.Server.StaticExport;
-using StatusPage.Server.Startup;
 
 namespace StatusPage.Server.Cli;
 
@@ -39,8 +39,8 @@ internal sealed class PublishVerb
     private PublishVerb(string[] args)
     {
         var (verbArgs, settings) = CommandLine.SplitSettings(args[1..]);
-        // The CLI publishes once itself; an automatic publisher in the same run would publish again.
-        HostArgs = [.. settings, "--StatusPage:Publish:Automatic=false"];
+        // The CLI publishes once itself: no automatic publisher in the same run, nor delivery, email or provider watch (Site/HostMode).
+        HostArgs = [.. settings, HostMode.SiteReaderArgument];
         for (var i = 0; i < verbArgs.Count; i++)
         {
             switch (verbArgs[i])
@@ -94,16 +94,11 @@ internal sealed class PublishVerb
 
     private async Task<int> RunAsync(WebApplication app, TextWriter output, TextWriter error)
     {
-        app.Urls.Clear();
-        app.Urls.Add("http://127.0.0.1:0");
-        await app.StartAsync();
         try
         {
-            await app.Services.GetRequiredService<LedgerReadiness>().Ready;
-            await app.Services.GetRequiredService<History.LedgerService>().Verification;
+            using var client = await LoopbackSite.StartAsync(app);
             var options = app.Services.GetRequiredService<IOptions<PublishOptions>>().Value;
             var directory = _directory ?? options.ExportPathFor(app.Services.GetRequiredService<LedgerStore>().DataPath);
-            using var client = LoopbackSite.Client(app.Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>());
             var exported = await new SiteExporter(client, directory, PageVersions.Of(app.Services)).ExportAsync();
             output.WriteLine($"exported {exported.Files} files into {directory}: {exported.Written} written, {exported.Unchanged} unchanged, {exported.Deleted} deleted");
             return await PublishAsync(options, directory, output, error, CancellationToken.None);

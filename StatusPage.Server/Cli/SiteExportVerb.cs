@@ -1,41 +1,31 @@
-using System.Net;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using StatusPage.Server.History;
+using StatusPage.Server.Publishing;
+using StatusPage.Server.Site;
 using StatusPage.Server.StaticExport;
-using StatusPage.Server.Startup;
 
 namespace StatusPage.Server.Cli;
 
 // `export-site DIR`: this server, started on a loopback port over its data file, writes its public site as static files
-// (StaticExport/SiteExporter) and stops. Run from Program.cs, since it needs the whole app; other settings work as for the server.
+// (StaticExport/SiteExporter) and stops. Run from Program.cs, since it needs the app's pages; other settings work as for the server.
 internal sealed class SiteExportVerb(string directory, string[] hostArgs)
 {
     public const string Name = "export-site";
 
-    public string[] HostArgs { get; } = hostArgs;
+    // The app only serves its pages to the export: no delivery, email, provider watch or automatic publish (Site/HostMode).
+    public string[] HostArgs { get; } = [.. hostArgs, HostMode.SiteReaderArgument];
 
-    // Null unless the arguments start with the verb and a folder.
+    // Null unless the arguments start with the verb and a folder (help and a missing folder are CommandLine's).
     public static SiteExportVerb? From(string[] args) =>
-        args.Length >= 2 && args[0] == Name && !args[1].StartsWith('-') ? new SiteExportVerb(args[1], args[2..]) : null;
+        args.Length >= 2 && args[0] == Name && !args[1].StartsWith('-') && !args[2..].Any(a => a is "--help" or "-h" or "-?")
+            ? new SiteExportVerb(args[1], args[2..])
+            : null;
 
     public int Run(WebApplication app, TextWriter output, TextWriter error) => RunAsync(app, output, error).GetAwaiter().GetResult();
 
     private async Task<int> RunAsync(WebApplication app, TextWriter output, TextWriter error)
     {
-        app.Urls.Clear();
-        app.Urls.Add("http://127.0.0.1:0");
-        await app.StartAsync();
         try
         {
-            await app.Services.GetRequiredService<LedgerReadiness>().Ready;
-            // After a start from a read-model snapshot: export what the whole chain's verification decided, never "being verified".
-            await app.Services.GetRequiredService<LedgerService>().Verification;
-            var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-            using var client = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false, AutomaticDecompression = DecompressionMethods.None })
-            {
-                BaseAddress = new Uri(address),
-            };
+            using var client = await LoopbackSite.StartAsync(app);
             var started = System.Diagnostics.Stopwatch.StartNew();
             // Nothing writes while the verb holds the data file: one snapshot and one clock reading describe the whole export.
             var versions = PageVersions.Of(app.Services);

@@ -10,11 +10,12 @@ namespace StatusPage.Server.HttpCache;
 // it again only when that seq moved. Over-approximations are safe (a page changes more often than needed); a page missing an
 // input here would claim an older checkpoint than its content, so each kind lists what it reads:
 // - an incident (page, feeds, proof.json): its entries (posts, corrections, redactions, causes), the names of the components it
-//   names, the providers its causes name;
+//   names, the providers its causes name and the providers observed on it (their names are in the observation sentences);
 // - a maintenance (page, proof.json): its entries and its components' names;
 // - a component (page, feeds, badge): its own entries, its group, and every incident and maintenance that names it;
 // - a history month: the incidents that touched it, its maintenance windows, component names, the earliest start (its pager);
-//   a month's SLA statement the same and every component's own entries; a provider the incidents ever attributed to it;
+//   a month's SLA statement the same and every component's own entries; a provider the incidents ever attributed to it or
+//   observed it in;
 // - the site's feeds: the last public entry (not an operator's, token's or key's); every other address (home, /history,
 //   /uptime, /sla, /verify, providers, v2 JSON, calendar, site badge, not-found, the ledger's files): the head.
 // Some pages also change with the clock (MovesWithClock): uptime windows, running durations, overdue promises, the current
@@ -53,7 +54,7 @@ internal sealed class ContentVersions
             ["sla", var y, var m] when Month(y, m) is { } month => Math.Max(OfMonth(month, zone, now),
                 _snapshot.Components.Keys.Select(_snapshot.LastSeqOf).DefaultIfEmpty(0).Max()),
             ["providers", var id] when _snapshot.Providers.ContainsKey(id) => Math.Max(_snapshot.LastSeqOf(id), _snapshot.Incidents.Values
-                .Where(i => i.Causes.Any(c => c.Cause.ProviderId == id)).Select(Of).DefaultIfEmpty(0).Max()),
+                .Where(i => ProvidersOf(i).Contains(id)).Select(Of).DefaultIfEmpty(0).Max()),
             ["history.atom"] or ["history.rss"] => _snapshot.LastPublicSeq,
             // The home page and the other site-wide pages show everything current; /verify and the ledger's files the head.
             _ => _snapshot.Head.Seq,
@@ -87,12 +88,17 @@ internal sealed class ContentVersions
         {
             seq = Math.Max(seq, _snapshot.Components.TryGetValue(id, out var component) ? NameSeq(component) : 0);
         }
-        foreach (var cause in incident.Causes)
+        foreach (var provider in ProvidersOf(incident))
         {
-            seq = Math.Max(seq, cause.Cause.ProviderId is { } provider ? _snapshot.LastSeqOf(provider) : 0);
+            seq = Math.Max(seq, _snapshot.LastSeqOf(provider));
         }
         return seq;
     }
+
+    // The providers an incident names: in its causes, and in the observations of their status pages recorded during it.
+    private IEnumerable<string> ProvidersOf(Incident incident) =>
+        incident.Causes.Select(c => c.Cause.ProviderId).OfType<string>()
+            .Concat(_snapshot.ProviderObservations.TryGetValue(incident.Id, out var observed) ? observed.Select(o => o.ProviderId) : []);
 
     private long Of(Maintenance maintenance)
     {

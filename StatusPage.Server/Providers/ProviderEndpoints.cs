@@ -24,7 +24,7 @@ internal static class ProviderEndpoints
     {
         builder.Services.Configure<ProviderWatchOptions>(builder.Configuration.GetSection(ProviderWatchOptions.Section));
         builder.Services.AddSingleton<ProviderStatusWatch>();
-        builder.Services.AddHostedService(services => services.GetRequiredService<ProviderStatusWatch>());
+        builder.AddOutboundService(services => services.GetRequiredService<ProviderStatusWatch>());
         return builder;
     }
 

@@ -9,13 +9,14 @@ namespace StatusPage.Server.Publishing;
 
 // StatusPage:Publish:Automatic: after appends, export the site (incrementally, into ExportPath) and publish it. The ledger is the
 // outbox and PublishStateStore the cursor: whenever the published head is behind the ledger's, a publish runs, also right after a
-// restart. Appends during a publish (or the Delay after one) are coalesced into the next publish. Runs beside the write path,
-// which only completes NextAppend: a slow or failing bucket never holds up a write. Failures retry with backoff, for ever.
+// restart. Appends during a publish (or the Delay after one) are coalesced into the next publish. With the head unchanged it
+// publishes again every Refresh (counted from the last publish, stored with the cursor), so pages that move with the clock do
+// not age in the bucket; the incremental export and the bucket's manifest keep that to the changed objects. Runs beside the
+// write path, which only completes NextAppend: a slow or failing bucket never holds up a write. Failures retry with backoff, for ever.
 internal sealed partial class AutoPublisher(IServiceProvider services, LedgerService ledger, LedgerStore store, PublishStateStore state, LedgerReadiness readiness,
     IServer server, IHostApplicationLifetime lifetime, IOptions<PublishOptions> options, TimeProvider time, ILogger<AutoPublisher> logger) : BackgroundService
 {
     private static readonly TimeSpan MaxRetryWait = TimeSpan.FromMinutes(15);
-    private static readonly TimeSpan PollInterval = TimeSpan.FromMinutes(5);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -35,12 +36,19 @@ internal sealed partial class AutoPublisher(IServiceProvider services, LedgerSer
         while (!stoppingToken.IsCancellationRequested)
         {
             var appended = ledger.NextAppend;
-            var wait = PollInterval;
+            TimeSpan wait;
             try
             {
-                if (state.Published() != ledger.Current.Head)
+                var last = state.Last();
+                var upToDate = last is { } published && published.Head == ledger.Current.Head;
+                wait = upToDate ? UntilRefresh(last!.Value.At) : TimeSpan.Zero;
+                if (wait == TimeSpan.Zero)
                 {
-                    await Task.Delay(options.Value.Delay, time, stoppingToken);
+                    if (!upToDate)
+                    {
+                        // A burst of appends becomes one publish.
+                        await Task.Delay(options.Value.Delay, time, stoppingToken);
+                    }
                     await PublishAsync(stoppingToken);
                     failures = 0;
                     continue;
@@ -73,6 +81,19 @@ internal sealed partial class AutoPublisher(IServiceProvider services, LedgerSer
         var result = await new SitePublisher(bucket, options.Value).PublishAsync(directory, token);
         state.Save(head, time.GetUtcNow());
         LogPublished(logger, head.Seq, bucket.Name, result.Uploaded, result.Unchanged, result.Deleted, exported.Written);
+    }
+
+    // How long until the pages that move with the clock are due again (Timeout.InfiniteTimeSpan: refresh is off).
+    private TimeSpan UntilRefresh(DateTimeOffset publishedAt)
+    {
+        var refresh = options.Value.Refresh;
+        if (refresh <= TimeSpan.Zero)
+        {
+            return Timeout.InfiniteTimeSpan;
+        }
+        var since = time.GetUtcNow() - publishedAt;
+        // A clock set back: a whole interval from now rather than a wait that never ends.
+        return since >= refresh ? TimeSpan.Zero : since < TimeSpan.Zero ? refresh : refresh - since;
     }
 
     private static Task WhenStarted(IHostApplicationLifetime lifetime)

@@ -1,6 +1,8 @@
 using System.Net;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using StatusPage.Server.History;
+using StatusPage.Server.Startup;
 
 namespace StatusPage.Server.Publishing;
 
@@ -8,6 +10,19 @@ namespace StatusPage.Server.Publishing;
 // An http:// binding is preferred; behind TLS only, the certificate must be valid for the address reached.
 internal static class LoopbackSite
 {
+    // For the verbs (export-site, publish, whose host runs as HostMode.SiteReader): start the app on a free loopback port, wait
+    // until its ledger is replayed and the whole chain verified (an export never shows "being verified"), and answer a client of
+    // its public site. The caller stops the app.
+    public static async Task<HttpClient> StartAsync(WebApplication app)
+    {
+        app.Urls.Clear();
+        app.Urls.Add("http://127.0.0.1:0");
+        await app.StartAsync();
+        await app.Services.GetRequiredService<LedgerReadiness>().Ready;
+        await app.Services.GetRequiredService<LedgerService>().Verification;
+        return Client(app.Services.GetRequiredService<IServer>());
+    }
+
     public static HttpClient Client(IServer server)
     {
         var addresses = server.Features.Get<IServerAddressesFeature>()?.Addresses ?? [];

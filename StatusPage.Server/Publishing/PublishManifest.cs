@@ -5,6 +5,9 @@ namespace StatusPage.Server.Publishing;
 
 // The bucket's own record of what the last complete publish stored (written last, after every object it names): each key with
 // the SHA-256 of its stored body and the ETag the store answered, so the next publish uploads only what differs.
+// Kept apart from StaticExport/ExportManifest on purpose: an object's record is what the store was sent and answered (its
+// body's Content-Encoding and Cache-Control, the ETag), a file's is what the export wrote (sibling coding, cache class, page
+// version); they share only path, size, hash and type, and one entry type for both would carry the other's empty fields.
 internal static class PublishManifest
 {
     public const string Key = "publish-manifest.json";

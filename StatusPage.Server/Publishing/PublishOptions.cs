@@ -40,6 +40,11 @@ internal sealed class PublishOptions
     // After an append, wait this long so a burst of appends becomes one publish.
     public TimeSpan Delay { get; set; } = TimeSpan.FromSeconds(1);
 
+    // With the head unchanged, the automatic publish runs again this long after the last one: pages that move with the clock
+    // (open incidents' durations, uptime, the current month, badges) are exported again and only the changed objects uploaded.
+    // Zero or less: only after appends.
+    public TimeSpan Refresh { get; set; } = TimeSpan.FromMinutes(5);
+
     // A failed automatic publish is retried after this, doubling up to 15 minutes, never given up.
     public TimeSpan FirstRetryDelay { get; set; } = TimeSpan.FromSeconds(30);
 

@@ -1,3 +1,5 @@
+using StatusPage.Server.Site;
+
 namespace StatusPage.Server.Publishing;
 
 internal static class PublishSetup
@@ -10,7 +12,7 @@ internal static class PublishSetup
         if (section.GetValue<bool>(nameof(PublishOptions.Automatic)))
         {
             builder.Services.AddSingleton<PublishStateStore>();
-            builder.Services.AddHostedService<AutoPublisher>();
+            builder.AddOutboundService<AutoPublisher>();
         }
         return builder;
     }

@@ -12,8 +12,12 @@ internal sealed class PublishStateStore(LedgerStore store)
 
     private readonly SideCollections _side = store.Beside([Collection], []);
 
-    public LedgerHead? Published() =>
-        _side.Get(Collection).FindById(Id) is { } doc ? new LedgerHead(doc["seq"].AsInt64, doc["hash"].AsString) : null;
+    public LedgerHead? Published() => Last()?.Head;
+
+    // The last complete publish: its head and when it ended (the automatic publisher's refresh counts from it, across restarts).
+    public (LedgerHead Head, DateTimeOffset At)? Last() => _side.Get(Collection).FindById(Id) is { } doc
+        ? (new LedgerHead(doc["seq"].AsInt64, doc["hash"].AsString), DateTimeOffset.FromUnixTimeMilliseconds(doc["published_at"].AsInt64))
+        : null;
 
     public void Save(LedgerHead head, DateTimeOffset at) => _side.Write(() => _side.Get(Collection).Upsert(new BsonDocument
     {

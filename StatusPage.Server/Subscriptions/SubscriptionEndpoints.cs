@@ -6,6 +6,7 @@ using MimeKit;
 using StatusPage.Server.Edge;
 using StatusPage.Server.History;
 using StatusPage.Server.HttpCache;
+using StatusPage.Server.Site;
 
 namespace StatusPage.Server.Subscriptions;
 
@@ -24,7 +25,7 @@ internal static partial class SubscriptionEndpoints
         builder.Services.Configure<PublicUrlOption>(builder.Configuration.GetSection("StatusPage"));
         builder.Services.AddSingleton<SubscriptionStore>();
         builder.Services.AddSingleton<EmailDispatcher>();
-        builder.Services.AddHostedService(sp => sp.GetRequiredService<EmailDispatcher>());
+        builder.AddOutboundService(sp => sp.GetRequiredService<EmailDispatcher>());
         builder.Services.AddRateLimiter(o => o.AddPolicy(SubscribeLimit, http => RateLimitPartition.GetFixedWindowLimiter(
             http.Connection.RemoteIpAddress?.ToString() ?? "local",
             _ => new FixedWindowRateLimiterOptions

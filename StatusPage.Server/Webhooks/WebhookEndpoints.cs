@@ -7,6 +7,7 @@ using StatusPage.Client.Contracts;
 using StatusPage.Server.History;
 using StatusPage.Server.Ledger;
 using StatusPage.Server.Operators;
+using StatusPage.Server.Site;
 
 namespace StatusPage.Server.Webhooks;
 
@@ -19,7 +20,7 @@ internal static partial class WebhookEndpoints
     {
         builder.Services.Configure<WebhookOptions>(builder.Configuration.GetSection(WebhookOptions.Section));
         builder.Services.AddSingleton<WebhookStore>();
-        builder.Services.AddHostedService<WebhookDispatcher>();
+        builder.AddOutboundService<WebhookDispatcher>();
         return builder;
     }
 

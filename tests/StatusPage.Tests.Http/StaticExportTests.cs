@@ -209,6 +209,33 @@ public sealed class StaticExportTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Renaming_a_provider_observed_on_an_incident_but_not_its_cause_changes_that_incident_page_and_its_version()
+    {
+        var ledger = _factory.Services.GetRequiredService<LedgerService>();
+        var snapshot = ledger.Current;
+        var provider = snapshot.Providers.Values.OrderBy(p => p.Id, StringComparer.Ordinal).First();
+        var incident = snapshot.Incidents.Values.OrderBy(i => i.Id, StringComparer.Ordinal).First(i => i.Status == StatusPage.Client.Contracts.IncidentStatus.Resolved
+            && i.Causes.All(c => c.Cause.ProviderId != provider.Id) && !snapshot.ProviderObservations.ContainsKey(i.Id));
+        var observed = await ledger.AppendAsync(new RecordProviderStatus(incident.Id, provider.Id, "minor", "Partial System Outage", [],
+            incident.StartedAt, "https://status.provider.example/api/v2/summary.json"), "test");
+        Assert.Null(observed.Violation);
+        var dir = Path.Combine(_root, "site");
+        await Export(dir);
+        var page = Path.Combine(dir, "incidents", incident.Id, "index.html");
+        var before = (Manifest(dir)[$"incidents/{incident.Id}/index.html"], File.ReadAllText(page));
+        Assert.Contains(System.Net.WebUtility.HtmlEncode(provider.Name), before.Item2, StringComparison.Ordinal);
+
+        var renamed = await ledger.AppendAsync(new DeclareProvider(provider.Id, "Renamed Hosting Co", provider.Url), "test");
+        Assert.Null(renamed.Violation);
+        await Export(dir);
+
+        var after = (Manifest(dir)[$"incidents/{incident.Id}/index.html"], File.ReadAllText(page));
+        Assert.NotEqual(before.Item1.Version, after.Item1.Version);
+        Assert.NotEqual(before.Item1.Sha256, after.Item1.Sha256);
+        Assert.Contains("Renamed Hosting Co", after.Item2, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task French_pages_are_served_under_fr_with_links_under_fr_and_unprefixed_pages_still_follow_the_browser()
     {
         var client = Client();

@@ -21,6 +21,8 @@ public sealed class CommandLineParsingTests : IDisposable
     [InlineData("monitor --help")]
     [InlineData("export --help")]
     [InlineData("import --help")]
+    [InlineData("export-site --help")]
+    [InlineData("export-site site --help")]
     public void Help_for_the_root_and_for_every_verb_prints_its_usage_options_and_all_verbs_and_exits_0(string commandLine)
     {
         var args = commandLine.Split(' ');
@@ -105,8 +107,37 @@ public sealed class CommandLineParsingTests : IDisposable
     [InlineData("", false)]
     [InlineData("--urls http://127.0.0.1:5000", false)]
     [InlineData("--StatusPage:DataPath=/tmp/x.db", false)]
+    [InlineData("export-site", true)]
+    [InlineData("export-site --help", true)]
+    [InlineData("export-site site", false)]
+    [InlineData("publish", false)]
+    [InlineData("publish --help", false)]
     public void The_program_runs_a_verb_or_root_help_and_otherwise_starts_the_server(string commandLine, bool isVerb) =>
         Assert.Equal(isVerb, CommandLine.IsVerb(commandLine.Split(' ', StringSplitOptions.RemoveEmptyEntries)));
+
+    [Fact]
+    public void The_root_help_lists_every_verb_with_a_one_line_description()
+    {
+        var (code, output, _) = Cli("--help");
+
+        Assert.Equal(0, code);
+        var commands = output[output.IndexOf("Commands:", StringComparison.Ordinal)..].Split('\n').Skip(1).TakeWhile(l => l.Trim().Length > 0).ToList();
+        foreach (var verb in new[] { "verify", "verify-proof", "key", "rotate-key", "monitor", "export", "import", "export-site", "publish" })
+        {
+            Assert.Contains(commands, line => System.Text.RegularExpressions.Regex.IsMatch(line, $@"^  {verb}( <[^>]+>)? {{2,}}[A-Z]\w+ "));
+        }
+        Assert.Contains("publish --from DIR", output, StringComparison.Ordinal);
+        Assert.Contains("export-site DIR", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Export_site_without_a_folder_is_a_usage_error_instead_of_starting_the_server()
+    {
+        var (code, _, error) = Cli("export-site");
+
+        Assert.Equal(2, code);
+        Assert.Contains("usage: StatusPage.Server export-site DIR", error, StringComparison.Ordinal);
+    }
 
     private static (int Code, string Out, string Error) Cli(params string[] args)
     {

@@ -1,0 +1,112 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Json;
+using Microsoft.AspNetCore.Mvc.Testing;
+
+namespace StatusPage.Tests.Http;
+
+// The `export-site` verb as its own process over a data file with work pending for the world outside: a webhook delivery, a
+// confirmation email, an open incident attributed to a provider whose status page is watched. The export reads its own site and
+// nothing else: no request reaches the receiver, the SMTP server or the provider while it runs.
+public sealed class SiteExportVerbTests : IAsyncLifetime
+{
+    private const string Token = "sp_test-admin-token-0123456789abcdefghijklmnopq";
+    private readonly string _root = Directory.CreateTempSubdirectory("statuspage-export-verb-").FullName;
+    private ProviderStatusPage _provider = null!;
+
+    private string Content => Path.Combine(_root, "content");
+
+    private string DataDir => Path.Combine(_root, "data");
+
+    public async Task InitializeAsync()
+    {
+        _provider = await ProviderStatusPage.StartAsync();
+        Directory.CreateDirectory(Content);
+        Directory.CreateDirectory(DataDir);
+        await File.WriteAllTextAsync(Path.Combine(Content, "site.yml"), $"""
+            name: Export verb test
+            url: https://status.example.com
+            providers:
+              - id: halden
+                name: Halden Hosting
+                status_url: {_provider.SummaryUrl}
+                status_interval: 1m
+            components:
+              - id: private-network
+                name: Private network
+            """);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _provider.DisposeAsync();
+        Directory.Delete(_root, recursive: true);
+    }
+
+    [Fact]
+    public async Task Export_site_delivers_no_webhook_sends_no_email_and_reads_no_provider_status_page()
+    {
+        await using var receiver = await WebhookReceiver.StartAsync(failFirst: int.MaxValue);
+        using var smtp = new SmtpSink();
+        // Work left pending: the receiver refuses every delivery, the SMTP port is closed, the provider watch is off.
+        var pending = new Dictionary<string, string>(smtp.Settings())
+        {
+            ["STATUSPAGE_ADMIN_TOKEN"] = Token,
+            ["StatusPage:Webhooks:AllowPrivateTargets"] = "true",
+            ["StatusPage:Webhooks:FirstRetryDelay"] = "00:00:00.200",
+            ["StatusPage:Providers:AllowPrivateTargets"] = "true",
+            ["StatusPage:Providers:Watch"] = "false",
+            ["StatusPage:Email:SmtpPort"] = "9",
+        };
+        await using (var server = new StatusPageFactory(Content, dataDir: DataDir, settings: pending))
+        {
+            using var admin = server.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = false });
+            admin.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", Token);
+            await admin.RegisterWebhook(receiver.Url);
+            using var opened = await admin.PostAsJsonAsync("/api/v1/incidents", new Dictionary<string, object>
+            {
+                ["id"] = "net-1", ["title"] = "Private network interrupted", ["impact"] = "major", ["status"] = "investigating",
+                ["body"] = "The link is down.", ["components"] = new Dictionary<string, string> { ["private-network"] = "major_outage" },
+                ["cause"] = new Dictionary<string, string> { ["kind"] = "upstream", ["provider"] = "halden", ["ticket"] = "HH-1" },
+            });
+            Assert.Equal(HttpStatusCode.Created, opened.StatusCode);
+            using var subscribed = await admin.PostAsync(Api.Url("/subscriptions"), new FormUrlEncodedContent(
+                [new("email", "ada@example.org"), new("lang", "en")]));
+            Assert.Equal(HttpStatusCode.Redirect, subscribed.StatusCode);
+            await Eventually.Until("a refused delivery", () => Task.FromResult(receiver.All.Count), n => n >= 1);
+        }
+        receiver.FailNext(0);
+        var refused = receiver.All.Count;
+
+        // Now everything would answer, and every retry is due (the clock an hour on).
+        var (exit, output, error) = await ExportSite(Path.Combine(_root, "site"), new Dictionary<string, string>(smtp.Settings())
+        {
+            ["StatusPage:DataPath"] = Path.Combine(DataDir, "statuspage.db"),
+            ["StatusPage:ContentPath"] = Content,
+            ["StatusPage:Clock"] = StatusPageFactory.ClockSetting(StatusPageFactory.DemoNow.AddHours(1)),
+            ["StatusPage:Webhooks:AllowPrivateTargets"] = "true",
+            ["StatusPage:Providers:AllowPrivateTargets"] = "true",
+            ["StatusPage:Providers:Watch"] = "true",
+        });
+
+        Assert.True(exit == 0, $"export-site exited {exit}:\n{output}\n{error}");
+        Assert.True(File.Exists(Path.Combine(_root, "site", "incidents", "net-1", "index.html")), output);
+        Assert.Equal(refused, receiver.All.Count);
+        Assert.Empty(smtp.Messages());
+        Assert.Equal(0, _provider.Requests);
+    }
+
+    private static async Task<(int Exit, string Output, string Error)> ExportSite(string dir, Dictionary<string, string> settings)
+    {
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var arg in new[] { TestPaths.ServerDll, "export-site", dir }.Concat(settings.Select(s => $"--{s.Key}={s.Value}")))
+        {
+            start.ArgumentList.Add(arg);
+        }
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        return (process.ExitCode, await output, await error);
+    }
+}
