@@ -157,6 +157,7 @@ public sealed partial class LedgerService
         var tree = new MerkleTree();
         var leaf = new byte[MerkleTree.HashSize];
         var touched = new HashSet<string>(StringComparer.Ordinal);
+        var young = new YoungCollections(ReadModelSnapshot.YoungBytes);
         ChainProblem? problem = null;
         string? mismatch = null;
         try
@@ -169,6 +170,7 @@ public sealed partial class LedgerService
                     break;
                 }
                 var seq = hashed.Entry.Seq;
+                young.Tick();
                 Projection.Apply(replay, hashed.Entry, payload!);
                 Convert.FromHexString(hashed.Entry.Hash, leaf, out _, out _);
                 tree.Append(leaf);
@@ -185,6 +187,8 @@ public sealed partial class LedgerService
                     stopping.ThrowIfCancellationRequested();
                     ShareWhatEquals(replay, saved, touched);
                     touched.Clear();
+                    // The replayed copies just dropped were promoted by the young collections: free them before the next slice.
+                    GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
                 }
                 if (seq == saved.Head.Seq && !ReadModelSnapshot.Digest(replay.ToSnapshot()).AsSpan().SequenceEqual(ReadModelSnapshot.Digest(saved)))
                 {
