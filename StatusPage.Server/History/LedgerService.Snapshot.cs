@@ -20,6 +20,9 @@ public sealed partial class LedgerService
 
     public bool StartedFromSnapshot { get; private set; }
 
+    // Awaited at each point where the background verification checks for a stop (tests hold it there; none in production).
+    internal IBackgroundVerificationProbe? VerificationProbe { get; set; }
+
     public string SnapshotPath => ReadModelSnapshot.PathBeside(store.DataPath);
 
     // From the snapshot if it matches the ledger, else the full replay (Load). The background verification stops when
@@ -164,6 +167,8 @@ public sealed partial class LedgerService
         {
             foreach (var hashed in ReadAhead.Of(store.ReadInSlices(0, served.Seq)).Select(HashedEntry.Of))
             {
+                // Every entry, not only at each flush: under load a flush interval lasts seconds, and a stop must not wait.
+                stopping.ThrowIfCancellationRequested();
                 problem = verifier.Check(hashed, out var payload);
                 if (problem is not null)
                 {
@@ -184,7 +189,10 @@ public sealed partial class LedgerService
                 }
                 if (touched.Count >= 2_000 || seq == saved.Head.Seq)
                 {
-                    stopping.ThrowIfCancellationRequested();
+                    if (VerificationProbe is { } probe)
+                    {
+                        await probe.AtFlushAsync(seq, stopping).ConfigureAwait(false);
+                    }
                     ShareWhatEquals(replay, saved, touched);
                     touched.Clear();
                     // The replayed copies just dropped were promoted by the young collections: free them before the next slice.
@@ -302,4 +310,11 @@ public sealed partial class LedgerService
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The read-model snapshot could not be saved")]
     private static partial void LogSnapshotNotSaved(ILogger logger, Exception exception);
+}
+
+// Called by the background verification where it checks for a stop (LedgerService.VerificationProbe): tests hold it there
+// to stop the server mid-verification.
+internal interface IBackgroundVerificationProbe
+{
+    Task AtFlushAsync(long seq, CancellationToken stopping);
 }
