@@ -31,7 +31,7 @@ public sealed partial class LedgerService
     {
         if (!await TryLoadFromSnapshotAsync(stopping).ConfigureAwait(false))
         {
-            Load();
+            Load(stopping);
         }
     }
 
@@ -127,7 +127,7 @@ public sealed partial class LedgerService
         }
         var tail = new SnapshotBuilder(saved.Model);
         var verifier = ChainVerifier.After(saved.Model.Head);
-        var problem = VerifyAndProject(store.ReadAll(saved.Seq), verifier, tail, out _) ?? verifier.Finish();
+        var problem = VerifyAndProject(store.ReadAll(saved.Seq), verifier, tail, out _, stopping) ?? verifier.Finish();
         // A bad tail or a contradicted checkpoint: the full replay finds it again and reports it with the verified prefix.
         if (problem is not null || CheckAgainstLatestCheckpoint() is not null)
         {

@@ -49,7 +49,7 @@ internal sealed partial class LedgerStartup(LedgerService ledger, LedgerStore st
             }
             else
             {
-                ledger.Load();
+                ledger.Load(stopping);
             }
             _stage = "ingesting content and running start-up steps";
             var contentPath = options.Value.Resolve(environment.ContentRootPath).ContentPath;
