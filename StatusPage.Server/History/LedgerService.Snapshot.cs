@@ -20,6 +20,9 @@ public sealed partial class LedgerService
 
     public bool StartedFromSnapshot { get; private set; }
 
+    // Awaited at each point where the background verification checks for a stop (tests hold it there; none in production).
+    internal IBackgroundVerificationProbe? VerificationProbe { get; set; }
+
     public string SnapshotPath => ReadModelSnapshot.PathBeside(store.DataPath);
 
     // From the snapshot if it matches the ledger, else the full replay (Load). The background verification stops when
@@ -28,7 +31,7 @@ public sealed partial class LedgerService
     {
         if (!await TryLoadFromSnapshotAsync(stopping).ConfigureAwait(false))
         {
-            Load();
+            Load(stopping);
         }
     }
 
@@ -124,7 +127,7 @@ public sealed partial class LedgerService
         }
         var tail = new SnapshotBuilder(saved.Model);
         var verifier = ChainVerifier.After(saved.Model.Head);
-        var problem = VerifyAndProject(store.ReadAll(saved.Seq), verifier, tail, out _) ?? verifier.Finish();
+        var problem = VerifyAndProject(store.ReadAll(saved.Seq), verifier, tail, out _, stopping) ?? verifier.Finish();
         // A bad tail or a contradicted checkpoint: the full replay finds it again and reports it with the verified prefix.
         if (problem is not null || CheckAgainstLatestCheckpoint() is not null)
         {
@@ -157,18 +160,22 @@ public sealed partial class LedgerService
         var tree = new MerkleTree();
         var leaf = new byte[MerkleTree.HashSize];
         var touched = new HashSet<string>(StringComparer.Ordinal);
+        var young = new YoungCollections(ReadModelSnapshot.YoungBytes);
         ChainProblem? problem = null;
         string? mismatch = null;
         try
         {
             foreach (var hashed in ReadAhead.Of(store.ReadInSlices(0, served.Seq)).Select(HashedEntry.Of))
             {
+                // Every entry, not only at each flush: under load a flush interval lasts seconds, and a stop must not wait.
+                stopping.ThrowIfCancellationRequested();
                 problem = verifier.Check(hashed, out var payload);
                 if (problem is not null)
                 {
                     break;
                 }
                 var seq = hashed.Entry.Seq;
+                young.Tick();
                 Projection.Apply(replay, hashed.Entry, payload!);
                 Convert.FromHexString(hashed.Entry.Hash, leaf, out _, out _);
                 tree.Append(leaf);
@@ -182,9 +189,14 @@ public sealed partial class LedgerService
                 }
                 if (touched.Count >= 2_000 || seq == saved.Head.Seq)
                 {
-                    stopping.ThrowIfCancellationRequested();
+                    if (VerificationProbe is { } probe)
+                    {
+                        await probe.AtFlushAsync(seq, stopping).ConfigureAwait(false);
+                    }
                     ShareWhatEquals(replay, saved, touched);
                     touched.Clear();
+                    // The replayed copies just dropped were promoted by the young collections: free them before the next slice.
+                    GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
                 }
                 if (seq == saved.Head.Seq && !ReadModelSnapshot.Digest(replay.ToSnapshot()).AsSpan().SequenceEqual(ReadModelSnapshot.Digest(saved)))
                 {
@@ -298,4 +310,11 @@ public sealed partial class LedgerService
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The read-model snapshot could not be saved")]
     private static partial void LogSnapshotNotSaved(ILogger logger, Exception exception);
+}
+
+// Called by the background verification where it checks for a stop (LedgerService.VerificationProbe): tests hold it there
+// to stop the server mid-verification.
+internal interface IBackgroundVerificationProbe
+{
+    Task AtFlushAsync(long seq, CancellationToken stopping);
 }

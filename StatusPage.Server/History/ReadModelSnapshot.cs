@@ -23,8 +23,11 @@ internal sealed record ReadModelSnapshot(long Seq, string Hash, byte[] Leaves, S
     {
         // Only state: computed properties (an incident's status, a post's backfilled flag) are derived again on load.
         TypeInfoResolver = new DefaultJsonTypeInfoResolver { Modifiers = { OnlyState } },
-        Converters = { new SortedDictionaryConverter() },
+        Converters = { new SortedDictionaryConverter(), new SharedStringConverter() },
     };
+
+    // Garbage allowed between collections while reading or verifying (see YoungCollections).
+    public const long YoungBytes = 16 << 20;
 
     public static string PathBeside(string dataPath) => Path.ChangeExtension(dataPath, ".readmodel.json");
 
@@ -56,8 +59,9 @@ internal sealed record ReadModelSnapshot(long Seq, string Hash, byte[] Leaves, S
             HeadPart? head = null;
             EndPart? end = null;
             var model = new SnapshotBuilder(StatusSnapshot.Empty);
-            var strings = new Dictionary<string, string>(StringComparer.Ordinal);
+            SharedStringConverter.Table.Value = new Dictionary<string, string>(StringComparer.Ordinal);
             long parts = 0;
+            var young = new YoungCollections(YoungBytes);
             await foreach (var part in JsonSerializer.DeserializeAsyncEnumerable<Part>(file, topLevelValues: true, Json, cancellationToken)
                 .ConfigureAwait(false))
             {
@@ -69,6 +73,7 @@ internal sealed record ReadModelSnapshot(long Seq, string Hash, byte[] Leaves, S
                     case ModelPart aggregate when head is not null && end is null:
                         aggregate.AddTo(model);
                         parts++;
+                        young.Tick();
                         break;
                     case EndPart last when head is not null && end is null:
                         end = last;
@@ -89,6 +94,10 @@ internal sealed record ReadModelSnapshot(long Seq, string Hash, byte[] Leaves, S
             or InvalidOperationException or KeyNotFoundException)
         {
             return null;
+        }
+        finally
+        {
+            SharedStringConverter.Table.Value = null;
         }
     }
 
@@ -144,13 +153,15 @@ internal sealed record ReadModelSnapshot(long Seq, string Hash, byte[] Leaves, S
         return items.Count;
     }
 
-    // One JSON value a line, through one writer and one buffer.
+    // One JSON value a line, through one writer and one buffer. Serializing a whole model allocates several times its size.
     private sealed class PartWriter(Stream stream) : IDisposable
     {
         private readonly Utf8JsonWriter _json = new(stream);
+        private readonly YoungCollections _young = new(YoungBytes);
 
         public void Write(Part part)
         {
+            _young.Tick();
             JsonSerializer.Serialize(_json, part, Json);
             _json.Flush();
             stream.WriteByte((byte)'\n');
@@ -260,6 +271,33 @@ internal sealed record ReadModelSnapshot(long Seq, string Hash, byte[] Leaves, S
                 info.Properties.RemoveAt(i);
             }
         }
+    }
+
+    // While a snapshot is read, one instance per distinct short string (authors, ids, component ids, status sources), as a
+    // replay shares them: without it the model read holds a copy per post and per status change (about 20 MB at 100,000
+    // entries). Long strings (bodies, hashes) are left alone: they are distinct anyway. The table lives for one read only.
+    private sealed class SharedStringConverter : JsonConverter<string>
+    {
+        private const int LongestShared = 48;
+
+        public static readonly AsyncLocal<Dictionary<string, string>?> Table = new();
+
+        public override string? Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+        {
+            var text = reader.GetString();
+            if (text is null || text.Length > LongestShared || Table.Value is not { } table)
+            {
+                return text;
+            }
+            if (table.TryGetValue(text, out var shared))
+            {
+                return shared;
+            }
+            table[text] = text;
+            return text;
+        }
+
+        public override void Write(Utf8JsonWriter writer, string value, JsonSerializerOptions options) => writer.WriteStringValue(value);
     }
 
     // ImmutableDictionary<string, T> written in ordinal key order (its own order follows hash codes), read back as usual.

@@ -11,7 +11,8 @@ namespace StatusPage.Server.Startup;
 // because the store takes its lock when it is created, before StartAsync. A failure later stops the server.
 internal sealed partial class LedgerStartup(LedgerService ledger, LedgerStore store, ContentIngestor ingestor,
     IEnumerable<IStartupStep> steps, LedgerReadiness readiness, IOptions<StatusPageOptions> options, IHostEnvironment environment,
-    IHostApplicationLifetime lifetime, ILogger<LedgerStartup> logger) : IHostedLifecycleService
+    IHostApplicationLifetime lifetime, IEnumerable<IBackgroundVerificationProbe> probes, ILogger<LedgerStartup> logger)
+    : IHostedLifecycleService
 {
     // A snapshot costs about one full serialization of the read model; a restart replays at most this many entries after it.
     private const long SnapshotEvery = 1_000;
@@ -43,11 +44,12 @@ internal sealed partial class LedgerStartup(LedgerService ledger, LedgerStore st
             if (snapshots)
             {
                 ledger.SnapshotEvery = SnapshotEvery;
+                ledger.VerificationProbe = probes.FirstOrDefault();
                 await ledger.LoadPreferringSnapshotAsync(stopping).ConfigureAwait(false);
             }
             else
             {
-                ledger.Load();
+                ledger.Load(stopping);
             }
             _stage = "ingesting content and running start-up steps";
             var contentPath = options.Value.Resolve(environment.ContentRootPath).ContentPath;

@@ -1,7 +1,11 @@
+using System.Diagnostics;
 using LiteDB;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using StatusPage.Server.History;
+using StatusPage.Server.Ledger;
+using StatusPage.Server.Startup;
 
 namespace StatusPage.Tests.Http;
 
@@ -138,6 +142,49 @@ public sealed class SnapshotStartTests : IDisposable
         Assert.Contains("History verification failed.", home, StringComparison.Ordinal);
     }
 
+
+    [Fact]
+    public async Task A_stop_during_the_background_verification_is_prompt_and_clean_and_leaves_the_data_file_whole()
+    {
+        Run(Server());
+        var probe = new HeldVerification();
+        LedgerHead served;
+        Task verified;
+        var stop = new Stopwatch();
+        await using (var root = Server())
+        {
+            var server = root.WithWebHostBuilder(builder =>
+                builder.ConfigureTestServices(services => services.AddSingleton<IBackgroundVerificationProbe>(probe)));
+            var ledger = server.Services.GetRequiredService<LedgerService>();
+            await probe.Reached.Task.WaitAsync(TimeSpan.FromSeconds(60));
+            Assert.True(ledger.StartedFromSnapshot);
+            Assert.True(ledger.VerificationRunning);
+            served = ledger.Current.Head;
+            verified = server.Services.GetRequiredService<LedgerReadiness>().Verified;
+
+            stop.Start();
+            await server.DisposeAsync();
+            stop.Stop();
+        }
+
+        // Prompt: well inside the host's 30 s stop timeout, and because the verification saw the stop, not the timeout.
+        Assert.True(stop.Elapsed < TimeSpan.FromSeconds(10), $"the stop took {stop.Elapsed}");
+        Assert.True(probe.SawStop);
+        // Clean: the history stays unverified (never called verified), and that is a stop, not a failure.
+        Assert.True(verified.IsCanceled);
+        Assert.True(File.Exists(SnapshotFile));
+        // Whole: a full replay of the data file verifies every entry up to the head served before the stop.
+        using (var replay = new StatusPageFactory(time: _clock, dataDir: _dataDir,
+            settings: new Dictionary<string, string> { ["StatusPage:ReadModelSnapshot"] = "false" }))
+        {
+            var ledger = replay.Services.GetRequiredService<LedgerService>();
+            Assert.False(ledger.StartedFromSnapshot);
+            Assert.False(ledger.Current.IsReadOnly);
+            Assert.Null(ledger.Current.IntegrityProblem);
+            Assert.Equal(served, ledger.Current.Head);
+        }
+    }
+
     // Starts a server, waits until it is ready, stops it (which saves the snapshot).
     private static void Run(StatusPageFactory server)
     {
@@ -179,6 +226,27 @@ public sealed class SnapshotStartTests : IDisposable
         {
             Client.Dispose();
             _factory.Dispose();
+        }
+    }
+
+    // Holds the background verification at its first flush until the server stops.
+    private sealed class HeldVerification : IBackgroundVerificationProbe
+    {
+        public TaskCompletionSource Reached { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public bool SawStop { get; private set; }
+
+        public async Task AtFlushAsync(long seq, CancellationToken stopping)
+        {
+            Reached.TrySetResult();
+            try
+            {
+                await Task.Delay(Timeout.InfiniteTimeSpan, stopping);
+            }
+            finally
+            {
+                SawStop = stopping.IsCancellationRequested;
+            }
         }
     }
 }

@@ -88,6 +88,45 @@ public sealed class LedgerChainTests : IDisposable
         Assert.NotEmpty(updates);
     }
 
+    [Fact]
+    public async Task A_read_model_read_from_its_snapshot_keeps_one_copy_of_each_repeated_author_and_post_id()
+    {
+        WriteRichHistory();
+        var path = Path.Combine(_t.Dir, "statuspage.readmodel.json");
+        ReadModelSnapshot.Write(path, _t.State, _t.Ledger.Transparency.Tree.LeafHashes());
+
+        var read = (await ReadModelSnapshot.TryReadAsync(path))!.Model;
+
+        Assert.Equal(Serialize(_t.State), Serialize(read));
+        var posts = read.Incidents["inc-1"].AllPosts.Where(p => p.Author == "tester").ToList();
+        Assert.True(posts.Count >= 3);
+        Assert.All(posts, p => Assert.Same(posts[0].Author, p.Author));
+        // The post owners' keys are the posts' own id strings, not copies.
+        Assert.All(posts, p => Assert.Same(p.Id, read.PostOwners.Keys.Single(k => k == p.Id)));
+    }
+
+    [Fact]
+    public void A_stop_during_the_replay_ends_it_publishes_nothing_and_leaves_the_file_whole()
+    {
+        WriteRichHistory();
+        var head = _t.State.Head;
+        _t.Close();
+        using var stopped = new CancellationTokenSource();
+        stopped.Cancel();
+
+        using (var store = new LedgerStore(_t.DataPath))
+        using (var ledger = new LedgerService(store, _t.Time, new Server.Transparency.TransparencyLog(_t.KeyFile),
+            Microsoft.Extensions.Logging.Abstractions.NullLogger<LedgerService>.Instance))
+        {
+            Assert.Throws<OperationCanceledException>(() => ledger.Load(stopped.Token));
+            Assert.Equal(LedgerHead.Empty, ledger.Current.Head);
+        }
+
+        _t.Restart();
+        Assert.Equal(head, _t.State.Head);
+        Assert.False(_t.State.IsReadOnly);
+    }
+
     public static TheoryData<string> StoredFields { get; } =
         ["EntryId", "RecordedAt", "Kind", "Subject", "Author", "Payload", "Body", "PrevHash", "Hash"];
 
