@@ -70,6 +70,7 @@ app.UsePublicSite();
 app.UseOperators();
 app.MapLedger();
 app.MapTransparency();
+app.MapTiles();
 app.MapOperators();
 app.MapWriteApi();
 app.MapPublicSite();
