@@ -16,7 +16,9 @@ namespace StatusPage.Server.HttpCache;
 // - a history month: the incidents that touched it, its maintenance windows, component names, the earliest start (its pager);
 //   a month's SLA statement the same and every component's own entries; a provider the incidents ever attributed to it;
 // - the site's feeds: the last public entry (not an operator's, token's or key's); every other address (home, /history,
-//   /uptime, /sla, /verify, providers, v2 JSON, calendar, site badge, not-found, the ledger's files): the head.
+//   /uptime, /sla, /verify, providers, v2 JSON, calendar, site badge, not-found, the ledger API's head, checkpoint and key): the head;
+// - the ledger's NDJSON (a chunk under /ledger/ndjson/, the first page of /api/v1/ledger): its last entry, or a later redaction
+//   that erased a body in it.
 // Some pages also change with the clock (MovesWithClock): uptime windows, running durations, overdue promises, the current
 // month. Their bytes are a function of the ledger and the time of rendering; the export renders them every time.
 internal sealed class ContentVersions

@@ -171,6 +171,10 @@ public sealed class LedgerTilesTests : IAsyncLifetime
         var key = (await _reader.GetStringAsync(new Uri("/api/v1/ledger/key", UriKind.Relative))).Trim();
         (exit, _, error) = Verify(dir, "--checkpoint", System.IO.Path.Combine(dir, "ledger", "checkpoint"), "--key", key);
         Assert.True(exit == 0, error);
+        // And tools/verify_ledger.py, written from docs/LEDGER.md: the folder's chunks, tiles (levels 0 and 1) and bundles.
+        (exit, output, error) = Python(dir, System.IO.Path.Combine(dir, "ledger", "checkpoint"), key);
+        Assert.True(exit == 0, error);
+        Assert.Contains($"OK: {size} entries verified", output, StringComparison.Ordinal);
 
         // One word of one entry in a full (immutable-looking) chunk.
         var chunk = System.IO.Path.Combine(dir, "ledger", "ndjson", "000.ndjson");
@@ -180,6 +184,7 @@ public sealed class LedgerTilesTests : IAsyncLifetime
         (exit, _, error) = Verify(dir);
         Assert.Equal(1, exit);
         Assert.Contains("first bad entry is", error, StringComparison.Ordinal);
+        Assert.Equal(1, Python(dir, System.IO.Path.Combine(dir, "ledger", "checkpoint"), key).Exit);
         File.WriteAllText(chunk, original);
 
         // A hash tile that no longer matches the entries.
@@ -190,6 +195,24 @@ public sealed class LedgerTilesTests : IAsyncLifetime
         (exit, _, error) = Verify(dir);
         Assert.Equal(1, exit);
         Assert.Contains("ledger/tile/0/000 does not hold what the entries give", error, StringComparison.Ordinal);
+        (exit, _, error) = Python(dir, System.IO.Path.Combine(dir, "ledger", "checkpoint"), key);
+        Assert.Equal(1, exit);
+        Assert.Contains("ledger/tile/0/000 does not hold what the entries give", error, StringComparison.Ordinal);
+    }
+
+    private static (int Exit, string Output, string Error) Python(params string[] args)
+    {
+        var start = new System.Diagnostics.ProcessStartInfo("/usr/bin/python3") { RedirectStandardOutput = true, RedirectStandardError = true };
+        start.ArgumentList.Add(System.IO.Path.Combine(TestPaths.RepositoryRoot, "tools", "verify_ledger.py"));
+        foreach (var arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+        using var process = System.Diagnostics.Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEnd();
+        process.WaitForExit();
+        return (process.ExitCode, output.Result, error);
     }
 
     private static (int Exit, string Output, string Error) Verify(params string[] args)
