@@ -138,7 +138,8 @@ publish_site() {
   local t0 out; t0="$(now_ms)"
   out="$(AWS_ACCESS_KEY_ID=S3RVER AWS_SECRET_ACCESS_KEY=S3RVER dotnet "$SERVER_DLL" publish --from "$1" \
     --StatusPage:Publish:Bucket=site --StatusPage:Publish:Prefix="$2" --StatusPage:Publish:Endpoint="http://127.0.0.1:$S3_PORT" \
-    --StatusPage:Publish:ForcePathStyle=true --Logging:LogLevel:Default=Warning 2>&1)" || { echo "publish failed: $out" >&2; return 1; }
+    --StatusPage:Publish:ForcePathStyle=true --Logging:LogLevel:Default=Warning 2>&1)" \
+    || { echo "publish failed: $out" >&2; grep -iE 'error|exception' "$WORK/s3rver.log" | tail -5 >&2; echo "failed - - -"; return 0; }
   grep -E '^published ' <<<"$out" | sed -E 's/^published [0-9]+ objects to [^:]+: ([0-9]+) uploaded \(([0-9]+) bytes\), [0-9]+ unchanged, ([0-9]+) deleted.*$/\1 \2 \3 '"$(( $(now_ms) - t0 ))"'/'
 }
 
