@@ -1,7 +1,6 @@
 using System.Text;
 using StatusPage.Server.Ledger;
 using StatusPage.Server.Transparency;
-using StatusPage.Server.TransparencyApi;
 
 namespace StatusPage.Server.StaticExport;
 
@@ -71,7 +70,7 @@ internal sealed class ExportedLedger
         foreach (var tile in TileLayout.For(checkpoint.Size).Where(t => t.Kind != TileLayout.Kind.Ndjson))
         {
             var expected = tile.Kind == TileLayout.Kind.Hashes ? tree.TileHashes(tile.Level, tile.Start, tile.Count)
-                : TileEndpoints.Bundle(entries.Skip((int)tile.Start).Take(tile.Count));
+                : TileLayout.Bundle(entries.Skip((int)tile.Start).Take(tile.Count));
             if (!_read(tile.Path).AsSpan().SequenceEqual(expected))
             {
                 return $"ledger/{tile.Path} does not hold what the entries give";

@@ -1,4 +1,6 @@
 using System.Globalization;
+using System.Text;
+using StatusPage.Server.Ledger;
 using System.Text.RegularExpressions;
 
 namespace StatusPage.Server.Transparency;
@@ -31,6 +33,29 @@ internal static partial class TileLayout
         };
 
         private string Partial => IsFull ? "" : ".p/" + Count.ToString(CultureInfo.InvariantCulture);
+    }
+
+    // tlog-tiles entry bundle: each entry as a big-endian uint16 length and its bytes; our log's entry is the 32-byte entry hash.
+    public static byte[] Bundle(IEnumerable<LedgerEntry> entries)
+    {
+        using var bundle = new MemoryStream();
+        foreach (var entry in entries)
+        {
+            bundle.Write([0, MerkleTree.HashSize]);
+            bundle.Write(Convert.FromHexString(entry.Hash));
+        }
+        return bundle.ToArray();
+    }
+
+    // The entries as the ledger API writes them: one JSON line each.
+    public static byte[] Lines(IEnumerable<LedgerEntry> entries)
+    {
+        var text = new StringBuilder();
+        foreach (var entry in entries)
+        {
+            text.Append(LedgerLine.From(entry).ToJson()).Append('\n');
+        }
+        return Encoding.UTF8.GetBytes(text.ToString());
     }
 
     // 1234067 → x001/x234/067.

@@ -39,7 +39,7 @@ internal static class TileEndpoints
         return tile.Kind switch
         {
             TileLayout.Kind.Hashes => new TileResult(new Representation(log.Tree.TileHashes(tile.Level, tile.Start, tile.Count), Octets, null), tag, cache),
-            TileLayout.Kind.Entries => new TileResult(new Representation(Bundle(Entries(store, tile)), Octets, null), tag, cache),
+            TileLayout.Kind.Entries => new TileResult(new Representation(TileLayout.Bundle(Entries(store, tile)), Octets, null), tag, cache),
             // A chunk's bytes change only when a redaction erases one of its bodies: its ETag is its content's hash.
             _ => Chunk(Entries(store, tile), cache),
         };
@@ -47,32 +47,9 @@ internal static class TileEndpoints
 
     private static List<LedgerEntry> Entries(LedgerStore store, TileLayout.Tile tile) => [.. store.ReadAll(tile.Start).Take(tile.Count)];
 
-    // tlog-tiles entry bundle: each entry as a big-endian uint16 length and its bytes; our log's entry is the 32-byte entry hash.
-    public static byte[] Bundle(IEnumerable<LedgerEntry> entries)
-    {
-        using var bundle = new MemoryStream();
-        foreach (var entry in entries)
-        {
-            bundle.Write([0, MerkleTree.HashSize]);
-            bundle.Write(Convert.FromHexString(entry.Hash));
-        }
-        return bundle.ToArray();
-    }
-
-    // The entries as the ledger API writes them: one JSON line each.
-    public static byte[] Lines(IEnumerable<LedgerEntry> entries)
-    {
-        var text = new StringBuilder();
-        foreach (var entry in entries)
-        {
-            text.Append(LedgerLine.From(entry).ToJson()).Append('\n');
-        }
-        return Encoding.UTF8.GetBytes(text.ToString());
-    }
-
     private static TileResult Chunk(List<LedgerEntry> entries, CacheClass cache)
     {
-        var bytes = Lines(entries);
+        var bytes = TileLayout.Lines(entries);
         var tag = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes))[..32];
         return new TileResult(new Representation(bytes, Ndjson, null).Compressed(), tag, cache);
     }
