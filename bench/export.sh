@@ -126,7 +126,8 @@ S3RVER_JS="$ROOT/tests/StatusPage.Tests.Http/S3rver/node_modules/s3rver/bin/s3rv
 S3_PID=""; S3_PORT=""
 if [ -f "$S3RVER_JS" ] && command -v node >/dev/null; then
   S3_PORT="$(free_port)"
-  node "$S3RVER_JS" -d "$WORK/s3" -a 127.0.0.1 -p "$S3_PORT" --no-vhost-buckets --configure-bucket site >"$WORK/s3rver.log" 2>&1 &
+  # s3rver encrypts ListObjectsV2 continuation tokens with a cipher OpenSSL 3 keeps in its legacy provider (more than 1,000 keys).
+  NODE_OPTIONS=--openssl-legacy-provider node "$S3RVER_JS" -d "$WORK/s3" -a 127.0.0.1 -p "$S3_PORT" --no-vhost-buckets --configure-bucket site >"$WORK/s3rver.log" 2>&1 &
   S3_PID=$!
   trap 'kill "$S3_PID" 2>/dev/null || true; cleanup' EXIT
   for _ in $(seq 1 100); do curl -s -o /dev/null "http://127.0.0.1:$S3_PORT/" && break; sleep 0.1; done
