@@ -10,8 +10,9 @@ namespace StatusPage.Server.StaticExport;
 
 // The public site as static files, fetched through the server's own pipeline (the same bytes as the dynamic pages): pages in
 // every language found by following links from the home pages, plus what no page links to (feeds, v2 JSON, the ledger API's
-// files, badges), and the log's tiles and NDJSON chunks under ledger/ (LedgerAsync). A URL with no extension is a folder: /incidents/x is incidents/x/index.html (or index.json,
-// index.ndjson, index.txt by its type), so /incidents/x/proof.json can sit beside it. Text files get .br and .gz siblings.
+// files, badges), and the log's tiles and NDJSON chunks under ledger/ (LedgerAsync). A URL with no extension is a folder:
+// /incidents/x is incidents/x/index.html (or index.json, index.ndjson, index.txt by its type), so /incidents/x/proof.json can
+// sit beside it. Text files get .br and .gz siblings.
 // Incremental: a file whose bytes match the previous manifest is not rewritten; a file no longer exported is deleted. Given
 // the pages' versions (PageVersions, issue 15), a page whose version and renderer match the previous manifest's is not even
 // fetched: only pages whose content moved, pages that move with the clock, and pages new since are rendered.
@@ -134,13 +135,14 @@ internal sealed partial class SiteExporter(HttpClient client, string directory, 
             return 0;
         }
         var fetched = 1;
+        var extendsPrevious = await ExtendsPreviousAsync(latest, token);
         await Parallel.ForEachAsync(TileLayout.For(latest.Size), new ParallelOptions { MaxDegreeOfParallelism = 4, CancellationToken = token },
             async (tile, cancel) =>
             {
                 var url = TileLayout.Prefix + tile.Path;
                 var file = LedgerFile(tile.Path);
                 var version = tile.Kind == TileLayout.Kind.Ndjson ? versions?.VersionOf(url) : null;
-                var unchanged = tile.Kind == TileLayout.Kind.Ndjson ? version is not null : tile.IsFull;
+                var unchanged = extendsPrevious && (tile.Kind == TileLayout.Kind.Ndjson ? version is not null : tile.IsFull);
                 if (unchanged && previous.TryGetValue(file, out var before) && (tile.Kind != TileLayout.Kind.Ndjson || before.Version == version)
                     && Exists(before))
                 {
@@ -157,6 +159,30 @@ internal sealed partial class SiteExporter(HttpClient client, string directory, 
     }
 
     public static string LedgerFile(string path) => TileLayout.Prefix.TrimStart('/') + path;
+
+    // Whether the log's new checkpoint extends the one the folder holds (same origin, and the server's consistency proof
+    // verifies): only then are the folder's full tiles this log's. A folder reused for another ledger gets every tile again.
+    private async Task<bool> ExtendsPreviousAsync(Checkpoint latest, CancellationToken token)
+    {
+        var path = Path.Combine(directory, LedgerFile("checkpoint"));
+        if (!File.Exists(path) || SignedCheckpoint.ReadUnverified(await File.ReadAllTextAsync(path, token)) is not { } before
+            || before.Origin != latest.Origin || before.Size > latest.Size || before.Size == 0)
+        {
+            return false;
+        }
+        if (before.Size == latest.Size)
+        {
+            return before.Root.AsSpan().SequenceEqual(latest.Root);
+        }
+        using var response = await client.GetAsync(new Uri($"/api/v1/ledger/proof/consistency?from={before.Size}&to={latest.Size}", UriKind.Relative), token);
+        if (!response.IsSuccessStatusCode)
+        {
+            return false;
+        }
+        using var proof = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsByteArrayAsync(token));
+        var hashes = proof.RootElement.GetProperty("hashes").EnumerateArray().Select(h => Convert.FromBase64String(h.GetString()!)).ToList();
+        return MerkleProofs.VerifyConsistency(before.Size, before.Root, latest.Size, latest.Root, hashes);
+    }
 
     private async Task<Fetched?> FetchAsync(string url, Func<string, string> fileByType, CancellationToken token,
         HttpStatusCode expected = HttpStatusCode.OK, string? version = null)

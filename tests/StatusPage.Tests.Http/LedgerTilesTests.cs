@@ -151,6 +151,17 @@ public sealed class LedgerTilesTests : IAsyncLifetime
             Assert.Equal(entry.Url!.TrimStart('/'), entry.Path);
             Assert.True((await Bytes(entry.Url)).AsSpan().SequenceEqual(File.ReadAllBytes(System.IO.Path.Combine(dir, entry.Path))), entry.Path);
         }
+
+        // A folder whose checkpoint the log does not extend (another ledger's export, here size 1 with another root): its full
+        // tiles are not trusted, every ledger file is fetched again (and the checkpoint, another length, rewritten).
+        var checkpointFile = System.IO.Path.Combine(dir, "ledger", "checkpoint");
+        var lines = File.ReadAllText(checkpointFile).Split('\n');
+        (lines[1], lines[2]) = ("1", Convert.ToBase64String(new byte[32]));
+        File.WriteAllText(checkpointFile, string.Join('\n', lines));
+        var distrusted = await Export(dir);
+        var (finalSize, _) = await Checkpoint();
+        Assert.Equal(1 + StatusPage.Server.Transparency.TileLayout.For(finalSize).Count(), distrusted.LedgerFetched);
+        Assert.True((await Export(dir)).LedgerFetched <= 5);
     }
 
     [Fact]
