@@ -71,6 +71,7 @@ app.UsePublicSite();
 app.UseOperators();
 app.MapLedger();
 app.MapTransparency();
+app.MapTiles();
 app.MapOperators();
 app.MapWriteApi();
 app.MapPublicSite();

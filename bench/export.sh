@@ -4,7 +4,8 @@
 # incremental export after it. While the server is up after the post: median latency of the home page and the site feed
 # (20 requests each after 20 warm-up ones, Brotli) and the server's peak resident memory (VmHWM). The verb's own figure
 # ("... s") is the export after the server is ready; "verb" is the whole process (start-up, replay, export, stop).
-# "publish" is left for the publish verb (another helper's work): fill it from `publish`'s own output.
+# "publish": `publish --from` the export to npm's s3rver on loopback (when ./test.sh installed it), after the full export and
+# after the increment; the increment's objects uploaded, bytes and deletions, and the verb's whole time.
 #
 #   bench/export.sh [--entries "100 10000 100000"] [--dir DIR]
 #
@@ -31,8 +32,11 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 BENCH_DLL="$ROOT/bench/LedgerBench/bin/Release/net10.0/LedgerBench.dll"
 SERVER_DLL="$ROOT/StatusPage.Server/bin/Release/net10.0/StatusPage.Server.dll"
 TOKEN="sp_bench-admin-token-0123456789abcdefghijklmnopq"
-# The first start of a data file takes the admin token from the environment (README): the first export is that start.
+# The first start of a data file takes the admin token from the environment (README): the first export is that start. That only
+# works for a ledger without operators (the demo); a LedgerBench ledger has its own (admin, password
+# "bench-password-admin-SEED", SEED its default 20260101): the post then signs in as that admin instead (authenticate).
 export STATUSPAGE_ADMIN_TOKEN="$TOKEN"
+BENCH_PASSWORD="bench-password-admin-20260101"
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/statuspage-export-bench.XXXXXX")"
 SERVER_PID=""
 cleanup() {
@@ -47,13 +51,34 @@ free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",
 echo "== export-site benchmark: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg) =="
 dotnet build bench/LedgerBench -c Release -nologo -v quiet >"$WORK/build.log" 2>&1 || { cat "$WORK/build.log"; exit 1; }
 
-# export DATAFILE CONTENT OUT -> prints "files bytes rendered kept written unchanged deleted verb_ms export_s"
+# export DATAFILE CONTENT OUT -> prints "files bytes rendered kept written unchanged deleted verb_ms export_s bytes_written
+# manifest_bytes ledger_fetched"
 export_site() {
   local t0 out
   t0="$(now_ms)"
-  out="$(dotnet "$SERVER_DLL" export-site "$3" --StatusPage:DataPath="$1" --StatusPage:ContentPath="$2" --Logging:LogLevel:Default=Warning 2>&1 \
-    | grep -E '^[0-9]+ files')" || { echo "export-site failed" >&2; return 1; }
-  echo "$out" | sed -E 's/^([0-9]+) files, ([0-9]+) bytes in .*: ([0-9]+) rendered, ([0-9]+) pages kept, ([0-9]+) written, ([0-9]+) unchanged, ([0-9]+) deleted \(([0-9.]+) s\)$/\1 \2 \3 \4 \5 \6 \7 '"$(( $(now_ms) - t0 ))"' \8/'
+  out="$(dotnet "$SERVER_DLL" export-site "$3" --StatusPage:DataPath="$1" --StatusPage:ContentPath="$2" --Logging:LogLevel:Default=Warning 2>&1)" \
+    || { echo "export-site failed: $out" >&2; return 1; }
+  local ms=$(( $(now_ms) - t0 ))
+  local counts bytes
+  counts="$(grep -E '^[0-9]+ files' <<<"$out" | sed -E 's/^([0-9]+) files, ([0-9]+) bytes in .*: ([0-9]+) rendered, ([0-9]+) pages kept, ([0-9]+) written, ([0-9]+) unchanged, ([0-9]+) deleted \(([0-9.]+) s\)$/\1 \2 \3 \4 \5 \6 \7 '"$ms"' \8/')"
+  bytes="$(grep -E '^[0-9]+ bytes written' <<<"$out" | sed -E 's/^([0-9]+) bytes written \(manifest ([0-9]+)\), ([0-9]+) ledger files fetched$/\1 \2 \3/')"
+  [ -n "$counts" ] && [ -n "$bytes" ] || { echo "export-site printed no figures: $out" >&2; return 1; }
+  echo "$counts $bytes"
+}
+
+# authenticate BASE: sets AUTH to the curl arguments of an admin: the bench token when the server took it (a ledger without
+# operators), else a session of the LedgerBench ledger's admin (cookie and antiforgery header; signing in appends no entry).
+AUTH=()
+authenticate() {
+  if curl -fsS -o /dev/null -H "Authorization: Bearer $TOKEN" "$1/api/v1/tokens" 2>/dev/null; then
+    AUTH=(-H "Authorization: Bearer $TOKEN"); return 0
+  fi
+  local csrf
+  csrf="$(curl -fsS -c "$WORK/cookies" -b "$WORK/cookies" -H 'Content-Type: application/json' \
+    -d "{\"username\":\"admin\",\"password\":\"$BENCH_PASSWORD\"}" "$1/api/v1/session" \
+    | python3 -c 'import json,sys; s=json.load(sys.stdin); print(s.get("antiforgery_token") or s["antiforgeryToken"])')" \
+    || { echo "neither the bench token nor the LedgerBench admin's password is accepted" >&2; return 1; }
+  AUTH=(-b "$WORK/cookies" -c "$WORK/cookies" -H "X-CSRF-TOKEN: $csrf")
 }
 
 # median_ms URL: 20 warm-up requests, then the median time_total of 20 more, in ms.
@@ -75,14 +100,15 @@ post_one() {
     kill -0 "$SERVER_PID" 2>/dev/null || { cat "$WORK/server.log"; return 1; }
     sleep 0.1
   done
+  authenticate "http://127.0.0.1:$port" || return 1
   local open
   open="$(curl -fsS "http://127.0.0.1:$port/api/v2/incidents/unresolved.json" | python3 -c 'import json,sys; i=json.load(sys.stdin)["incidents"]; print(i[0]["id"] if i else "")')"
   if [ -n "$open" ]; then
-    curl -fsS -o /dev/null -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' \
+    curl -fsS -o /dev/null "${AUTH[@]}" -H 'Content-Type: application/json' \
       -d '{"status":"identified","body":"Bench: the cause is known."}' \
       "http://127.0.0.1:$port/api/v1/incidents/$open/updates" || { echo "post failed" >&2; cat "$WORK/server.log"; return 1; }
   else
-    curl -fsS -o /dev/null -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' \
+    curl -fsS -o /dev/null "${AUTH[@]}" -H 'Content-Type: application/json' \
       -d '{"title":"Bench: dashboard slow","impact":"minor","status":"investigating","body":"Looking into it.","components":{}}' \
       "http://127.0.0.1:$port/api/v1/incidents" || { echo "post failed" >&2; cat "$WORK/server.log"; return 1; }
   fi
@@ -94,8 +120,32 @@ post_one() {
   echo "$home $feed $peak"
 }
 
-printf '\n| ledger | files | bytes | full export (verb / export) | incremental after one post (verb / export) | rendered | kept | written | unchanged | deleted | publish of the increment | home (median) | feed (median) | server peak RSS |\n'
-printf '| --- | ---: | ---: | --- | --- | ---: | ---: | ---: | ---: | ---: | --- | ---: | ---: | ---: |\n'
+# The publish of the increment, to npm's s3rver on loopback (tests/StatusPage.Tests.Http/S3rver, installed by ./test.sh) when it
+# is installed: `publish --from` the export after the full export (everything uploaded) and again after the increment.
+S3RVER_JS="$ROOT/tests/StatusPage.Tests.Http/S3rver/node_modules/s3rver/bin/s3rver.js"
+S3_PID=""; S3_PORT=""
+if [ -f "$S3RVER_JS" ] && command -v node >/dev/null; then
+  S3_PORT="$(free_port)"
+  # s3rver encrypts ListObjectsV2 continuation tokens with a cipher OpenSSL 3 keeps in its legacy provider (more than 1,000 keys).
+  NODE_OPTIONS=--openssl-legacy-provider node "$S3RVER_JS" -d "$WORK/s3" -a 127.0.0.1 -p "$S3_PORT" --no-vhost-buckets --configure-bucket site >"$WORK/s3rver.log" 2>&1 &
+  S3_PID=$!
+  trap 'kill "$S3_PID" 2>/dev/null || true; cleanup' EXIT
+  for _ in $(seq 1 100); do curl -s -o /dev/null "http://127.0.0.1:$S3_PORT/" && break; sleep 0.1; done
+fi
+
+# publish_site OUT PREFIX -> prints "uploaded bytes_uploaded deleted ms", or "- - - -" without s3rver.
+publish_site() {
+  [ -n "$S3_PORT" ] || { echo "- - - -"; return 0; }
+  local t0 out; t0="$(now_ms)"
+  out="$(AWS_ACCESS_KEY_ID=S3RVER AWS_SECRET_ACCESS_KEY=S3RVER dotnet "$SERVER_DLL" publish --from "$1" \
+    --StatusPage:Publish:Bucket=site --StatusPage:Publish:Prefix="$2" --StatusPage:Publish:Endpoint="http://127.0.0.1:$S3_PORT" \
+    --StatusPage:Publish:ForcePathStyle=true --Logging:LogLevel:Default=Warning 2>&1)" \
+    || { echo "publish failed: $out" >&2; grep -iE 'error|exception' "$WORK/s3rver.log" | tail -5 >&2; echo "failed - - -"; return 0; }
+  grep -E '^published ' <<<"$out" | sed -E 's/^published [0-9]+ objects to [^:]+: ([0-9]+) uploaded \(([0-9]+) bytes\), [0-9]+ unchanged, ([0-9]+) deleted.*$/\1 \2 \3 '"$(( $(now_ms) - t0 ))"'/'
+}
+
+printf '\n| ledger | files | bytes | full export (verb / export) | incremental after one post (verb / export) | rendered | kept | written | unchanged | deleted | bytes written (manifest) | ledger files fetched | publish of the increment (uploaded / bytes / deleted, verb) | home (median) | feed (median) | server peak RSS |\n'
+printf '| --- | ---: | ---: | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: | ---: | ---: |\n'
 for size in $SIZES; do
   run="$WORK/$size"; mkdir -p "$run"
   if [ "$size" = demo ]; then
@@ -111,10 +161,13 @@ for size in $SIZES; do
     fi
     cp "$db" "$run/statuspage.db"; [ -f "${db%.db}-log.db" ] && cp "${db%.db}-log.db" "$run/statuspage-log.db"
   fi
-  read -r files bytes _ _ _ _ _ full_ms full_s < <(export_site "$run/statuspage.db" "$content" "$run/site")
+  read -r files bytes _ _ _ _ _ full_ms full_s _ _ _ < <(export_site "$run/statuspage.db" "$content" "$run/site")
+  read -r _ _ _ _ < <(publish_site "$run/site" "$size")
   read -r home_ms feed_ms peak_mb < <(post_one "$run/statuspage.db" "$content")
-  read -r files2 bytes2 rendered kept written unchanged deleted inc_ms inc_s < <(export_site "$run/statuspage.db" "$content" "$run/site")
-  printf '| %s | %s | %s | %s ms / %s s | %s ms / %s s | %s | %s | %s | %s | %s | (publish) | %s ms | %s ms | %s MB |\n' \
+  read -r files2 bytes2 rendered kept written unchanged deleted inc_ms inc_s written_bytes manifest_bytes ledger_fetched \
+    < <(export_site "$run/statuspage.db" "$content" "$run/site")
+  read -r up up_bytes up_deleted up_ms < <(publish_site "$run/site" "$size")
+  printf '| %s | %s | %s | %s ms / %s s | %s ms / %s s | %s | %s | %s | %s | %s | %s (%s) | %s | %s / %s / %s, %s ms | %s ms | %s ms | %s MB |\n' \
     "$size" "$files2" "$bytes2" "$full_ms" "$full_s" "$inc_ms" "$inc_s" "$rendered" "$kept" "$written" "$unchanged" "$deleted" \
-    "$home_ms" "$feed_ms" "$peak_mb"
+    "$written_bytes" "$manifest_bytes" "$ledger_fetched" "$up" "$up_bytes" "$up_deleted" "$up_ms" "$home_ms" "$feed_ms" "$peak_mb"
 done

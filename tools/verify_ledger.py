@@ -4,7 +4,8 @@
 usage: verify_ledger.py LEDGER.ndjson CHECKPOINT VKEY [--proof PROOF.json]
        verify_ledger.py --vectors docs/LEDGER.md
 
-LEDGER.ndjson  the ledger as published (GET /api/v1/ledger or the `export` verb)
+LEDGER.ndjson  the ledger as published (GET /api/v1/ledger or the `export` verb), or an `export-site` folder: then its
+               NDJSON chunks (docs/LEDGER.md section 6.1) are read, and its hash tiles and entry bundles checked too
 CHECKPOINT     a signed checkpoint note (GET /api/v1/ledger/checkpoint)
 VKEY           the log's verifier key, or a file holding it (GET /api/v1/ledger/key)
 PROOF.json     optionally, an incident's or maintenance's proof.json
@@ -95,6 +96,65 @@ def read_ledger(path):
                 except ValueError as error:
                     raise Failed(f"{path}:{number}: not JSON: {error}")
     return entries
+
+
+def tile_index(n):
+    """docs/LEDGER.md section 6.1: 1234067 -> x001/x234/067."""
+    groups = []
+    while True:
+        groups.append(f"{n % 1000:03d}")
+        n //= 1000
+        if n == 0:
+            break
+    groups.reverse()
+    return "/".join(["x" + g for g in groups[:-1]] + groups[-1:])
+
+
+def tiles(size):
+    """(level, index, width, path suffix) of every hash tile of the tree of this size (section 6.1)."""
+    level = 0
+    while size >> (8 * level) > 0:
+        count = size >> (8 * level)
+        for index in range(count // 256 + (1 if count % 256 else 0)):
+            width = min(256, count - index * 256)
+            yield level, index, width, tile_index(index) + ("" if width == 256 else f".p/{width}")
+        level += 1
+
+
+def read_site(folder):
+    """The entries of an export-site folder: ledger/checkpoint's size, then the NDJSON chunks (section 6.1)."""
+    with open(os.path.join(folder, "ledger", "checkpoint"), encoding="utf-8", newline="") as f:
+        size = int(f.read().split("\n")[1])
+    entries = []
+    for _, index, width, suffix in (t for t in tiles(size) if t[0] == 0):
+        entries += read_ledger(os.path.join(folder, "ledger", "ndjson", suffix + ".ndjson"))
+        if len(entries) != index * 256 + width:
+            raise Failed(f"ledger/ndjson/{suffix}.ndjson does not hold {width} entries")
+    return entries
+
+
+def check_tiles(folder, entries):
+    """Every hash tile and entry bundle of the folder against the tree of the entries (section 6.1)."""
+    hashes = [bytes.fromhex(e["hash"]) for e in entries]
+    level_hashes = [hashlib.sha256(b"\x00" + h).digest() for h in hashes]
+    for level, index, width, suffix in tiles(len(entries)):
+        if level > 0 and index == 0 and suffix.startswith("000"):
+            previous = level_hashes
+            level_hashes = [merkle_subtree(previous[i:i + 256]) for i in range(0, len(previous) - 255, 256)]
+        with open(os.path.join(folder, "ledger", "tile", str(level), *suffix.split("/")), "rb") as f:
+            if f.read() != b"".join(level_hashes[index * 256:index * 256 + width]):
+                raise Failed(f"ledger/tile/{level}/{suffix} does not hold what the entries give")
+        if level == 0:
+            with open(os.path.join(folder, "ledger", "tile", "entries", *suffix.split("/")), "rb") as f:
+                if f.read() != b"".join(b"\x00\x20" + h for h in hashes[index * 256:index * 256 + width]):
+                    raise Failed(f"ledger/tile/entries/{suffix} does not hold the entries' hashes")
+
+
+def merkle_subtree(leaf_hashes):
+    """MTH over already hashed leaves (a power of two of them)."""
+    while len(leaf_hashes) > 1:
+        leaf_hashes = [hashlib.sha256(b"\x01" + leaf_hashes[i] + leaf_hashes[i + 1]).digest() for i in range(0, len(leaf_hashes), 2)]
+    return leaf_hashes[0]
 
 
 def check_chain(entries):
@@ -309,8 +369,11 @@ def main(argv):
         vkey = parse_vkey(key)
         with open(checkpoint_path, encoding="utf-8", newline="") as f:
             checkpoint = open_checkpoint(f.read(), vkey)
-        entries = read_ledger(ledger_path)
+        site = os.path.isdir(ledger_path)
+        entries = read_site(ledger_path) if site else read_ledger(ledger_path)
         head = check_chain(entries)
+        if site:
+            check_tiles(ledger_path, entries)
         origin, size, root = checkpoint
         if len(entries) < size:
             raise Failed(f"the ledger holds {len(entries)} entries but the checkpoint signs size {size} (truncated)")

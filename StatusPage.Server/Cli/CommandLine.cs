@@ -6,6 +6,7 @@ using System.Text;
 using StatusPage.Server.History;
 using StatusPage.Server.Ledger;
 using StatusPage.Server.Site;
+using StatusPage.Server.StaticExport;
 using StatusPage.Server.Transparency;
 
 namespace StatusPage.Server.Cli;
@@ -375,11 +376,45 @@ internal static partial class CommandLine
 
     private static int VerifyFile(string path, TextWriter output, TextWriter error)
     {
+        if (ExportedLedger.IsSite(path))
+        {
+            return VerifySite(path, output, error);
+        }
         if (!TryRead(path, out var entries, error))
         {
             return 1;
         }
         return Report(ChainVerifier.VerifyAll(entries, out var head), head, path, output, error);
+    }
+
+    // An exported site (folder or URL): its NDJSON chunks' chain, then its tiles and bundles against the tree of those entries and
+    // that tree's root against the site's checkpoint (whose signature `--checkpoint SITE/ledger/checkpoint --key` checks).
+    private static int VerifySite(string site, TextWriter output, TextWriter error)
+    {
+        var ledger = ExportedLedger.For(site);
+        Checkpoint checkpoint;
+        List<LedgerEntry> entries;
+        try
+        {
+            (checkpoint, entries) = ledger.Read();
+        }
+        catch (Exception e) when (e is System.Text.Json.JsonException or IOException or FormatException)
+        {
+            error.WriteLine($"FAILED: {site}: {e.Message}");
+            return 1;
+        }
+        if (ChainVerifier.VerifyAll(entries, out var head) is { } problem)
+        {
+            return Report(problem, head, site, output, error);
+        }
+        if (ledger.Check(checkpoint, entries) is { } mismatch)
+        {
+            error.WriteLine($"FAILED: {site}: {mismatch}");
+            return 1;
+        }
+        output.WriteLine($"OK: {site}: {head.Seq} entries verified, head {head.Hash}; its tiles and bundles match them, and their root " +
+            $"is the one ledger/checkpoint states for size {checkpoint.Size} (signature not checked: add --checkpoint and --key)");
+        return 0;
     }
 
     private static int Report(ChainProblem? problem, LedgerHead head, string source, TextWriter output, TextWriter error)
@@ -452,6 +487,19 @@ internal static partial class CommandLine
     private static bool TryRead(string path, out List<LedgerEntry> entries, TextWriter error)
     {
         entries = [];
+        if (ExportedLedger.IsSite(path))
+        {
+            try
+            {
+                (_, entries) = ExportedLedger.For(path).Read();
+                return true;
+            }
+            catch (Exception e) when (e is System.Text.Json.JsonException or IOException or FormatException)
+            {
+                error.WriteLine($"REFUSED: {path}: {e.Message}. Nothing was imported.");
+                return false;
+            }
+        }
         var lineNumber = 0;
         try
         {

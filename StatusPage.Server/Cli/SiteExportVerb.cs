@@ -32,6 +32,7 @@ internal sealed class SiteExportVerb(string directory, string[] hostArgs)
             var result = await new SiteExporter(client, directory, versions).ExportAsync();
             output.WriteLine($"{result.Files} files, {result.Bytes} bytes in {directory}: {result.Rendered} rendered, {result.Kept} pages kept, " +
                 $"{result.Written} written, {result.Unchanged} unchanged, {result.Deleted} deleted ({started.Elapsed.TotalSeconds:0.00} s)");
+            output.WriteLine($"{result.BytesWritten} bytes written (manifest {result.ManifestBytes}), {result.LedgerFetched} ledger files fetched");
             foreach (var url in result.Skipped)
             {
                 error.WriteLine($"skipped {url}: not answered with 200");

@@ -17,7 +17,9 @@ namespace StatusPage.Server.HttpCache;
 //   a month's SLA statement the same and every component's own entries; a provider the incidents ever attributed to it or
 //   observed it in;
 // - the site's feeds: the last public entry (not an operator's, token's or key's); every other address (home, /history,
-//   /uptime, /sla, /verify, providers, v2 JSON, calendar, site badge, not-found, the ledger's files): the head.
+//   /uptime, /sla, /verify, providers, v2 JSON, calendar, site badge, not-found, the ledger API's head, checkpoint and key): the head;
+// - the ledger's NDJSON (a chunk under /ledger/ndjson/, the first page of /api/v1/ledger): its last entry, or a later redaction
+//   that erased a body in it.
 // Some pages also change with the clock (MovesWithClock): uptime windows, running durations, overdue promises, the current
 // month. Their bytes are a function of the ledger and the time of rendering; the export renders them every time.
 internal sealed class ContentVersions
@@ -28,6 +30,7 @@ internal sealed class ContentVersions
     private readonly Lazy<Dictionary<string, long>> _byComponent;
     private readonly Lazy<long> _namesSeq;
     private readonly Lazy<long> _earliestSeq;
+    private readonly Lazy<List<(long Redacted, long Bump)>> _redactions;
 
     private ContentVersions(StatusSnapshot snapshot)
     {
@@ -35,6 +38,7 @@ internal sealed class ContentVersions
         _byComponent = new(ComponentSeqs);
         _namesSeq = new(() => snapshot.Components.Values.Select(NameSeq).DefaultIfEmpty(0).Max());
         _earliestSeq = new(EarliestSeq);
+        _redactions = new(Redactions);
     }
 
     // One per snapshot (computed lazily, dropped with it).
@@ -56,6 +60,10 @@ internal sealed class ContentVersions
             ["providers", var id] when _snapshot.Providers.ContainsKey(id) => Math.Max(_snapshot.LastSeqOf(id), _snapshot.Incidents.Values
                 .Where(i => ProvidersOf(i).Contains(id)).Select(Of).DefaultIfEmpty(0).Max()),
             ["history.atom"] or ["history.rss"] => _snapshot.LastPublicSeq,
+            // The ledger's NDJSON: its range of entries, until a redaction erases a body in it.
+            ["ledger", "ndjson", ..] when Transparency.TileLayout.Parse(string.Join('/', parts[1..])) is { } chunk =>
+                OfEntries(chunk.Start, chunk.Start + chunk.Count),
+            ["api", "v1", "ledger"] => OfEntries(0, LedgerApi.LedgerEndpoints.MaxPage),
             // The home page and the other site-wide pages show everything current; /verify and the ledger's files the head.
             _ => _snapshot.Head.Seq,
         };
@@ -76,10 +84,28 @@ internal sealed class ContentVersions
             // Uptime figures and bars (the page, the badge); the feeds list posts only.
             ["components", _, "history.atom" or "history.rss"] => false,
             ["history" or "sla", var y, var m] when Month(y, m) is { } month => MonthMoves(month, zone, now),
-            ["history.atom"] or ["history.rss"] or ["verify"] or ["api", "v1", ..] or ["ledger.ndjson"] => false,
+            ["history.atom"] or ["history.rss"] or ["verify"] or ["api", "v1", ..] or ["ledger", ..] => false,
             _ => true,
         };
     }
+
+    // Entries [start, end) as published: they change when appended and when a redaction erases one of their bodies (the
+    // redaction's subject's last seq over-approximates the redaction's own seq).
+    private long OfEntries(long start, long end)
+    {
+        var seq = Math.Min(_snapshot.Head.Seq, end);
+        foreach (var (redacted, bump) in _redactions.Value)
+        {
+            seq = redacted > start && redacted <= end ? Math.Max(seq, bump) : seq;
+        }
+        return seq;
+    }
+
+    private List<(long Redacted, long Bump)> Redactions() =>
+    [
+        .. _snapshot.Incidents.Values.SelectMany(i => i.AllPosts.Where(p => p.Redaction is not null).Select(p => (p.Seq, _snapshot.LastSeqOf(i.Id)))),
+        .. _snapshot.Maintenances.Values.SelectMany(m => m.Posts.Where(p => p.Redaction is not null).Select(p => (p.Seq, _snapshot.LastSeqOf(m.Id)))),
+    ];
 
     private long Of(Incident incident)
     {

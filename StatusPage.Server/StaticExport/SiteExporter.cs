@@ -4,13 +4,15 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.RegularExpressions;
 using StatusPage.Server.HttpCache;
+using StatusPage.Server.Transparency;
 
 namespace StatusPage.Server.StaticExport;
 
 // The public site as static files, fetched through the server's own pipeline (the same bytes as the dynamic pages): pages in
-// every language found by following links from the home pages, plus what no page links to (feeds, v2 JSON, the ledger, the
-// checkpoint, badges). A URL with no extension is a folder: /incidents/x is incidents/x/index.html (or index.json,
-// index.ndjson, index.txt by its type), so /incidents/x/proof.json can sit beside it. Text files get .br and .gz siblings.
+// every language found by following links from the home pages, plus what no page links to (feeds, v2 JSON, the ledger API's
+// files, badges), and the log's tiles and NDJSON chunks under ledger/ (LedgerAsync). A URL with no extension is a folder:
+// /incidents/x is incidents/x/index.html (or index.json, index.ndjson, index.txt by its type), so /incidents/x/proof.json can
+// sit beside it. Text files get .br and .gz siblings.
 // Incremental: a file whose bytes match the previous manifest is not rewritten; a file no longer exported is deleted. Given
 // the pages' versions (PageVersions, issue 15), a page whose version and renderer match the previous manifest's is not even
 // fetched: only pages whose content moved, pages that move with the clock, and pages new since are rendered.
@@ -38,9 +40,12 @@ internal sealed partial class SiteExporter(HttpClient client, string directory, 
 
     private sealed record Fetched(string? Url, string File, byte[] Bytes, string ContentType, string Cache, string? Version = null);
 
-    // Rendered: URLs fetched from the server; Kept: pages whose version had not moved, neither fetched nor written.
+    // Rendered: URLs fetched from the server; Kept: pages whose version had not moved, neither fetched nor written; LedgerFetched:
+    // the ledger's files among Rendered (the checkpoint, tiles and chunks that were partial or new).
     public sealed record Result(int Written, int Unchanged, int Deleted, int Files, long Bytes, IReadOnlyList<string> Skipped,
-        int Rendered = 0, int Kept = 0);
+        int Rendered = 0, int Kept = 0, int LedgerFetched = 0, long BytesWritten = 0, long ManifestBytes = 0);
+
+    private long _bytesWritten;
 
     public async Task<Result> ExportAsync(CancellationToken cancellationToken = default)
     {
@@ -49,7 +54,8 @@ internal sealed partial class SiteExporter(HttpClient client, string directory, 
         var previous = Previous();
         // Pages the previous export made are visited again (kept or fetched); new ones are found by following the links of the
         // pages fetched (a page that links a new one has changed). A previous page no longer answered is deleted.
-        var earlier = previous.Values.Where(e => e.Url is not null && e.Encoding is null && !e.Url.EndsWith(Missing, StringComparison.Ordinal))
+        var earlier = previous.Values.Where(e => e.Url is not null && e.Encoding is null && !e.Url.EndsWith(Missing, StringComparison.Ordinal)
+                && !e.Url.StartsWith(TileLayout.Prefix, StringComparison.Ordinal))
             .ToDictionary(e => e.Url!, StringComparer.Ordinal);
         var level = Seeds.Concat(LanguagePaths.Prefixed.Select(c => LanguagePaths.Prefix(c) + "/"))
             .Concat(earlier.Keys.Order(StringComparer.Ordinal)).Distinct(StringComparer.Ordinal).ToList();
@@ -91,8 +97,11 @@ internal sealed partial class SiteExporter(HttpClient client, string directory, 
             await FetchAsync(prefix + Missing, _ => file, cancellationToken, expected: HttpStatusCode.NotFound);
             rendered++;
         }
-        await WholeLedgerAsync(cancellationToken);
-        return Write([.. skipped.Order(StringComparer.Ordinal)], previous) with { Rendered = rendered, Kept = _kept.Count };
+        var ledgerFetched = await LedgerAsync(previous, cancellationToken);
+        return Write([.. skipped.Order(StringComparer.Ordinal)], previous) with
+        {
+            Rendered = rendered + ledgerFetched, Kept = _kept.Count, LedgerFetched = ledgerFetched,
+        };
     }
 
     // The previous manifest, if its pages were rendered the way this export renders them (same build, settings, zone offset);
@@ -113,23 +122,66 @@ internal sealed partial class SiteExporter(HttpClient client, string directory, 
         return entries;
     }
 
-    // /api/v1/ledger answers at most one page of entries; ledger.ndjson is all of them, for `verify ledger.ndjson` (no URL of
-    // the dynamic site has these bytes, so its manifest entry has no url).
-    private async Task WholeLedgerAsync(CancellationToken token)
+    // The log as tlog-tiles and NDJSON chunks at the exported checkpoint's size (Transparency/TileLayout, docs/LEDGER.md §6.1), at
+    // the paths the server serves them. A full hash tile or entry bundle never changes: one the previous export wrote is kept
+    // without fetching. A full NDJSON chunk changes only when a redaction erases one of its bodies: kept while its version
+    // (HttpCache/ContentVersions) has not moved. So an increment fetches the partial ones and what just filled, whatever the size.
+    // Returns how many files it fetched.
+    private async Task<int> LedgerAsync(Dictionary<string, ExportManifest.Entry> previous, CancellationToken token)
     {
-        using var whole = new MemoryStream();
-        for (var after = 0L; ;)
+        var checkpoint = await FetchAsync(TileLayout.Prefix + "checkpoint", _ => LedgerFile("checkpoint"), token);
+        if (checkpoint is null || SignedCheckpoint.ReadUnverified(Encoding.UTF8.GetString(checkpoint.Bytes)) is not { } latest)
         {
-            var page = await client.GetByteArrayAsync(new Uri($"/api/v1/ledger?after={after}", UriKind.Relative), token);
-            var lines = page.Count(b => b == (byte)'\n');
-            whole.Write(page);
-            if (lines == 0)
-            {
-                break;
-            }
-            after += lines;
+            return 0;
         }
-        _fetched["ledger.ndjson"] = new Fetched(null, "ledger.ndjson", whole.ToArray(), "application/x-ndjson; charset=utf-8", "short");
+        var fetched = 1;
+        var extendsPrevious = await ExtendsPreviousAsync(latest, token);
+        await Parallel.ForEachAsync(TileLayout.For(latest.Size), new ParallelOptions { MaxDegreeOfParallelism = 4, CancellationToken = token },
+            async (tile, cancel) =>
+            {
+                var url = TileLayout.Prefix + tile.Path;
+                var file = LedgerFile(tile.Path);
+                var version = tile.Kind == TileLayout.Kind.Ndjson ? versions?.VersionOf(url) : null;
+                var unchanged = extendsPrevious && (tile.Kind == TileLayout.Kind.Ndjson ? version is not null : tile.IsFull);
+                if (unchanged && previous.TryGetValue(file, out var before) && (tile.Kind != TileLayout.Kind.Ndjson || before.Version == version)
+                    && Exists(before))
+                {
+                    _kept[file] = before;
+                    return;
+                }
+                Interlocked.Increment(ref fetched);
+                if (await FetchAsync(url, _ => file, cancel, version: version) is null)
+                {
+                    throw new InvalidOperationException($"{url} is missing although checkpoint {latest.Size} covers it");
+                }
+            });
+        return fetched;
+    }
+
+    public static string LedgerFile(string path) => TileLayout.Prefix.TrimStart('/') + path;
+
+    // Whether the log's new checkpoint extends the one the folder holds (same origin, and the server's consistency proof
+    // verifies): only then are the folder's full tiles this log's. A folder reused for another ledger gets every tile again.
+    private async Task<bool> ExtendsPreviousAsync(Checkpoint latest, CancellationToken token)
+    {
+        var path = Path.Combine(directory, LedgerFile("checkpoint"));
+        if (!File.Exists(path) || SignedCheckpoint.ReadUnverified(await File.ReadAllTextAsync(path, token)) is not { } before
+            || before.Origin != latest.Origin || before.Size > latest.Size || before.Size == 0)
+        {
+            return false;
+        }
+        if (before.Size == latest.Size)
+        {
+            return before.Root.AsSpan().SequenceEqual(latest.Root);
+        }
+        using var response = await client.GetAsync(new Uri($"/api/v1/ledger/proof/consistency?from={before.Size}&to={latest.Size}", UriKind.Relative), token);
+        if (!response.IsSuccessStatusCode)
+        {
+            return false;
+        }
+        using var proof = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsByteArrayAsync(token));
+        var hashes = proof.RootElement.GetProperty("hashes").EnumerateArray().Select(h => Convert.FromBase64String(h.GetString()!)).ToList();
+        return MerkleProofs.VerifyConsistency(before.Size, before.Root, latest.Size, latest.Root, hashes);
     }
 
     private async Task<Fetched?> FetchAsync(string url, Func<string, string> fileByType, CancellationToken token,
@@ -266,8 +318,10 @@ internal sealed partial class SiteExporter(HttpClient client, string directory, 
                 RemoveEmptyFolders(Path.GetDirectoryName(path)!);
             }
         }
-        Store(ManifestName, ExportManifest.Write(entries, versions?.Renderer));
-        return new Result(written, unchanged, deleted, entries.Count, entries.Sum(e => e.Size), skipped);
+        var manifest = ExportManifest.Write(entries, versions?.Renderer);
+        Store(ManifestName, manifest);
+        return new Result(written, unchanged, deleted, entries.Count, entries.Sum(e => e.Size), skipped, BytesWritten: _bytesWritten,
+            ManifestBytes: manifest.Length);
 
         void Count(bool wasUnchanged)
         {
@@ -295,6 +349,7 @@ internal sealed partial class SiteExporter(HttpClient client, string directory, 
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         var temporary = path + ".tmp";
         File.WriteAllBytes(temporary, bytes);
+        _bytesWritten += bytes.Length;
         File.Move(temporary, path, overwrite: true);
         return false;
     }

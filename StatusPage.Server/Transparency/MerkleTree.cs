@@ -74,6 +74,21 @@ public sealed class MerkleTree
         }
     }
 
+    // A C2SP tlog-tiles hash tile's bytes: `count` hashes from `start` at tree level 8 × tileLevel, the roots of the complete
+    // subtrees of 256^tileLevel leaves (level 0: the leaf hashes).
+    public byte[] TileHashes(int tileLevel, long start, int count)
+    {
+        lock (_sync)
+        {
+            var level = 8 * tileLevel;
+            if (tileLevel < 0 || level >= _levels.Count || start < 0 || count < 0 || start + count > _levels[level].Count)
+            {
+                throw new ArgumentOutOfRangeException(nameof(count), $"no {count} hashes from {start} at tile level {tileLevel}");
+            }
+            return _levels[level].All.Slice((int)(start * HashSize), count * HashSize).ToArray();
+        }
+    }
+
     // MTH(D[0:size]); the empty tree's root is SHA-256 of nothing.
     public byte[] Root(long size)
     {

@@ -56,9 +56,10 @@ public sealed class StaticExportTests : IAsyncLifetime
         Assert.Equal("index.html", manifest.Values.Single(e => e.Url == "/").Path);
         Assert.Equal("fr/incidents/{0}/index.html", Regex(twins.First(e => e.Url!.StartsWith("/fr/incidents/", StringComparison.Ordinal) && e.Path.EndsWith("index.html", StringComparison.Ordinal)).Path));
         Assert.Equal("api/v1/ledger/index.ndjson", manifest.Values.Single(e => e.Url == "/api/v1/ledger").Path);
-        // The whole ledger (the demo's fits in the API's one page, so both hold every entry).
-        Assert.Equal(File.ReadAllBytes(Path.Combine(dir, "api", "v1", "ledger", "index.ndjson")), File.ReadAllBytes(Path.Combine(dir, "ledger.ndjson")));
-        Assert.Null(manifest["ledger.ndjson"].Url);
+        // The ledger's NDJSON chunks (the demo's fits in one partial chunk and in the API's one page, so both hold every entry).
+        var chunk = manifest.Values.Single(e => e.Path.StartsWith("ledger/ndjson/", StringComparison.Ordinal) && e.Encoding is null);
+        Assert.Equal(File.ReadAllBytes(Path.Combine(dir, "api", "v1", "ledger", "index.ndjson")), File.ReadAllBytes(Path.Combine(dir, chunk.Path)));
+        Assert.Equal("/" + chunk.Path, chunk.Url);
         Assert.Contains("lang=\"fr\"", File.ReadAllText(Path.Combine(dir, "fr", "history", "index.html")), StringComparison.Ordinal);
         Assert.Contains("lang=\"fr\"", File.ReadAllText(Path.Combine(dir, "fr", "404.html")), StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync(Api.Url("/no-such-page"))).StatusCode);
@@ -140,7 +141,8 @@ public sealed class StaticExportTests : IAsyncLifetime
         var (id, _) = await Api.CreateIncident(client, "Dashboard slow to load");
         var after = await Export(dir);
 
-        Assert.Equal(1, after.Deleted);
+        // The stale file, and the previous size's partial ledger files (NDJSON chunk with .br and .gz, hash tile, bundle).
+        Assert.Equal(1 + 5, after.Deleted);
         Assert.False(Directory.Exists(Path.Combine(dir, "gone")));
         Assert.True(after.Written > 0 && after.Unchanged > 0, $"{after.Written} written, {after.Unchanged} unchanged");
         Assert.Equal(after.Files, after.Written + after.Unchanged);
@@ -180,7 +182,9 @@ public sealed class StaticExportTests : IAsyncLifetime
             // The incident names Ingestion API: its page lists the incident, its feeds carry the update.
             .. Both("components/ingestion-api/index.html"), "components/ingestion-api/history.atom", "components/ingestion-api/history.rss",
             "api/v2/summary.json", "api/v2/incidents.json", "api/v2/incidents/unresolved.json",
-            "api/v1/ledger/index.ndjson", "api/v1/ledger/head/index.json", "api/v1/ledger/checkpoint/index.txt", "ledger.ndjson",
+            "api/v1/ledger/index.ndjson", "api/v1/ledger/head/index.json", "api/v1/ledger/checkpoint/index.txt",
+            // The log's tlog-tiles files at the new size: the checkpoint, and the partial NDJSON chunk, hash tile and bundle.
+            "ledger/checkpoint", $"ledger/ndjson/000.p/{Size(dir)}.ndjson", $"ledger/tile/0/000.p/{Size(dir)}", $"ledger/tile/entries/000.p/{Size(dir)}",
             // This month's SLA statement (to date: the incident names Ingestion API).
             .. Both("sla/2026/11/index.html"),
             // Pages that show the whole current site carry the head: verify, uptime, the SLA and provider indexes, not-found.
@@ -193,7 +197,8 @@ public sealed class StaticExportTests : IAsyncLifetime
         Assert.Equal(increment.Files, increment.Written + increment.Unchanged);
         Assert.True(increment.Kept > full.Files / 3 / 2, $"only {increment.Kept} of {full.Files / 3} pages kept without rendering");
         Assert.True(increment.Rendered < full.Rendered / 2, $"{increment.Rendered} rendered, {full.Rendered} in the full export");
-        Assert.Equal(0, increment.Deleted);
+        // Only the previous size's partial ledger files: the NDJSON chunk (with its .br and .gz), the hash tile and the bundle.
+        Assert.Equal(5, increment.Deleted);
 
         // Complete and deterministic: a full export of the same ledger into an empty folder makes the same files, byte for byte.
         var fresh = Path.Combine(_root, "fresh");
@@ -289,6 +294,9 @@ public sealed class StaticExportTests : IAsyncLifetime
 
     private static Dictionary<string, ExportManifest.Entry> Manifest(string dir) =>
         ExportManifest.Read(File.ReadAllBytes(Path.Combine(dir, SiteExporter.ManifestName)));
+
+    // The size of the exported checkpoint.
+    private static string Size(string dir) => File.ReadAllLines(Path.Combine(dir, "ledger", "checkpoint"))[1];
 
     private static Dictionary<string, byte[]> Files(string dir) => Directory.EnumerateFiles(dir, "*", SearchOption.AllDirectories)
         .ToDictionary(f => Path.GetRelativePath(dir, f), File.ReadAllBytes);
