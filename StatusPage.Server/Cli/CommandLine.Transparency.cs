@@ -3,6 +3,7 @@ using StatusPage.Server.Content;
 using StatusPage.Server.History;
 using StatusPage.Server.Ledger;
 using StatusPage.Server.Site;
+using StatusPage.Server.StaticExport;
 using StatusPage.Server.Transparency;
 using StatusPage.Server.TransparencyApi;
 
@@ -99,8 +100,20 @@ internal static partial class CommandLine
         VerifyAgainstCheckpoint([.. store.ReadAll()], store.DataPath, checkpointPath, keyArg, defaultKeyPath, output, error);
 
     private static int VerifyFileAgainstCheckpoint(string path, string checkpointPath, string? keyArg, string defaultKeyPath,
-        TextWriter output, TextWriter error) =>
-        TryRead(path, out var entries, error) ? VerifyAgainstCheckpoint(entries, path, checkpointPath, keyArg, defaultKeyPath, output, error) : 1;
+        TextWriter output, TextWriter error)
+    {
+        if (!TryRead(path, out var entries, error))
+        {
+            return 1;
+        }
+        // A published site's tiles and bundles are part of what it serves: checked here as without --checkpoint.
+        if (ExportedLedger.IsSite(path) && CheckSiteTiles(ExportedLedger.For(path), entries) is { } mismatch)
+        {
+            error.WriteLine($"FAILED: {path}: {mismatch}");
+            return 1;
+        }
+        return VerifyAgainstCheckpoint(entries, path, checkpointPath, keyArg, defaultKeyPath, output, error);
+    }
 
     // The chain verifies, the checkpoint's signature verifies with the key, and the first N entries have its root at its size N.
     private static int VerifyAgainstCheckpoint(List<LedgerEntry> entries, string source, string checkpointPath, string? keyArg,

@@ -407,7 +407,7 @@ internal static partial class CommandLine
         {
             return Report(problem, head, site, output, error);
         }
-        if (ledger.Check(checkpoint, entries) is { } mismatch)
+        if (CheckSiteTiles(ledger, entries, checkpoint) is { } mismatch)
         {
             error.WriteLine($"FAILED: {site}: {mismatch}");
             return 1;
@@ -415,6 +415,19 @@ internal static partial class CommandLine
         output.WriteLine($"OK: {site}: {head.Seq} entries verified, head {head.Hash}; its tiles and bundles match them, and their root " +
             $"is the one ledger/checkpoint states for size {checkpoint.Size} (signature not checked: add --checkpoint and --key)");
         return 0;
+    }
+
+    // The site's tiles and bundles against the entries (null when they match); a tile missing or unreadable is a mismatch too.
+    private static string? CheckSiteTiles(ExportedLedger ledger, List<LedgerEntry> entries, Checkpoint? checkpoint = null)
+    {
+        try
+        {
+            return ledger.Check(checkpoint ?? ledger.ReadCheckpoint(), entries);
+        }
+        catch (Exception e) when (e is IOException or FormatException or System.Text.Json.JsonException)
+        {
+            return e.Message;
+        }
     }
 
     private static int Report(ChainProblem? problem, LedgerHead head, string source, TextWriter output, TextWriter error)

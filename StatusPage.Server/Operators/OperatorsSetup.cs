@@ -13,6 +13,8 @@ using StatusPage.Client.Contracts;
 using StatusPage.Server.History;
 using StatusPage.Server.Startup;
 
+using StatusPage.Server.Site;
+
 namespace StatusPage.Server.Operators;
 
 // Configuration section "StatusPage:RateLimits": permits per minute, per client address (sign-in) or per operator (writes).
@@ -53,7 +55,11 @@ internal static class OperatorsSetup
         services.AddSingleton<CredentialStore>();
         services.AddSingleton<TokenUsage>();
         services.AddSingleton<SessionRevocations>();
-        services.AddSingleton<IStartupStep, AdminBootstrap>();
+        // A verb reading its own site (export-site, publish) creates no admin: no ledger entry, no password in its output.
+        if (!HostMode.ReadsSiteOnly(builder.Configuration))
+        {
+            services.AddSingleton<IStartupStep, AdminBootstrap>();
+        }
         services.AddAuthentication(Scheme)
             .AddPolicyScheme(Scheme, "Operator (API token or console cookie)", o => o.ForwardDefaultSelector =
                 http => http.Request.Headers.Authorization.Count > 0 ? BearerScheme : CookieScheme)

@@ -15,6 +15,9 @@ internal sealed class ExportedLedger
 
     public string Site { get; }
 
+    private const int MaxFileBytes = 64 * 1024 * 1024;
+    private const long MaxEntries = 100_000_000;
+
     public static bool IsSite(string path) => IsUrl(path) || Directory.Exists(path);
 
     public static ExportedLedger For(string site)
@@ -23,14 +26,20 @@ internal sealed class ExportedLedger
         {
             return new ExportedLedger(site, path => File.ReadAllBytes(Path.Combine(site, SiteExporter.LedgerFile(path))));
         }
-        var client = new HttpClient { BaseAddress = new Uri(site.TrimEnd('/') + "/"), Timeout = TimeSpan.FromSeconds(30) };
+        // Bounded: a chunk is 256 entries, and a hostile site must not make the verifier hold more than that per answer.
+        var client = new HttpClient
+        {
+            BaseAddress = new Uri(site.TrimEnd('/') + "/"),
+            Timeout = TimeSpan.FromSeconds(30),
+            MaxResponseContentBufferSize = MaxFileBytes,
+        };
         return new ExportedLedger(site, path =>
         {
             try
             {
                 return client.GetByteArrayAsync(new Uri(SiteExporter.LedgerFile(path), UriKind.Relative)).GetAwaiter().GetResult();
             }
-            catch (HttpRequestException e)
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
             {
                 throw new IOException($"{path}: {e.Message}", e);
             }
@@ -40,8 +49,7 @@ internal sealed class ExportedLedger
     // The checkpoint the site serves (unverified: `verify --checkpoint` checks a signature) and the entries it covers.
     public (Checkpoint Checkpoint, List<LedgerEntry> Entries) Read()
     {
-        var note = Encoding.UTF8.GetString(_read("checkpoint"));
-        var checkpoint = SignedCheckpoint.ReadUnverified(note) ?? throw new IOException("ledger/checkpoint is not a checkpoint");
+        var checkpoint = ReadCheckpoint();
         var entries = new List<LedgerEntry>();
         foreach (var chunk in TileLayout.For(checkpoint.Size).Where(t => t.Kind == TileLayout.Kind.Ndjson))
         {
@@ -53,6 +61,15 @@ internal sealed class ExportedLedger
             entries.AddRange(lines.Select(line => LedgerLine.Parse(line).ToEntry()));
         }
         return (checkpoint, entries);
+    }
+
+    public Checkpoint ReadCheckpoint()
+    {
+        var note = Encoding.UTF8.GetString(_read("checkpoint"));
+        var checkpoint = SignedCheckpoint.ReadUnverified(note) ?? throw new IOException("ledger/checkpoint is not a checkpoint");
+        // The size is the site's word, not yet checked: bounded before it decides how much is fetched and held.
+        return checkpoint.Size <= MaxEntries ? checkpoint
+            : throw new IOException($"ledger/checkpoint states {checkpoint.Size} entries, more than this verifier reads ({MaxEntries})");
     }
 
     // Null when every tile and bundle the checkpoint's size calls for has the bytes the entries give, and the root matches.

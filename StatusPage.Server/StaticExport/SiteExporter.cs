@@ -275,7 +275,9 @@ internal sealed partial class SiteExporter(HttpClient client, string directory, 
                 }
             }
         }
-        foreach (var file in _fetched.Values.OrderBy(f => f.File, StringComparer.Ordinal))
+        // The log's checkpoints (ledger/checkpoint and the API's copy) last: a reader who sees the new size finds every tile it
+        // names already written.
+        foreach (var file in _fetched.Values.OrderBy(f => f.File.Contains("checkpoint", StringComparison.Ordinal)).ThenBy(f => f.File, StringComparer.Ordinal))
         {
             var sha = Sha256(file.Bytes);
             var identity = new ExportManifest.Entry(file.File, file.Url, file.Bytes.Length, sha, file.ContentType, null, file.Cache, file.Version);

@@ -117,15 +117,24 @@ internal static partial class TileLayout
             {
                 return null;
             }
-            index = checked(index * 1000 + int.Parse(element.TrimStart('x'), CultureInfo.InvariantCulture));
+            index = index * 1000 + int.Parse(element.TrimStart('x'), CultureInfo.InvariantCulture);
+            // Beyond any log (2^40 tiles of 256): refused before the index or its first leaf could overflow.
+            if (index > MaxIndex)
+            {
+                return null;
+            }
         }
         var count = match.Groups["width"].Success ? int.Parse(match.Groups["width"].Value, CultureInfo.InvariantCulture) : Width;
         if (level > 63 || count is < 1 or > Width || (match.Groups["width"].Success && count == Width))
         {
             return null;
         }
-        return new Tile(kind, level, index, count);
+        var tile = new Tile(kind, level, index, count);
+        // One path per tile: x000/005 would name tile 5 too (tlog-tiles' index elements have no leading zero groups).
+        return tile.Path == path ? tile : null;
     }
+
+    private const long MaxIndex = 1L << 40;
 
     [GeneratedRegex(@"^(?:tile/(?<level>entries|0|[1-9][0-9]?)|(?<ndjson>ndjson))/(?<index>(?:x[0-9]{3}/){0,6}[0-9]{3})(?:\.p/(?<width>[1-9][0-9]{0,2}))?(?<ext>\.ndjson)?$")]
     private static partial Regex TilePath();

@@ -96,6 +96,16 @@ public abstract class StaticSiteTests<THost>(THost site) : IClassFixture<THost> 
         using var missing = await client.GetAsync("/fr/no-such-page");
         Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
         Assert.Contains("<html lang=\"fr\"", await missing.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        // A full tile the export does not have yet (a reader ahead of it) and an unknown fingerprinted asset: a 404 that no
+        // cache keeps for a year, and the not-found page is not labelled binary.
+        foreach (var notYet in new[] { "/ledger/tile/0/x999/999", "/ledger/tile/entries/x999/999", "/app.0123456789.css" })
+        {
+            using var absent = await client.GetAsync(notYet);
+            Assert.Equal(HttpStatusCode.NotFound, absent.StatusCode);
+            var cacheControl = absent.Headers.NonValidated.TryGetValues("Cache-Control", out var values) ? values.ToString() : "";
+            Assert.DoesNotContain("immutable", cacheControl, StringComparison.Ordinal);
+            Assert.NotEqual("application/octet-stream", absent.Content.Headers.ContentType?.MediaType);
+        }
     }
 
     // Every URL, asked for as a browser asks (br, then gzip, then neither): the manifest's content type and charset, the cache

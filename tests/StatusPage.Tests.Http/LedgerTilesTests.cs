@@ -97,7 +97,9 @@ public sealed class LedgerTilesTests : IAsyncLifetime
 
         // Malformed tile paths are not found, never an error.
         foreach (var bad in new[] { "/ledger/tile/0/0", "/ledger/tile/0/000.p/0", "/ledger/tile/0/000.p/256", "/ledger/tile/00/000", "/ledger/tile/0/x000",
-            "/ledger/tile/64/000", "/ledger/tile/9/000.p/1", "/ledger/ndjson/000", "/ledger/tile/0/000.ndjson" })
+            "/ledger/tile/64/000", "/ledger/tile/9/000.p/1", "/ledger/ndjson/000", "/ledger/tile/0/000.ndjson",
+            // Beyond any log: an index that would overflow, or whose first leaf would wrap negative; a leading zero group.
+            "/ledger/tile/0/x010/x000/x000/x000/x000/x000/000", "/ledger/tile/entries/x036/x028/x797/x018/x963/968", "/ledger/tile/0/x000/005" })
         {
             Assert.Equal(HttpStatusCode.NotFound, (await _reader.GetAsync(new Uri(bad, UriKind.Relative))).StatusCode);
         }
@@ -209,6 +211,18 @@ public sealed class LedgerTilesTests : IAsyncLifetime
         (exit, _, error) = Python(dir, System.IO.Path.Combine(dir, "ledger", "checkpoint"), key);
         Assert.Equal(1, exit);
         Assert.Contains("ledger/tile/0/000 does not hold what the entries give", error, StringComparison.Ordinal);
+        // Checking the signature checks no less: the tiles are still compared.
+        (exit, _, error) = Verify(dir, "--checkpoint", System.IO.Path.Combine(dir, "ledger", "checkpoint"), "--key", key);
+        Assert.Equal(1, exit);
+        Assert.Contains("ledger/tile/0/000 does not hold what the entries give", error, StringComparison.Ordinal);
+
+        // A tile the checkpoint names but the site lacks: a failure with its name, not a crash.
+        File.Delete(tile);
+        (exit, _, error) = Verify(dir);
+        Assert.Equal(1, exit);
+        Assert.Contains("FAILED", error, StringComparison.Ordinal);
+        Assert.Contains("000", error, StringComparison.Ordinal);
+        Assert.DoesNotContain("Unhandled", error, StringComparison.Ordinal);
     }
 
     private static (int Exit, string Output, string Error) Python(params string[] args)

@@ -96,6 +96,31 @@ public sealed class SiteExportVerbTests : IAsyncLifetime
         Assert.Equal(0, _provider.Requests);
     }
 
+    // A data file with no operator yet: the server's first start would create 'admin' (a ledger entry) and log its one-time
+    // password; an export is no first start, so it does neither (a CI log keeps no password, the file no entry).
+    [Fact]
+    public async Task Export_site_of_a_data_file_without_operators_creates_no_admin_and_prints_no_password()
+    {
+        var data = Path.Combine(DataDir, "statuspage.db");
+        var settings = new Dictionary<string, string>
+        {
+            ["StatusPage:DataPath"] = data,
+            ["StatusPage:ContentPath"] = Content,
+            ["StatusPage:Clock"] = StatusPageFactory.ClockSetting(StatusPageFactory.DemoNow),
+        };
+        var (exit, output, error) = await ExportSite(Path.Combine(_root, "site"), settings);
+        Assert.True(exit == 0, $"export-site exited {exit}:\n{output}\n{error}");
+        Assert.DoesNotContain("one-time password", output + error, StringComparison.Ordinal);
+        var ndjson = await File.ReadAllTextAsync(Path.Combine(_root, "site", "ledger", "ndjson", "000.p/" + CountEntries(data) + ".ndjson"));
+        Assert.DoesNotContain("operator.created", ndjson, StringComparison.Ordinal);
+    }
+
+    private static long CountEntries(string data)
+    {
+        using var db = new LiteDB.LiteDatabase($"Filename={data};ReadOnly=true");
+        return db.GetCollection("ledger").LongCount();
+    }
+
     private static async Task<(int Exit, string Output, string Error)> ExportSite(string dir, Dictionary<string, string> settings)
     {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };

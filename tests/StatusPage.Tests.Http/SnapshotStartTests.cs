@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Net;
 using LiteDB;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
@@ -138,8 +139,19 @@ public sealed class SnapshotStartTests : IDisposable
         Assert.Equal(tampered - 1, ledger.Current.Head.Seq);
         Assert.Contains($"entry {tampered}", ledger.Current.IntegrityProblem, StringComparison.Ordinal);
         Assert.False(File.Exists(SnapshotFile));
-        var home = await server.CreateClient().GetStringAsync(new Uri("/", UriKind.Relative));
+        var client = server.CreateClient();
+        var home = await client.GetStringAsync(new Uri("/", UriKind.Relative));
         Assert.Contains("History verification failed.", home, StringComparison.Ordinal);
+        // The log's tiles stop at the verified prefix too, though the latest checkpoint names the size served at start: the
+        // tampered entry's bundle and chunk are not served, and a tile in that range is a 404, not an error.
+        var prefix = tampered - 1;
+        var bundle = await client.GetAsync(new Uri($"/ledger/tile/entries/000.p/{prefix}", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.OK, bundle.StatusCode);
+        Assert.Equal(34 * prefix, (await bundle.Content.ReadAsByteArrayAsync()).Length); // each entry: a 2-byte length and 32 bytes
+        foreach (var beyond in new[] { $"/ledger/tile/entries/000.p/{tampered}", $"/ledger/ndjson/000.p/{tampered}.ndjson", $"/ledger/tile/0/000.p/{tampered}" })
+        {
+            Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync(new Uri(beyond, UriKind.Relative))).StatusCode);
+        }
     }
 
 

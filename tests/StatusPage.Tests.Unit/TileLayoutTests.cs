@@ -58,6 +58,10 @@ public sealed class TileLayoutTests
     [InlineData("tile/entries/000.ndjson")]
     [InlineData("ndjson/000")]
     [InlineData("tile/0/../000")]
+    [InlineData("tile/0/x010/x000/x000/x000/x000/x000/000")]
+    [InlineData("tile/entries/x036/x028/x797/x018/x963/968")]
+    [InlineData("tile/0/x000/005")]
+    [InlineData("ndjson/x000/x000/007.ndjson")]
     public void Malformed_paths_are_refused(string path) => Assert.Null(TileLayout.Parse(path));
 
     [Fact]
