@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json.Nodes;
 using StatusPage.Server.Ledger;
 
@@ -41,8 +40,6 @@ public sealed class DemoDownloadsFixture : IAsyncLifetime
 // The downloads check offline: with `verify-proof`, and with tools/verify_ledger.py, a verifier written from docs/LEDGER.md only.
 public sealed class LedgerProofTests(DemoDownloadsFixture downloads) : IClassFixture<DemoDownloadsFixture>, IDisposable
 {
-    private const string Python = "/usr/bin/python3";
-
     private readonly string _dir = Directory.CreateTempSubdirectory("statuspage-proof-test-").FullName;
 
     private string Ledger => downloads.Ledger;
@@ -139,18 +136,5 @@ public sealed class LedgerProofTests(DemoDownloadsFixture downloads) : IClassFix
         return path;
     }
 
-    private static (int Code, string Out, string Error) RunPython(params string[] args)
-    {
-        var start = new ProcessStartInfo(Python) { RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add(Path.Combine(TestPaths.RepositoryRoot, "tools", "verify_ledger.py"));
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEnd();
-        process.WaitForExit();
-        return (process.ExitCode, output.Result, error);
-    }
+    private static (int Code, string Out, string Error) RunPython(params string[] args) => ChildProcess.Tool("verify_ledger.py", args);
 }

@@ -225,20 +225,7 @@ public sealed class LedgerTilesTests : IAsyncLifetime
         Assert.DoesNotContain("Unhandled", error, StringComparison.Ordinal);
     }
 
-    private static (int Exit, string Output, string Error) Python(params string[] args)
-    {
-        var start = new System.Diagnostics.ProcessStartInfo("/usr/bin/python3") { RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add(System.IO.Path.Combine(TestPaths.RepositoryRoot, "tools", "verify_ledger.py"));
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-        using var process = System.Diagnostics.Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEnd();
-        process.WaitForExit();
-        return (process.ExitCode, output.Result, error);
-    }
+    private static (int Exit, string Output, string Error) Python(params string[] args) => ChildProcess.Tool("verify_ledger.py", args);
 
     private static (int Exit, string Output, string Error) Verify(params string[] args)
     {

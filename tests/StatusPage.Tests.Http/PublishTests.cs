@@ -319,20 +319,7 @@ public sealed class PublishTests : IAsyncLifetime
         Assert.Contains("StatusPage:Publish:Bucket is not set", noBucket, StringComparison.Ordinal);
     }
 
-    private static async Task<(int Exit, string Output, string Error)> RunVerb(string[] args)
-    {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add(TestPaths.ServerDll);
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        return (process.ExitCode, await output, await error);
-    }
+    private static Task<(int Exit, string Output, string Error)> RunVerb(string[] args) => ChildProcess.ServerAsync(args);
 
     // Polls the bucket's manifest while the publisher may be overwriting it. s3rver answers a GET racing that PUT with a broken
     // ETag, which the SDK's response handler throws on (ArgumentOutOfRangeException, parameter 'hex': the failure seen under

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
 using Microsoft.AspNetCore.Mvc.Testing;
@@ -121,17 +120,6 @@ public sealed class SiteExportVerbTests : IAsyncLifetime
         return db.GetCollection("ledger").LongCount();
     }
 
-    private static async Task<(int Exit, string Output, string Error)> ExportSite(string dir, Dictionary<string, string> settings)
-    {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var arg in new[] { TestPaths.ServerDll, "export-site", dir }.Concat(settings.Select(s => $"--{s.Key}={s.Value}")))
-        {
-            start.ArgumentList.Add(arg);
-        }
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        return (process.ExitCode, await output, await error);
-    }
+    private static Task<(int Exit, string Output, string Error)> ExportSite(string dir, Dictionary<string, string> settings) =>
+        ChildProcess.ServerAsync(new[] { "export-site", dir }.Concat(settings.Select(s => $"--{s.Key}={s.Value}")));
 }

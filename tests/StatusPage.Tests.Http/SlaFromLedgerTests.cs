@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Text.Json;
@@ -89,17 +88,8 @@ public sealed class SlaFromLedgerTests
 
     private static string RunTool(params string[] args)
     {
-        var start = new ProcessStartInfo("/usr/bin/python3") { RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add(Path.Combine(TestPaths.RepositoryRoot, "tools", "sla_from_ledger.py"));
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEnd();
-        process.WaitForExit();
-        Assert.True(process.ExitCode == 0, error);
-        return output.Result;
+        var (exit, output, error) = ChildProcess.Tool("sla_from_ledger.py", args);
+        Assert.True(exit == 0, error);
+        return output;
     }
 }
