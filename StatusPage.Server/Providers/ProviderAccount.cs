@@ -64,8 +64,10 @@ public sealed record ProviderAccount(
             .Where(i => i.StartedAt >= from && i.StartedAt < to)
             .OrderBy(i => i.StartedAt).ThenBy(i => i.Id, StringComparer.Ordinal)
             .ToList();
+        // By incident once: a lookup per attributed incident instead of a scan of every slice (quadratic over a long history).
+        var bySource = slices.Where(s => s.SourceId is not null).ToLookup(s => s.SourceId!, StringComparer.Ordinal);
         var attributed = inPeriod.Where(i => Names(i.Cause, provider))
-            .Select(i => Account(snapshot, provider, i, slices.Where(s => s.SourceId == i.Id), to))
+            .Select(i => Account(snapshot, provider, i, bySource[i.Id], to))
             .ToImmutableArray();
         var former = inPeriod.Where(i => !Names(i.Cause, provider) && i.Causes.Any(a => Names(a.Cause, provider)))
             .Select(i => Account(snapshot, provider, i, [], to))

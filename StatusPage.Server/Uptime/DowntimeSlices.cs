@@ -14,7 +14,8 @@ internal static class DowntimeSlices
         foreach (var component in snapshot.Components.Values)
         {
             var changes = component.Changes;
-            for (var i = 0; i < changes.Count; i++)
+            // From the change in force at `from` to the last one before `to`: a month's statement costs that month, not the history.
+            for (var i = Math.Max(0, UptimeCalculator.FirstAfter(changes, from) - 1); i < changes.Count && changes[i].At < to; i++)
             {
                 var weight = changes[i].Status switch
                 {

@@ -74,7 +74,9 @@ internal static class UptimeCalculator
         var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(now, zone).DateTime);
         var first = today.AddDays(1 - count);
         var touching = new Dictionary<DateOnly, List<Incident>>();
-        foreach (var incident in snapshot.Incidents.Values.Where(i => i.ComponentIds.Contains(component.Id)).OrderBy(i => i.StartedAt))
+        var firstStart = StartOfDay(first, zone);
+        foreach (var incident in snapshot.Incidents.Values.Where(i => (i.ResolvedAt ?? now) >= firstStart && i.ComponentIds.Contains(component.Id))
+                     .OrderBy(i => i.StartedAt))
         {
             foreach (var day in DaysTouched(incident.StartedAt, incident.ResolvedAt ?? now, zone, now).Where(d => d >= first))
             {
@@ -114,7 +116,8 @@ internal static class UptimeCalculator
     {
         var changes = component.Changes;
         var found = ImmutableArray.CreateBuilder<StatusChange>();
-        for (var i = 0; i < changes.Count && changes[i].At < end; i++)
+        // From the change in force at `start`: one that ended by then has no say (and a day's bar must not cost the whole history).
+        for (var i = Math.Max(0, FirstAfter(changes, start) - 1); i < changes.Count && changes[i].At < end; i++)
         {
             var until = i + 1 < changes.Count ? changes[i + 1].At : DateTimeOffset.MaxValue;
             if (changes[i].IsBackfilled && !changes[i].IsImported && until > start)
@@ -174,7 +177,8 @@ internal static class UptimeCalculator
         foreach (var cut in cuts)
         {
             var status = ComponentStatus.Operational;
-            for (var i = changes.Count - 1; i >= 0; i--)
+            // Changes are in stated-time order: none after FirstAfter can be in force at `cursor`.
+            for (var i = FirstAfter(changes, cursor) - 1; i >= 0; i--)
             {
                 if (changes[i].At <= cursor && knownFrom[i] <= cursor)
                 {
@@ -188,7 +192,7 @@ internal static class UptimeCalculator
     }
 
     // Binary search: the index of the first change strictly after `at`.
-    private static int FirstAfter(ImmutableList<StatusChange> changes, DateTimeOffset at)
+    public static int FirstAfter(ImmutableList<StatusChange> changes, DateTimeOffset at)
     {
         int lo = 0, hi = changes.Count;
         while (lo < hi)
