@@ -103,14 +103,14 @@ internal sealed class PublishVerb
             output.WriteLine($"exported {exported.Files} files into {directory}: {exported.Written} written, {exported.Unchanged} unchanged, {exported.Deleted} deleted");
             return await PublishAsync(options, directory, output, error, CancellationToken.None);
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or HttpRequestException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or HttpRequestException or DataFileInUseException)
         {
             error.WriteLine($"publish: {e.Message}");
             return 1;
         }
         finally
         {
-            await app.StopAsync();
+            await LoopbackSite.StopAsync(app);
         }
     }
 

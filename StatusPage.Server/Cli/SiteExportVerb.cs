@@ -1,3 +1,4 @@
+using StatusPage.Server.Ledger;
 using StatusPage.Server.Publishing;
 using StatusPage.Server.Site;
 using StatusPage.Server.StaticExport;
@@ -33,20 +34,21 @@ internal sealed class SiteExportVerb(string directory, string[] hostArgs)
             output.WriteLine($"{result.Files} files, {result.Bytes} bytes in {directory}: {result.Rendered} rendered, {result.Kept} pages kept, " +
                 $"{result.Written} written, {result.Unchanged} unchanged, {result.Deleted} deleted ({started.Elapsed.TotalSeconds:0.00} s)");
             output.WriteLine($"{result.BytesWritten} bytes written (manifest {result.ManifestBytes}), {result.LedgerFetched} ledger files fetched");
+            output.WriteLine(result.Phases);
             foreach (var url in result.Skipped)
             {
                 error.WriteLine($"skipped {url}: not answered with 200");
             }
             return 0;
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or HttpRequestException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or HttpRequestException or DataFileInUseException)
         {
             error.WriteLine($"export-site: {e.Message}");
             return 1;
         }
         finally
         {
-            await app.StopAsync();
+            await LoopbackSite.StopAsync(app);
         }
     }
 }

@@ -202,14 +202,7 @@ internal sealed class PageCacheMiddleware(RequestDelegate next, LedgerService le
         {
             return generation;
         }
-        var zone = site.Current.TimeZone;
-        var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(now, zone).DateTime);
-        var expiresAt = Uptime.UptimeCalculator.StartOfDay(today.AddDays(1), zone);
-        if (snapshot.UnresolvedIncidents.Any())
-        {
-            var nextMinute = new DateTimeOffset(now.UtcTicks - now.UtcTicks % TimeSpan.TicksPerMinute, TimeSpan.Zero).AddMinutes(1);
-            expiresAt = nextMinute < expiresAt ? nextMinute : expiresAt;
-        }
+        var expiresAt = ClockWindow.Of(snapshot, site.Current.TimeZone, now).End;
         var fresh = new Generation(snapshot, verifying, expiresAt, now, time.GetTimestamp(), generation);
         // One generation per head even when many requests see the new head at once: they all join the same flights.
         var won = Interlocked.CompareExchange(ref _generation, fresh, generation);

@@ -23,6 +23,15 @@ internal static class LoopbackSite
         return Client(app.Services.GetRequiredService<IServer>());
     }
 
+    // A host that never started (its data file locked by another process, say) has nothing to stop, and its StopAsync would throw.
+    public static async Task StopAsync(WebApplication app)
+    {
+        if (app.Lifetime.ApplicationStarted.IsCancellationRequested)
+        {
+            await app.StopAsync();
+        }
+    }
+
     public static HttpClient Client(IServer server)
     {
         var addresses = server.Features.Get<IServerAddressesFeature>()?.Addresses ?? [];

@@ -5,8 +5,8 @@ namespace StatusPage.Server.StaticExport;
 // manifest.json at the export's root: every file with its size, SHA-256, type, coding and cache class, sorted by path, no
 // dates (the same ledger gives the same manifest). Compared by the next export and by publish. Added in issue 15 (readers of
 // version 1 ignore them): "renderer" at the top (what else the bytes depend on: this build, the site settings, the zone's offset)
-// and "version" on a page (the seq at which its content last changed; absent when it also moves with the clock): the next
-// export fetches a page again only when one of them moved.
+// and "version" on a page (the seq at which its content last changed, with "@" and its clock window's start when it also moves
+// with the clock): the next export fetches a page again only when one of them moved.
 public static class ExportManifest
 {
     public sealed record Entry(string Path, string? Url, long Size, string Sha256, string ContentType, string? Encoding, string Cache,

@@ -8,9 +8,10 @@ using StatusPage.Server.Site;
 namespace StatusPage.Server.StaticExport;
 
 // What the incremental export compares instead of fetching a page (issue 15). A page's version is the seq at which what it shows
-// last changed (HttpCache/ContentVersions), or null when it also moves with the clock (uptime windows, running durations, the
-// current month...): those are fetched by every export, so an export's bytes are a function of the ledger and the export's
-// clock. The renderer names what every page also depends on: this build of the server, the site settings, the zone's offset at
+// last changed (HttpCache/ContentVersions); a page that also moves with the clock (uptime windows, running durations, the
+// current month...) adds the start of its clock window (HttpCache/ClockWindow: the day, or the minute while an incident is
+// open), so it is fetched again once per window, as the page cache renders it once per window. An export's bytes are a
+// function of the ledger and the export's clock. The renderer names what every page also depends on: this build of the server, the site settings, the zone's offset at
 // the export's time (the footer's "times in"); when it differs from the previous manifest's, every page is fetched again.
 internal sealed record PageVersions(string Renderer, Func<string, string?> VersionOf)
 {
@@ -31,10 +32,12 @@ internal sealed record PageVersions(string Renderer, Func<string, string?> Versi
             verifying ? "verifying" : "verified", snapshot.IntegrityProblem ?? "");
         var renderer = string.Create(CultureInfo.InvariantCulture,
             $"{Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(settings)))[..16]}{zone.GetUtcOffset(now).TotalMinutes:+0;-0}");
+        var window = ClockWindow.Of(snapshot, zone, now).Start.UtcTicks.ToString(CultureInfo.InvariantCulture);
         return new PageVersions(renderer, url =>
         {
             var path = Unprefixed(url);
-            return versions.MovesWithClock(path, zone, now) ? null : versions.SeqFor(path, zone, now).ToString(CultureInfo.InvariantCulture);
+            var seq = versions.SeqFor(path, zone, now).ToString(CultureInfo.InvariantCulture);
+            return versions.MovesWithClock(path, zone, now) ? $"{seq}@{window}" : seq;
         });
     }
 

@@ -15,7 +15,7 @@ namespace StatusPage.Server.StaticExport;
 // sit beside it. Text files get .br and .gz siblings.
 // Incremental: a file whose bytes match the previous manifest is not rewritten; a file no longer exported is deleted. Given
 // the pages' versions (PageVersions, issue 15), a page whose version and renderer match the previous manifest's is not even
-// fetched: only pages whose content moved, pages that move with the clock, and pages new since are rendered.
+// fetched: only pages whose content moved, pages that move with the clock whose window moved, and pages new since are rendered.
 internal sealed partial class SiteExporter(HttpClient client, string directory, PageVersions? versions = null)
 {
     public const string ManifestName = "manifest.json";
@@ -43,12 +43,13 @@ internal sealed partial class SiteExporter(HttpClient client, string directory, 
     // Rendered: URLs fetched from the server; Kept: pages whose version had not moved, neither fetched nor written; LedgerFetched:
     // the ledger's files among Rendered (the checkpoint, tiles and chunks that were partial or new).
     public sealed record Result(int Written, int Unchanged, int Deleted, int Files, long Bytes, IReadOnlyList<string> Skipped,
-        int Rendered = 0, int Kept = 0, int LedgerFetched = 0, long BytesWritten = 0, long ManifestBytes = 0);
+        int Rendered = 0, int Kept = 0, int LedgerFetched = 0, long BytesWritten = 0, long ManifestBytes = 0, string Phases = "");
 
     private long _bytesWritten;
 
     public async Task<Result> ExportAsync(CancellationToken cancellationToken = default)
     {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         var skipped = new ConcurrentBag<string>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
         var previous = Previous();
@@ -60,6 +61,7 @@ internal sealed partial class SiteExporter(HttpClient client, string directory, 
         var level = Seeds.Concat(LanguagePaths.Prefixed.Select(c => LanguagePaths.Prefix(c) + "/"))
             .Concat(earlier.Keys.Order(StringComparer.Ordinal)).Distinct(StringComparer.Ordinal).ToList();
         seen.UnionWith(level);
+        var readMs = clock.ElapsedMilliseconds;
         var rendered = 0;
         while (level.Count > 0)
         {
@@ -94,13 +96,23 @@ internal sealed partial class SiteExporter(HttpClient client, string directory, 
         {
             var prefix = LanguagePaths.Prefix(culture);
             var file = prefix.TrimStart('/') + (prefix.Length > 0 ? "/" : "") + "404.html";
-            await FetchAsync(prefix + Missing, _ => file, cancellationToken, expected: HttpStatusCode.NotFound);
+            var version = versions?.VersionOf(prefix + Missing);
+            if (version is not null && previous.TryGetValue(file, out var before) && before.Version == version && Exists(before))
+            {
+                _kept[file] = before;
+                continue;
+            }
+            await FetchAsync(prefix + Missing, _ => file, cancellationToken, expected: HttpStatusCode.NotFound, version: version);
             rendered++;
         }
+        var pagesMs = clock.ElapsedMilliseconds;
         var ledgerFetched = await LedgerAsync(previous, cancellationToken);
-        return Write([.. skipped.Order(StringComparer.Ordinal)], previous) with
+        var ledgerMs = clock.ElapsedMilliseconds;
+        var result = Write([.. skipped.Order(StringComparer.Ordinal)], previous);
+        return result with
         {
             Rendered = rendered + ledgerFetched, Kept = _kept.Count, LedgerFetched = ledgerFetched,
+            Phases = $"manifest read {readMs} ms, pages {pagesMs - readMs} ms, ledger {ledgerMs - pagesMs} ms, write {clock.ElapsedMilliseconds - ledgerMs} ms",
         };
     }
 
@@ -135,14 +147,15 @@ internal sealed partial class SiteExporter(HttpClient client, string directory, 
             return 0;
         }
         var fetched = 1;
-        var extendsPrevious = await ExtendsPreviousAsync(latest, token);
+        var (extendsPrevious, sameSize) = await ExtendsPreviousAsync(latest, token);
         await Parallel.ForEachAsync(TileLayout.For(latest.Size), new ParallelOptions { MaxDegreeOfParallelism = 4, CancellationToken = token },
             async (tile, cancel) =>
             {
                 var url = TileLayout.Prefix + tile.Path;
                 var file = LedgerFile(tile.Path);
                 var version = tile.Kind == TileLayout.Kind.Ndjson ? versions?.VersionOf(url) : null;
-                var unchanged = extendsPrevious && (tile.Kind == TileLayout.Kind.Ndjson ? version is not null : tile.IsFull);
+                // A partial tile changes with the log's size: kept only when the checkpoint did not move.
+                var unchanged = extendsPrevious && (tile.Kind == TileLayout.Kind.Ndjson ? version is not null : tile.IsFull || sameSize);
                 if (unchanged && previous.TryGetValue(file, out var before) && (tile.Kind != TileLayout.Kind.Ndjson || before.Version == version)
                     && Exists(before))
                 {
@@ -162,26 +175,28 @@ internal sealed partial class SiteExporter(HttpClient client, string directory, 
 
     // Whether the log's new checkpoint extends the one the folder holds (same origin, and the server's consistency proof
     // verifies): only then are the folder's full tiles this log's. A folder reused for another ledger gets every tile again.
-    private async Task<bool> ExtendsPreviousAsync(Checkpoint latest, CancellationToken token)
+    // Also whether it is the same tree (same size and root): then even the partial tiles are the folder's.
+    private async Task<(bool Extends, bool Same)> ExtendsPreviousAsync(Checkpoint latest, CancellationToken token)
     {
         var path = Path.Combine(directory, LedgerFile("checkpoint"));
         if (!File.Exists(path) || SignedCheckpoint.ReadUnverified(await File.ReadAllTextAsync(path, token)) is not { } before
             || before.Origin != latest.Origin || before.Size > latest.Size || before.Size == 0)
         {
-            return false;
+            return (false, false);
         }
         if (before.Size == latest.Size)
         {
-            return before.Root.AsSpan().SequenceEqual(latest.Root);
+            var same = before.Root.AsSpan().SequenceEqual(latest.Root);
+            return (same, same);
         }
         using var response = await client.GetAsync(new Uri($"/api/v1/ledger/proof/consistency?from={before.Size}&to={latest.Size}", UriKind.Relative), token);
         if (!response.IsSuccessStatusCode)
         {
-            return false;
+            return (false, false);
         }
         using var proof = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsByteArrayAsync(token));
         var hashes = proof.RootElement.GetProperty("hashes").EnumerateArray().Select(h => Convert.FromBase64String(h.GetString()!)).ToList();
-        return MerkleProofs.VerifyConsistency(before.Size, before.Root, latest.Size, latest.Root, hashes);
+        return (MerkleProofs.VerifyConsistency(before.Size, before.Root, latest.Size, latest.Root, hashes), false);
     }
 
     private async Task<Fetched?> FetchAsync(string url, Func<string, string> fileByType, CancellationToken token,

@@ -114,6 +114,25 @@ public sealed class SiteExportVerbTests : IAsyncLifetime
         Assert.DoesNotContain("operator.created", ndjson, StringComparison.Ordinal);
     }
 
+    // The server (or another export) holds the data file: the verb says so in one line and exits 1, it does not crash.
+    [Fact]
+    public async Task Export_site_of_a_data_file_another_process_holds_says_so_and_exits_1()
+    {
+        var data = Path.Combine(DataDir, "held.db");
+        using var held = new StatusPage.Server.Ledger.LedgerStore(data);
+        var site = Path.Combine(_root, "held-site");
+        var (exit, output, error) = await ExportSite(site, new Dictionary<string, string>
+        {
+            ["StatusPage:DataPath"] = data,
+            ["StatusPage:ContentPath"] = Content,
+        });
+        Assert.True(exit == 1, $"export-site exited {exit}:\n{output}\n{error}");
+        Assert.Contains("export-site: The data file", error, StringComparison.Ordinal);
+        Assert.Contains("already in use by another StatusPage process", error, StringComparison.Ordinal);
+        Assert.DoesNotContain("Unhandled", output + error, StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(site, StatusPage.Server.StaticExport.SiteExporter.ManifestName)));
+    }
+
     private static long CountEntries(string data)
     {
         using var db = new LiteDB.LiteDatabase($"Filename={data};ReadOnly=true");

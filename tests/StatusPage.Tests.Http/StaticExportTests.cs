@@ -214,6 +214,34 @@ public sealed class StaticExportTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Pages_that_move_with_the_clock_are_rendered_again_once_their_clock_window_moved_and_not_before()
+    {
+        var dir = Path.Combine(_root, "site");
+        var full = await Export(dir);
+        var again = await Export(dir);
+        // Same ledger, same window: nothing is rendered but the log's checkpoint (fetched to compare), nothing written.
+        Assert.Equal(1, again.Rendered);
+        Assert.Equal(0, again.Written);
+        Assert.True(again.Kept > full.Files / 3 / 2, $"{again.Kept} of about {full.Files / 3} pages kept");
+        var home = Manifest(dir)["index.html"];
+        Assert.Contains('@', home.Version!);
+
+        // The window's end (the site's midnight, or the next minute while an incident is open): the home page moves with it.
+        var clock = (FakeTimeProvider)_factory.Services.GetRequiredService<TimeProvider>();
+        var window = StatusPage.Server.HttpCache.ClockWindow.Of(_factory.Services.GetRequiredService<LedgerService>().Current,
+            _factory.Services.GetRequiredService<SiteSettingsHolder>().Current.TimeZone, clock.GetUtcNow());
+        clock.SetUtcNow(window.End);
+        var moved = await Export(dir);
+
+        Assert.NotEqual(home.Version, Manifest(dir)["index.html"].Version);
+        Assert.True(moved.Rendered > 10, $"{moved.Rendered} rendered after the window moved");
+        // Pages that do not move with the clock (a resolved incident, a proof) kept their bytes and were not rendered.
+        Assert.True(moved.Kept > moved.Rendered, $"{moved.Kept} kept, {moved.Rendered} rendered");
+        var served = await Client().GetByteArrayAsync(Api.Url("/"));
+        Assert.Equal(served, File.ReadAllBytes(Path.Combine(dir, "index.html")));
+    }
+
+    [Fact]
     public async Task Renaming_a_provider_observed_on_an_incident_but_not_its_cause_changes_that_incident_page_and_its_version()
     {
         var ledger = _factory.Services.GetRequiredService<LedgerService>();
