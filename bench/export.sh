@@ -63,6 +63,8 @@ export_site() {
   counts="$(grep -E '^[0-9]+ files' <<<"$out" | sed -E 's/^([0-9]+) files, ([0-9]+) bytes in .*: ([0-9]+) rendered, ([0-9]+) pages kept, ([0-9]+) written, ([0-9]+) unchanged, ([0-9]+) deleted \(([0-9.]+) s\)$/\1 \2 \3 \4 \5 \6 \7 '"$ms"' \8/')"
   bytes="$(grep -E '^[0-9]+ bytes written' <<<"$out" | sed -E 's/^([0-9]+) bytes written \(manifest ([0-9]+)\), ([0-9]+) ledger files fetched$/\1 \2 \3/')"
   [ -n "$counts" ] && [ -n "$bytes" ] || { echo "export-site printed no figures: $out" >&2; return 1; }
+  # Where the export's time went (manifest read, pages, ledger, write), beside the table.
+  grep -E '^manifest read ' <<<"$out" | sed "s|^|   $(basename "$(dirname "$3")"): |" >&2 || true
   echo "$counts $bytes"
 }
 

@@ -11,8 +11,9 @@ namespace StatusPage.Server.StaticExport;
 // last changed (HttpCache/ContentVersions); a page that also moves with the clock (uptime windows, running durations, the
 // current month...) adds the start of its clock window (HttpCache/ClockWindow: the day, or the minute while an incident is
 // open), so it is fetched again once per window, as the page cache renders it once per window. An export's bytes are a
-// function of the ledger and the export's clock. The renderer names what every page also depends on: this build of the server, the site settings, the zone's offset at
-// the export's time (the footer's "times in"); when it differs from the previous manifest's, every page is fetched again.
+// function of the ledger and the export's clock. The renderer names what every page also depends on: this build of the
+// server, the site settings, the zone's offset at the export's time (the footer's "times in"); when it differs from the
+// previous manifest's, every page is fetched again.
 internal sealed record PageVersions(string Renderer, Func<string, string?> VersionOf)
 {
     // The versions of the server's current state: its ledger (and whether it is still being verified), settings and clock.
