@@ -127,6 +127,8 @@ public sealed class SlaTests(DemoServer server) : IClassFixture<DemoServer>
         Assert.Contains($"Target 99.900 %, delivered {delivered} % over the last 8 calendar months (April 2026 – November 2026, to date).",
             page, StringComparison.Ordinal);
         Assert.Contains("href=\"/sla\"", page[page.IndexOf("sla-delivered", StringComparison.Ordinal)..], StringComparison.Ordinal);
+        // The months are the site's: the statement says in which zone they begin and end.
+        Assert.Contains("Uptime per component and calendar month in Europe/Paris (UTC", sla, StringComparison.Ordinal);
         var row = sla[sla.IndexOf("id=\"sla-year-private-network\"", StringComparison.Ordinal)..];
         Assert.Contains($"<td class=\"figure\">{delivered} %</td>", row[..row.IndexOf("</tr>", StringComparison.Ordinal)], StringComparison.Ordinal);
         Assert.Contains($"Objectif 99,900 %, disponibilité fournie {delivered.Replace('.', ',')} % sur les 8 derniers mois civils", french,
