@@ -75,7 +75,9 @@ internal static class UptimeCalculator
         var first = today.AddDays(1 - count);
         var touching = new Dictionary<DateOnly, List<Incident>>();
         var firstStart = StartOfDay(first, zone);
-        foreach (var incident in snapshot.Incidents.Values.Where(i => (i.ResolvedAt ?? now) >= firstStart && i.ComponentIds.Contains(component.Id))
+        // Cheapest tests first: ResolvedAt reads the incident's posts, and this runs for every incident of a long history.
+        foreach (var incident in snapshot.Incidents.Values
+                     .Where(i => i.ComponentIds.Contains(component.Id) && (i.StartedAt >= firstStart || (i.ResolvedAt ?? now) >= firstStart))
                      .OrderBy(i => i.StartedAt))
         {
             foreach (var day in DaysTouched(incident.StartedAt, incident.ResolvedAt ?? now, zone, now).Where(d => d >= first))
