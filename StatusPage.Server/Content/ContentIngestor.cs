@@ -388,7 +388,7 @@ internal sealed partial class ContentIngestor(LedgerService ledger, SiteSettings
             {
                 differences.Add($"reason is \"{Clip((section.Reason ?? "").Trim())}\" in the file but \"{Clip(recorded.Reason ?? "")}\" was recorded");
             }
-            if (LedgerEntry.Sha256Hex(section.Body) != recorded.BodySha256)
+            if (LedgerEntry.Sha256Hex(section.Body) != recorded.BodySha256.ToString())
             {
                 differences.Add(recorded.Body is null ? "the text differs from the recorded (since redacted) text" : DescribeTextChange(recorded.Body, section.Body));
             }

@@ -148,8 +148,8 @@ public sealed partial class LedgerService
     }
 
     // The whole chain up to the head served at start, the tree's root, and the read model at the snapshot's head rebuilt from
-    // the entries, which must serialize exactly as the snapshot's did. It never holds a second read model: every few thousand
-    // entries, each incident or maintenance the replay touched that already serializes as the snapshot's is replaced by the
+    // the entries, which must serialize exactly as the snapshot's did. It never holds a second read model: every FlushEvery
+    // subjects touched, each touched incident or maintenance that already serializes as the snapshot's is replaced by the
     // snapshot's own instance (immutable, and equal in every stored field, so projecting onto it gives the same result), and
     // the replayed copy is dropped. The final comparison of the whole model still decides.
     private async Task VerifyAfterSnapshotStartAsync(StatusSnapshot saved, LedgerHead served, CancellationToken stopping)
@@ -187,7 +187,7 @@ public sealed partial class LedgerService
                 {
                     touched.Add(subject);
                 }
-                if (touched.Count >= 2_000 || seq == saved.Head.Seq)
+                if (touched.Count >= FlushEvery || seq == saved.Head.Seq)
                 {
                     if (VerificationProbe is { } probe)
                     {
@@ -195,8 +195,9 @@ public sealed partial class LedgerService
                     }
                     ShareWhatEquals(replay, saved, touched);
                     touched.Clear();
-                    // The replayed copies just dropped were promoted by the young collections: free them before the next slice.
-                    GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
+                    // The replayed copies just dropped were promoted by the young collections: free them before the next slice,
+                    // and give the freed regions back to the OS at once (a forced collection left them committed: ~20 MB more).
+                    GC.Collect(2, GCCollectionMode.Aggressive, blocking: true, compacting: true);
                 }
                 if (seq == saved.Head.Seq && !ReadModelSnapshot.Digest(replay.ToSnapshot()).AsSpan().SequenceEqual(ReadModelSnapshot.Digest(saved)))
                 {
@@ -280,6 +281,10 @@ public sealed partial class LedgerService
             }
         }
     }
+
+    // Touched subjects between two flushes of the background verification. 500 lowered the peak by 15-25 MB at 100,000 entries
+    // (~50 vs ~20 MB of replayed copies between full collections) but cost ~4 s more CPU, against a 10 s budget: not kept.
+    private const int FlushEvery = 2_000;
 
     private static void TryDelete(string path)
     {

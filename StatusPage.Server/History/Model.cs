@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Text;
 using StatusPage.Client.Contracts;
 using StatusPage.Server.Ledger;
 
@@ -165,7 +166,7 @@ public sealed record Post(
     DateTimeOffset RecordedAt,
     string Author,
     string? Body,
-    string BodySha256,
+    BodyDigest BodySha256,
     ImmutableArray<ComponentChange> ComponentChanges,
     DateTimeOffset? NextUpdateBy,
     string? Corrects,
@@ -173,6 +174,17 @@ public sealed record Post(
     ImmutableList<string> CorrectedBy,
     Redaction? Redaction)
 {
+    // Held as UTF-8: bodies are most of the read model's text (18 million characters at 100,000 entries, half the bytes).
+    private readonly byte[]? _body = Utf8(Body);
+
+    public string? Body
+    {
+        get => _body is null ? null : Encoding.UTF8.GetString(_body);
+        init => _body = Utf8(value);
+    }
+
+    private static byte[]? Utf8(string? text) => text is null ? null : Encoding.UTF8.GetBytes(text);
+
     public bool IsBackfilled => Limits.IsBackfilled(StatedAt, RecordedAt);
 
     // Set by the projection when a content file adds to an incident or maintenance created through the API: that is backdating.

@@ -38,7 +38,7 @@ internal static class Projection
 
     internal static Post NewPost(SnapshotBuilder state, LedgerEntry entry, PostKind kind, PostStatus? status, DateTimeOffset statedAt,
         string bodySha256, ImmutableSortedDictionary<string, ComponentStatus> components, DateTimeOffset? nextUpdateBy) =>
-        new(entry.Id, entry.Seq, kind, status, statedAt, entry.RecordedAt, state.Share(entry.Author), entry.Body, bodySha256,
+        new(entry.Id, entry.Seq, kind, status, statedAt, entry.RecordedAt, state.Share(entry.Author), entry.Body, BodyDigest.Of(bodySha256),
             [.. components.Select(c => new ComponentChange(state.Share(c.Key), StatusAt(state, c.Key, statedAt), c.Value))],
             nextUpdateBy, Corrects: null, Reason: null, CorrectedBy: [], Redaction: null)
         { ContentOnLiveRecord = IsContentOnLiveRecord(state, entry.Author, entry.Subject) };

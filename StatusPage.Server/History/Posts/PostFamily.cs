@@ -83,7 +83,7 @@ internal sealed class PostFamily : IEntryFamily
     private static void AddCorrection(SnapshotBuilder state, LedgerEntry entry, Corrected c)
     {
         var correction = new Post(entry.Id, entry.Seq, PostKind.Correction, null, c.StatedAt, entry.RecordedAt, state.Share(entry.Author),
-            entry.Body, c.BodySha256, [], null, c.Corrects, c.Reason, [], null)
+            entry.Body, BodyDigest.Of(c.BodySha256), [], null, c.Corrects, c.Reason, [], null)
         { ContentOnLiveRecord = Projection.IsContentOnLiveRecord(state, entry.Author, entry.Subject) };
         WithPost(state, entry.Subject, c.Corrects, p => p with { CorrectedBy = p.CorrectedBy.Add(entry.Id) });
         WithTimeline(state, entry.Subject, posts => posts.Add(correction), entry.RecordedAt);
