@@ -64,7 +64,7 @@ public sealed class BannerAndUptimeBarTests : IAsyncLifetime
         var component = Component("storage", new StatusChange(Now.AddDays(-3).AddHours(-2), ComponentStatus.PartialOutage, "inc", 1),
             new StatusChange(Now.AddDays(-3).AddHours(-1), ComponentStatus.Operational, "inc", 2));
         var incident = new Incident("inc", "Storage unreachable", Impact.Major, ["storage"], Now.AddDays(-3).AddHours(-2), Cause.Unknown,
-            [new Post("p", 1, PostKind.Update, PostStatus.Of(IncidentStatus.Resolved), Now.AddDays(-3).AddHours(-1), Now, "ops", "Fixed", "sha", [], null, null, null, [], null)],
+            [new Post("p", 1, PostKind.Update, PostStatus.Of(IncidentStatus.Resolved), Now.AddDays(-3).AddHours(-1), Now, "ops", "Fixed", BodyDigest.Of("sha"), [], null, null, null, [], null)],
             Now, Now, "ops");
         var snapshot = Site(component) with { Incidents = ImmutableDictionary<string, Incident>.Empty.Add("inc", incident) };
         var days = UptimeCalculator.Days(snapshot, component, TimeZoneInfo.FindSystemTimeZoneById("Europe/Paris"), Now, 90);
@@ -121,7 +121,7 @@ public sealed class BannerAndUptimeBarTests : IAsyncLifetime
     public void French_labels_put_a_non_breaking_space_before_the_colon()
     {
         System.Globalization.CultureInfo.CurrentUICulture = System.Globalization.CultureInfo.CurrentCulture = new System.Globalization.CultureInfo("fr");
-        var redacted = new Post("p", 1, PostKind.Update, PostStatus.Of(IncidentStatus.Identified), Now, Now, "ops", null, "sha", [], null, null, null, [],
+        var redacted = new Post("p", 1, PostKind.Update, PostStatus.Of(IncidentStatus.Identified), Now, Now, "ops", null, BodyDigest.Of("sha"), [], null, null, null, [],
             new Redaction("r", "jeton collé", Now, "admin"));
         var component = Component("api", new StatusChange(Now.AddDays(-1), ComponentStatus.MajorOutage, null, 1));
         var days = UptimeCalculator.Days(Site(component), component, TimeZoneInfo.FindSystemTimeZoneById("Europe/Paris"), Now, 90);

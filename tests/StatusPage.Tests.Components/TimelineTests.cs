@@ -17,10 +17,10 @@ public sealed class TimelineTests : IAsyncLifetime
 
     private static Post Update(string id, string status, string? body, int minutes, DateTimeOffset? recordedAt = null) =>
         new(id, minutes, PostKind.Update, PostStatus.Of(Enum.Parse<IncidentStatus>(status, ignoreCase: true)), At.AddMinutes(minutes), recordedAt ?? At.AddMinutes(minutes), "ops", body,
-            "sha", [], null, null, null, [], null);
+            BodyDigest.Of("sha"), [], null, null, null, [], null);
 
     private static Post Correction(string id, string corrects, string body, int minutes) =>
-        new(id, 100 + minutes, PostKind.Correction, null, At.AddMinutes(minutes), At.AddMinutes(minutes), "ops", body, "sha", [], null,
+        new(id, 100 + minutes, PostKind.Correction, null, At.AddMinutes(minutes), At.AddMinutes(minutes), "ops", body, BodyDigest.Of("sha"), [], null,
             corrects, "Wrong statement", [], null);
 
     private IRenderedComponent<Timeline> Render(params Post[] posts) =>
