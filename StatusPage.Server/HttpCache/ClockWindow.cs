@@ -10,12 +10,12 @@ internal readonly record struct ClockWindow(DateTimeOffset Start, DateTimeOffset
     public static ClockWindow Of(StatusSnapshot snapshot, TimeZoneInfo zone, DateTimeOffset now)
     {
         var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(now, zone).DateTime);
+        var midnight = Uptime.UptimeCalculator.StartOfDay(today.AddDays(1), zone);
         if (snapshot.UnresolvedIncidents.Any())
         {
             var minute = new DateTimeOffset(now.UtcTicks - now.UtcTicks % TimeSpan.TicksPerMinute, TimeSpan.Zero);
-            var midnight = Uptime.UptimeCalculator.StartOfDay(today.AddDays(1), zone);
             return new ClockWindow(minute, minute.AddMinutes(1) < midnight ? minute.AddMinutes(1) : midnight);
         }
-        return new ClockWindow(Uptime.UptimeCalculator.StartOfDay(today, zone), Uptime.UptimeCalculator.StartOfDay(today.AddDays(1), zone));
+        return new ClockWindow(Uptime.UptimeCalculator.StartOfDay(today, zone), midnight);
     }
 }

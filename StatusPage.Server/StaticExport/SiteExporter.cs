@@ -70,9 +70,8 @@ internal sealed partial class SiteExporter(HttpClient client, string directory, 
                 async (url, token) =>
                 {
                     var version = versions?.VersionOf(url);
-                    if (version is not null && earlier.TryGetValue(url, out var before) && before.Version == version && Exists(before))
+                    if (Keep(earlier.GetValueOrDefault(url), version))
                     {
-                        _kept[before.Path] = before;
                         return;
                     }
                     Interlocked.Increment(ref rendered);
@@ -97,9 +96,8 @@ internal sealed partial class SiteExporter(HttpClient client, string directory, 
             var prefix = LanguagePaths.Prefix(culture);
             var file = prefix.TrimStart('/') + (prefix.Length > 0 ? "/" : "") + "404.html";
             var version = versions?.VersionOf(prefix + Missing);
-            if (version is not null && previous.TryGetValue(file, out var before) && before.Version == version && Exists(before))
+            if (Keep(previous.GetValueOrDefault(file), version))
             {
-                _kept[file] = before;
                 continue;
             }
             await FetchAsync(prefix + Missing, _ => file, cancellationToken, expected: HttpStatusCode.NotFound, version: version);
@@ -351,6 +349,17 @@ internal sealed partial class SiteExporter(HttpClient client, string directory, 
                 written++;
             }
         }
+    }
+
+    // A page the previous export wrote whose version has not moved, still whole on disk: kept without fetching it.
+    private bool Keep(ExportManifest.Entry? before, string? version)
+    {
+        if (version is null || before is null || before.Version != version || !Exists(before))
+        {
+            return false;
+        }
+        _kept[before.Path] = before;
+        return true;
     }
 
     private bool Exists(ExportManifest.Entry entry)
