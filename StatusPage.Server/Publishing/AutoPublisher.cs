@@ -32,6 +32,10 @@ internal sealed partial class AutoPublisher(IServiceProvider services, LedgerSer
         {
             return;
         }
+        if (!Uploads)
+        {
+            LogExportOnly(logger, options.Value.ExportPathFor(store.DataPath));
+        }
         var failures = 0;
         while (!stoppingToken.IsCancellationRequested)
         {
@@ -79,14 +83,23 @@ internal sealed partial class AutoPublisher(IServiceProvider services, LedgerSer
         var started = time.GetTimestamp();
         var exported = await new SiteExporter(client, directory, PageVersions.Of(services)).ExportAsync(token);
         var exportedAt = time.GetTimestamp();
+        var exportMs = (long)time.GetElapsedTime(started, exportedAt).TotalMilliseconds;
+        if (!Uploads)
+        {
+            state.Save(head, time.GetUtcNow());
+            LogExported(logger, head.Seq, directory, exported.Rendered, exported.Written, exported.Deleted, exportMs, exported.Phases);
+            return;
+        }
         using var bucket = BucketClient.Open(options.Value);
         var result = await new SitePublisher(bucket, options.Value).PublishAsync(directory, token);
         state.Save(head, time.GetUtcNow());
-        var exportMs = (long)time.GetElapsedTime(started, exportedAt).TotalMilliseconds;
         var uploadMs = (long)time.GetElapsedTime(exportedAt).TotalMilliseconds;
         LogPublished(logger, head.Seq, bucket.Name, result.Uploaded, result.Unchanged, result.Deleted, exported.Rendered, exported.Written,
-            exportMs, uploadMs);
+            exportMs, uploadMs, exported.Phases);
     }
+
+    // No bucket: the export folder alone is kept current (a web server on this machine serves it, or another tool ships it).
+    private bool Uploads => !string.IsNullOrWhiteSpace(options.Value.Bucket);
 
     // How long until the pages that move with the clock are due again (Timeout.InfiniteTimeSpan: refresh is off).
     private TimeSpan UntilRefresh(DateTimeOffset publishedAt)
@@ -126,9 +139,18 @@ internal sealed partial class AutoPublisher(IServiceProvider services, LedgerSer
 
     // The export's and the upload's times: the warm increment's cost, as an operator (and bench/export.sh) sees it.
     [LoggerMessage(Level = LogLevel.Information, Message = "Published ledger head {Seq} to bucket {Bucket}: {Uploaded} uploaded, {Unchanged} " +
-        "unchanged, {Deleted} deleted ({Rendered} rendered, {Written} export files written; export {ExportMs} ms, upload {UploadMs} ms).")]
+        "unchanged, {Deleted} deleted ({Rendered} rendered, {Written} export files written; export {ExportMs} ms, upload {UploadMs} ms: {Phases}).")]
     private static partial void LogPublished(ILogger logger, long seq, string bucket, int uploaded, int unchanged, int deleted, int rendered,
-        int written, long exportMs, long uploadMs);
+        int written, long exportMs, long uploadMs, string phases);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Exported ledger head {Seq} to {Directory}: {Rendered} rendered, {Written} files " +
+        "written, {Deleted} deleted (export {ExportMs} ms: {Phases}).")]
+    private static partial void LogExported(ILogger logger, long seq, string directory, int rendered, int written, int deleted, long exportMs,
+        string phases);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "StatusPage:Publish:Bucket is not set: the automatic publish keeps the export folder " +
+        "{Directory} current and uploads nothing.")]
+    private static partial void LogExportOnly(ILogger logger, string directory);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Automatic publish failed ({Failures} in a row), retrying in {Wait}: {Reason}")]
     private static partial void LogFailed(ILogger logger, int failures, TimeSpan wait, string reason, Exception? exception);
