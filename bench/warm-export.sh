@@ -35,6 +35,7 @@ while [ $# -gt 0 ]; do
 done
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+export PATH="$PATH:$HOME/.dotnet/tools"
 BENCH_DLL="$ROOT/bench/LedgerBench/bin/Release/net10.0/LedgerBench.dll"
 SERVER_DLL="$ROOT/StatusPage.Server/bin/Release/net10.0/StatusPage.Server.dll"
 # As in export.sh: the demo takes the bench token on its first start; a LedgerBench ledger's own admin signs in instead.
@@ -107,7 +108,7 @@ for size in $SIZES; do
   TRACE_PID=""
   if [ "$TRACE" != 0 ]; then
     dotnet-trace collect -p "$SERVER_PID" --profile dotnet-sampled-thread-time -o "$DATA_DIR/warm-export-$size.nettrace" \
-      --duration "00:00:$(printf '%02d' "$TRACE")" >/dev/null 2>&1 & TRACE_PID=$!
+      --duration "00:00:$(printf "%02d" "$TRACE")" >"$run/trace.log" 2>&1 & TRACE_PID=$!
     sleep 2
   fi
   for n in $(seq 1 "$POSTS"); do

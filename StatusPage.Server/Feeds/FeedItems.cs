@@ -19,16 +19,20 @@ internal sealed record FeedItem(
     DateTimeOffset Updated,
     long Seq);
 
+// A feed item before its text is made: ordering needs only its time and seq, and a feed shows the latest 50 of thousands of posts
+// (making every item's HTML first made each site-feed render read the whole history's Markdown).
+internal readonly record struct PendingItem(DateTimeOffset Published, long Seq, Func<FeedItem> Make);
+
 internal static class FeedItems
 {
     public const int Latest = 50;
 
-    public static IEnumerable<FeedItem> ForSite(StatusSnapshot snapshot, SiteSettings site) =>
+    public static IEnumerable<PendingItem> ForSite(StatusSnapshot snapshot, SiteSettings site) =>
         snapshot.Incidents.Values.SelectMany(i => OfIncident(snapshot, site, i))
             .Concat(snapshot.Maintenances.Values.SelectMany(m => OfMaintenance(snapshot, site, m)));
 
     // An incident belongs to a component's feed if it names the component or any of its posts changed it.
-    public static IEnumerable<FeedItem> ForComponent(StatusSnapshot snapshot, SiteSettings site, string componentId) =>
+    public static IEnumerable<PendingItem> ForComponent(StatusSnapshot snapshot, SiteSettings site, string componentId) =>
         snapshot.Incidents.Values
             .Where(i => i.ComponentIds.Contains(componentId)
                 || i.AllPosts.Any(p => p.ComponentChanges.Any(c => c.ComponentId == componentId)))
@@ -36,12 +40,11 @@ internal static class FeedItems
             .Concat(snapshot.Maintenances.Values.Where(m => m.ComponentIds.Contains(componentId))
                 .SelectMany(m => OfMaintenance(snapshot, site, m)));
 
-    public static IEnumerable<FeedItem> OfIncident(StatusSnapshot snapshot, SiteSettings site, Incident incident)
-    {
-        var permalink = SiteLinks.Incident(site, incident.Id);
-        return incident.AllPosts.Select(post => Item(snapshot, permalink, incident.Title, post, incident.AllPosts))
-            .Concat(CauseChanges(incident).Select(i => CauseItem(permalink, incident, i)));
-    }
+    public static IEnumerable<PendingItem> OfIncident(StatusSnapshot snapshot, SiteSettings site, Incident incident) =>
+        incident.AllPosts.Select(post => new PendingItem(post.StatedAt, post.Seq,
+                () => Item(snapshot, SiteLinks.Incident(site, incident.Id), incident.Title, post, incident.AllPosts)))
+            .Concat(CauseChanges(incident).Select(i => new PendingItem(incident.Causes[i].RecordedAt, incident.Causes[i].Seq,
+                () => CauseItem(SiteLinks.Incident(site, incident.Id), incident, i))));
 
     // The attributions made after the incident was opened: the one recorded with the opening is in its first update's news.
     public static IEnumerable<int> CauseChanges(Incident incident) =>
@@ -70,15 +73,13 @@ internal static class FeedItems
         _ => "not determined",
     };
 
-    public static IEnumerable<FeedItem> OfMaintenance(StatusSnapshot snapshot, SiteSettings site, Maintenance maintenance)
-    {
-        var permalink = SiteLinks.Maintenance(site, maintenance.Id);
-        return maintenance.Posts.Select(post => Item(snapshot, permalink, maintenance.Title, post, maintenance.Posts));
-    }
+    public static IEnumerable<PendingItem> OfMaintenance(StatusSnapshot snapshot, SiteSettings site, Maintenance maintenance) =>
+        maintenance.Posts.Select(post => new PendingItem(post.StatedAt, post.Seq,
+            () => Item(snapshot, SiteLinks.Maintenance(site, maintenance.Id), maintenance.Title, post, maintenance.Posts)));
 
-    // Newest first by the time each post states, then by ledger order; at most the latest 50.
-    public static List<FeedItem> LatestFirst(IEnumerable<FeedItem> items) =>
-        [.. items.OrderByDescending(i => i.Published).ThenByDescending(i => i.Seq).Take(Latest)];
+    // Newest first by the time each post states, then by ledger order; at most the latest 50, the only ones made.
+    public static List<FeedItem> LatestFirst(IEnumerable<PendingItem> items) =>
+        [.. items.OrderByDescending(i => i.Published).ThenByDescending(i => i.Seq).Take(Latest).Select(i => i.Make())];
 
     public static string Label(Post post) => post.Kind switch
     {

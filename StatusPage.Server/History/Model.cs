@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Runtime.CompilerServices;
 using System.Text;
 using StatusPage.Client.Contracts;
 using StatusPage.Server.Ledger;
@@ -53,8 +54,12 @@ public sealed record StatusSnapshot(
     public IEnumerable<ServiceComponent> ComponentsInOrder =>
         Components.Values.OrderBy(c => c.Position).ThenBy(c => c.Name, StringComparer.Ordinal);
 
-    public IEnumerable<Incident> UnresolvedIncidents =>
-        Incidents.Values.Where(i => i.Status != IncidentStatus.Resolved).OrderByDescending(i => i.StartedAt);
+    // Once per snapshot (keyed by identity, so a `with` copy computes its own): an incident's Status reads its posts, and the home
+    // page, the feeds' versions and the month pages all ask for the open ones of the whole history.
+    public IEnumerable<Incident> UnresolvedIncidents => Unresolved.GetValue(this,
+        s => [.. s.Incidents.Values.Where(i => i.Status != IncidentStatus.Resolved).OrderByDescending(i => i.StartedAt)]);
+
+    private static readonly ConditionalWeakTable<StatusSnapshot, Incident[]> Unresolved = [];
 
     public Post? FindPost(string postId) =>
         PostOwners.TryGetValue(postId, out var owner) ? FindTimeline(owner)?.FirstOrDefault(p => p.Id == postId) : null;

@@ -31,6 +31,13 @@ internal sealed class ContentVersions
     private readonly Lazy<long> _namesSeq;
     private readonly Lazy<long> _earliestSeq;
     private readonly Lazy<List<(long Redacted, long Bump)>> _redactions;
+    private readonly Lazy<Dictionary<string, long>> _byProvider;
+    private readonly Lazy<List<Incident>> _open;
+    private readonly Lazy<DateTimeOffset> _earliestUnresolved;
+    private MonthIndex? _months;
+
+    // The seq of each month's resolved incidents and maintenance windows in one zone (the site's): one pass for all month pages.
+    private sealed record MonthIndex(TimeZoneInfo Zone, Dictionary<DateOnly, long> Seqs);
 
     private ContentVersions(StatusSnapshot snapshot)
     {
@@ -39,6 +46,9 @@ internal sealed class ContentVersions
         _namesSeq = new(() => snapshot.Components.Values.Select(NameSeq).DefaultIfEmpty(0).Max());
         _earliestSeq = new(EarliestSeq);
         _redactions = new(Redactions);
+        _byProvider = new(ProviderSeqs);
+        _open = new(() => [.. snapshot.Incidents.Values.Where(i => i.ResolvedAt is null)]);
+        _earliestUnresolved = new(() => snapshot.UnresolvedIncidents.Select(i => i.StartedAt).DefaultIfEmpty(DateTimeOffset.MaxValue).Min());
     }
 
     // One per snapshot (computed lazily, dropped with it).
@@ -57,8 +67,7 @@ internal sealed class ContentVersions
             // A month's SLA statement: the incidents and maintenance of that month, and the components (targets, status changes).
             ["sla", var y, var m] when Month(y, m) is { } month => Math.Max(OfMonth(month, zone, now),
                 _snapshot.Components.Keys.Select(_snapshot.LastSeqOf).DefaultIfEmpty(0).Max()),
-            ["providers", var id] when _snapshot.Providers.ContainsKey(id) => Math.Max(_snapshot.LastSeqOf(id), _snapshot.Incidents.Values
-                .Where(i => ProvidersOf(i).Contains(id)).Select(Of).DefaultIfEmpty(0).Max()),
+            ["providers", var id] when _snapshot.Providers.ContainsKey(id) => Math.Max(_snapshot.LastSeqOf(id), _byProvider.Value.GetValueOrDefault(id)),
             ["history.atom"] or ["history.rss"] => _snapshot.LastPublicSeq,
             // The ledger's NDJSON: its range of entries, until a redaction erases a body in it.
             ["ledger", "ndjson", ..] when Transparency.TileLayout.Parse(string.Join('/', parts[1..])) is { } chunk =>
@@ -170,23 +179,74 @@ internal sealed class ContentVersions
 
     private long OfMonth(DateOnly month, TimeZoneInfo zone, DateTimeOffset now)
     {
+        var seq = Math.Max(Math.Max(_namesSeq.Value, _earliestSeq.Value), Months(zone).GetValueOrDefault(month));
         var (from, to) = Bounds(month, zone);
-        var seq = Math.Max(_namesSeq.Value, _earliestSeq.Value);
-        foreach (var incident in _snapshot.Incidents.Values)
+        // An open incident reaches every month from its start until now.
+        foreach (var incident in _open.Value)
         {
-            if (incident.StartedAt < to && (incident.ResolvedAt ?? now) >= from)
+            if (incident.StartedAt < to && now >= from)
             {
                 seq = Math.Max(seq, Of(incident));
             }
         }
-        foreach (var maintenance in _snapshot.Maintenances.Values)
+        return seq;
+    }
+
+    // A resolved incident touches the months from its start's to its resolution's; a maintenance window the month it is scheduled in.
+    private Dictionary<DateOnly, long> Months(TimeZoneInfo zone)
+    {
+        if (_months is { } index && index.Zone == zone)
         {
-            if (maintenance.ScheduledFor >= from && maintenance.ScheduledFor < to)
+            return index.Seqs;
+        }
+        var seqs = new Dictionary<DateOnly, long>();
+        foreach (var incident in _snapshot.Incidents.Values)
+        {
+            if (incident.ResolvedAt is { } resolved)
             {
-                seq = Math.Max(seq, Of(maintenance));
+                var seq = Of(incident);
+                for (var month = MonthOf(incident.StartedAt, zone); month <= MonthOf(resolved, zone); month = month.AddMonths(1))
+                {
+                    seqs[month] = Math.Max(seqs.GetValueOrDefault(month), seq);
+                }
             }
         }
-        return seq;
+        foreach (var maintenance in _snapshot.Maintenances.Values)
+        {
+            var month = MonthOf(maintenance.ScheduledFor, zone);
+            seqs[month] = Math.Max(seqs.GetValueOrDefault(month), Of(maintenance));
+        }
+        _months = new MonthIndex(zone, seqs);
+        return seqs;
+    }
+
+    // The month whose Bounds hold `time` (the local date's month, checked against Bounds where a zone's midnight does not exist).
+    private static DateOnly MonthOf(DateTimeOffset time, TimeZoneInfo zone)
+    {
+        var local = TimeZoneInfo.ConvertTime(time, zone);
+        var month = new DateOnly(local.Year, local.Month, 1);
+        var (from, to) = Bounds(month, zone);
+        return time < from ? month.AddMonths(-1) : time >= to ? month.AddMonths(1) : month;
+    }
+
+    // Each provider's pages read the incidents attributed to it or observed on it.
+    private Dictionary<string, long> ProviderSeqs()
+    {
+        var seqs = new Dictionary<string, long>(StringComparer.Ordinal);
+        foreach (var incident in _snapshot.Incidents.Values)
+        {
+            var providers = ProvidersOf(incident).ToList();
+            if (providers.Count == 0)
+            {
+                continue;
+            }
+            var seq = Of(incident);
+            foreach (var provider in providers)
+            {
+                seqs[provider] = Math.Max(seqs.GetValueOrDefault(provider), seq);
+            }
+        }
+        return seqs;
     }
 
     // The current and the previous month (the pager's "newer" link appears when a month ends), and any month an open incident
@@ -196,7 +256,7 @@ internal sealed class ContentVersions
         var local = TimeZoneInfo.ConvertTime(now, zone);
         var current = new DateOnly(local.Year, local.Month, 1);
         var (_, to) = Bounds(month, zone);
-        return month >= current.AddMonths(-1) || _snapshot.UnresolvedIncidents.Any(i => i.StartedAt < to);
+        return month >= current.AddMonths(-1) || _earliestUnresolved.Value < to;
     }
 
     // The earliest start decides the archive's first month, so the pager of every month page.

@@ -33,7 +33,16 @@ internal sealed partial class SiteExporter(HttpClient client, string directory, 
     // The not-found page of each language, served by the host for any missing file (deploy/nginx.conf's error_page).
     private const string Missing = "/__not-found__";
 
-    private readonly ConcurrentDictionary<string, Fetched> _fetched = new(StringComparer.Ordinal);
+    // What this export fetched, by file: its manifest entries (the file and its .br/.gz siblings), written as they are fetched so
+    // that an export holds one page at a time, not the whole site (a full export of 100,000 entries is over 1 GB of files).
+    private readonly ConcurrentDictionary<string, ExportManifest.Entry[]> _saved = new(StringComparer.Ordinal);
+
+    // The log's checkpoints, written last (Write): a reader who sees the new size finds every tile it names already written.
+    private readonly ConcurrentBag<Fetched> _checkpoints = [];
+
+    private Dictionary<string, ExportManifest.Entry> _previous = [];
+    private int _written;
+    private int _unchanged;
 
     // Pages kept from the previous export without fetching them (their version did not move), by file.
     private readonly ConcurrentDictionary<string, ExportManifest.Entry> _kept = new(StringComparer.Ordinal);
@@ -52,10 +61,10 @@ internal sealed partial class SiteExporter(HttpClient client, string directory, 
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var skipped = new ConcurrentBag<string>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
-        var previous = Previous();
+        _previous = Previous();
         // Pages the previous export made are visited again (kept or fetched); new ones are found by following the links of the
         // pages fetched (a page that links a new one has changed). A previous page no longer answered is deleted.
-        var earlier = previous.Values.Where(e => e.Url is not null && e.Encoding is null && !e.Url.EndsWith(Missing, StringComparison.Ordinal)
+        var earlier = _previous.Values.Where(e => e.Url is not null && e.Encoding is null && !e.Url.EndsWith(Missing, StringComparison.Ordinal)
                 && !e.Url.StartsWith(TileLayout.Prefix, StringComparison.Ordinal))
             .ToDictionary(e => e.Url!, StringComparer.Ordinal);
         var level = Seeds.Concat(LanguagePaths.Prefixed.Select(c => LanguagePaths.Prefix(c) + "/"))
@@ -96,7 +105,7 @@ internal sealed partial class SiteExporter(HttpClient client, string directory, 
             var prefix = LanguagePaths.Prefix(culture);
             var file = prefix.TrimStart('/') + (prefix.Length > 0 ? "/" : "") + "404.html";
             var version = versions?.VersionOf(prefix + Missing);
-            if (Keep(previous.GetValueOrDefault(file), version))
+            if (Keep(_previous.GetValueOrDefault(file), version))
             {
                 continue;
             }
@@ -104,9 +113,9 @@ internal sealed partial class SiteExporter(HttpClient client, string directory, 
             rendered++;
         }
         var pagesMs = clock.ElapsedMilliseconds;
-        var ledgerFetched = await LedgerAsync(previous, cancellationToken);
+        var ledgerFetched = await LedgerAsync(cancellationToken);
         var ledgerMs = clock.ElapsedMilliseconds;
-        var result = Write([.. skipped.Order(StringComparer.Ordinal)], previous);
+        var result = Write([.. skipped.Order(StringComparer.Ordinal)]);
         return result with
         {
             Rendered = rendered + ledgerFetched, Kept = _kept.Count, LedgerFetched = ledgerFetched,
@@ -137,7 +146,7 @@ internal sealed partial class SiteExporter(HttpClient client, string directory, 
     // without fetching. A full NDJSON chunk changes only when a redaction erases one of its bodies: kept while its version
     // (HttpCache/ContentVersions) has not moved. So an increment fetches the partial ones and what just filled, whatever the size.
     // Returns how many files it fetched.
-    private async Task<int> LedgerAsync(Dictionary<string, ExportManifest.Entry> previous, CancellationToken token)
+    private async Task<int> LedgerAsync(CancellationToken token)
     {
         var checkpoint = await FetchAsync(TileLayout.Prefix + "checkpoint", _ => LedgerFile("checkpoint"), token);
         if (checkpoint is null || SignedCheckpoint.ReadUnverified(Encoding.UTF8.GetString(checkpoint.Bytes)) is not { } latest)
@@ -154,7 +163,7 @@ internal sealed partial class SiteExporter(HttpClient client, string directory, 
                 var version = tile.Kind == TileLayout.Kind.Ndjson ? versions?.VersionOf(url) : null;
                 // A partial tile changes with the log's size: kept only when the checkpoint did not move.
                 var unchanged = extendsPrevious && (tile.Kind == TileLayout.Kind.Ndjson ? version is not null : tile.IsFull || sameSize);
-                if (unchanged && previous.TryGetValue(file, out var before) && (tile.Kind != TileLayout.Kind.Ndjson || before.Version == version)
+                if (unchanged && _previous.TryGetValue(file, out var before) && (tile.Kind != TileLayout.Kind.Ndjson || before.Version == version)
                     && Exists(before))
                 {
                     _kept[file] = before;
@@ -211,9 +220,52 @@ internal sealed partial class SiteExporter(HttpClient client, string directory, 
         var cache = response.Headers.CacheControl?.ToString() ?? "";
         var fetched = new Fetched(url, fileByType(type), bytes, type,
             cache.Contains("immutable", StringComparison.Ordinal) ? "immutable" : "short", version);
-        _fetched[fetched.File] = fetched;
+        if (fetched.File.Contains("checkpoint", StringComparison.Ordinal))
+        {
+            _checkpoints.Add(fetched);
+        }
+        else
+        {
+            Save(fetched);
+        }
         return fetched;
     }
+
+    // Writes a fetched file and its .br/.gz siblings unless the previous export holds the same bytes, and records their entries.
+    private void Save(Fetched file)
+    {
+        var sha = Sha256(file.Bytes);
+        var identity = new ExportManifest.Entry(file.File, file.Url, file.Bytes.Length, sha, file.ContentType, null, file.Cache, file.Version);
+        var same = _previous.TryGetValue(file.File, out var old) && old.Sha256 == sha && Exists(old);
+        var entries = new List<ExportManifest.Entry> { identity };
+        Count(same || Store(file.File, file.Bytes));
+        if (IsText(file.ContentType))
+        {
+            var compressed = new Lazy<Representation>(() => new Representation(file.Bytes, "", null).Compressed(above: -1));
+            foreach (var (encoding, suffix) in new[] { ("br", ".br"), ("gzip", ".gz") })
+            {
+                // An unchanged file keeps its siblings: compressing every page again would make an increment cost a full export.
+                if (same && _previous.TryGetValue(file.File + suffix, out var oldSibling) && Exists(oldSibling))
+                {
+                    entries.Add(oldSibling);
+                    Count(true);
+                    continue;
+                }
+                // The page cache's own compression (smallest size): a sibling is what the dynamic server sends for that coding.
+                var bytes = encoding == "br" ? compressed.Value.Brotli! : compressed.Value.Gzip!;
+                var sibling = identity with
+                {
+                    Path = file.File + suffix, Url = null, Size = bytes.Length, Sha256 = Sha256(bytes), Encoding = encoding, Version = null,
+                };
+                entries.Add(sibling);
+                Count(_previous.TryGetValue(sibling.Path, out var before) && before.Sha256 == sibling.Sha256 && Exists(before)
+                    || Store(sibling.Path, bytes));
+            }
+        }
+        _saved[file.File] = [.. entries];
+    }
+
+    private void Count(bool wasUnchanged) => Interlocked.Increment(ref wasUnchanged ? ref _unchanged : ref _written);
 
     // /incidents/x → incidents/x/index.html; /history.atom → history.atom.
     public static Func<string, string> FileFor(string url) => type =>
@@ -270,60 +322,32 @@ internal sealed partial class SiteExporter(HttpClient client, string directory, 
         };
     }
 
-    private Result Write(IReadOnlyList<string> skipped, Dictionary<string, ExportManifest.Entry> previous)
+    // The kept files' entries, the checkpoints, the deletions of what this export no longer has, and the manifest.
+    private Result Write(IReadOnlyList<string> skipped)
     {
         Directory.CreateDirectory(directory);
         var entries = new List<ExportManifest.Entry>();
-        var (written, unchanged) = (0, 0);
         foreach (var kept in _kept.Values)
         {
             entries.Add(kept);
-            unchanged++;
+            _unchanged++;
             foreach (var suffix in new[] { ".br", ".gz" })
             {
-                if (previous.TryGetValue(kept.Path + suffix, out var sibling))
+                if (_previous.TryGetValue(kept.Path + suffix, out var sibling))
                 {
                     entries.Add(sibling);
-                    unchanged++;
+                    _unchanged++;
                 }
             }
         }
-        // The log's checkpoints (ledger/checkpoint and the API's copy) last: a reader who sees the new size finds every tile it
-        // names already written.
-        foreach (var file in _fetched.Values.OrderBy(f => f.File.Contains("checkpoint", StringComparison.Ordinal)).ThenBy(f => f.File, StringComparer.Ordinal))
+        foreach (var checkpoint in _checkpoints.OrderBy(f => f.File, StringComparer.Ordinal))
         {
-            var sha = Sha256(file.Bytes);
-            var identity = new ExportManifest.Entry(file.File, file.Url, file.Bytes.Length, sha, file.ContentType, null, file.Cache, file.Version);
-            var same = previous.TryGetValue(file.File, out var old) && old.Sha256 == sha && Exists(old);
-            entries.Add(identity);
-            Count(same || Store(file.File, file.Bytes));
-            if (!IsText(file.ContentType))
-            {
-                continue;
-            }
-            var compressed = new Lazy<Representation>(() => new Representation(file.Bytes, "", null).Compressed(above: -1));
-            foreach (var (encoding, suffix) in new[] { ("br", ".br"), ("gzip", ".gz") })
-            {
-                // An unchanged file keeps its siblings: compressing every page again would make an increment cost a full export.
-                if (same && previous.TryGetValue(file.File + suffix, out var oldSibling) && Exists(oldSibling))
-                {
-                    entries.Add(oldSibling);
-                    Count(true);
-                    continue;
-                }
-                // The page cache's own compression (smallest size): a sibling is what the dynamic server sends for that coding.
-                var bytes = encoding == "br" ? compressed.Value.Brotli! : compressed.Value.Gzip!;
-                entries.Add(identity with
-                {
-                    Path = file.File + suffix, Url = null, Size = bytes.Length, Sha256 = Sha256(bytes), Encoding = encoding, Version = null,
-                });
-                Count(previous.TryGetValue(file.File + suffix, out var before) && before.Sha256 == entries[^1].Sha256 && Exists(before)
-                    || Store(file.File + suffix, bytes));
-            }
+            Save(checkpoint);
         }
+        entries.AddRange(_saved.Values.SelectMany(e => e));
         var current = entries.Select(e => e.Path).ToHashSet(StringComparer.Ordinal);
         var deleted = 0;
-        foreach (var gone in previous.Keys.Where(p => !current.Contains(p)).Order(StringComparer.Ordinal))
+        foreach (var gone in _previous.Keys.Where(p => !current.Contains(p)).Order(StringComparer.Ordinal))
         {
             var path = Within(gone);
             if (File.Exists(path))
@@ -335,20 +359,8 @@ internal sealed partial class SiteExporter(HttpClient client, string directory, 
         }
         var manifest = ExportManifest.Write(entries, versions?.Renderer);
         Store(ManifestName, manifest);
-        return new Result(written, unchanged, deleted, entries.Count, entries.Sum(e => e.Size), skipped, BytesWritten: _bytesWritten,
+        return new Result(_written, _unchanged, deleted, entries.Count, entries.Sum(e => e.Size), skipped, BytesWritten: _bytesWritten,
             ManifestBytes: manifest.Length);
-
-        void Count(bool wasUnchanged)
-        {
-            if (wasUnchanged)
-            {
-                unchanged++;
-            }
-            else
-            {
-                written++;
-            }
-        }
     }
 
     // A page the previous export wrote whose version has not moved, still whole on disk: kept without fetching it.
@@ -375,7 +387,7 @@ internal sealed partial class SiteExporter(HttpClient client, string directory, 
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         var temporary = path + ".tmp";
         File.WriteAllBytes(temporary, bytes);
-        _bytesWritten += bytes.Length;
+        Interlocked.Add(ref _bytesWritten, bytes.Length);
         File.Move(temporary, path, overwrite: true);
         return false;
     }
