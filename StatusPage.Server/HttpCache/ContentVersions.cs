@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using System.Runtime.CompilerServices;
 using StatusPage.Client.Contracts;
@@ -35,6 +36,7 @@ internal sealed class ContentVersions
     private readonly Lazy<List<Incident>> _open;
     private readonly Lazy<DateTimeOffset> _earliestUnresolved;
     private MonthIndex? _months;
+    private readonly ConcurrentDictionary<string, long> _incidents = new(StringComparer.Ordinal);
 
     // The seq of each month's resolved incidents and maintenance windows in one zone (the site's): one pass for all month pages.
     private sealed record MonthIndex(TimeZoneInfo Zone, Dictionary<DateOnly, long> Seqs);
@@ -116,7 +118,10 @@ internal sealed class ContentVersions
         .. _snapshot.Maintenances.Values.SelectMany(m => m.Posts.Where(p => p.Redaction is not null).Select(p => (p.Seq, _snapshot.LastSeqOf(m.Id)))),
     ];
 
-    private long Of(Incident incident)
+    // Memoized: the component, provider and month indexes each read every incident's version.
+    private long Of(Incident incident) => _incidents.GetOrAdd(incident.Id, static (_, state) => state.Self.Compute(state.Incident), (Self: this, Incident: incident));
+
+    private long Compute(Incident incident)
     {
         var seq = _snapshot.LastSeqOf(incident.Id);
         foreach (var id in NamedComponents(incident.ComponentIds, incident.AllPosts))

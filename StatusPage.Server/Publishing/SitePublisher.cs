@@ -19,12 +19,9 @@ internal sealed class SitePublisher(BucketClient bucket, PublishOptions options)
 
     public async Task<Result> PublishAsync(string exportDirectory, CancellationToken token = default)
     {
-        var manifestPath = Path.Combine(exportDirectory, SiteExporter.ManifestName);
-        if (!File.Exists(manifestPath))
-        {
-            throw new PublishException($"{exportDirectory} holds no {SiteExporter.ManifestName}: export the site there first (export-site DIR)");
-        }
-        var wanted = Wanted(ExportManifest.Read(File.ReadAllBytes(manifestPath)));
+        var exported = ExportManifest.Load(Path.Combine(exportDirectory, SiteExporter.ManifestName))
+            ?? throw new PublishException($"{exportDirectory} holds no {SiteExporter.ManifestName}: export the site there first (export-site DIR)");
+        var wanted = Wanted(exported.Files);
         var listing = await bucket.ListAsync(_prefix, token);
         var stored = PublishManifest.Read(listing.ContainsKey(ManifestKey) ? await bucket.GetAsync(ManifestKey, token) : null);
         var plan = PublishPlan.Make(wanted, listing, stored, ManifestKey);

@@ -40,7 +40,7 @@ internal sealed partial class SiteExporter(HttpClient client, string directory, 
     // The log's checkpoints, written last (Write): a reader who sees the new size finds every tile it names already written.
     private readonly ConcurrentBag<Fetched> _checkpoints = [];
 
-    private Dictionary<string, ExportManifest.Entry> _previous = [];
+    private IReadOnlyDictionary<string, ExportManifest.Entry> _previous = new Dictionary<string, ExportManifest.Entry>();
     private int _written;
     private int _unchanged;
 
@@ -125,20 +125,17 @@ internal sealed partial class SiteExporter(HttpClient client, string directory, 
 
     // The previous manifest, if its pages were rendered the way this export renders them (same build, settings, zone offset);
     // otherwise nothing is kept without fetching, though unchanged bytes are still not rewritten.
-    private Dictionary<string, ExportManifest.Entry> Previous()
+    private IReadOnlyDictionary<string, ExportManifest.Entry> Previous()
     {
-        var path = Path.Combine(directory, ManifestName);
-        if (!File.Exists(path))
+        if (ExportManifest.Load(Path.Combine(directory, ManifestName)) is not { } manifest)
         {
-            return [];
+            return new Dictionary<string, ExportManifest.Entry>();
         }
-        var bytes = File.ReadAllBytes(path);
-        var entries = ExportManifest.Read(bytes);
-        if (versions is null || ExportManifest.Renderer(bytes) != versions.Renderer)
+        if (versions is null || manifest.Renderer != versions.Renderer)
         {
-            return entries.ToDictionary(e => e.Key, e => e.Value with { Version = null }, StringComparer.Ordinal);
+            return manifest.Files.ToDictionary(e => e.Key, e => e.Value with { Version = null }, StringComparer.Ordinal);
         }
-        return entries;
+        return manifest.Files;
     }
 
     // The log as tlog-tiles and NDJSON chunks at the exported checkpoint's size (Transparency/TileLayout, docs/LEDGER.md §6.1), at
@@ -359,6 +356,7 @@ internal sealed partial class SiteExporter(HttpClient client, string directory, 
         }
         var manifest = ExportManifest.Write(entries, versions?.Renderer);
         Store(ManifestName, manifest);
+        ExportManifest.Remember(Within(ManifestName), new(versions?.Renderer, entries.ToDictionary(e => e.Path, StringComparer.Ordinal)));
         return new Result(_written, _unchanged, deleted, entries.Count, entries.Sum(e => e.Size), skipped, BytesWritten: _bytesWritten,
             ManifestBytes: manifest.Length);
     }

@@ -222,6 +222,34 @@ public sealed class PublishTests : IAsyncLifetime
         }
     }
 
+    [Fact]
+    public async Task Without_a_bucket_the_server_keeps_its_export_folder_current_after_each_post()
+    {
+        var dataDir = Path.Combine(_root, "data");
+        Directory.CreateDirectory(dataDir);
+        var settings = new Dictionary<string, string>
+        {
+            ["STATUSPAGE_ADMIN_TOKEN"] = WriteApiServer.AdminToken,
+            ["StatusPage:Publish:Automatic"] = "true",
+            ["StatusPage:Publish:Delay"] = "00:00:00.100",
+        };
+        await using var server = new StatusPageFactory(dataDir: dataDir, kestrel: true, settings: settings);
+        server.StartServer();
+        var ledger = server.Services.GetRequiredService<StatusPage.Server.History.LedgerService>();
+        var cursor = server.Services.GetRequiredService<StatusPage.Server.Publishing.PublishStateStore>();
+        using var client = new HttpClient { BaseAddress = server.ListeningAddress() };
+        client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", WriteApiServer.AdminToken);
+        var (id, _) = await Api.CreateIncident(client, "Dashboard slow to load");
+
+        var site = Path.Combine(dataDir, "site");
+        await Eventually.Until("the export of the new incident", () => Task.FromResult(Exported(site, $"incidents/{id}/index.html")),
+            done => done, seconds: 240);
+        Assert.Contains("Dashboard slow to load", await File.ReadAllTextAsync(Path.Combine(site, "incidents", id, "index.html")));
+        // The cursor moves as with a bucket: a restart exports only a head it has not exported yet.
+        await Eventually.Until("the cursor at the ledger's head", () => Task.FromResult(cursor.Published()), head => head == ledger.Current.Head,
+            seconds: 60);
+    }
+
     // Whether the export in `dir` lists `path` (false while its manifest is missing or being rewritten).
     private static bool Exported(string dir, string path)
     {

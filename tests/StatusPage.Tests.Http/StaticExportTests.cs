@@ -298,6 +298,45 @@ public sealed class StaticExportTests : IAsyncLifetime
         Assert.Equal("/", offsite.Headers.Location?.OriginalString);
     }
 
+    [Fact]
+    public async Task A_correction_to_a_resolved_incident_of_an_earlier_month_renders_that_month_again_and_the_increment_equals_a_full_export()
+    {
+        var snapshot = _factory.Services.GetRequiredService<LedgerService>().Current;
+        var zone = _factory.Services.GetRequiredService<SiteSettingsHolder>().Current.TimeZone;
+        var now = _factory.Services.GetRequiredService<TimeProvider>().GetUtcNow();
+        // Resolved, within one month, two months or more before the clock's (not a month that moves with the clock).
+        var incident = snapshot.Incidents.Values.Where(i => i.ResolvedAt is { } r && Local(i.StartedAt).Month == Local(r).Month
+                && Local(r) < new DateTimeOffset(Local(now).Year, Local(now).Month, 1, 0, 0, 0, Local(now).Offset).AddMonths(-1))
+            .OrderBy(i => i.StartedAt).Last();
+        Assert.NotEqual(snapshot.Incidents.Values.MinBy(i => i.StartedAt), incident); // the earliest decides every month's pager
+        var month = $"history/{Local(incident.StartedAt):yyyy}/{Local(incident.StartedAt):MM}/index.html";
+        var dir = Path.Combine(_root, "site");
+        await Export(dir);
+        var before = Manifest(dir);
+
+        var corrected = await Client(WriteApiServer.AdminToken).Post($"/api/v1/incidents/{incident.Id}/updates/{incident.AllPosts[0].Id}/corrections",
+            new { Body = "Corrected: the dashboard, not the API.", Reason = "Wrong component named." });
+        Assert.Equal(HttpStatusCode.Created, corrected.StatusCode);
+        await Export(dir);
+        var after = Manifest(dir);
+
+        // The month's page does not move with the clock: it is rendered again only because its version moved.
+        Assert.DoesNotContain("@", before[month].Version, StringComparison.Ordinal);
+        Assert.NotEqual(before[month].Version, after[month].Version);
+        Assert.NotEqual(before[month].Sha256, after[month].Sha256);
+        Assert.NotEqual(before["fr/" + month].Sha256, after["fr/" + month].Sha256);
+        var fresh = Path.Combine(_root, "fresh");
+        await Export(fresh);
+        var (a, b) = (Files(dir), Files(fresh));
+        Assert.Equal(b.Keys.Order(), a.Keys.Order());
+        foreach (var (path, bytes) in b)
+        {
+            Assert.True(bytes.AsSpan().SequenceEqual(a[path]), $"{path}: the incremental export differs from a full one");
+        }
+
+        DateTimeOffset Local(DateTimeOffset time) => TimeZoneInfo.ConvertTime(time, zone);
+    }
+
     private static HttpRequestMessage Get(string path, string language)
     {
         var request = new HttpRequestMessage(HttpMethod.Get, Api.Url(path));
