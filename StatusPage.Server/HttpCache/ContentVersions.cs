@@ -22,7 +22,8 @@ namespace StatusPage.Server.HttpCache;
 // - the ledger's NDJSON (a chunk under /ledger/ndjson/, the first page of /api/v1/ledger): its last entry, or a later redaction
 //   that erased a body in it.
 // Some pages also change with the clock (MovesWithClock): uptime windows, running durations, overdue promises, the current
-// month. Their bytes are a function of the ledger and the time of rendering; the export renders them every time.
+// month. Their bytes are a function of the ledger and the time of rendering; the export renders them again once their clock
+// window (ClockWindow) moved.
 internal sealed class ContentVersions
 {
     private static readonly ConditionalWeakTable<StatusSnapshot, ContentVersions> BySnapshot = [];
@@ -119,7 +120,8 @@ internal sealed class ContentVersions
     ];
 
     // Memoized: the component, provider and month indexes each read every incident's version.
-    private long Of(Incident incident) => _incidents.GetOrAdd(incident.Id, static (_, state) => state.Self.Compute(state.Incident), (Self: this, Incident: incident));
+    private long Of(Incident incident) =>
+        _incidents.GetOrAdd(incident.Id, static (_, state) => state.Self.Compute(state.Incident), (Self: this, Incident: incident));
 
     private long Compute(Incident incident)
     {
@@ -209,8 +211,8 @@ internal sealed class ContentVersions
         {
             if (incident.ResolvedAt is { } resolved)
             {
-                var seq = Of(incident);
-                for (var month = MonthOf(incident.StartedAt, zone); month <= MonthOf(resolved, zone); month = month.AddMonths(1))
+                var (seq, last) = (Of(incident), MonthOf(resolved, zone));
+                for (var month = MonthOf(incident.StartedAt, zone); month <= last; month = month.AddMonths(1))
                 {
                     seqs[month] = Math.Max(seqs.GetValueOrDefault(month), seq);
                 }

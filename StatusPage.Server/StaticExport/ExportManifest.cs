@@ -66,7 +66,16 @@ public static class ExportManifest
     public static byte[] Write(IEnumerable<Entry> entries, string? renderer = null)
     {
         using var stream = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
+        WriteTo(stream, entries, renderer);
+        return stream.ToArray();
+    }
+
+    // Straight into `stream` (the export writes 230,000 entries at 100,000 ledger entries: no copy of the whole in memory).
+    public static void WriteTo(Stream stream, IEnumerable<Entry> entries, string? renderer = null)
+    {
+        var sorted = entries.ToArray();
+        Array.Sort(sorted, static (a, b) => string.CompareOrdinal(a.Path, b.Path));
+        using (var writer = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true, SkipValidation = true }))
         {
             writer.WriteStartObject();
             writer.WriteNumber("version", 1);
@@ -75,7 +84,7 @@ public static class ExportManifest
                 writer.WriteString("renderer", renderer);
             }
             writer.WriteStartArray("files");
-            foreach (var entry in entries.OrderBy(e => e.Path, StringComparer.Ordinal))
+            foreach (var entry in sorted)
             {
                 writer.WriteStartObject();
                 writer.WriteString("path", entry.Path);
@@ -96,11 +105,14 @@ public static class ExportManifest
                     writer.WriteString("version", entry.Version);
                 }
                 writer.WriteEndObject();
+                if (writer.BytesPending > 1 << 20)
+                {
+                    writer.Flush();
+                }
             }
             writer.WriteEndArray();
             writer.WriteEndObject();
         }
         stream.WriteByte((byte)'\n');
-        return stream.ToArray();
     }
 }

@@ -55,6 +55,7 @@ internal sealed partial class SiteExporter(HttpClient client, string directory, 
         int Rendered = 0, int Kept = 0, int LedgerFetched = 0, long BytesWritten = 0, long ManifestBytes = 0, string Phases = "");
 
     private long _bytesWritten;
+    private long _temporaries;
 
     public async Task<Result> ExportAsync(CancellationToken cancellationToken = default)
     {
@@ -354,11 +355,9 @@ internal sealed partial class SiteExporter(HttpClient client, string directory, 
                 RemoveEmptyFolders(Path.GetDirectoryName(path)!);
             }
         }
-        var manifest = ExportManifest.Write(entries, versions?.Renderer);
-        Store(ManifestName, manifest);
-        ExportManifest.Remember(Within(ManifestName), new(versions?.Renderer, entries.ToDictionary(e => e.Path, StringComparer.Ordinal)));
+        var manifestBytes = StoreManifest(entries);
         return new Result(_written, _unchanged, deleted, entries.Count, entries.Sum(e => e.Size), skipped, BytesWritten: _bytesWritten,
-            ManifestBytes: manifest.Length);
+            ManifestBytes: manifestBytes);
     }
 
     // A page the previous export wrote whose version has not moved, still whole on disk: kept without fetching it.
@@ -378,16 +377,34 @@ internal sealed partial class SiteExporter(HttpClient client, string directory, 
         return info.Exists && info.Length == entry.Size;
     }
 
-    // Written beside, then moved over: a reader of the folder never sees half a file. Returns false (not unchanged).
+    // Written beside, then moved over: a reader of the folder never sees half a file. Returns false (not unchanged). Pages are
+    // stored as they are fetched, in parallel: two addresses of one file (/history and /history/) each get their own temporary.
     private bool Store(string relative, byte[] bytes)
     {
         var path = Within(relative);
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        var temporary = path + ".tmp";
+        var temporary = $"{path}.{Interlocked.Increment(ref _temporaries)}.tmp";
         File.WriteAllBytes(temporary, bytes);
         Interlocked.Add(ref _bytesWritten, bytes.Length);
         File.Move(temporary, path, overwrite: true);
         return false;
+    }
+
+    // Streamed to the file beside, then moved over like every file (at 100,000 ledger entries it lists 230,000 files), and remembered
+    // as written: the automatic publish's upload and next export read it from memory.
+    private long StoreManifest(List<ExportManifest.Entry> entries)
+    {
+        var path = Within(ManifestName);
+        var temporary = path + ".tmp";
+        using (var file = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None, bufferSize: 1 << 16))
+        {
+            ExportManifest.WriteTo(file, entries, versions?.Renderer);
+        }
+        var length = new FileInfo(temporary).Length;
+        Interlocked.Add(ref _bytesWritten, length);
+        File.Move(temporary, path, overwrite: true);
+        ExportManifest.Remember(path, new(versions?.Renderer, entries.ToDictionary(e => e.Path, StringComparer.Ordinal)));
+        return length;
     }
 
     private string Within(string relative)
