@@ -12,7 +12,8 @@ namespace StatusPage.Server.StaticExport;
 // every language found by following links from the home pages, plus what no page links to (feeds, v2 JSON, the ledger API's
 // files, badges), and the log's tiles and NDJSON chunks under ledger/ (LedgerAsync). A URL with no extension is a folder:
 // /incidents/x is incidents/x/index.html (or index.json, index.ndjson, index.txt by its type), so /incidents/x/proof.json can
-// sit beside it. Text files get .br and .gz siblings.
+// sit beside it. Text files get .br and .gz siblings. Files are written as they are fetched (an export holds one page at a time,
+// not the site), the log's checkpoints after every tile, the manifest last.
 // Incremental: a file whose bytes match the previous manifest is not rewritten; a file no longer exported is deleted. Given
 // the pages' versions (PageVersions, issue 15), a page whose version and renderer match the previous manifest's is not even
 // fetched: only pages whose content moved, pages that move with the clock whose window moved, and pages new since are rendered.
