@@ -13,6 +13,7 @@ namespace StatusPage.Server.Publishing;
 // publishes again every Refresh (counted from the last publish, stored with the cursor), so pages that move with the clock do
 // not age in the bucket; the incremental export and the bucket's manifest keep that to the changed objects. Runs beside the
 // write path, which only completes NextAppend: a slow or failing bucket never holds up a write. Failures retry with backoff, for ever.
+// Without a Bucket the same loop only keeps the export folder current (for a web server that serves the folder itself).
 internal sealed partial class AutoPublisher(IServiceProvider services, LedgerService ledger, LedgerStore store, PublishStateStore state, LedgerReadiness readiness,
     IServer server, IHostApplicationLifetime lifetime, IOptions<PublishOptions> options, TimeProvider time, ILogger<AutoPublisher> logger) : BackgroundService
 {
