@@ -61,6 +61,16 @@ public sealed record StatusSnapshot(
 
     private static readonly ConditionalWeakTable<StatusSnapshot, Incident[]> Unresolved = [];
 
+    // The incidents that name a component, once per snapshot: uptime bars, component pages and their feeds would otherwise each
+    // read every incident of the history for every component.
+    public IReadOnlyList<Incident> IncidentsNaming(string componentId) => ByComponent.GetValue(this, s => s.Incidents.Values
+            .SelectMany(i => i.ComponentIds.Distinct(StringComparer.Ordinal).Select(c => (Component: c, Incident: i)))
+            .GroupBy(p => p.Component, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => g.Select(p => p.Incident).ToArray(), StringComparer.Ordinal))
+        .GetValueOrDefault(componentId, []);
+
+    private static readonly ConditionalWeakTable<StatusSnapshot, Dictionary<string, Incident[]>> ByComponent = [];
+
     public Post? FindPost(string postId) =>
         PostOwners.TryGetValue(postId, out var owner) ? FindTimeline(owner)?.FirstOrDefault(p => p.Id == postId) : null;
 

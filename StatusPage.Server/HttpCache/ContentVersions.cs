@@ -211,8 +211,8 @@ internal sealed class ContentVersions
         {
             if (incident.ResolvedAt is { } resolved)
             {
-                var (seq, last) = (Of(incident), MonthOf(resolved, zone));
-                for (var month = MonthOf(incident.StartedAt, zone); month <= last; month = month.AddMonths(1))
+                var (seq, last) = (Of(incident), Min(MonthOf(resolved, zone), LastMonth));
+                for (var month = Max(MonthOf(incident.StartedAt, zone), FirstMonth); month <= last; month = month.AddMonths(1))
                 {
                     seqs[month] = Math.Max(seqs.GetValueOrDefault(month), seq);
                 }
@@ -220,16 +220,36 @@ internal sealed class ContentVersions
         }
         foreach (var maintenance in _snapshot.Maintenances.Values)
         {
-            var month = MonthOf(maintenance.ScheduledFor, zone);
-            seqs[month] = Math.Max(seqs.GetValueOrDefault(month), Of(maintenance));
+            if (MonthOf(maintenance.ScheduledFor, zone) is var month && month >= FirstMonth && month <= LastMonth)
+            {
+                seqs[month] = Math.Max(seqs.GetValueOrDefault(month), Of(maintenance));
+            }
         }
         _months = new MonthIndex(zone, seqs);
         return seqs;
     }
 
-    // The month whose Bounds hold `time` (the local date's month, checked against Bounds where a zone's midnight does not exist).
+    // The months a history page exists for (Month): an index of the ledger's times outside them would only overflow (a hostile
+    // ledger can state year 1 or 9999).
+    private static readonly DateOnly FirstMonth = new(2000, 1, 1);
+    private static readonly DateOnly LastMonth = new(2100, 12, 1);
+
+    private static DateOnly Min(DateOnly a, DateOnly b) => a < b ? a : b;
+
+    private static DateOnly Max(DateOnly a, DateOnly b) => a > b ? a : b;
+
+    // The month whose Bounds hold `time` (the local date's month, checked against Bounds where a zone's midnight does not exist);
+    // a time years outside the pages' months stands for the month just outside them.
     private static DateOnly MonthOf(DateTimeOffset time, TimeZoneInfo zone)
     {
+        if (time.UtcDateTime.Year < FirstMonth.Year - 1)
+        {
+            return FirstMonth.AddMonths(-1);
+        }
+        if (time.UtcDateTime.Year > LastMonth.Year + 1)
+        {
+            return LastMonth.AddMonths(1);
+        }
         var local = TimeZoneInfo.ConvertTime(time, zone);
         var month = new DateOnly(local.Year, local.Month, 1);
         var (from, to) = Bounds(month, zone);

@@ -57,30 +57,55 @@ public sealed record ProviderAccount(
     public ImmutableArray<string> Tickets => [.. Incidents.SelectMany(i => i.Tickets).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)];
 
     public static ProviderAccount For(StatusSnapshot snapshot, UpstreamProvider provider, DateTimeOffset from, DateTimeOffset to,
-        TimeZoneInfo zone)
+        TimeZoneInfo zone) => Of(new PeriodFacts(snapshot, from, to), provider, zone);
+
+    // Every provider's account of one period (the providers page): the period's downtime and incidents are read once, not per provider.
+    public static ImmutableArray<ProviderAccount> ForEach(StatusSnapshot snapshot, IEnumerable<UpstreamProvider> providers, DateTimeOffset from,
+        DateTimeOffset to, TimeZoneInfo zone)
     {
-        var slices = DowntimeSlices.In(snapshot, from, to).ToList();
-        var inPeriod = snapshot.Incidents.Values
-            .Where(i => i.StartedAt >= from && i.StartedAt < to)
-            .OrderBy(i => i.StartedAt).ThenBy(i => i.Id, StringComparer.Ordinal)
-            .ToList();
-        // By incident once: a lookup per attributed incident instead of a scan of every slice (quadratic over a long history).
-        var bySource = slices.Where(s => s.SourceId is not null).ToLookup(s => s.SourceId!, StringComparer.Ordinal);
-        var attributed = inPeriod.Where(i => Names(i.Cause, provider))
-            .Select(i => Account(snapshot, provider, i, bySource[i.Id], to))
+        var period = new PeriodFacts(snapshot, from, to);
+        return [.. providers.Select(p => Of(period, p, zone))];
+    }
+
+    // What every provider's account of a period shares: the downtime slices, by incident, and the incidents started in it.
+    private sealed class PeriodFacts
+    {
+        public PeriodFacts(StatusSnapshot snapshot, DateTimeOffset from, DateTimeOffset to)
+        {
+            (Snapshot, From, To) = (snapshot, from, to);
+            var slices = DowntimeSlices.In(snapshot, from, to).ToList();
+            InPeriod = [.. snapshot.Incidents.Values
+                .Where(i => i.StartedAt >= from && i.StartedAt < to)
+                .OrderBy(i => i.StartedAt).ThenBy(i => i.Id, StringComparer.Ordinal)];
+            // By incident once: a lookup per attributed incident instead of a scan of every slice (quadratic over a long history).
+            BySource = slices.Where(s => s.SourceId is not null).ToLookup(s => s.SourceId!, StringComparer.Ordinal);
+            All = slices.GroupBy(s => s.ComponentId).ToImmutableDictionary(g => g.Key, g => g.Sum(s => s.Minutes));
+        }
+
+        public StatusSnapshot Snapshot { get; }
+        public DateTimeOffset From { get; }
+        public DateTimeOffset To { get; }
+        public List<Incident> InPeriod { get; }
+        public ILookup<string, DowntimeSlice> BySource { get; }
+        public ImmutableDictionary<string, double> All { get; }
+    }
+
+    private static ProviderAccount Of(PeriodFacts period, UpstreamProvider provider, TimeZoneInfo zone)
+    {
+        var attributed = period.InPeriod.Where(i => Names(i.Cause, provider))
+            .Select(i => Account(period.Snapshot, provider, i, period.BySource[i.Id], period.To))
             .ToImmutableArray();
-        var former = inPeriod.Where(i => !Names(i.Cause, provider) && i.Causes.Any(a => Names(a.Cause, provider)))
-            .Select(i => Account(snapshot, provider, i, [], to))
+        var former = period.InPeriod.Where(i => !Names(i.Cause, provider) && i.Causes.Any(a => Names(a.Cause, provider)))
+            .Select(i => Account(period.Snapshot, provider, i, [], period.To))
             .ToImmutableArray();
         var byComponent = attributed.SelectMany(i => i.Downtime)
             .GroupBy(d => d.ComponentId)
             .Select(g => new ComponentDowntime(g.Key, g.First().Name, g.Sum(d => d.Minutes)))
             .OrderByDescending(d => d.Minutes).ThenBy(d => d.Name, StringComparer.Ordinal)
             .ToImmutableArray();
-        var all = slices.GroupBy(s => s.ComponentId).ToImmutableDictionary(g => g.Key, g => g.Sum(s => s.Minutes));
         var recurrence = RecurrenceDetector.Detect(provider.Name,
             attributed.Select(i => new RecurrenceEvent(i.Incident.Id, i.Incident.StartedAt)), zone);
-        return new ProviderAccount(provider, from, to, attributed, byComponent, all, recurrence) { Former = former };
+        return new ProviderAccount(provider, period.From, period.To, attributed, byComponent, period.All, recurrence) { Former = former };
     }
 
     private static bool Names(Cause cause, UpstreamProvider provider) => cause.Kind == CauseKind.Upstream && cause.ProviderId == provider.Id;

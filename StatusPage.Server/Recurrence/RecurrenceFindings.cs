@@ -14,7 +14,7 @@ internal static class RecurrenceFindings
 {
     public static RecurrenceReport ForComponent(StatusSnapshot snapshot, string componentId, TimeZoneInfo zone) =>
         snapshot.Components.TryGetValue(componentId, out var component)
-            ? Detect(component.Name, snapshot.Incidents.Values.Where(i => i.ComponentIds.Contains(componentId)), zone)
+            ? Detect(component.Name, snapshot.IncidentsNaming(componentId), zone)
             : RecurrenceReport.Empty(componentId);
 
     public static RecurrenceReport ForProvider(StatusSnapshot snapshot, string providerId, TimeZoneInfo zone) =>

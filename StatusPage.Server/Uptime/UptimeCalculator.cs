@@ -76,8 +76,8 @@ internal static class UptimeCalculator
         var touching = new Dictionary<DateOnly, List<Incident>>();
         var firstStart = StartOfDay(first, zone);
         // Cheapest tests first: ResolvedAt reads the incident's posts, and this runs for every incident of a long history.
-        foreach (var incident in snapshot.Incidents.Values
-                     .Where(i => i.ComponentIds.Contains(component.Id) && (i.StartedAt >= firstStart || (i.ResolvedAt ?? now) >= firstStart))
+        foreach (var incident in snapshot.IncidentsNaming(component.Id)
+                     .Where(i => i.StartedAt >= firstStart || (i.ResolvedAt ?? now) >= firstStart)
                      .OrderBy(i => i.StartedAt))
         {
             foreach (var day in DaysTouched(incident.StartedAt, incident.ResolvedAt ?? now, zone, now).Where(d => d >= first))
