@@ -31,15 +31,6 @@ while [ $# -gt 0 ]; do
   shift
 done
 
-export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
-BENCH_DLL="$ROOT/bench/LedgerBench/bin/Release/net10.0/LedgerBench.dll"
-SERVER_DLL="$ROOT/StatusPage.Server/bin/Release/net10.0/StatusPage.Server.dll"
-TOKEN="sp_bench-admin-token-0123456789abcdefghijklmnopq"
-# The first start of a data file takes the admin token from the environment (README): the first export is that start. That only
-# works for a ledger without operators (the demo); a LedgerBench ledger has its own (admin, password
-# "bench-password-admin-SEED", SEED its default 20260101): the post then signs in as that admin instead (authenticate).
-export STATUSPAGE_ADMIN_TOKEN="$TOKEN"
-BENCH_PASSWORD="bench-password-admin-20260101"
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/statuspage-export-bench.XXXXXX")"
 SERVER_PID=""
 cleanup() {
@@ -47,9 +38,10 @@ cleanup() {
   rm -rf "$WORK"
 }
 trap cleanup EXIT
+# shellcheck source=bench/common.sh
+. "$ROOT/bench/common.sh"
 
 now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 
 echo "== export-site benchmark: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg) =="
 dotnet build bench/LedgerBench -c Release -nologo -v quiet >"$WORK/build.log" 2>&1 || { cat "$WORK/build.log"; exit 1; }
@@ -69,21 +61,6 @@ export_site() {
   # Where the export's time went (manifest read, pages, ledger, write), beside the table.
   grep -E '^manifest read ' <<<"$out" | sed "s|^|   $(basename "$(dirname "$3")"): |" >&2 || true
   echo "$counts $bytes"
-}
-
-# authenticate BASE: sets AUTH to the curl arguments of an admin: the bench token when the server took it (a ledger without
-# operators), else a session of the LedgerBench ledger's admin (cookie and antiforgery header; signing in appends no entry).
-AUTH=()
-authenticate() {
-  if curl -fsS -o /dev/null -H "Authorization: Bearer $TOKEN" "$1/api/v1/tokens" 2>/dev/null; then
-    AUTH=(-H "Authorization: Bearer $TOKEN"); return 0
-  fi
-  local csrf
-  csrf="$(curl -fsS -c "$WORK/cookies" -b "$WORK/cookies" -H 'Content-Type: application/json' \
-    -d "{\"username\":\"admin\",\"password\":\"$BENCH_PASSWORD\"}" "$1/api/v1/session" \
-    | python3 -c 'import json,sys; s=json.load(sys.stdin); print(s.get("antiforgery_token") or s["antiforgeryToken"])')" \
-    || { echo "neither the bench token nor the LedgerBench admin's password is accepted" >&2; return 1; }
-  AUTH=(-b "$WORK/cookies" -c "$WORK/cookies" -H "X-CSRF-TOKEN: $csrf")
 }
 
 # median_ms URL: 20 warm-up requests, then the median time_total of 20 more, in ms.
@@ -152,20 +129,8 @@ publish_site() {
 printf '\n| ledger | files | bytes | full export (verb / export) | incremental after one post (verb / export) | rendered | kept | written | unchanged | deleted | bytes written (manifest) | ledger files fetched | publish of the increment (uploaded / bytes / deleted, verb) | home (median) | feed (median) | server peak RSS |\n'
 printf '| --- | ---: | ---: | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: | ---: | ---: |\n'
 for size in $SIZES; do
-  run="$WORK/$size"; mkdir -p "$run"
-  if [ "$size" = demo ]; then
-    content="$ROOT/content"
-    cp -r "$content" "$run/content"; content="$run/content"
-  else
-    content="$run/content"; mkdir -p "$content"; printf 'name: Export benchmark\nurl: https://status.example.com\n' >"$content/site.yml"
-    db="$DATA_DIR/ledger-$size.db"
-    if [ ! -f "$db" ]; then
-      mkdir -p "$DATA_DIR"
-      echo "-- generating $size entries (kept as $db) ..." >&2
-      dotnet "$BENCH_DLL" generate --data "$db" --entries "$size" >/dev/null
-    fi
-    cp "$db" "$run/statuspage.db"; [ -f "${db%.db}-log.db" ] && cp "${db%.db}-log.db" "$run/statuspage-log.db"
-  fi
+  run="$WORK/$size"; content="$run/content"
+  prepare_ledger "$size" "$run"
   read -r files bytes _ _ _ _ _ full_ms full_s _ _ _ < <(export_site "$run/statuspage.db" "$content" "$run/site")
   read -r _ _ _ _ < <(publish_site "$run/site" "$size")
   read -r home_ms feed_ms peak_mb < <(post_one "$run/statuspage.db" "$content")

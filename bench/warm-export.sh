@@ -34,14 +34,7 @@ while [ $# -gt 0 ]; do
   shift
 done
 
-export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 export PATH="$PATH:$HOME/.dotnet/tools"
-BENCH_DLL="$ROOT/bench/LedgerBench/bin/Release/net10.0/LedgerBench.dll"
-SERVER_DLL="$ROOT/StatusPage.Server/bin/Release/net10.0/StatusPage.Server.dll"
-# As in export.sh: the demo takes the bench token on its first start; a LedgerBench ledger's own admin signs in instead.
-TOKEN="sp_bench-admin-token-0123456789abcdefghijklmnopq"
-export STATUSPAGE_ADMIN_TOKEN="$TOKEN"
-BENCH_PASSWORD="bench-password-admin-20260101"
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/statuspage-warm-export.XXXXXX")"
 SERVER_PID=""
 cleanup() {
@@ -49,22 +42,11 @@ cleanup() {
   rm -rf "$WORK"
 }
 trap cleanup EXIT
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+# shellcheck source=bench/common.sh
+. "$ROOT/bench/common.sh"
 
 echo "== warm export benchmark: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg) =="
 dotnet build bench/LedgerBench -c Release -nologo -v quiet >"$WORK/build.log" 2>&1 || { cat "$WORK/build.log"; exit 1; }
-
-AUTH=()
-authenticate() {
-  if curl -fsS -o /dev/null -H "Authorization: Bearer $TOKEN" "$1/api/v1/tokens" 2>/dev/null; then
-    AUTH=(-H "Authorization: Bearer $TOKEN"); return 0
-  fi
-  local csrf
-  csrf="$(curl -fsS -c "$WORK/cookies" -b "$WORK/cookies" -H 'Content-Type: application/json' \
-    -d "{\"username\":\"admin\",\"password\":\"$BENCH_PASSWORD\"}" "$1/api/v1/session" \
-    | python3 -c 'import json,sys; s=json.load(sys.stdin); print(s.get("antiforgery_token") or s["antiforgeryToken"])')"
-  AUTH=(-b "$WORK/cookies" -c "$WORK/cookies" -H "X-CSRF-TOKEN: $csrf")
-}
 
 # exported LOG N: waits until LOG holds N "Exported ledger head" lines (the server's own exports).
 exported() {
@@ -77,18 +59,8 @@ exported() {
 }
 
 for size in $SIZES; do
-  run="$WORK/$size"; mkdir -p "$run"
-  if [ "$size" = demo ]; then
-    cp -r "$ROOT/content" "$run/content"
-  else
-    mkdir -p "$run/content"; printf 'name: Export benchmark\nurl: https://status.example.com\n' >"$run/content/site.yml"
-    db="$DATA_DIR/ledger-$size.db"
-    if [ ! -f "$db" ]; then
-      mkdir -p "$DATA_DIR"; echo "-- generating $size entries (kept as $db) ..." >&2
-      dotnet "$BENCH_DLL" generate --data "$db" --entries "$size" >/dev/null
-    fi
-    cp "$db" "$run/statuspage.db"; [ -f "${db%.db}-log.db" ] && cp "${db%.db}-log.db" "$run/statuspage-log.db"
-  fi
+  run="$WORK/$size"
+  prepare_ledger "$size" "$run"
   port="$(free_port)"; base="http://127.0.0.1:$port"; log="$run/server.log"
   dotnet "$SERVER_DLL" --StatusPage:DataPath="$run/statuspage.db" --StatusPage:ContentPath="$run/content" --urls "$base" \
     --StatusPage:Publish:Automatic=true --StatusPage:Publish:ExportPath="$run/site" --StatusPage:Publish:Refresh=0 \

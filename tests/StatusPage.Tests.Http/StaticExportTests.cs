@@ -201,14 +201,7 @@ public sealed class StaticExportTests : IAsyncLifetime
         Assert.Equal(5, increment.Deleted);
 
         // Complete and deterministic: a full export of the same ledger into an empty folder makes the same files, byte for byte.
-        var fresh = Path.Combine(_root, "fresh");
-        await Export(fresh);
-        var (a, b) = (Files(dir), Files(fresh));
-        Assert.Equal(b.Keys.Order(), a.Keys.Order());
-        foreach (var (path, bytes) in b)
-        {
-            Assert.True(bytes.AsSpan().SequenceEqual(a[path]), $"{path}: the incremental export differs from a full one");
-        }
+        await AssertSameAsFullExport(dir);
 
         static string[] Both(string path) => [path, "fr/" + path];
     }
@@ -325,14 +318,7 @@ public sealed class StaticExportTests : IAsyncLifetime
         Assert.NotEqual(before[month].Version, after[month].Version);
         Assert.NotEqual(before[month].Sha256, after[month].Sha256);
         Assert.NotEqual(before["fr/" + month].Sha256, after["fr/" + month].Sha256);
-        var fresh = Path.Combine(_root, "fresh");
-        await Export(fresh);
-        var (a, b) = (Files(dir), Files(fresh));
-        Assert.Equal(b.Keys.Order(), a.Keys.Order());
-        foreach (var (path, bytes) in b)
-        {
-            Assert.True(bytes.AsSpan().SequenceEqual(a[path]), $"{path}: the incremental export differs from a full one");
-        }
+        await AssertSameAsFullExport(dir);
 
         DateTimeOffset Local(DateTimeOffset time) => TimeZoneInfo.ConvertTime(time, zone);
     }
@@ -364,6 +350,19 @@ public sealed class StaticExportTests : IAsyncLifetime
 
     // The size of the exported checkpoint.
     private static string Size(string dir) => File.ReadAllLines(Path.Combine(dir, "ledger", "checkpoint"))[1];
+
+    // What an incremental export left in `dir` is what a full export of the same ledger into an empty folder makes, byte for byte.
+    private async Task AssertSameAsFullExport(string dir)
+    {
+        var fresh = Path.Combine(_root, "fresh");
+        await Export(fresh);
+        var (a, b) = (Files(dir), Files(fresh));
+        Assert.Equal(b.Keys.Order(), a.Keys.Order());
+        foreach (var (path, bytes) in b)
+        {
+            Assert.True(bytes.AsSpan().SequenceEqual(a[path]), $"{path}: the incremental export differs from a full one");
+        }
+    }
 
     private static Dictionary<string, byte[]> Files(string dir) => Directory.EnumerateFiles(dir, "*", SearchOption.AllDirectories)
         .ToDictionary(f => Path.GetRelativePath(dir, f), File.ReadAllBytes);
