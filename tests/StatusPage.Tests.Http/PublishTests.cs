@@ -147,7 +147,12 @@ public sealed class PublishTests : IAsyncLifetime
             {
                 await Task.Delay(10);
             }
-            Assert.False(killed.HasExited, "the publish ended before it could be killed");
+            if (killed.HasExited)
+            {
+                // Seen once in a clean-clone run: say how it ended, to tell a failed publish from one faster than s3rver's log.
+                Assert.Fail($"the publish ended before it could be killed (exit {killed.ExitCode}, {_s3.Puts.Count - putsBefore} PUTs seen): "
+                    + await killed.StandardOutput.ReadToEndAsync() + await killed.StandardError.ReadToEndAsync());
+            }
             killed.Kill(entireProcessTree: true);
             await killed.WaitForExitAsync();
         }
