@@ -1,5 +1,12 @@
-# Shared by bench/export.sh and bench/warm-export.sh (sourced after ROOT, WORK and DATA_DIR are set): the built dlls, the
-# bench admin, a free port, and a run's ledger.
+# Shared by bench/export.sh and bench/warm-export.sh (sourced after ROOT, DATA_DIR and BENCH_NAME are set): a work folder and
+# the server stopped on exit, the built dlls, the bench admin, a free port, and a run's ledger.
+WORK="$(mktemp -d "${TMPDIR:-/tmp}/$BENCH_NAME.XXXXXX")"
+SERVER_PID=""
+cleanup() {
+  [ -n "$SERVER_PID" ] && kill -TERM "$SERVER_PID" 2>/dev/null && wait "$SERVER_PID" 2>/dev/null || true
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 BENCH_DLL="$ROOT/bench/LedgerBench/bin/Release/net10.0/LedgerBench.dll"
 SERVER_DLL="$ROOT/StatusPage.Server/bin/Release/net10.0/StatusPage.Server.dll"

@@ -31,13 +31,7 @@ while [ $# -gt 0 ]; do
   shift
 done
 
-WORK="$(mktemp -d "${TMPDIR:-/tmp}/statuspage-export-bench.XXXXXX")"
-SERVER_PID=""
-cleanup() {
-  [ -n "$SERVER_PID" ] && kill -TERM "$SERVER_PID" 2>/dev/null && wait "$SERVER_PID" 2>/dev/null || true
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
+BENCH_NAME=statuspage-export-bench
 # shellcheck source=bench/common.sh
 . "$ROOT/bench/common.sh"
 

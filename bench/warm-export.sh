@@ -35,13 +35,7 @@ while [ $# -gt 0 ]; do
 done
 
 export PATH="$PATH:$HOME/.dotnet/tools"
-WORK="$(mktemp -d "${TMPDIR:-/tmp}/statuspage-warm-export.XXXXXX")"
-SERVER_PID=""
-cleanup() {
-  [ -n "$SERVER_PID" ] && kill -TERM "$SERVER_PID" 2>/dev/null && wait "$SERVER_PID" 2>/dev/null || true
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
+BENCH_NAME=statuspage-warm-export
 # shellcheck source=bench/common.sh
 . "$ROOT/bench/common.sh"
 
