@@ -28,12 +28,12 @@ internal static class FeedItems
     public const int Latest = 50;
 
     public static IEnumerable<PendingItem> ForSite(StatusSnapshot snapshot, SiteSettings site) =>
-        snapshot.Incidents.Values.SelectMany(i => OfIncident(snapshot, site, i))
+        snapshot.IncidentsNewestFirst.SelectMany(i => OfIncident(snapshot, site, i))
             .Concat(snapshot.Maintenances.Values.SelectMany(m => OfMaintenance(snapshot, site, m)));
 
     // An incident belongs to a component's feed if it names the component or any of its posts changed it.
     public static IEnumerable<PendingItem> ForComponent(StatusSnapshot snapshot, SiteSettings site, string componentId) =>
-        snapshot.Incidents.Values
+        snapshot.IncidentsNewestFirst
             .Where(i => i.ComponentIds.Contains(componentId)
                 || i.AllPosts.Any(p => p.ComponentChanges.Any(c => c.ComponentId == componentId)))
             .SelectMany(i => OfIncident(snapshot, site, i))
@@ -77,9 +77,32 @@ internal static class FeedItems
         maintenance.Posts.Select(post => new PendingItem(post.StatedAt, post.Seq,
             () => Item(snapshot, SiteLinks.Maintenance(site, maintenance.Id), maintenance.Title, post, maintenance.Posts)));
 
-    // Newest first by the time each post states, then by ledger order; at most the latest 50, the only ones made.
-    public static List<FeedItem> LatestFirst(IEnumerable<PendingItem> items) =>
-        [.. items.OrderByDescending(i => i.Published).ThenByDescending(i => i.Seq).Take(Latest).Select(i => i.Make())];
+    // Newest first by the time each post states, then by ledger order (then as enumerated); at most the latest 50, the only ones
+    // made. Kept in a heap whose root is the oldest kept, so the history's posts are read once and never all held or sorted.
+    public static List<FeedItem> LatestFirst(IEnumerable<PendingItem> items)
+    {
+        var kept = new PriorityQueue<PendingItem, (DateTimeOffset Published, long Seq, int Later)>(Latest + 1);
+        var index = 0;
+        foreach (var item in items)
+        {
+            var priority = (item.Published, item.Seq, -index++);
+            if (kept.Count < Latest)
+            {
+                kept.Enqueue(item, priority);
+            }
+            else if (kept.TryPeek(out _, out var oldest) && priority.CompareTo(oldest) > 0)
+            {
+                kept.DequeueEnqueue(item, priority);
+            }
+        }
+        var latest = new List<FeedItem>(kept.Count);
+        while (kept.TryDequeue(out var item, out _))
+        {
+            latest.Add(item.Make());
+        }
+        latest.Reverse();
+        return latest;
+    }
 
     public static string Label(Post post) => post.Kind switch
     {

@@ -50,7 +50,7 @@ internal sealed class ContentVersions
         _earliestSeq = new(EarliestSeq);
         _redactions = new(Redactions);
         _byProvider = new(ProviderSeqs);
-        _open = new(() => [.. snapshot.Incidents.Values.Where(i => i.ResolvedAt is null)]);
+        _open = new(() => [.. snapshot.IncidentsNewestFirst.Where(i => i.ResolvedAt is null)]);
         _earliestUnresolved = new(() => snapshot.UnresolvedIncidents.Select(i => i.StartedAt).DefaultIfEmpty(DateTimeOffset.MaxValue).Min());
     }
 
@@ -115,7 +115,7 @@ internal sealed class ContentVersions
 
     private List<(long Redacted, long Bump)> Redactions() =>
     [
-        .. _snapshot.Incidents.Values.SelectMany(i => i.AllPosts.Where(p => p.Redaction is not null).Select(p => (p.Seq, _snapshot.LastSeqOf(i.Id)))),
+        .. _snapshot.IncidentsNewestFirst.SelectMany(i => i.AllPosts.Where(p => p.Redaction is not null).Select(p => (p.Seq, _snapshot.LastSeqOf(i.Id)))),
         .. _snapshot.Maintenances.Values.SelectMany(m => m.Posts.Where(p => p.Redaction is not null).Select(p => (p.Seq, _snapshot.LastSeqOf(m.Id)))),
     ];
 
@@ -162,7 +162,7 @@ internal sealed class ContentVersions
     {
         var seqs = _snapshot.Components.Values.ToDictionary(c => c.Id,
             c => Math.Max(_snapshot.LastSeqOf(c.Id), c.GroupId is { } group ? _snapshot.LastSeqOf(group) : 0), StringComparer.Ordinal);
-        foreach (var incident in _snapshot.Incidents.Values)
+        foreach (var incident in _snapshot.IncidentsNewestFirst)
         {
             Raise(NamedComponents(incident.ComponentIds, incident.AllPosts), Of(incident));
         }
@@ -207,7 +207,7 @@ internal sealed class ContentVersions
             return index.Seqs;
         }
         var seqs = new Dictionary<DateOnly, long>();
-        foreach (var incident in _snapshot.Incidents.Values)
+        foreach (var incident in _snapshot.IncidentsNewestFirst)
         {
             if (incident.ResolvedAt is { } resolved)
             {
@@ -260,7 +260,7 @@ internal sealed class ContentVersions
     private Dictionary<string, long> ProviderSeqs()
     {
         var seqs = new Dictionary<string, long>(StringComparer.Ordinal);
-        foreach (var incident in _snapshot.Incidents.Values)
+        foreach (var incident in _snapshot.IncidentsNewestFirst)
         {
             var providers = ProvidersOf(incident).ToList();
             if (providers.Count == 0)
@@ -289,7 +289,7 @@ internal sealed class ContentVersions
     // The earliest start decides the archive's first month, so the pager of every month page.
     private long EarliestSeq()
     {
-        var incident = _snapshot.Incidents.Values.MinBy(i => i.StartedAt);
+        var incident = _snapshot.IncidentsNewestFirst.MinBy(i => i.StartedAt);
         var maintenance = _snapshot.Maintenances.Values.MinBy(m => m.ScheduledFor);
         return Math.Max(incident is null ? 0 : _snapshot.LastSeqOf(incident.Id), maintenance is null ? 0 : _snapshot.LastSeqOf(maintenance.Id));
     }

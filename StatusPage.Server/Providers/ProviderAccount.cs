@@ -74,7 +74,7 @@ public sealed record ProviderAccount(
         {
             (Snapshot, From, To) = (snapshot, from, to);
             var slices = DowntimeSlices.In(snapshot, from, to).ToList();
-            InPeriod = [.. snapshot.Incidents.Values
+            InPeriod = [.. snapshot.IncidentsNewestFirst
                 .Where(i => i.StartedAt >= from && i.StartedAt < to)
                 .OrderBy(i => i.StartedAt).ThenBy(i => i.Id, StringComparer.Ordinal)];
             // By incident once: a lookup per attributed incident instead of a scan of every slice (quadratic over a long history).

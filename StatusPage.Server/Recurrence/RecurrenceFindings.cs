@@ -19,7 +19,7 @@ internal static class RecurrenceFindings
 
     public static RecurrenceReport ForProvider(StatusSnapshot snapshot, string providerId, TimeZoneInfo zone) =>
         snapshot.Providers.TryGetValue(providerId, out var provider)
-            ? Detect(provider.Name, snapshot.Incidents.Values.Where(i => i.Cause.Kind == CauseKind.Upstream && i.Cause.ProviderId == providerId), zone)
+            ? Detect(provider.Name, snapshot.IncidentsNewestFirst.Where(i => i.Cause.Kind == CauseKind.Upstream && i.Cause.ProviderId == providerId), zone)
             : RecurrenceReport.Empty(providerId);
 
     // Every finding of every component (in page order), then of every provider.

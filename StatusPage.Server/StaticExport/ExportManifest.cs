@@ -12,8 +12,9 @@ public static class ExportManifest
     public sealed record Entry(string Path, string? Url, long Size, string Sha256, string ContentType, string? Encoding, string Cache,
         string? Version = null);
 
-    // A manifest as read: the renderer its pages were made with and its files by path.
-    public sealed record Loaded(string? Renderer, IReadOnlyDictionary<string, Entry> Files);
+    // A manifest as read: the renderer its pages were made with and its files by path. Remembered: what this process itself wrote
+    // last, answered from memory because the file has not changed since (so its files are the ones this process wrote).
+    public sealed record Loaded(string? Renderer, IReadOnlyDictionary<string, Entry> Files, bool Remembered = false);
 
     private sealed record Remembered(string Path, long Length, long Written, Loaded Manifest);
 
@@ -35,15 +36,18 @@ public static class ExportManifest
             return last.Manifest;
         }
         var (renderer, files) = Parse(File.ReadAllBytes(info.FullName));
-        return Remember(info.FullName, new Loaded(renderer, files));
+        var read = new Loaded(renderer, files);
+        _last = new Remembered(info.FullName, info.Length, info.LastWriteTimeUtc.Ticks, read);
+        return read;
     }
 
-    // What was just written to `path` is what the next Load of it answers, unless the file changes meanwhile.
+    // What this process just wrote to `path` is what the next Load of it answers (marked Remembered), unless the file changes meanwhile.
     public static Loaded Remember(string path, Loaded manifest)
     {
         var info = new FileInfo(path);
-        _last = new Remembered(info.FullName, info.Length, info.LastWriteTimeUtc.Ticks, manifest);
-        return manifest;
+        var written = manifest with { Remembered = true };
+        _last = new Remembered(info.FullName, info.Length, info.LastWriteTimeUtc.Ticks, written);
+        return written;
     }
 
     private static (string? Renderer, Dictionary<string, Entry> Files) Parse(byte[] json)

@@ -62,8 +62,7 @@ internal sealed class V2Projection(StatusSnapshot snapshot, SiteSettings site)
     }
 
     public IReadOnlyList<V2Incident> AllIncidents() =>
-        [.. snapshot.Incidents.Values.OrderByDescending(i => i.StartedAt).ThenBy(i => i.Id, StringComparer.Ordinal)
-            .Take(MostRecent).Select(IncidentOf)];
+        [.. snapshot.IncidentsNewestFirst.Take(MostRecent).Select(IncidentOf)];
 
     // The "now" views (unresolved incidents, upcoming and active maintenance) are empty over an unverified history: what is
     // open in a cut-off view may have been resolved in the part that failed. The full lists keep the verified record.
@@ -102,7 +101,7 @@ internal sealed class V2Projection(StatusSnapshot snapshot, SiteSettings site)
     {
         var times = snapshot.Components.Values.Select(c => c.Changes.IsEmpty ? c.UpdatedAt : Max(c.UpdatedAt, c.Changes[^1].At))
             .Concat(snapshot.Groups.Values.Select(g => g.UpdatedAt))
-            .Concat(snapshot.Incidents.Values.Select(i => i.UpdatedAt))
+            .Concat(snapshot.IncidentsNewestFirst.Select(i => i.UpdatedAt))
             .Concat(snapshot.Maintenances.Values.Select(m => m.UpdatedAt));
         return times.DefaultIfEmpty(DateTimeOffset.UnixEpoch).Max();
     }

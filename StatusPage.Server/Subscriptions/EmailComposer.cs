@@ -75,7 +75,7 @@ internal sealed class EmailComposer(SiteSettings site, Uri links, MailboxAddress
         // A post is found by its id; a redaction entry by the post it redacted.
         var found = snapshot.PostOwners.TryGetValue(entryId, out var owner) && snapshot.FindPost(entryId) is { } post
             ? (owner, post, redaction: false)
-            : snapshot.Incidents.Values.Select(i => (i.Id, i.AllPosts)).Concat(snapshot.Maintenances.Values.Select(m => (m.Id, m.Posts)))
+            : snapshot.IncidentsNewestFirst.Select(i => (i.Id, i.AllPosts)).Concat(snapshot.Maintenances.Values.Select(m => (m.Id, m.Posts)))
                 .SelectMany(t => t.Item2.Select(p => (owner: t.Id, post: p)))
                 .Where(t => t.post.Redaction?.Id == entryId).Select(t => (t.owner, t.post, redaction: true)).FirstOrDefault();
         if (found.post is null)

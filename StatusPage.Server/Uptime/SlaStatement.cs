@@ -62,7 +62,8 @@ internal static class SlaStatement
 
     private static DateTimeOffset? FirstRecord(StatusSnapshot snapshot) =>
         snapshot.Components.Values.SelectMany(c => c.Changes.Take(1).Select(x => x.At).Append(c.CreatedAt))
-            .Concat(snapshot.Incidents.Values.Select(i => i.StartedAt))
+            // The earliest incident start is the newest-first list's last.
+            .Concat(snapshot.IncidentsNewestFirst is [.., var earliest] ? [earliest.StartedAt] : Array.Empty<DateTimeOffset>())
             .Concat(snapshot.Maintenances.Values.Select(m => m.ScheduledFor))
             .Cast<DateTimeOffset?>().Min();
 

@@ -103,15 +103,17 @@ internal static class UptimeCalculator
     // clock touches the day it starts. Times are first bounded to the plausible range, so an absurd stored time costs nothing.
     public static IEnumerable<DateOnly> DaysTouched(DateTimeOffset from, DateTimeOffset to, TimeZoneInfo zone, DateTimeOffset now)
     {
-        var horizon = now + Limits.PlanningHorizon;
-        DateOnly DayOf(DateTimeOffset t) => DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(
-            t < Limits.EarliestTime ? Limits.EarliestTime : t > horizon ? horizon : t, zone).DateTime);
+        DateOnly DayOf(DateTimeOffset t) => DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(Bounded(t, now), zone).DateTime);
         var last = DayOf(to > from ? to : from);
         for (var day = DayOf(from); day <= last; day = day.AddDays(1))
         {
             yield return day;
         }
     }
+
+    // A stated time within the plausible range, as DaysTouched counts it: the days touched run from Bounded(from) to Bounded(to).
+    public static DateTimeOffset Bounded(DateTimeOffset time, DateTimeOffset now) =>
+        time < Limits.EarliestTime ? Limits.EarliestTime : time > now + Limits.PlanningHorizon ? now + Limits.PlanningHorizon : time;
 
     // Backfilled changes (not imported history) whose status was in force during [start, end): they changed that stretch.
     public static ImmutableArray<StatusChange> BackfilledIn(ServiceComponent component, DateTimeOffset start, DateTimeOffset end)

@@ -30,9 +30,8 @@ internal static class ListEndpoints
         {
             return invalid;
         }
-        var incidents = ledger.Current.Incidents.Values
+        var incidents = ledger.Current.IncidentsNewestFirst
             .Where(i => state == "all" || i.Status != IncidentStatus.Resolved)
-            .OrderByDescending(i => i.StartedAt).ThenBy(i => i.Id, StringComparer.Ordinal)
             .Take(limit ?? 100)
             .Select(i => new IncidentSummary(i.Id, i.Title, i.Impact, i.Status, i.StartedAt, i.ResolvedAt, i.LastStatedAt, i.NextUpdateBy,
                 [.. i.ComponentIds]));

@@ -159,6 +159,30 @@ public sealed class StaticExportTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_page_removed_from_the_folder_by_hand_is_written_again_by_the_next_export_that_reads_the_manifest_from_its_file()
+    {
+        var dir = Path.Combine(_root, "site");
+        await Export(dir);
+        var resolved = Manifest(dir).Values.First(e => e.Url is { } url && url.StartsWith("/incidents/", StringComparison.Ordinal)
+            && e.Path.EndsWith("/index.html", StringComparison.Ordinal) && !e.Path.StartsWith("fr/", StringComparison.Ordinal)
+            && e.Version is { } version && !version.Contains('@', StringComparison.Ordinal));
+        var page = Path.Combine(dir, resolved.Path);
+        var bytes = File.ReadAllBytes(page);
+        File.Delete(page);
+
+        // This process wrote the manifest and it is unchanged: its files are taken as written (no stat of every kept page).
+        await Export(dir);
+        Assert.False(File.Exists(page));
+
+        // Read from its file (a restart, the export-site verb, here a manifest touched by another writer): every kept page is checked.
+        File.SetLastWriteTimeUtc(Path.Combine(dir, SiteExporter.ManifestName), DateTime.UtcNow.AddMinutes(1));
+        var again = await Export(dir);
+        Assert.Equal(bytes, File.ReadAllBytes(page));
+        Assert.Equal(1, again.Written);
+        await AssertSameAsFullExport(dir);
+    }
+
+    [Fact]
     public async Task After_one_update_to_one_incident_the_next_export_renders_and_writes_only_what_the_update_changed()
     {
         var writer = Client(WriteApiServer.AdminToken);

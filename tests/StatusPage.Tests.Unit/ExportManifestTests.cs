@@ -21,6 +21,7 @@ public sealed class ExportManifestTests : IDisposable
         Assert.Equal("r1", first.Renderer);
         Assert.Equal("aa", first.Files["index.html"].Sha256);
         Assert.Same(first, ExportManifest.Load(path));
+        Assert.False(first.Remembered, "read from a file this process did not write: its files are checked one by one");
 
         // Another process rewrites it: the next read sees its entries, not the remembered ones.
         File.WriteAllBytes(path, ExportManifest.Write([Entry("index.html", "bb"), Entry("history.atom", "cc")], renderer: "r2"));
@@ -31,8 +32,10 @@ public sealed class ExportManifestTests : IDisposable
         // What an export just wrote is remembered as written.
         var written = new ExportManifest.Loaded("r3", new Dictionary<string, ExportManifest.Entry> { ["a.html"] = Entry("a.html", "dd") });
         File.WriteAllBytes(path, ExportManifest.Write(written.Files.Values, written.Renderer));
-        ExportManifest.Remember(path, written);
-        Assert.Same(written, ExportManifest.Load(path));
+        var remembered = ExportManifest.Remember(path, written);
+        Assert.Same(remembered, ExportManifest.Load(path));
+        Assert.True(remembered.Remembered);
+        Assert.Equal(written.Files, remembered.Files);
         File.Delete(path);
         Assert.Null(ExportManifest.Load(path));
     }
