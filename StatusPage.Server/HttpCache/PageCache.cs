@@ -63,8 +63,8 @@ internal sealed class PageCacheMiddleware(RequestDelegate next, LedgerService le
         public EntityTag TagFor(string language, string path, TimeZoneInfo zone, DateTimeOffset now)
         {
             var versions = ContentVersions.Of(Snapshot);
-            var seq = versions.SeqFor(path, zone, now);
-            var clock = versions.MovesWithClock(path, zone, now) ? $"-{ExpiresAt.UtcTicks:x}" : "";
+            var (seq, moves) = versions.VersionOf(path, zone, now);
+            var clock = moves ? $"-{ExpiresAt.UtcTicks:x}" : "";
             return EntityTag.Weak($"\"{seq}-{language}{clock}-{(int)zone.GetUtcOffset(now).TotalMinutes}" +
                 $"{(Snapshot.IsReadOnly ? "-r" : "")}{(Verifying ? "-v" : "")}\"");
         }

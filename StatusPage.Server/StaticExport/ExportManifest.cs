@@ -7,23 +7,38 @@ namespace StatusPage.Server.StaticExport;
 // version 1 ignore them): "renderer" at the top (what else the bytes depend on: this build, the site settings, the zone's offset)
 // and "version" on a page (the seq at which its content last changed, with "@" and its clock window's start when it also moves
 // with the clock): the next export fetches a page again only when one of them moved.
+// Version 2 (issue 15, "Scale"): the entries live in up to 256 parts under manifest/, each a version-1 manifest of the files of
+// the pages it owns (an incident's folder, a component's, the site-wide pages...), named by its SHA-256; manifest.json lists
+// them. One post changes a handful of owners, so an increment writes those parts, not 230,000 entries (67 MB) at 100,000
+// ledger entries. Parts are written before the list that names them and never overwritten, so a reader (or a crash) sees the
+// old set or the new one, whole. Version 1 (one file) is still read.
 public static class ExportManifest
 {
+    public const string PartsFolder = "manifest";
+    private const int PartCount = 256;
+
     public sealed record Entry(string Path, string? Url, long Size, string Sha256, string ContentType, string? Encoding, string Cache,
         string? Version = null);
 
-    // A manifest as read: the renderer its pages were made with and its files by path. Remembered: what this process itself wrote
-    // last, answered from memory because the file has not changed since (so its files are the ones this process wrote).
-    public sealed record Loaded(string? Renderer, IReadOnlyDictionary<string, Entry> Files, bool Remembered = false);
+    // One part of a version-2 manifest: its number (PartOf), its file under the export folder, its SHA-256 and how many entries.
+    public sealed record Part(int Number, string Path, string Sha256, int Files);
+
+    // A manifest as read: the renderer its pages were made with and its files by path, and its parts (none for version 1).
+    // Remembered: what this process itself wrote last, answered from memory because the file has not changed since (so its files
+    // are the ones this process wrote).
+    public sealed record Loaded(string? Renderer, IReadOnlyDictionary<string, Entry> Files, bool Remembered = false,
+        IReadOnlyDictionary<int, Part>? Parts = null);
 
     private sealed record Remembered(string Path, long Length, long Written, Loaded Manifest);
 
     private static Remembered? _last;
 
+    // A version-1 manifest's entries (a part's, or a whole manifest of that version).
     public static Dictionary<string, Entry> Read(byte[] json) => Parse(json).Files;
 
     // The manifest at `path` (null: there is none), parsed once per version of the file: the server's automatic publish exports
     // and uploads after every post, and at 100,000 ledger entries the manifest holds 230,000 files (a second to parse).
+    // A part missing or not matching its SHA-256 is an InvalidDataException.
     public static Loaded? Load(string path)
     {
         var info = new FileInfo(path);
@@ -35,8 +50,7 @@ public static class ExportManifest
         {
             return last.Manifest;
         }
-        var (renderer, files) = Parse(File.ReadAllBytes(info.FullName));
-        var read = new Loaded(renderer, files);
+        var read = Parse(File.ReadAllBytes(info.FullName), info.DirectoryName!);
         _last = new Remembered(info.FullName, info.Length, info.LastWriteTimeUtc.Ticks, read);
         return read;
     }
@@ -48,6 +62,136 @@ public static class ExportManifest
         var written = manifest with { Remembered = true };
         _last = new Remembered(info.FullName, info.Length, info.LastWriteTimeUtc.Ticks, written);
         return written;
+    }
+
+    // Writes the manifest of `entries` as version 2 at `path`: the parts whose entries differ from `previous`'s (or whose file is
+    // gone), then manifest.json, then deletes the parts no longer listed. Returns the bytes written.
+    public static long Store(string path, IReadOnlyCollection<Entry> entries, string? renderer, Loaded? previous)
+    {
+        var folder = Path.GetDirectoryName(Path.GetFullPath(path))!;
+        var owned = new List<Entry>?[PartCount];
+        foreach (var entry in entries)
+        {
+            (owned[PartOf(entry.Path)] ??= []).Add(entry);
+        }
+        var parts = new SortedDictionary<int, Part>();
+        long written = 0;
+        for (var number = 0; number < PartCount; number++)
+        {
+            if (owned[number] is not { } list)
+            {
+                continue;
+            }
+            if (previous?.Parts?.GetValueOrDefault(number) is { } old && old.Files == list.Count
+                && list.TrueForAll(e => previous.Files.TryGetValue(e.Path, out var before) && before.Equals(e))
+                && File.Exists(Path.Combine(folder, old.Path)))
+            {
+                parts[number] = old;
+                continue;
+            }
+            var bytes = Write(list);
+            var sha = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes));
+            var part = new Part(number, $"{PartsFolder}/{number:x2}-{sha[..16]}.json", sha, list.Count);
+            var file = Path.Combine(folder, part.Path);
+            if (!File.Exists(file))
+            {
+                Directory.CreateDirectory(Path.GetDirectoryName(file)!);
+                File.WriteAllBytes(file + ".tmp", bytes);
+                File.Move(file + ".tmp", file, overwrite: true);
+                written += bytes.Length;
+            }
+            parts[number] = part;
+        }
+        var index = WriteIndex(parts.Values, renderer);
+        File.WriteAllBytes(path + ".tmp", index);
+        File.Move(path + ".tmp", path, overwrite: true);
+        written += index.Length;
+        var listed = parts.Values.Select(p => Path.GetFullPath(Path.Combine(folder, p.Path))).ToHashSet(StringComparer.Ordinal);
+        foreach (var stale in Directory.EnumerateFiles(Path.Combine(folder, PartsFolder)).Where(f => !listed.Contains(Path.GetFullPath(f))))
+        {
+            File.Delete(stale);
+        }
+        Remember(path, new Loaded(renderer, entries.ToDictionary(e => e.Path, StringComparer.Ordinal), Parts: parts));
+        return written;
+    }
+
+    // The part that lists a file: by the page that owns it (language prefix dropped), so an incident's page, feeds, proof and
+    // their siblings in every language share one part, and so do the site-wide files at the root. FNV-1a: stable across processes.
+    public static int PartOf(string path)
+    {
+        var segments = path.Split('/');
+        var first = segments.Length > 1 && LanguagePaths.Prefixed.Any(c => LanguagePaths.Prefix(c).AsSpan(1).SequenceEqual(segments[0])) ? 1 : 0;
+        var depth = segments.Length - first;
+        var owner = depth == 1 ? ""
+            : segments[first] is "incidents" or "maintenance" or "components" or "providers" && depth > 2 ? segments[first] + "/" + segments[first + 1]
+            : segments[first];
+        var hash = 2166136261u;
+        foreach (var c in owner)
+        {
+            hash = (hash ^ c) * 16777619u;
+        }
+        return (int)(hash % PartCount);
+    }
+
+    private static byte[] WriteIndex(IEnumerable<Part> parts, string? renderer)
+    {
+        using var stream = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
+        {
+            writer.WriteStartObject();
+            writer.WriteNumber("version", 2);
+            if (renderer is not null)
+            {
+                writer.WriteString("renderer", renderer);
+            }
+            writer.WriteStartArray("parts");
+            foreach (var part in parts)
+            {
+                writer.WriteStartObject();
+                writer.WriteNumber("part", part.Number);
+                writer.WriteString("path", part.Path);
+                writer.WriteString("sha256", part.Sha256);
+                writer.WriteNumber("files", part.Files);
+                writer.WriteEndObject();
+            }
+            writer.WriteEndArray();
+            writer.WriteEndObject();
+        }
+        stream.WriteByte((byte)'\n');
+        return stream.ToArray();
+    }
+
+    // Version 1 (the entries themselves) or 2 (the parts, read from beside it and checked against their SHA-256).
+    private static Loaded Parse(byte[] json, string folder)
+    {
+        using var document = JsonDocument.Parse(json);
+        var root = document.RootElement;
+        var renderer = root.TryGetProperty("renderer", out var r) ? r.GetString() : null;
+        if (!root.TryGetProperty("parts", out var listed))
+        {
+            return new Loaded(renderer, Parse(json).Files);
+        }
+        var files = new Dictionary<string, Entry>(StringComparer.Ordinal);
+        var parts = new Dictionary<int, Part>();
+        foreach (var element in listed.EnumerateArray())
+        {
+            var part = new Part(element.GetProperty("part").GetInt32(), element.GetProperty("path").GetString()!,
+                element.GetProperty("sha256").GetString()!, element.GetProperty("files").GetInt32());
+            var file = Path.GetFullPath(Path.Combine(folder, part.Path));
+            var bytes = file.StartsWith(folder + Path.DirectorySeparatorChar, StringComparison.Ordinal) && File.Exists(file)
+                ? File.ReadAllBytes(file)
+                : throw new InvalidDataException($"manifest part {part.Path} is missing");
+            if (Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes)) != part.Sha256)
+            {
+                throw new InvalidDataException($"manifest part {part.Path} does not match its SHA-256");
+            }
+            foreach (var (key, entry) in Parse(bytes).Files)
+            {
+                files[key] = entry;
+            }
+            parts[part.Number] = part;
+        }
+        return new Loaded(renderer, files, Parts: parts);
     }
 
     private static (string? Renderer, Dictionary<string, Entry> Files) Parse(byte[] json)

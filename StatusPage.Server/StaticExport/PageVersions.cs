@@ -37,8 +37,8 @@ internal sealed record PageVersions(string Renderer, Func<string, string?> Versi
         return new PageVersions(renderer, url =>
         {
             var path = Unprefixed(url);
-            var seq = versions.SeqFor(path, zone, now).ToString(CultureInfo.InvariantCulture);
-            return versions.MovesWithClock(path, zone, now) ? $"{seq}@{window}" : seq;
+            var (seq, moves) = versions.VersionOf(path, zone, now);
+            return moves ? string.Create(CultureInfo.InvariantCulture, $"{seq}@{window}") : seq.ToString(CultureInfo.InvariantCulture);
         });
     }
 

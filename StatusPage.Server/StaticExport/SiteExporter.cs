@@ -43,10 +43,14 @@ internal sealed partial class SiteExporter(HttpClient client, string directory, 
 
     private IReadOnlyDictionary<string, ExportManifest.Entry> _previous = new Dictionary<string, ExportManifest.Entry>();
 
-    // The previous manifest is the one this process wrote and the file is unchanged since: its files are taken as written, not
-    // checked one by one (a stat of each of 77,000 kept pages at 100,000 ledger entries). A file removed by hand from the folder
-    // meanwhile comes back at the next export from the manifest's file (a restart, or the export-site verb).
+    // The previous manifest is the one this process wrote and the file is unchanged since: the pages kept without fetching are
+    // taken as written, not checked one by one (a stat of each of 77,000 kept pages at 100,000 ledger entries). A page removed
+    // by hand from the folder meanwhile comes back at the next export that reads the manifest from its file (a restart, the
+    // export-site verb). Fetched files and the log's files are still checked (a handful per post).
     private bool _writtenHere;
+
+    // The previous manifest as read (its parts: those whose entries did not change are not written again).
+    private ExportManifest.Loaded? _previousManifest;
     private int _written;
     private int _unchanged;
 
@@ -134,10 +138,21 @@ internal sealed partial class SiteExporter(HttpClient client, string directory, 
     // otherwise nothing is kept without fetching, though unchanged bytes are still not rewritten.
     private IReadOnlyDictionary<string, ExportManifest.Entry> Previous()
     {
-        if (ExportManifest.Load(Path.Combine(directory, ManifestName)) is not { } manifest)
+        ExportManifest.Loaded? manifest;
+        try
+        {
+            manifest = ExportManifest.Load(Path.Combine(directory, ManifestName));
+        }
+        catch (InvalidDataException)
+        {
+            // A part missing or altered: nothing of the previous export is trusted, every file is compared by its bytes again.
+            manifest = null;
+        }
+        if (manifest is null)
         {
             return new Dictionary<string, ExportManifest.Entry>();
         }
+        _previousManifest = manifest;
         _writtenHere = manifest.Remembered;
         if (versions is null || manifest.Renderer != versions.Renderer)
         {
@@ -370,7 +385,7 @@ internal sealed partial class SiteExporter(HttpClient client, string directory, 
     // A page the previous export wrote whose version has not moved, still whole on disk: kept without fetching it.
     private bool Keep(ExportManifest.Entry? before, string? version)
     {
-        if (version is null || before is null || before.Version != version || !Exists(before))
+        if (version is null || before is null || before.Version != version || !(_writtenHere || Exists(before)))
         {
             return false;
         }
@@ -380,10 +395,6 @@ internal sealed partial class SiteExporter(HttpClient client, string directory, 
 
     private bool Exists(ExportManifest.Entry entry)
     {
-        if (_writtenHere)
-        {
-            return true;
-        }
         var info = new FileInfo(Within(entry.Path));
         return info.Exists && info.Length == entry.Size;
     }
@@ -401,21 +412,13 @@ internal sealed partial class SiteExporter(HttpClient client, string directory, 
         return false;
     }
 
-    // Streamed to the file beside, then moved over like every file (at 100,000 ledger entries it lists 230,000 files), and remembered
-    // as written: the automatic publish's upload and next export read it from memory.
+    // In parts (ExportManifest, version 2): only those whose entries changed since the previous manifest are written, and it is
+    // remembered as written, so the automatic publish's upload and next export read it from memory.
     private long StoreManifest(List<ExportManifest.Entry> entries)
     {
-        var path = Within(ManifestName);
-        var temporary = path + ".tmp";
-        using (var file = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None, bufferSize: 1 << 16))
-        {
-            ExportManifest.WriteTo(file, entries, versions?.Renderer);
-        }
-        var length = new FileInfo(temporary).Length;
-        Interlocked.Add(ref _bytesWritten, length);
-        File.Move(temporary, path, overwrite: true);
-        ExportManifest.Remember(path, new(versions?.Renderer, entries.ToDictionary(e => e.Path, StringComparer.Ordinal)));
-        return length;
+        var written = ExportManifest.Store(Within(ManifestName), entries, versions?.Renderer, _previousManifest);
+        Interlocked.Add(ref _bytesWritten, written);
+        return written;
     }
 
     private string Within(string relative)

@@ -32,7 +32,7 @@ public abstract class StaticHostExport : IAsyncLifetime
             var result = await new SiteExporter(client, Site).ExportAsync();
             Assert.Empty(result.Skipped);
         }
-        Manifest = ExportManifest.Read(File.ReadAllBytes(Path.Combine(Site, SiteExporter.ManifestName)));
+        Manifest = ExportManifest.Load(Path.Combine(Site, SiteExporter.ManifestName))!.Files.ToDictionary();
         // The host's workers may run as nobody when the tests run as root: the temp folder must be readable by them.
         if (!OperatingSystem.IsWindows())
         {

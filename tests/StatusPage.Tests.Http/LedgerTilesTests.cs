@@ -265,7 +265,7 @@ public sealed class LedgerTilesTests : IAsyncLifetime
         _factory.Services.GetRequiredService<TimeProvider>().GetUtcNow())).ExportAsync();
 
     private static Dictionary<string, ExportManifest.Entry> Manifest(string dir) =>
-        ExportManifest.Read(File.ReadAllBytes(System.IO.Path.Combine(dir, SiteExporter.ManifestName)));
+        ExportManifest.Load(System.IO.Path.Combine(dir, SiteExporter.ManifestName))!.Files.ToDictionary();
 
     // RFC 9162 §2.1.1 over leaf hashes: MTH(D[start:end]), split at the largest power of two smaller than the size.
     private static byte[] Mth(List<byte[]> leaves, long start, long end)

@@ -456,7 +456,7 @@ public sealed class PublishTests : IAsyncLifetime
     private Task<SiteExporter.Result> Export(string dir) => new SiteExporter(Client(), dir).ExportAsync();
 
     private static Dictionary<string, ExportManifest.Entry> Manifest(string dir) =>
-        ExportManifest.Read(File.ReadAllBytes(Path.Combine(dir, SiteExporter.ManifestName)));
+        (ExportManifest.Load(Path.Combine(dir, SiteExporter.ManifestName)) ?? throw new FileNotFoundException("no manifest yet")).Files.ToDictionary();
 
     private static async Task<byte[]> Body(GetObjectResponse response)
     {

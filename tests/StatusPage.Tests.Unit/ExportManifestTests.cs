@@ -40,5 +40,56 @@ public sealed class ExportManifestTests : IDisposable
         Assert.Null(ExportManifest.Load(path));
     }
 
+    [Fact]
+    public void A_manifest_is_stored_in_parts_by_owning_page_and_a_second_store_writes_only_the_parts_whose_entries_changed()
+    {
+        var path = Path.Combine(_dir, SiteExporter.ManifestName);
+        // An incident's page, feeds and siblings in both languages share one part; the site-wide files at the root share another.
+        Assert.Equal(ExportManifest.PartOf("incidents/inc-1/index.html"), ExportManifest.PartOf("fr/incidents/inc-1/index.html.br"));
+        Assert.Equal(ExportManifest.PartOf("incidents/inc-1/index.html"), ExportManifest.PartOf("incidents/inc-1/history.atom"));
+        Assert.Equal(ExportManifest.PartOf("index.html"), ExportManifest.PartOf("fr/history.atom.gz"));
+        List<ExportManifest.Entry> entries = [.. Enumerable.Range(0, 300).SelectMany(n => new[]
+            { Entry($"incidents/inc-{n}/index.html", "a"), Entry($"fr/incidents/inc-{n}/index.html", "b") }), Entry("index.html", "c")];
+        var first = ExportManifest.Store(path, entries, "r1", previous: null);
+        var parts = PartFiles();
+        Assert.True(parts.Count > 100, $"{parts.Count} parts for 301 owners");
+        Assert.Equal(entries.ToDictionary(e => e.Path), Reread(path).Files);
+        Assert.Equal("r1", Reread(path).Renderer);
+
+        // One incident updated: its part is written anew (a new name), the old one deleted, every other part left as it was.
+        entries[10] = entries[10] with { Sha256 = "z" };
+        var written = ExportManifest.Store(path, entries, "r1", ExportManifest.Load(path));
+        var after = PartFiles();
+        Assert.Single(after.Except(parts));
+        Assert.Single(parts.Except(after));
+        var index = new FileInfo(path).Length;
+        Assert.True(written - index < (first - index) / 20, $"{written - index} bytes of parts written of {first - index}");
+        Assert.Equal("z", Reread(path).Files[entries[10].Path].Sha256);
+
+        // The same entries stored again from a fresh read: nothing but the list is written, and its bytes are the same.
+        var list = File.ReadAllBytes(path);
+        Assert.Equal(list.Length, ExportManifest.Store(path, entries, "r1", Reread(path)));
+        Assert.Equal(list, File.ReadAllBytes(path));
+
+        // A part altered or missing is not taken for the export's content.
+        File.AppendAllText(Path.Combine(_dir, after[0]), " ");
+        Assert.Throws<InvalidDataException>(() => Reread(path));
+        File.Delete(Path.Combine(_dir, after[0]));
+        Assert.Throws<InvalidDataException>(() => Reread(path));
+    }
+
+    // The parts' files, relative to the folder.
+    private List<string> PartFiles() => [.. Directory.EnumerateFiles(Path.Combine(_dir, ExportManifest.PartsFolder))
+        .Select(f => Path.GetRelativePath(_dir, f).Replace('\\', '/')).Order(StringComparer.Ordinal)];
+
+    // Read from the files, as another process would (the file's stamp moved, so nothing remembered answers).
+    private static ExportManifest.Loaded Reread(string path)
+    {
+        File.SetLastWriteTimeUtc(path, File.GetLastWriteTimeUtc(path).AddSeconds(1));
+        var loaded = ExportManifest.Load(path)!;
+        Assert.False(loaded.Remembered);
+        return loaded;
+    }
+
     private static ExportManifest.Entry Entry(string path, string sha) => new(path, "/" + path, 10, sha, "text/html; charset=utf-8", null, "short");
 }
