@@ -66,8 +66,9 @@ public static class ExportManifest
 
     // Writes the manifest of `entries` as version 2 at `path`: the parts whose entries differ from `previous`'s (or whose file is
     // gone), then manifest.json, then deletes the parts no longer listed. Returns the bytes written.
-    public static long Store(string path, IReadOnlyCollection<Entry> entries, string? renderer, Loaded? previous)
+    public static long Store(string path, IReadOnlyDictionary<string, Entry> files, string? renderer, Loaded? previous)
     {
+        var entries = files.Values;
         var folder = Path.GetDirectoryName(Path.GetFullPath(path))!;
         var owned = new List<Entry>?[PartCount];
         foreach (var entry in entries)
@@ -111,26 +112,48 @@ public static class ExportManifest
         {
             File.Delete(stale);
         }
-        Remember(path, new Loaded(renderer, entries.ToDictionary(e => e.Path, StringComparer.Ordinal), Parts: parts));
+        Remember(path, new Loaded(renderer, files, Parts: parts));
         return written;
     }
 
     // The part that lists a file: by the page that owns it (language prefix dropped), so an incident's page, feeds, proof and
     // their siblings in every language share one part, and so do the site-wide files at the root. FNV-1a: stable across processes.
+    // Spans, no split: every entry of the export is placed after every post.
     public static int PartOf(string path)
     {
-        var segments = path.Split('/');
-        var first = segments.Length > 1 && LanguagePaths.Prefixed.Any(c => LanguagePaths.Prefix(c).AsSpan(1).SequenceEqual(segments[0])) ? 1 : 0;
-        var depth = segments.Length - first;
-        var owner = depth == 1 ? ""
-            : segments[first] is "incidents" or "maintenance" or "components" or "providers" && depth > 2 ? segments[first] + "/" + segments[first + 1]
-            : segments[first];
+        var rest = path.AsSpan();
+        if (rest.IndexOf('/') is > 0 and var end && IsLanguageFolder(rest[..end]))
+        {
+            rest = rest[(end + 1)..];
+        }
+        var slash = rest.IndexOf('/');
+        var owner = ReadOnlySpan<char>.Empty;
+        if (slash >= 0)
+        {
+            var first = rest[..slash];
+            var second = rest[(slash + 1)..].IndexOf('/');
+            owner = second >= 0 && first is "incidents" or "maintenance" or "components" or "providers" ? rest[..(slash + 1 + second)] : first;
+        }
         var hash = 2166136261u;
         foreach (var c in owner)
         {
             hash = (hash ^ c) * 16777619u;
         }
         return (int)(hash % PartCount);
+    }
+
+    private static readonly string[] LanguageFolders = [.. LanguagePaths.Prefixed.Select(c => LanguagePaths.Prefix(c)[1..])];
+
+    private static bool IsLanguageFolder(ReadOnlySpan<char> folder)
+    {
+        foreach (var language in LanguageFolders)
+        {
+            if (folder.SequenceEqual(language))
+            {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static byte[] WriteIndex(IEnumerable<Part> parts, string? renderer)

@@ -365,9 +365,9 @@ internal sealed partial class SiteExporter(HttpClient client, string directory, 
             Save(checkpoint);
         }
         entries.AddRange(_saved.Values.SelectMany(e => e));
-        var current = entries.Select(e => e.Path).ToHashSet(StringComparer.Ordinal);
+        var current = entries.ToDictionary(e => e.Path, StringComparer.Ordinal);
         var deleted = 0;
-        foreach (var gone in _previous.Keys.Where(p => !current.Contains(p)).Order(StringComparer.Ordinal))
+        foreach (var gone in _previous.Keys.Where(p => !current.ContainsKey(p)).Order(StringComparer.Ordinal))
         {
             var path = Within(gone);
             if (File.Exists(path))
@@ -377,7 +377,7 @@ internal sealed partial class SiteExporter(HttpClient client, string directory, 
                 RemoveEmptyFolders(Path.GetDirectoryName(path)!);
             }
         }
-        var manifestBytes = StoreManifest(entries);
+        var manifestBytes = StoreManifest(current);
         return new Result(_written, _unchanged, deleted, entries.Count, entries.Sum(e => e.Size), skipped, BytesWritten: _bytesWritten,
             ManifestBytes: manifestBytes);
     }
@@ -414,9 +414,9 @@ internal sealed partial class SiteExporter(HttpClient client, string directory, 
 
     // In parts (ExportManifest, version 2): only those whose entries changed since the previous manifest are written, and it is
     // remembered as written, so the automatic publish's upload and next export read it from memory.
-    private long StoreManifest(List<ExportManifest.Entry> entries)
+    private long StoreManifest(Dictionary<string, ExportManifest.Entry> files)
     {
-        var written = ExportManifest.Store(Within(ManifestName), entries, versions?.Renderer, _previousManifest);
+        var written = ExportManifest.Store(Within(ManifestName), files, versions?.Renderer, _previousManifest);
         Interlocked.Add(ref _bytesWritten, written);
         return written;
     }

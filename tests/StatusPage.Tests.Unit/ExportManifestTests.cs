@@ -50,7 +50,7 @@ public sealed class ExportManifestTests : IDisposable
         Assert.Equal(ExportManifest.PartOf("index.html"), ExportManifest.PartOf("fr/history.atom.gz"));
         List<ExportManifest.Entry> entries = [.. Enumerable.Range(0, 300).SelectMany(n => new[]
             { Entry($"incidents/inc-{n}/index.html", "a"), Entry($"fr/incidents/inc-{n}/index.html", "b") }), Entry("index.html", "c")];
-        var first = ExportManifest.Store(path, entries, "r1", previous: null);
+        var first = ExportManifest.Store(path, entries.ToDictionary(e => e.Path), "r1", previous: null);
         var parts = PartFiles();
         Assert.True(parts.Count > 100, $"{parts.Count} parts for 301 owners");
         Assert.Equal(entries.ToDictionary(e => e.Path), Reread(path).Files);
@@ -58,7 +58,7 @@ public sealed class ExportManifestTests : IDisposable
 
         // One incident updated: its part is written anew (a new name), the old one deleted, every other part left as it was.
         entries[10] = entries[10] with { Sha256 = "z" };
-        var written = ExportManifest.Store(path, entries, "r1", ExportManifest.Load(path));
+        var written = ExportManifest.Store(path, entries.ToDictionary(e => e.Path), "r1", ExportManifest.Load(path));
         var after = PartFiles();
         Assert.Single(after.Except(parts));
         Assert.Single(parts.Except(after));
@@ -68,7 +68,7 @@ public sealed class ExportManifestTests : IDisposable
 
         // The same entries stored again from a fresh read: nothing but the list is written, and its bytes are the same.
         var list = File.ReadAllBytes(path);
-        Assert.Equal(list.Length, ExportManifest.Store(path, entries, "r1", Reread(path)));
+        Assert.Equal(list.Length, ExportManifest.Store(path, entries.ToDictionary(e => e.Path), "r1", Reread(path)));
         Assert.Equal(list, File.ReadAllBytes(path));
 
         // A part altered or missing is not taken for the export's content.
