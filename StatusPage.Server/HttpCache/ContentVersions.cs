@@ -17,8 +17,9 @@ namespace StatusPage.Server.HttpCache;
 // - a history month: the incidents that touched it, its maintenance windows, component names, the earliest start (its pager);
 //   a month's SLA statement the same and every component's own entries; a provider the incidents ever attributed to it or
 //   observed it in;
-// - the site's feeds: the last public entry (not an operator's, token's or key's); every other address (home, /history,
-//   /uptime, /sla, /verify, providers, v2 JSON, calendar, site badge, not-found, the ledger API's head, checkpoint and key): the head;
+// - the site's feeds: the last public entry (not an operator's, token's or key's); the maintenance calendar: its maintenance
+//   windows (as a maintenance page: entries and components' names); every other address (home, /history, /uptime, /sla,
+//   /verify, providers, v2 JSON, site badge, not-found, the ledger API's head, checkpoint and key): the head;
 // - the ledger's NDJSON (a chunk under /ledger/ndjson/, the first page of /api/v1/ledger): its last entry, or a later redaction
 //   that erased a body in it.
 // Some pages also change with the clock (MovesWithClock): uptime windows, running durations, overdue promises, the current
@@ -35,6 +36,7 @@ internal sealed class ContentVersions
     private readonly Lazy<List<(long Redacted, long Bump)>> _redactions;
     private readonly Lazy<Dictionary<string, long>> _byProvider;
     private readonly Lazy<List<Incident>> _open;
+    private readonly Lazy<long> _maintenances;
     private readonly Lazy<DateTimeOffset> _earliestUnresolved;
     private MonthIndex? _months;
     private readonly ConcurrentDictionary<string, long> _incidents = new(StringComparer.Ordinal);
@@ -50,7 +52,8 @@ internal sealed class ContentVersions
         _earliestSeq = new(EarliestSeq);
         _redactions = new(Redactions);
         _byProvider = new(ProviderSeqs);
-        _open = new(() => [.. snapshot.IncidentsNewestFirst.Where(i => i.ResolvedAt is null)]);
+        _open = new(() => [.. snapshot.IncidentsNewestFirst.Where(i => Facts(i).ResolvedAt is null)]);
+        _maintenances = new(() => snapshot.Maintenances.Values.Select(Of).DefaultIfEmpty(0).Max());
         _earliestUnresolved = new(() => snapshot.UnresolvedIncidents.Select(i => i.StartedAt).DefaultIfEmpty(DateTimeOffset.MaxValue).Min());
     }
 
@@ -82,6 +85,8 @@ internal sealed class ContentVersions
                 _snapshot.Components.Keys.Select(_snapshot.LastSeqOf).DefaultIfEmpty(0).Max()),
             ["providers", var id] when _snapshot.Providers.ContainsKey(id) => Math.Max(_snapshot.LastSeqOf(id), _byProvider.Value.GetValueOrDefault(id)),
             ["history.atom"] or ["history.rss"] => _snapshot.LastPublicSeq,
+            // The calendar lists every maintenance window with its components' names, nothing else of the ledger.
+            ["maintenance.ics"] => _maintenances.Value,
             // The ledger's NDJSON: its range of entries, until a redaction erases a body in it.
             ["ledger", "ndjson", ..] when Transparency.TileLayout.Parse(string.Join('/', parts[1..])) is { } chunk =>
                 OfEntries(chunk.Start, chunk.Start + chunk.Count),
@@ -107,7 +112,7 @@ internal sealed class ContentVersions
             // Uptime figures and bars (the page, the badge); the feeds list posts only.
             ["components", _, "history.atom" or "history.rss"] => false,
             ["history" or "sla", var y, var m] when Month(y, m) is { } month => MonthMoves(month, zone, now),
-            ["history.atom"] or ["history.rss"] or ["verify"] or ["api", "v1", ..] or ["ledger", ..] => false,
+            ["history.atom"] or ["history.rss"] or ["verify"] or ["maintenance.ics"] or ["api", "v1", ..] or ["ledger", ..] => false,
             _ => true,
         };
     }
@@ -168,13 +173,13 @@ internal sealed class ContentVersions
 
     // What an incident's own record names, read once per incident record, not once per snapshot: a post makes a new snapshot
     // but leaves every other incident's record (an immutable instance) as it was, so each index pass reads these arrays only.
-    private sealed record IncidentFacts(string[] Components, long[] Redacted);
+    private sealed record IncidentFacts(string[] Components, long[] Redacted, DateTimeOffset? ResolvedAt);
 
     private static readonly ConditionalWeakTable<Incident, IncidentFacts> FactsByRecord = [];
 
     private static IncidentFacts Facts(Incident incident) => FactsByRecord.GetValue(incident, static i => new IncidentFacts(
         [.. NamedComponents(i.ComponentIds, i.AllPosts).Distinct(StringComparer.Ordinal)],
-        [.. i.AllPosts.Where(p => p.Redaction is not null).Select(p => p.Seq)]));
+        [.. i.AllPosts.Where(p => p.Redaction is not null).Select(p => p.Seq)], i.ResolvedAt));
 
     // A component's name, description and target come from its declarations (Revisions, in ledger order).
     private static long NameSeq(ServiceComponent component) => component.Revisions.IsEmpty ? 0 : component.Revisions[^1].Seq;
@@ -230,7 +235,7 @@ internal sealed class ContentVersions
         var seqs = new Dictionary<DateOnly, long>();
         foreach (var incident in _snapshot.IncidentsNewestFirst)
         {
-            if (incident.ResolvedAt is { } resolved)
+            if (Facts(incident).ResolvedAt is { } resolved)
             {
                 var (seq, last) = (Of(incident), Min(MonthOf(resolved, zone), LastMonth));
                 for (var month = Max(MonthOf(incident.StartedAt, zone), FirstMonth); month <= last; month = month.AddMonths(1))

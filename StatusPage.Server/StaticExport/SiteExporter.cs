@@ -55,7 +55,8 @@ internal sealed partial class SiteExporter(HttpClient client, string directory, 
     private int _unchanged;
 
     // Pages kept from the previous export without fetching them (their version did not move), by file.
-    private readonly ConcurrentDictionary<string, ExportManifest.Entry> _kept = new(StringComparer.Ordinal);
+    // Sized for the previous export's files once it is read: grown from empty, its resizes under four writers cost more than the rest.
+    private ConcurrentDictionary<string, ExportManifest.Entry> _kept = new(StringComparer.Ordinal);
 
     private sealed record Fetched(string? Url, string File, byte[] Bytes, string ContentType, string Cache, string? Version = null);
 
@@ -73,6 +74,7 @@ internal sealed partial class SiteExporter(HttpClient client, string directory, 
         var skipped = new ConcurrentBag<string>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
         _previous = Previous();
+        _kept = new(Environment.ProcessorCount, _previous.Count, StringComparer.Ordinal);
         // Pages the previous export made are visited again (kept or fetched); new ones are found by following the links of the
         // pages fetched (a page that links a new one has changed). A previous page no longer answered is deleted.
         var earlier = _previous.Values.Where(e => e.Url is not null && e.Encoding is null && !e.Url.EndsWith(Missing, StringComparison.Ordinal)

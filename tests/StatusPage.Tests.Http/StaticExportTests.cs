@@ -183,6 +183,42 @@ public sealed class StaticExportTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_maintenance_calendar_is_rendered_again_when_a_window_or_a_component_it_names_changes_and_not_for_an_incident_update()
+    {
+        var writer = Client(WriteApiServer.AdminToken);
+        var (id, _) = await Api.CreateIncident(writer, "Dashboard slow to load");
+        var dir = Path.Combine(_root, "site");
+        await Export(dir);
+        var before = Manifest(dir)["maintenance.ics"];
+
+        var posted = await writer.Post($"/api/v1/incidents/{id}/updates", new { Status = "identified", Body = "A slow query." });
+        Assert.Equal(HttpStatusCode.Created, posted.StatusCode);
+        await Export(dir);
+        Assert.Equal(before, Manifest(dir)["maintenance.ics"]);
+
+        await (await writer.Post("/api/v1/maintenance", new
+        {
+            Title = "Switch replacement", Components = (string[])["ingestion-api"],
+            ScheduledFor = new DateTimeOffset(2026, 12, 10, 2, 0, 0, TimeSpan.Zero), ScheduledUntil = new DateTimeOffset(2026, 12, 10, 4, 0, 0, TimeSpan.Zero),
+            Body = "We will replace a switch.",
+        })).Created();
+        await Export(dir);
+        var scheduled = Manifest(dir)["maintenance.ics"];
+        Assert.NotEqual(before.Version, scheduled.Version);
+        Assert.Contains("Switch replacement", File.ReadAllText(Path.Combine(dir, "maintenance.ics")), StringComparison.Ordinal);
+
+        using var rename = new HttpRequestMessage(HttpMethod.Patch, Api.Url("/api/v1/components/ingestion-api"))
+        {
+            Content = System.Net.Http.Json.JsonContent.Create(new { Name = "Gateway" }, options: WriteApiServer.Json),
+        };
+        Assert.Equal(HttpStatusCode.OK, (await writer.SendAsync(rename)).StatusCode);
+        await Export(dir);
+        Assert.NotEqual(scheduled.Version, Manifest(dir)["maintenance.ics"].Version);
+        Assert.Contains("Components: Gateway", File.ReadAllText(Path.Combine(dir, "maintenance.ics")), StringComparison.Ordinal);
+        await AssertSameAsFullExport(dir);
+    }
+
+    [Fact]
     public async Task After_one_update_to_one_incident_the_next_export_renders_and_writes_only_what_the_update_changed()
     {
         var writer = Client(WriteApiServer.AdminToken);
