@@ -65,7 +65,7 @@ internal static class FeedEndpoints
         var body = cache.GetOrRender(snapshot, $"feed/site/{format}/{etag}", s => Render(ledger.Transparency, anchor, site, format, new FeedHeader(
             $"{site.Name} status history", site.Name, $"Every update about the status of {site.Name}, newest first.",
             SiteLinks.Absolute(site, "history"), SiteLinks.Absolute(site, format == Format.Atom ? "history.atom" : "history.rss")),
-            FeedItems.LatestFirst(FeedItems.ForSite(s, site))));
+            FeedItems.LatestForSite(s, site)));
         return new CachedResult(body, etag, MaxAge);
     }
 

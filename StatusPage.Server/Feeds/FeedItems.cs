@@ -27,6 +27,18 @@ internal static class FeedItems
 {
     public const int Latest = 50;
 
+    // The site feed's items, chosen once per snapshot for both formats (Atom and RSS read the same 50, are fetched at the same
+    // time, and choosing them reads every post of the history); settings changed since the snapshot's first choice: chosen anew.
+    public static List<FeedItem> LatestForSite(StatusSnapshot snapshot, SiteSettings site)
+    {
+        var chosen = SiteLatest.GetValue(snapshot, s => new ChosenItems(site, new Lazy<List<FeedItem>>(() => LatestFirst(ForSite(s, site)))));
+        return ReferenceEquals(chosen.Site, site) ? chosen.Items.Value : LatestFirst(ForSite(snapshot, site));
+    }
+
+    private sealed record ChosenItems(SiteSettings Site, Lazy<List<FeedItem>> Items);
+
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<StatusSnapshot, ChosenItems> SiteLatest = [];
+
     public static IEnumerable<PendingItem> ForSite(StatusSnapshot snapshot, SiteSettings site) =>
         snapshot.IncidentsNewestFirst.SelectMany(i => OfIncident(snapshot, site, i))
             .Concat(snapshot.Maintenances.Values.SelectMany(m => OfMaintenance(snapshot, site, m)));
