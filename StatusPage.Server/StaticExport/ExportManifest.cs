@@ -64,30 +64,54 @@ public static class ExportManifest
         return written;
     }
 
-    // Writes the manifest of `entries` as version 2 at `path`: the parts whose entries differ from `previous`'s (or whose file is
-    // gone), then manifest.json, then deletes the parts no longer listed. Returns the bytes written.
-    public static long Store(string path, IReadOnlyDictionary<string, Entry> files, string? renderer, Loaded? previous)
+    // Writes the manifest of `files` as version 2 at `path`: the parts whose entries differ from `previous`'s (or whose file is
+    // gone), then manifest.json, then deletes the parts no longer listed. Returns the bytes written. `touched`, when given, names
+    // the only parts whose entries may differ from `previous`'s (the exporter knows which files it wrote or deleted): the others
+    // are kept on their count alone, without comparing their entries one by one.
+    public static long Store(string path, IReadOnlyDictionary<string, Entry> files, string? renderer, Loaded? previous,
+        IReadOnlySet<int>? touched = null)
     {
-        var entries = files.Values;
         var folder = Path.GetDirectoryName(Path.GetFullPath(path))!;
-        var owned = new List<Entry>?[PartCount];
-        foreach (var entry in entries)
+        var counts = new int[PartCount];
+        var placed = new int[files.Count];
+        var at = 0;
+        foreach (var entry in files.Values)
         {
-            (owned[PartOf(entry.Path)] ??= []).Add(entry);
+            counts[placed[at++] = PartOf(entry.Path)]++;
+        }
+        bool Reused(int number) => previous?.Parts?.GetValueOrDefault(number) is { } old && old.Files == counts[number]
+            && File.Exists(Path.Combine(folder, old.Path));
+        var untouched = new bool[PartCount];
+        for (var number = 0; number < PartCount; number++)
+        {
+            untouched[number] = touched is not null && !touched.Contains(number) && Reused(number);
+        }
+        var owned = new List<Entry>?[PartCount];
+        at = 0;
+        foreach (var entry in files.Values)
+        {
+            if (placed[at] is var number && !untouched[number])
+            {
+                (owned[number] ??= new List<Entry>(counts[number])).Add(entry);
+            }
+            at++;
         }
         var parts = new SortedDictionary<int, Part>();
         long written = 0;
         for (var number = 0; number < PartCount; number++)
         {
+            if (untouched[number])
+            {
+                parts[number] = previous!.Parts![number];
+                continue;
+            }
             if (owned[number] is not { } list)
             {
                 continue;
             }
-            if (previous?.Parts?.GetValueOrDefault(number) is { } old && old.Files == list.Count
-                && list.TrueForAll(e => previous.Files.TryGetValue(e.Path, out var before) && before.Equals(e))
-                && File.Exists(Path.Combine(folder, old.Path)))
+            if (Reused(number) && list.TrueForAll(e => previous!.Files.TryGetValue(e.Path, out var before) && before.Equals(e)))
             {
-                parts[number] = old;
+                parts[number] = previous!.Parts![number];
                 continue;
             }
             var bytes = Write(list);

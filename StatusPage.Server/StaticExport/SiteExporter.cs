@@ -81,7 +81,7 @@ internal sealed partial class SiteExporter(HttpClient client, string directory, 
                 && !e.Url.StartsWith(TileLayout.Prefix, StringComparison.Ordinal))
             .ToDictionary(e => e.Url!, StringComparer.Ordinal);
         var level = Seeds.Concat(LanguagePaths.Prefixed.Select(c => LanguagePaths.Prefix(c) + "/"))
-            .Concat(earlier.Keys.Order(StringComparer.Ordinal)).Distinct(StringComparer.Ordinal).ToList();
+            .Concat(earlier.Keys).Distinct(StringComparer.Ordinal).ToList();
         seen.UnionWith(level);
         var readMs = clock.ElapsedMilliseconds;
         var rendered = 0;
@@ -344,6 +344,8 @@ internal sealed partial class SiteExporter(HttpClient client, string directory, 
         };
     }
 
+    private static readonly string[] SiblingSuffixes = [".br", ".gz"];
+
     // The kept files' entries, the checkpoints, the deletions of what this export no longer has, and the manifest.
     private Result Write(IReadOnlyList<string> skipped)
     {
@@ -353,7 +355,7 @@ internal sealed partial class SiteExporter(HttpClient client, string directory, 
         {
             entries.Add(kept);
             _unchanged++;
-            foreach (var suffix in new[] { ".br", ".gz" })
+            foreach (var suffix in SiblingSuffixes)
             {
                 if (_previous.TryGetValue(kept.Path + suffix, out var sibling))
                 {
@@ -369,8 +371,12 @@ internal sealed partial class SiteExporter(HttpClient client, string directory, 
         entries.AddRange(_saved.Values.SelectMany(e => e));
         var current = entries.ToDictionary(e => e.Path, StringComparer.Ordinal);
         var deleted = 0;
+        // Kept files are the previous manifest's own entries: only the parts of files fetched or gone may differ (unless the
+        // previous entries were read for another renderer, their versions dropped: then every part is compared).
+        var touched = _saved.Values.SelectMany(e => e).Select(e => ExportManifest.PartOf(e.Path)).ToHashSet();
         foreach (var gone in _previous.Keys.Where(p => !current.ContainsKey(p)).Order(StringComparer.Ordinal))
         {
+            touched.Add(ExportManifest.PartOf(gone));
             var path = Within(gone);
             if (File.Exists(path))
             {
@@ -379,7 +385,7 @@ internal sealed partial class SiteExporter(HttpClient client, string directory, 
                 RemoveEmptyFolders(Path.GetDirectoryName(path)!);
             }
         }
-        var manifestBytes = StoreManifest(current);
+        var manifestBytes = StoreManifest(current, ReferenceEquals(_previous, _previousManifest?.Files) ? touched : null);
         return new Result(_written, _unchanged, deleted, entries.Count, entries.Sum(e => e.Size), skipped, BytesWritten: _bytesWritten,
             ManifestBytes: manifestBytes);
     }
@@ -416,9 +422,9 @@ internal sealed partial class SiteExporter(HttpClient client, string directory, 
 
     // In parts (ExportManifest, version 2): only those whose entries changed since the previous manifest are written, and it is
     // remembered as written, so the automatic publish's upload and next export read it from memory.
-    private long StoreManifest(Dictionary<string, ExportManifest.Entry> files)
+    private long StoreManifest(Dictionary<string, ExportManifest.Entry> files, IReadOnlySet<int>? touched)
     {
-        var written = ExportManifest.Store(Within(ManifestName), files, versions?.Renderer, _previousManifest);
+        var written = ExportManifest.Store(Within(ManifestName), files, versions?.Renderer, _previousManifest, touched);
         Interlocked.Add(ref _bytesWritten, written);
         return written;
     }

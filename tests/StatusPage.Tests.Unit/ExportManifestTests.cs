@@ -56,15 +56,23 @@ public sealed class ExportManifestTests : IDisposable
         Assert.Equal(entries.ToDictionary(e => e.Path), Reread(path).Files);
         Assert.Equal("r1", Reread(path).Renderer);
 
-        // One incident updated: its part is written anew (a new name), the old one deleted, every other part left as it was.
+        // One incident updated: its part is written anew (a new name), the old one deleted, every other part left as it was
+        // (the exporter names the parts it touched; the others are kept on their count).
         entries[10] = entries[10] with { Sha256 = "z" };
-        var written = ExportManifest.Store(path, entries.ToDictionary(e => e.Path), "r1", ExportManifest.Load(path));
+        var written = ExportManifest.Store(path, entries.ToDictionary(e => e.Path), "r1", ExportManifest.Load(path),
+            touched: new HashSet<int> { ExportManifest.PartOf(entries[10].Path) });
         var after = PartFiles();
         Assert.Single(after.Except(parts));
         Assert.Single(parts.Except(after));
         var index = new FileInfo(path).Length;
         Assert.True(written - index < (first - index) / 20, $"{written - index} bytes of parts written of {first - index}");
         Assert.Equal("z", Reread(path).Files[entries[10].Path].Sha256);
+
+        // An entry added to a part the caller did not name: its count differs, so that part is compared and written all the same.
+        entries.Add(Entry("incidents/inc-10/proof.json", "p"));
+        ExportManifest.Store(path, entries.ToDictionary(e => e.Path), "r1", ExportManifest.Load(path), touched: new HashSet<int>());
+        Assert.Equal("p", Reread(path).Files["incidents/inc-10/proof.json"].Sha256);
+        after = PartFiles();
 
         // The same entries stored again from a fresh read: nothing but the list is written, and its bytes are the same.
         var list = File.ReadAllBytes(path);
