@@ -251,7 +251,12 @@ public sealed record Incident(
     public IncidentStatus Status =>
         LatestUpdate?.Status?.Incident ?? IncidentStatus.Investigating;
 
-    public DateTimeOffset? ResolvedAt => Status == IncidentStatus.Resolved ? LatestUpdate?.StatedAt : null;
+    // Once per record (keyed by identity, so a `with` copy computes its own): month pages, uptime days and versions ask it of every
+    // incident of the history, and it reads the posts from the end twice. The replay asks it only of provider observations.
+    public DateTimeOffset? ResolvedAt => Resolved.GetValue(this,
+        static i => new StrongBox<DateTimeOffset?>(i.Status == IncidentStatus.Resolved ? i.LatestUpdate?.StatedAt : null)).Value;
+
+    private static readonly ConditionalWeakTable<Incident, StrongBox<DateTimeOffset?>> Resolved = [];
 
     public DateTimeOffset? MonitoringAt =>
         Status is IncidentStatus.Monitoring or IncidentStatus.Resolved

@@ -52,7 +52,7 @@ internal sealed class ContentVersions
         _earliestSeq = new(EarliestSeq);
         _redactions = new(Redactions);
         _byProvider = new(ProviderSeqs);
-        _open = new(() => [.. snapshot.IncidentsNewestFirst.Where(i => Facts(i).ResolvedAt is null)]);
+        _open = new(() => [.. snapshot.IncidentsNewestFirst.Where(i => i.ResolvedAt is null)]);
         _maintenances = new(() => snapshot.Maintenances.Values.Select(Of).DefaultIfEmpty(0).Max());
         _earliestUnresolved = new(() => snapshot.UnresolvedIncidents.Select(i => i.StartedAt).DefaultIfEmpty(DateTimeOffset.MaxValue).Min());
     }
@@ -173,13 +173,13 @@ internal sealed class ContentVersions
 
     // What an incident's own record names, read once per incident record, not once per snapshot: a post makes a new snapshot
     // but leaves every other incident's record (an immutable instance) as it was, so each index pass reads these arrays only.
-    private sealed record IncidentFacts(string[] Components, long[] Redacted, DateTimeOffset? ResolvedAt);
+    private sealed record IncidentFacts(string[] Components, long[] Redacted);
 
     private static readonly ConditionalWeakTable<Incident, IncidentFacts> FactsByRecord = [];
 
     private static IncidentFacts Facts(Incident incident) => FactsByRecord.GetValue(incident, static i => new IncidentFacts(
         [.. NamedComponents(i.ComponentIds, i.AllPosts).Distinct(StringComparer.Ordinal)],
-        [.. i.AllPosts.Where(p => p.Redaction is not null).Select(p => p.Seq)], i.ResolvedAt));
+        [.. i.AllPosts.Where(p => p.Redaction is not null).Select(p => p.Seq)]));
 
     // A component's name, description and target come from its declarations (Revisions, in ledger order).
     private static long NameSeq(ServiceComponent component) => component.Revisions.IsEmpty ? 0 : component.Revisions[^1].Seq;
@@ -235,7 +235,7 @@ internal sealed class ContentVersions
         var seqs = new Dictionary<DateOnly, long>();
         foreach (var incident in _snapshot.IncidentsNewestFirst)
         {
-            if (Facts(incident).ResolvedAt is { } resolved)
+            if (incident.ResolvedAt is { } resolved)
             {
                 var (seq, last) = (Of(incident), Min(MonthOf(resolved, zone), LastMonth));
                 for (var month = Max(MonthOf(incident.StartedAt, zone), FirstMonth); month <= last; month = month.AddMonths(1))

@@ -80,9 +80,15 @@ internal sealed partial class SiteExporter(HttpClient client, string directory, 
         var earlier = _previous.Values.Where(e => e.Url is not null && e.Encoding is null && !e.Url.EndsWith(Missing, StringComparison.Ordinal)
                 && !e.Url.StartsWith(TileLayout.Prefix, StringComparison.Ordinal))
             .ToDictionary(e => e.Url!, StringComparer.Ordinal);
-        var level = Seeds.Concat(LanguagePaths.Prefixed.Select(c => LanguagePaths.Prefix(c) + "/"))
-            .Concat(earlier.Keys).Distinct(StringComparer.Ordinal).ToList();
-        seen.UnionWith(level);
+        seen.EnsureCapacity(earlier.Count + Seeds.Length + 8);
+        var level = new List<string>(earlier.Count + Seeds.Length + 8);
+        foreach (var url in Seeds.Concat(LanguagePaths.Prefixed.Select(c => LanguagePaths.Prefix(c) + "/")).Concat(earlier.Keys))
+        {
+            if (seen.Add(url))
+            {
+                level.Add(url);
+            }
+        }
         var readMs = clock.ElapsedMilliseconds;
         var rendered = 0;
         while (level.Count > 0)
