@@ -29,9 +29,11 @@ public static class ExportManifest
     public sealed record Loaded(string? Renderer, IReadOnlyDictionary<string, Entry> Files, bool Remembered = false,
         IReadOnlyDictionary<int, Part>? Parts = null);
 
-    private sealed record Remembered(string Path, long Length, long Written, Loaded Manifest);
+    private sealed record Remembered(long Length, long Written, Loaded Manifest);
 
-    private static Remembered? _last;
+    // By the manifest's full path: a server has one export folder, but a process may export to several (the tests do, in
+    // parallel), and one folder's export must not make another's next export read its manifest from the file again.
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, Remembered> Last = new(StringComparer.Ordinal);
 
     // A version-1 manifest's entries (a part's, or a whole manifest of that version).
     public static Dictionary<string, Entry> Read(byte[] json) => Parse(json).Files;
@@ -44,14 +46,15 @@ public static class ExportManifest
         var info = new FileInfo(path);
         if (!info.Exists)
         {
+            Last.TryRemove(info.FullName, out _);
             return null;
         }
-        if (_last is { } last && last.Path == info.FullName && last.Length == info.Length && last.Written == info.LastWriteTimeUtc.Ticks)
+        if (Last.TryGetValue(info.FullName, out var last) && last.Length == info.Length && last.Written == info.LastWriteTimeUtc.Ticks)
         {
             return last.Manifest;
         }
         var read = Parse(File.ReadAllBytes(info.FullName), info.DirectoryName!);
-        _last = new Remembered(info.FullName, info.Length, info.LastWriteTimeUtc.Ticks, read);
+        Last[info.FullName] = new Remembered(info.Length, info.LastWriteTimeUtc.Ticks, read);
         return read;
     }
 
@@ -60,7 +63,7 @@ public static class ExportManifest
     {
         var info = new FileInfo(path);
         var written = manifest with { Remembered = true };
-        _last = new Remembered(info.FullName, info.Length, info.LastWriteTimeUtc.Ticks, written);
+        Last[info.FullName] = new Remembered(info.Length, info.LastWriteTimeUtc.Ticks, written);
         return written;
     }
 

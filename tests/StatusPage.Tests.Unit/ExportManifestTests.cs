@@ -33,6 +33,10 @@ public sealed class ExportManifestTests : IDisposable
         var written = new ExportManifest.Loaded("r3", new Dictionary<string, ExportManifest.Entry> { ["a.html"] = Entry("a.html", "dd") });
         File.WriteAllBytes(path, ExportManifest.Write(written.Files.Values, written.Renderer));
         var remembered = ExportManifest.Remember(path, written);
+        // Another folder's export (a second export folder in the same process) does not make this one be read again.
+        var other = Path.Combine(Directory.CreateDirectory(Path.Combine(_dir, "other")).FullName, SiteExporter.ManifestName);
+        File.WriteAllBytes(other, ExportManifest.Write(written.Files.Values, "r4"));
+        ExportManifest.Remember(other, written with { Renderer = "r4" });
         Assert.Same(remembered, ExportManifest.Load(path));
         Assert.True(remembered.Remembered);
         Assert.Equal(written.Files, remembered.Files);
