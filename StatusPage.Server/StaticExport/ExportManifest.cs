@@ -36,7 +36,11 @@ public static class ExportManifest
     private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, Remembered> Last = new(StringComparer.Ordinal);
 
     // A version-1 manifest's entries (a part's, or a whole manifest of that version).
-    public static Dictionary<string, Entry> Read(byte[] json) => Parse(json).Files;
+    public static Dictionary<string, Entry> Read(byte[] json)
+    {
+        using var document = JsonDocument.Parse(json);
+        return Entries(document.RootElement);
+    }
 
     // The manifest at `path` (null: there is none), parsed once per version of the file: the server's automatic publish exports
     // and uploads after every post, and at 100,000 ledger entries the manifest holds 230,000 files (a second to parse).
@@ -118,22 +122,17 @@ public static class ExportManifest
                 continue;
             }
             var bytes = Write(list);
-            var sha = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes));
+            var sha = Sha256(bytes);
             var part = new Part(number, $"{PartsFolder}/{number:x2}-{sha[..16]}.json", sha, list.Count);
             var file = Path.Combine(folder, part.Path);
             if (!File.Exists(file))
             {
                 Directory.CreateDirectory(Path.GetDirectoryName(file)!);
-                File.WriteAllBytes(file + ".tmp", bytes);
-                File.Move(file + ".tmp", file, overwrite: true);
-                written += bytes.Length;
+                written += Replace(file, bytes);
             }
             parts[number] = part;
         }
-        var index = WriteIndex(parts.Values, renderer);
-        File.WriteAllBytes(path + ".tmp", index);
-        File.Move(path + ".tmp", path, overwrite: true);
-        written += index.Length;
+        written += Replace(path, WriteIndex(parts.Values, renderer));
         var listed = parts.Values.Select(p => Path.GetFullPath(Path.Combine(folder, p.Path))).ToHashSet(StringComparer.Ordinal);
         foreach (var stale in Directory.EnumerateFiles(Path.Combine(folder, PartsFolder)).Where(f => !listed.Contains(Path.GetFullPath(f))))
         {
@@ -141,6 +140,14 @@ public static class ExportManifest
         }
         Remember(path, new Loaded(renderer, files, Parts: parts));
         return written;
+    }
+
+    // Written beside, then moved over: a reader never sees half a part or half the list. Returns the bytes written.
+    private static long Replace(string file, byte[] bytes)
+    {
+        File.WriteAllBytes(file + ".tmp", bytes);
+        File.Move(file + ".tmp", file, overwrite: true);
+        return bytes.Length;
     }
 
     // The part that lists a file: by the page that owns it (language prefix dropped), so an incident's page, feeds, proof and
@@ -183,18 +190,24 @@ public static class ExportManifest
         return false;
     }
 
+    // Both versions open alike: the version, the renderer when known, then the list (version 1 its files, version 2 its parts).
+    private static void StartManifest(Utf8JsonWriter writer, int version, string? renderer, string list)
+    {
+        writer.WriteStartObject();
+        writer.WriteNumber("version", version);
+        if (renderer is not null)
+        {
+            writer.WriteString("renderer", renderer);
+        }
+        writer.WriteStartArray(list);
+    }
+
     private static byte[] WriteIndex(IEnumerable<Part> parts, string? renderer)
     {
         using var stream = new MemoryStream();
         using (var writer = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
         {
-            writer.WriteStartObject();
-            writer.WriteNumber("version", 2);
-            if (renderer is not null)
-            {
-                writer.WriteString("renderer", renderer);
-            }
-            writer.WriteStartArray("parts");
+            StartManifest(writer, 2, renderer, "parts");
             foreach (var part in parts)
             {
                 writer.WriteStartObject();
@@ -219,7 +232,7 @@ public static class ExportManifest
         var renderer = root.TryGetProperty("renderer", out var r) ? r.GetString() : null;
         if (!root.TryGetProperty("parts", out var listed))
         {
-            return new Loaded(renderer, Parse(json).Files);
+            return new Loaded(renderer, Entries(root));
         }
         var files = new Dictionary<string, Entry>(StringComparer.Ordinal);
         var parts = new Dictionary<int, Part>();
@@ -231,11 +244,11 @@ public static class ExportManifest
             var bytes = file.StartsWith(folder + Path.DirectorySeparatorChar, StringComparison.Ordinal) && File.Exists(file)
                 ? File.ReadAllBytes(file)
                 : throw new InvalidDataException($"manifest part {part.Path} is missing");
-            if (Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes)) != part.Sha256)
+            if (Sha256(bytes) != part.Sha256)
             {
                 throw new InvalidDataException($"manifest part {part.Path} does not match its SHA-256");
             }
-            foreach (var (key, entry) in Parse(bytes).Files)
+            foreach (var (key, entry) in Read(bytes))
             {
                 files[key] = entry;
             }
@@ -244,12 +257,13 @@ public static class ExportManifest
         return new Loaded(renderer, files, Parts: parts);
     }
 
-    private static (string? Renderer, Dictionary<string, Entry> Files) Parse(byte[] json)
-    {
-        using var document = JsonDocument.Parse(json);
-        var root = document.RootElement;
+    // The SHA-256 the manifest gives a file (and a part), as lowercase hex.
+    public static string Sha256(byte[] bytes) => Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes));
+
+    // A version-1 manifest's entries by path.
+    private static Dictionary<string, Entry> Entries(JsonElement root) =>
         // The few types, cache classes and codings are shared, not one copy per file.
-        var files = root.GetProperty("files").EnumerateArray().Select(e => new Entry(
+        root.GetProperty("files").EnumerateArray().Select(e => new Entry(
             e.GetProperty("path").GetString()!,
             e.TryGetProperty("url", out var url) ? url.GetString() : null,
             e.GetProperty("size").GetInt64(),
@@ -258,8 +272,6 @@ public static class ExportManifest
             e.TryGetProperty("encoding", out var encoding) ? string.Intern(encoding.GetString()!) : null,
             string.Intern(e.GetProperty("cache").GetString()!),
             e.TryGetProperty("version", out var version) ? version.GetString() : null)).ToDictionary(e => e.Path, StringComparer.Ordinal);
-        return (root.TryGetProperty("renderer", out var renderer) ? renderer.GetString() : null, files);
-    }
 
     public static byte[] Write(IEnumerable<Entry> entries, string? renderer = null)
     {
@@ -275,13 +287,7 @@ public static class ExportManifest
         Array.Sort(sorted, static (a, b) => string.CompareOrdinal(a.Path, b.Path));
         using (var writer = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true, SkipValidation = true }))
         {
-            writer.WriteStartObject();
-            writer.WriteNumber("version", 1);
-            if (renderer is not null)
-            {
-                writer.WriteString("renderer", renderer);
-            }
-            writer.WriteStartArray("files");
+            StartManifest(writer, 1, renderer, "files");
             foreach (var entry in sorted)
             {
                 writer.WriteStartObject();

@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Net;
-using System.Security.Cryptography;
 using System.Text;
 using System.Text.RegularExpressions;
 using StatusPage.Server.HttpCache;
@@ -262,7 +261,7 @@ internal sealed partial class SiteExporter(HttpClient client, string directory, 
     // Writes a fetched file and its .br/.gz siblings unless the previous export holds the same bytes, and records their entries.
     private void Save(Fetched file)
     {
-        var sha = Sha256(file.Bytes);
+        var sha = ExportManifest.Sha256(file.Bytes);
         var identity = new ExportManifest.Entry(file.File, file.Url, file.Bytes.Length, sha, file.ContentType, null, file.Cache, file.Version);
         var same = _previous.TryGetValue(file.File, out var old) && old.Sha256 == sha && Exists(old);
         var entries = new List<ExportManifest.Entry> { identity };
@@ -283,7 +282,7 @@ internal sealed partial class SiteExporter(HttpClient client, string directory, 
                 var bytes = encoding == "br" ? compressed.Value.Brotli! : compressed.Value.Gzip!;
                 var sibling = identity with
                 {
-                    Path = file.File + suffix, Url = null, Size = bytes.Length, Sha256 = Sha256(bytes), Encoding = encoding, Version = null,
+                    Path = file.File + suffix, Url = null, Size = bytes.Length, Sha256 = ExportManifest.Sha256(bytes), Encoding = encoding, Version = null,
                 };
                 entries.Add(sibling);
                 Count(_previous.TryGetValue(sibling.Path, out var before) && before.Sha256 == sibling.Sha256 && Exists(before)
@@ -460,8 +459,6 @@ internal sealed partial class SiteExporter(HttpClient client, string directory, 
         return type.StartsWith("text/", StringComparison.Ordinal) || type.EndsWith("json", StringComparison.Ordinal)
             || type.EndsWith("xml", StringComparison.Ordinal) || type is "application/javascript" or "application/x-ndjson";
     }
-
-    private static string Sha256(byte[] bytes) => Convert.ToHexStringLower(SHA256.HashData(bytes));
 
     [GeneratedRegex("(?:href|src)=\"([^\"]+)\"")]
     private static partial Regex Link();
