@@ -199,7 +199,7 @@ public sealed partial class LedgerService
                     // and give the freed regions back to the OS at once (a forced collection left them committed: ~20 MB more).
                     GC.Collect(2, GCCollectionMode.Aggressive, blocking: true, compacting: true);
                 }
-                if (seq == saved.Head.Seq && !ReadModelSnapshot.Digest(replay.ToSnapshot()).AsSpan().SequenceEqual(ReadModelSnapshot.Digest(saved)))
+                if (seq == saved.Head.Seq && !ReadModelSnapshot.SameModel(replay.ToSnapshot(), saved))
                 {
                     mismatch = $"the read-model snapshot at entry {saved.Head.Seq} does not match the ledger";
                     break;
@@ -268,14 +268,12 @@ public sealed partial class LedgerService
         foreach (var subject in touched)
         {
             if (replay.Incidents.TryGetValue(subject, out var incident) && saved.Incidents.TryGetValue(subject, out var savedIncident)
-                && !ReferenceEquals(incident, savedIncident)
-                && ReadModelSnapshot.Digest(incident).AsSpan().SequenceEqual(ReadModelSnapshot.Digest(savedIncident)))
+                && !ReferenceEquals(incident, savedIncident) && ReadModelSnapshot.SameSerialization(incident, savedIncident))
             {
                 replay.Incidents[subject] = savedIncident;
             }
             if (replay.Maintenances.TryGetValue(subject, out var maintenance) && saved.Maintenances.TryGetValue(subject, out var savedMaintenance)
-                && !ReferenceEquals(maintenance, savedMaintenance)
-                && ReadModelSnapshot.Digest(maintenance).AsSpan().SequenceEqual(ReadModelSnapshot.Digest(savedMaintenance)))
+                && !ReferenceEquals(maintenance, savedMaintenance) && ReadModelSnapshot.SameSerialization(maintenance, savedMaintenance))
             {
                 replay.Maintenances[subject] = savedMaintenance;
             }

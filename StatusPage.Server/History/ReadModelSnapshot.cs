@@ -1,5 +1,4 @@
 using System.Collections.Immutable;
-using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using System.Text.Json.Serialization.Metadata;
@@ -47,7 +46,10 @@ internal sealed record ReadModelSnapshot(long Seq, string Hash, byte[] Leaves, S
     }
 
     // Null when there is none, or it cannot be read, or it is of another format: the caller replays the ledger instead.
-    public static async Task<ReadModelSnapshot?> TryReadAsync(string path, CancellationToken cancellationToken = default)
+    public static Task<ReadModelSnapshot?> TryReadAsync(string path, CancellationToken cancellationToken = default) =>
+        Task.Run(() => TryRead(path, cancellationToken), cancellationToken);
+
+    private static ReadModelSnapshot? TryRead(string path, CancellationToken cancellationToken)
     {
         if (!File.Exists(path))
         {
@@ -55,16 +57,16 @@ internal sealed record ReadModelSnapshot(long Seq, string Hash, byte[] Leaves, S
         }
         try
         {
-            await using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, useAsync: true);
+            using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 0);
             HeadPart? head = null;
             EndPart? end = null;
             var model = new SnapshotBuilder(StatusSnapshot.Empty);
-            SharedStringConverter.Table.Value = new Dictionary<string, string>(StringComparer.Ordinal);
+            SharedStringConverter.Table = new Dictionary<string, string>(StringComparer.Ordinal);
             long parts = 0;
             var young = new YoungCollections(YoungBytes);
-            await foreach (var part in JsonSerializer.DeserializeAsyncEnumerable<Part>(file, topLevelValues: true, Json, cancellationToken)
-                .ConfigureAwait(false))
+            foreach (var part in ReadParts(file))
             {
+                cancellationToken.ThrowIfCancellationRequested();
                 switch (part)
                 {
                     case HeadPart first when head is null && parts == 0:
@@ -97,32 +99,87 @@ internal sealed record ReadModelSnapshot(long Seq, string Hash, byte[] Leaves, S
         }
         finally
         {
-            SharedStringConverter.Table.Value = null;
+            SharedStringConverter.Table = null;
         }
     }
 
-    // SHA-256 of the model's serialization, aggregate by aggregate as in the file: the same model gives the same digest.
-    public static byte[] Digest(StatusSnapshot model)
+    // One part a line, each deserialized from its own bytes: System.Text.Json's whole-value path, where its resumable stream
+    // reader (DeserializeAsyncEnumerable) took about a third longer and held more. The buffer grows to the longest line (the
+    // head's leaf hashes). A last line with no newline (a file cut short) is parsed too: the end part decides, and a value
+    // cut in half throws. Parsing on a second thread gained nothing: the garbage collector, not the parser, is the limit.
+    private static IEnumerable<Part?> ReadParts(Stream file)
     {
-        using var sha = SHA256.Create();
-        using (var hashing = new CryptoStream(Stream.Null, sha, CryptoStreamMode.Write))
+        var buffer = new byte[1 << 20];
+        int start = 0, end = 0;
+        while (true)
         {
-            using var writer = new PartWriter(hashing);
-            writer.Write(new HeadPart(CurrentFormat, model.Head.Seq, model.Head.Hash, []));
-            WriteModel(writer, model);
+            var newline = buffer.AsSpan(start, end - start).IndexOf((byte)'\n');
+            if (newline >= 0)
+            {
+                var part = JsonSerializer.Deserialize<Part>(buffer.AsSpan(start, newline), Json);
+                start += newline + 1;
+                yield return part;
+                continue;
+            }
+            if (start > 0)
+            {
+                buffer.AsSpan(start, end - start).CopyTo(buffer);
+                end -= start;
+                start = 0;
+            }
+            if (end == buffer.Length)
+            {
+                Array.Resize(ref buffer, buffer.Length * 2);
+            }
+            var read = file.Read(buffer, end, buffer.Length - end);
+            if (read == 0)
+            {
+                if (end > 0)
+                {
+                    yield return JsonSerializer.Deserialize<Part>(buffer.AsSpan(0, end), Json);
+                }
+                yield break;
+            }
+            end += read;
         }
-        return sha.Hash!;
     }
 
-    // SHA-256 of one incident's or maintenance's serialization: the background verification compares aggregates by it.
-    public static byte[] Digest<T>(T aggregate)
+    // Whether two models would be written as the same file but for the leaves: part by part, in the file's order. A value both
+    // models hold as one instance (the background verification shares every equal aggregate with the snapshot's as it goes),
+    // or an equal string or number, is not serialized; any other pair is compared by its JSON bytes. Record equality is not
+    // used: it compares nested lists by reference and DateTimeOffsets without their offsets, which serialize differently.
+    public static bool SameModel(StatusSnapshot a, StatusSnapshot b) =>
+        a.Head == b.Head && a.LastPublicSeq == b.LastPublicSeq
+        && SameSerialization<Part>(new RosterPart(a.Roster), new RosterPart(b.Roster))
+        && SameSerialization<Part>(new KeysPart(a.Keys), new KeysPart(b.Keys))
+        && SameParts(a.Providers, b.Providers) && SameParts(a.Groups, b.Groups) && SameParts(a.Components, b.Components)
+        && SameParts(a.Incidents, b.Incidents) && SameParts(a.Maintenances, b.Maintenances) && SameParts(a.PostOwners, b.PostOwners)
+        && SameParts(a.Requests, b.Requests) && SameParts(a.LastSeqBySubject, b.LastSeqBySubject)
+        && SameParts(a.ProviderObservations, b.ProviderObservations);
+
+    // Whether two values serialize to the same JSON (the verification shares a replayed aggregate with the snapshot's by it).
+    public static bool SameSerialization<T>(T a, T b) =>
+        ReferenceEquals(a, b) || JsonSerializer.SerializeToUtf8Bytes(a, Json).AsSpan().SequenceEqual(JsonSerializer.SerializeToUtf8Bytes(b, Json));
+
+    private static bool SameParts<T>(ImmutableDictionary<string, T> a, ImmutableDictionary<string, T> b)
     {
-        using var sha = SHA256.Create();
-        using (var hashing = new CryptoStream(Stream.Null, sha, CryptoStreamMode.Write))
+        if (a.Count != b.Count)
         {
-            JsonSerializer.Serialize(hashing, aggregate, Json);
+            return false;
         }
-        return sha.Hash!;
+        foreach (var (key, value) in a)
+        {
+            if (!b.TryGetValue(key, out var other))
+            {
+                return false;
+            }
+            var equalScalar = value is string or long && EqualityComparer<T>.Default.Equals(value, other);
+            if (!equalScalar && !SameSerialization(value, other))
+            {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static long WriteModel(PartWriter writer, StatusSnapshot model)
@@ -280,12 +337,14 @@ internal sealed record ReadModelSnapshot(long Seq, string Hash, byte[] Leaves, S
     {
         private const int LongestShared = 48;
 
-        public static readonly AsyncLocal<Dictionary<string, string>?> Table = new();
+        // Set by the reading thread for the read (the read runs on one thread, synchronously).
+        [ThreadStatic]
+        public static Dictionary<string, string>? Table;
 
         public override string? Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
         {
             var text = reader.GetString();
-            if (text is null || text.Length > LongestShared || Table.Value is not { } table)
+            if (text is null || text.Length > LongestShared || Table is not { } table)
             {
                 return text;
             }

@@ -15,6 +15,7 @@ namespace StatusPage.Bench;
 //   load --data PATH                              times LedgerService.Load() (replay + full chain verification) and reads memory
 //   profile --data PATH                           splits the same work into phases, to see where the time goes
 //   read-litedb --data PATH                       reads every document through LiteDB alone: time and allocation by type
+//   read-snapshot --data PATH                     reads the read-model snapshot beside PATH (a server with snapshots on wrote it)
 // Each mode ends with one "RESULT key=value ..." line that bench/startup.sh parses.
 internal static class Program
 {
@@ -38,6 +39,7 @@ internal static class Program
                 "profile" => Profile(options.Data),
                 "read-litedb" => ReadLiteDb(options.Data),
                 "transparency" => Transparency(options.Data),
+                "read-snapshot" => await ReadSnapshotAsync(options.Data),
                 _ => Usage(),
             };
         }
@@ -82,6 +84,7 @@ internal static class Program
         Console.Error.WriteLine("       LedgerBench profile --data PATH");
         Console.Error.WriteLine("       LedgerBench read-litedb --data PATH");
         Console.Error.WriteLine("       LedgerBench transparency --data PATH   (tree build, signing, proof sizes)");
+        Console.Error.WriteLine("       LedgerBench read-snapshot --data PATH  (the read-model snapshot beside PATH: time and memory)");
         return 2;
     }
 
@@ -383,6 +386,40 @@ internal static class Program
             }
             return options;
         }
+    }
+
+    // ReadModelSnapshot.TryReadAsync alone, cold (the first read in a process pays the JIT, as a server's start does) then warm.
+    private static async Task<int> ReadSnapshotAsync(string dataPath)
+    {
+        var path = ReadModelSnapshot.PathBeside(dataPath);
+        double coldMs = 0, warmMs = 0;
+        long live = 0;
+        foreach (var pass in new[] { "cold", "warm" })
+        {
+            var gcPause = GC.GetTotalPauseDuration();
+            var jit = System.Runtime.JitInfo.GetCompilationTime();
+            var allocated = GC.GetTotalAllocatedBytes(precise: true);
+            var watch = Stopwatch.StartNew();
+            var read = await ReadModelSnapshot.TryReadAsync(path);
+            watch.Stop();
+            if (read is null)
+            {
+                Console.Error.WriteLine($"{path}: no snapshot of the current format");
+                return 1;
+            }
+            GC.Collect();
+            GC.WaitForPendingFinalizers();
+            live = GC.GetTotalMemory(forceFullCollection: true);
+            GC.KeepAlive(read);
+            (pass == "cold" ? ref coldMs : ref warmMs) = watch.Elapsed.TotalMilliseconds;
+            Console.WriteLine($"{pass}: {watch.Elapsed.TotalMilliseconds,8:F0} ms, GC paused {(GC.GetTotalPauseDuration() - gcPause).TotalMilliseconds:F0} ms, " +
+                $"JIT {(System.Runtime.JitInfo.GetCompilationTime() - jit).TotalMilliseconds:F0} ms, " +
+                $"allocated {(GC.GetTotalAllocatedBytes(precise: true) - allocated) / 1048576.0:F0} MB, " +
+                $"entry {read.Seq:N0}, {read.Model.Incidents.Count:N0} incidents, managed heap after a full GC {live / 1048576.0:F1} MB");
+        }
+        Console.WriteLine($"RESULT cold_ms={coldMs:F0} warm_ms={warmMs:F0} live_mb={live / 1048576.0:F1} " +
+            $"vmhwm_kb={ReadProcStatus().HwmKb}");
+        return 0;
     }
 
     // The transparency log's costs on this ledger: building the tree from every entry hash (what a replay adds), its managed

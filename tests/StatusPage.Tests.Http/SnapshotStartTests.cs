@@ -156,6 +156,33 @@ public sealed class SnapshotStartTests : IDisposable
 
 
     [Fact]
+    public async Task A_snapshot_whose_read_model_differs_from_the_ledger_by_a_time_offset_alone_is_caught_in_the_background()
+    {
+        Run(Server());
+        // The same instant written at another offset: equal as a DateTimeOffset, different on every page that shows the time.
+        var lines = await File.ReadAllLinesAsync(SnapshotFile);
+        var index = Array.FindIndex(lines, l => l.StartsWith("{\"part\":\"incident\"", StringComparison.Ordinal));
+        var started = System.Text.RegularExpressions.Regex.Match(lines[index], "\"StartedAt\":\"([^\"]+)\"");
+        var instant = DateTimeOffset.Parse(started.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+        Assert.Equal(TimeSpan.Zero, instant.Offset);
+        var shifted = instant.ToOffset(TimeSpan.FromHours(1)).ToString("yyyy-MM-dd'T'HH:mm:ss.FFFFFFFzzz", System.Globalization.CultureInfo.InvariantCulture);
+        lines[index] = lines[index].Replace(started.Value, $"\"StartedAt\":\"{shifted}\"", StringComparison.Ordinal);
+        await File.WriteAllTextAsync(SnapshotFile, string.Join('\n', lines) + "\n");
+
+        using var server = Server();
+        var ledger = server.Services.GetRequiredService<LedgerService>();
+        Assert.True(ledger.StartedFromSnapshot);
+        await ledger.Verification.WaitAsync(TimeSpan.FromSeconds(60));
+
+        Assert.True(ledger.Current.IsReadOnly);
+        Assert.Contains("snapshot", ledger.Current.IntegrityProblem, StringComparison.Ordinal);
+        Assert.Contains("does not match the ledger", ledger.Current.IntegrityProblem, StringComparison.Ordinal);
+        Assert.False(File.Exists(SnapshotFile));
+        var home = await server.CreateClient().GetStringAsync(new Uri("/", UriKind.Relative));
+        Assert.Contains("History verification failed.", home, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_stop_during_the_background_verification_is_prompt_and_clean_and_leaves_the_data_file_whole()
     {
         Run(Server());
