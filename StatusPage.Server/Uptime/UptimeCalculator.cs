@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Runtime.CompilerServices;
 using StatusPage.Client.Contracts;
 using StatusPage.Server.History;
 
@@ -40,7 +41,7 @@ internal static class UptimeCalculator
     // stated to have happened. Imported history (content files) is the site's starting record and counts from its stated times.
     public static UptimeFigure ComputeAsRecorded(ServiceComponent component, DateTimeOffset from, DateTimeOffset to)
     {
-        if (!component.Changes.Any(c => c.IsBackfilled && !c.IsImported))
+        if (!KnownChanges.Of(component.Changes).AnyKnownLate)
         {
             return Compute(component, from, to);
         }
@@ -174,25 +175,73 @@ internal static class UptimeCalculator
         {
             yield break;
         }
-        var changes = component.Changes;
-        var knownFrom = changes.Select(c => c.IsBackfilled && !c.IsImported ? c.RecordedAt!.Value : c.At).ToArray();
-        var cuts = changes.Select(c => c.At).Concat(knownFrom).Where(t => t > from && t < to).Append(to).Distinct().Order().ToList();
+        var changes = KnownChanges.Of(component.Changes);
+        var cuts = changes.At.Concat(changes.KnownFrom).Where(t => t > from && t < to).Append(to).Distinct().Order().ToList();
         var cursor = from;
         foreach (var cut in cuts)
         {
             var status = ComponentStatus.Operational;
             // Changes are in stated-time order: none after FirstAfter can be in force at `cursor`.
-            for (var i = FirstAfter(changes, cursor) - 1; i >= 0; i--)
+            for (var i = changes.FirstAfter(cursor) - 1; i >= 0; i--)
             {
-                if (changes[i].At <= cursor && knownFrom[i] <= cursor)
+                if (changes.At[i] <= cursor && changes.KnownFrom[i] <= cursor)
                 {
-                    status = changes[i].Status;
+                    status = changes.Status[i];
                     break;
                 }
             }
             yield return (cursor, cut, status);
             cursor = cut;
         }
+    }
+
+    // A component's changes as arrays, made once per list of changes (a component record keeps its list until its status
+    // changes): the as-recorded windows read them at every cut, and an ImmutableList's indexer walks its tree; at 100,000
+    // entries those walks were most of the uptime page's render. KnownFrom: a change is known from its recorded time, or its
+    // stated time if it was not backfilled or was imported.
+    private sealed class KnownChanges
+    {
+        private static readonly ConditionalWeakTable<ImmutableList<StatusChange>, KnownChanges> ByList = [];
+
+        private KnownChanges(ImmutableList<StatusChange> list)
+        {
+            var changes = list.ToArray();
+            At = [.. changes.Select(c => c.At)];
+            KnownFrom = [.. changes.Select(c => IsKnownLate(c) ? c.RecordedAt!.Value : c.At)];
+            Status = [.. changes.Select(c => c.Status)];
+            AnyKnownLate = changes.Any(IsKnownLate);
+        }
+
+        public DateTimeOffset[] At { get; }
+
+        public DateTimeOffset[] KnownFrom { get; }
+
+        public ComponentStatus[] Status { get; }
+
+        public bool AnyKnownLate { get; }
+
+        public static KnownChanges Of(ImmutableList<StatusChange> changes) => ByList.GetValue(changes, list => new KnownChanges(list));
+
+        // The index of the first change stated strictly after `at` (as UptimeCalculator.FirstAfter).
+        public int FirstAfter(DateTimeOffset at)
+        {
+            int lo = 0, hi = At.Length;
+            while (lo < hi)
+            {
+                var mid = (lo + hi) / 2;
+                if (At[mid] <= at)
+                {
+                    lo = mid + 1;
+                }
+                else
+                {
+                    hi = mid;
+                }
+            }
+            return lo;
+        }
+
+        private static bool IsKnownLate(StatusChange change) => change.IsBackfilled && !change.IsImported;
     }
 
     // Binary search: the index of the first change strictly after `at`.
