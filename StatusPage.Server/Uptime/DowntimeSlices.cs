@@ -13,22 +13,24 @@ internal static class DowntimeSlices
     {
         foreach (var component in snapshot.Components.Values)
         {
-            var changes = component.Changes;
+            var known = KnownChanges.Of(component.Changes);
+            var changes = known.All;
             // From the change in force at `from` to the last one before `to`: a month's statement costs that month, not the history.
-            for (var i = Math.Max(0, UptimeCalculator.FirstAfter(changes, from) - 1); i < changes.Count && changes[i].At < to; i++)
+            for (var i = Math.Max(0, known.FirstAfter(from) - 1); i < changes.Length && changes[i].At < to; i++)
             {
-                var weight = changes[i].Status switch
+                var change = changes[i];
+                var weight = change.Status switch
                 {
                     ComponentStatus.MajorOutage => 1.0,
                     ComponentStatus.PartialOutage => UptimeCalculator.PartialOutageWeight,
                     _ => 0.0,
                 };
-                var start = changes[i].At > from ? changes[i].At : from;
-                var next = i + 1 < changes.Count ? changes[i + 1].At : to;
+                var start = change.At > from ? change.At : from;
+                var next = i + 1 < changes.Length ? changes[i + 1].At : to;
                 var end = next < to ? next : to;
                 if (weight > 0 && end > start)
                 {
-                    yield return new DowntimeSlice(component.Id, changes[i].SourceId, start, end, (end - start).TotalMinutes * weight);
+                    yield return new DowntimeSlice(component.Id, change.SourceId, start, end, (end - start).TotalMinutes * weight);
                 }
             }
         }

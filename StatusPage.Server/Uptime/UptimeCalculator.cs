@@ -1,5 +1,4 @@
 using System.Collections.Immutable;
-using System.Runtime.CompilerServices;
 using StatusPage.Client.Contracts;
 using StatusPage.Server.History;
 
@@ -193,55 +192,6 @@ internal static class UptimeCalculator
             yield return (cursor, cut, status);
             cursor = cut;
         }
-    }
-
-    // A component's changes as arrays, made once per list of changes (a component record keeps its list until its status
-    // changes): the as-recorded windows read them at every cut, and an ImmutableList's indexer walks its tree; at 100,000
-    // entries those walks were most of the uptime page's render. KnownFrom: a change is known from its recorded time, or its
-    // stated time if it was not backfilled or was imported.
-    private sealed class KnownChanges
-    {
-        private static readonly ConditionalWeakTable<ImmutableList<StatusChange>, KnownChanges> ByList = [];
-
-        private KnownChanges(ImmutableList<StatusChange> list)
-        {
-            var changes = list.ToArray();
-            At = [.. changes.Select(c => c.At)];
-            KnownFrom = [.. changes.Select(c => IsKnownLate(c) ? c.RecordedAt!.Value : c.At)];
-            Status = [.. changes.Select(c => c.Status)];
-            AnyKnownLate = changes.Any(IsKnownLate);
-        }
-
-        public DateTimeOffset[] At { get; }
-
-        public DateTimeOffset[] KnownFrom { get; }
-
-        public ComponentStatus[] Status { get; }
-
-        public bool AnyKnownLate { get; }
-
-        public static KnownChanges Of(ImmutableList<StatusChange> changes) => ByList.GetValue(changes, list => new KnownChanges(list));
-
-        // The index of the first change stated strictly after `at` (as UptimeCalculator.FirstAfter).
-        public int FirstAfter(DateTimeOffset at)
-        {
-            int lo = 0, hi = At.Length;
-            while (lo < hi)
-            {
-                var mid = (lo + hi) / 2;
-                if (At[mid] <= at)
-                {
-                    lo = mid + 1;
-                }
-                else
-                {
-                    hi = mid;
-                }
-            }
-            return lo;
-        }
-
-        private static bool IsKnownLate(StatusChange change) => change.IsBackfilled && !change.IsImported;
     }
 
     // Binary search: the index of the first change strictly after `at`.
