@@ -34,6 +34,9 @@ public sealed partial class ConsoleTests(ConsoleFixture fixture, ITestOutputHelp
         await page.GotoAsync("/admin/incidents/new");
         await page.GetByLabel("Title").FillAsync(title);
         await page.GetByLabel("Message").FillAsync(body);
+        // The form has taken the body once the server's preview of it shows, as the other console tests wait: the one click
+        // made without waiting once never navigated (a clean-clone run, 3 December), as if the form had not read its fields yet.
+        await page.GetByTestId("preview").GetByText(body).WaitForAsync();
         await page.GetByRole(AriaRole.Button, new() { Name = "Open incident" }).ClickAsync();
         await page.WaitForURLAsync(IncidentUrl());
         return IncidentUrl().Match(page.Url).Groups["id"].Value;
