@@ -1,6 +1,5 @@
 using System.Collections.Immutable;
 using System.Runtime.CompilerServices;
-using StatusPage.Client.Contracts;
 using StatusPage.Server.History;
 
 namespace StatusPage.Server.Uptime;
@@ -16,32 +15,26 @@ internal sealed class KnownChanges
     private KnownChanges(ImmutableList<StatusChange> list)
     {
         All = [.. list];
-        At = [.. All.Select(c => c.At)];
         KnownFrom = [.. All.Select(c => IsKnownLate(c) ? c.RecordedAt!.Value : c.At)];
-        Status = [.. All.Select(c => c.Status)];
         AnyKnownLate = All.Any(IsKnownLate);
     }
 
     public StatusChange[] All { get; }
 
-    public DateTimeOffset[] At { get; }
-
     public DateTimeOffset[] KnownFrom { get; }
-
-    public ComponentStatus[] Status { get; }
 
     public bool AnyKnownLate { get; }
 
     public static KnownChanges Of(ImmutableList<StatusChange> changes) => ByList.GetValue(changes, list => new KnownChanges(list));
 
-    // The index of the first change stated strictly after `at` (as UptimeCalculator.FirstAfter).
+    // Binary search: the index of the first change stated strictly after `at`.
     public int FirstAfter(DateTimeOffset at)
     {
-        int lo = 0, hi = At.Length;
+        int lo = 0, hi = All.Length;
         while (lo < hi)
         {
             var mid = (lo + hi) / 2;
-            if (At[mid] <= at)
+            if (All[mid].At <= at)
             {
                 lo = mid + 1;
             }
@@ -53,5 +46,6 @@ internal sealed class KnownChanges
         return lo;
     }
 
-    private static bool IsKnownLate(StatusChange change) => change.IsBackfilled && !change.IsImported;
+    // Backfilled and not imported history: known only from its recorded time.
+    public static bool IsKnownLate(StatusChange change) => change.IsBackfilled && !change.IsImported;
 }

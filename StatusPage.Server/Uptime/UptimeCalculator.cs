@@ -118,13 +118,14 @@ internal static class UptimeCalculator
     // Backfilled changes (not imported history) whose status was in force during [start, end): they changed that stretch.
     public static ImmutableArray<StatusChange> BackfilledIn(ServiceComponent component, DateTimeOffset start, DateTimeOffset end)
     {
-        var changes = component.Changes;
+        var known = KnownChanges.Of(component.Changes);
+        var changes = known.All;
         var found = ImmutableArray.CreateBuilder<StatusChange>();
         // From the change in force at `start`: one that ended by then has no say (and a day's bar must not cost the whole history).
-        for (var i = Math.Max(0, FirstAfter(changes, start) - 1); i < changes.Count && changes[i].At < end; i++)
+        for (var i = Math.Max(0, known.FirstAfter(start) - 1); i < changes.Length && changes[i].At < end; i++)
         {
-            var until = i + 1 < changes.Count ? changes[i + 1].At : DateTimeOffset.MaxValue;
-            if (changes[i].IsBackfilled && !changes[i].IsImported && until > start)
+            var until = i + 1 < changes.Length ? changes[i + 1].At : DateTimeOffset.MaxValue;
+            if (KnownChanges.IsKnownLate(changes[i]) && until > start)
             {
                 found.Add(changes[i]);
             }
@@ -149,11 +150,12 @@ internal static class UptimeCalculator
         {
             yield break;
         }
-        var changes = component.Changes;
-        var index = FirstAfter(changes, from);
+        var known = KnownChanges.Of(component.Changes);
+        var changes = known.All;
+        var index = known.FirstAfter(from);
         var status = index == 0 ? ComponentStatus.Operational : changes[index - 1].Status;
         var cursor = from;
-        for (; index < changes.Count && changes[index].At < to; index++)
+        for (; index < changes.Length && changes[index].At < to; index++)
         {
             if (changes[index].At > cursor)
             {
@@ -175,7 +177,7 @@ internal static class UptimeCalculator
             yield break;
         }
         var changes = KnownChanges.Of(component.Changes);
-        var cuts = changes.At.Concat(changes.KnownFrom).Where(t => t > from && t < to).Append(to).Distinct().Order().ToList();
+        var cuts = changes.All.Select(c => c.At).Concat(changes.KnownFrom).Where(t => t > from && t < to).Append(to).Distinct().Order().ToList();
         var cursor = from;
         foreach (var cut in cuts)
         {
@@ -183,33 +185,14 @@ internal static class UptimeCalculator
             // Changes are in stated-time order: none after FirstAfter can be in force at `cursor`.
             for (var i = changes.FirstAfter(cursor) - 1; i >= 0; i--)
             {
-                if (changes.At[i] <= cursor && changes.KnownFrom[i] <= cursor)
+                if (changes.All[i].At <= cursor && changes.KnownFrom[i] <= cursor)
                 {
-                    status = changes.Status[i];
+                    status = changes.All[i].Status;
                     break;
                 }
             }
             yield return (cursor, cut, status);
             cursor = cut;
         }
-    }
-
-    // Binary search: the index of the first change strictly after `at`.
-    public static int FirstAfter(ImmutableList<StatusChange> changes, DateTimeOffset at)
-    {
-        int lo = 0, hi = changes.Count;
-        while (lo < hi)
-        {
-            var mid = (lo + hi) / 2;
-            if (changes[mid].At <= at)
-            {
-                lo = mid + 1;
-            }
-            else
-            {
-                hi = mid;
-            }
-        }
-        return lo;
     }
 }
