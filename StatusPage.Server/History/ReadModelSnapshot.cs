@@ -182,6 +182,7 @@ internal sealed record ReadModelSnapshot(long Seq, string Hash, byte[] Leaves, S
         return true;
     }
 
+    // Every part written here must be compared by SameModel too (an uncompared part would pass the background verification).
     private static long WriteModel(PartWriter writer, StatusSnapshot model)
     {
         writer.Write(new RosterPart(model.Roster));
