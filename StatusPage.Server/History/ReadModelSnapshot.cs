@@ -144,72 +144,79 @@ internal sealed record ReadModelSnapshot(long Seq, string Hash, byte[] Leaves, S
         }
     }
 
-    // Whether two models would be written as the same file but for the leaves: part by part, in the file's order. A value both
-    // models hold as one instance (the background verification shares every equal aggregate with the snapshot's as it goes),
-    // or an equal string or number, is not serialized; any other pair is compared by its JSON bytes. Record equality is not
-    // used: it compares nested lists by reference and DateTimeOffsets without their offsets, which serialize differently.
-    public static bool SameModel(StatusSnapshot a, StatusSnapshot b) =>
-        a.Head == b.Head && a.LastPublicSeq == b.LastPublicSeq
-        && SameSerialization<Part>(new RosterPart(a.Roster), new RosterPart(b.Roster))
-        && SameSerialization<Part>(new KeysPart(a.Keys), new KeysPart(b.Keys))
-        && SameParts(a.Providers, b.Providers) && SameParts(a.Groups, b.Groups) && SameParts(a.Components, b.Components)
-        && SameParts(a.Incidents, b.Incidents) && SameParts(a.Maintenances, b.Maintenances) && SameParts(a.PostOwners, b.PostOwners)
-        && SameParts(a.Requests, b.Requests) && SameParts(a.LastSeqBySubject, b.LastSeqBySubject)
-        && SameParts(a.ProviderObservations, b.ProviderObservations);
+    // Whether two models would be written as the same file but for the leaves: part by part, in the file's order (the parts
+    // WriteModel writes, from the one list in Parts). A value both models hold as one instance (the background verification
+    // shares every equal aggregate with the snapshot's as it goes), or an equal string or number, is not serialized; any other
+    // pair is compared by its JSON bytes. Record equality is not used: it compares nested lists by reference and
+    // DateTimeOffsets without their offsets, which serialize differently.
+    public static bool SameModel(StatusSnapshot a, StatusSnapshot b)
+    {
+        if (a.Head != b.Head)
+        {
+            return false;
+        }
+        using var left = Parts(a).GetEnumerator();
+        using var right = Parts(b).GetEnumerator();
+        while (true)
+        {
+            var more = left.MoveNext();
+            if (more != right.MoveNext())
+            {
+                return false;
+            }
+            if (!more)
+            {
+                return true;
+            }
+            if (!SamePart(left.Current, right.Current))
+            {
+                return false;
+            }
+        }
+    }
+
+    private static bool SamePart(ModelPart a, ModelPart b)
+    {
+        if (a.GetType() != b.GetType() || a.Held.Key != b.Held.Key)
+        {
+            return false;
+        }
+        var (x, y) = (a.Held.Value, b.Held.Value);
+        return ReferenceEquals(x, y) || (x is string or long && Equals(x, y)) || SameSerialization<Part>(a, b);
+    }
 
     // Whether two values serialize to the same JSON (the verification shares a replayed aggregate with the snapshot's by it).
     public static bool SameSerialization<T>(T a, T b) =>
         ReferenceEquals(a, b) || JsonSerializer.SerializeToUtf8Bytes(a, Json).AsSpan().SequenceEqual(JsonSerializer.SerializeToUtf8Bytes(b, Json));
 
-    private static bool SameParts<T>(ImmutableDictionary<string, T> a, ImmutableDictionary<string, T> b)
-    {
-        if (a.Count != b.Count)
-        {
-            return false;
-        }
-        foreach (var (key, value) in a)
-        {
-            if (!b.TryGetValue(key, out var other))
-            {
-                return false;
-            }
-            var equalScalar = value is string or long && EqualityComparer<T>.Default.Equals(value, other);
-            if (!equalScalar && !SameSerialization(value, other))
-            {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    // Every part written here must be compared by SameModel too (an uncompared part would pass the background verification).
     private static long WriteModel(PartWriter writer, StatusSnapshot model)
     {
-        writer.Write(new RosterPart(model.Roster));
-        writer.Write(new KeysPart(model.Keys));
-        writer.Write(new LastPublicSeqPart(model.LastPublicSeq));
-        var count = 3L;
-        count += WriteAll(writer, model.Providers, (k, v) => new ProviderPart(k, v));
-        count += WriteAll(writer, model.Groups, (k, v) => new GroupPart(k, v));
-        count += WriteAll(writer, model.Components, (k, v) => new ComponentPart(k, v));
-        count += WriteAll(writer, model.Incidents, (k, v) => new IncidentPart(k, v));
-        count += WriteAll(writer, model.Maintenances, (k, v) => new MaintenancePart(k, v));
-        count += WriteAll(writer, model.PostOwners, (k, v) => new PostOwnerPart(k, v));
-        count += WriteAll(writer, model.Requests, (k, v) => new RequestPart(k, v));
-        count += WriteAll(writer, model.LastSeqBySubject, (k, v) => new LastSeqPart(k, v));
-        count += WriteAll(writer, model.ProviderObservations, (k, v) => new ObservationsPart(k, v));
+        var count = 0L;
+        foreach (var part in Parts(model))
+        {
+            writer.Write(part);
+            count++;
+        }
         return count;
     }
 
+    // The model as the file holds it, in file order: the one list that both writing (WriteModel) and the background
+    // verification's comparison (SameModel) walk, so a part cannot be written without being compared.
+    private static IEnumerable<ModelPart> Parts(StatusSnapshot model) =>
+        new ModelPart[] { new RosterPart(model.Roster), new KeysPart(model.Keys), new LastPublicSeqPart(model.LastPublicSeq) }
+            .Concat(Keyed(model.Providers, (k, v) => new ProviderPart(k, v)))
+            .Concat(Keyed(model.Groups, (k, v) => new GroupPart(k, v)))
+            .Concat(Keyed(model.Components, (k, v) => new ComponentPart(k, v)))
+            .Concat(Keyed(model.Incidents, (k, v) => new IncidentPart(k, v)))
+            .Concat(Keyed(model.Maintenances, (k, v) => new MaintenancePart(k, v)))
+            .Concat(Keyed(model.PostOwners, (k, v) => new PostOwnerPart(k, v)))
+            .Concat(Keyed(model.Requests, (k, v) => new RequestPart(k, v)))
+            .Concat(Keyed(model.LastSeqBySubject, (k, v) => new LastSeqPart(k, v)))
+            .Concat(Keyed(model.ProviderObservations, (k, v) => new ObservationsPart(k, v)));
+
     // In ordinal key order: an ImmutableDictionary's own order follows hash codes.
-    private static long WriteAll<T>(PartWriter writer, ImmutableDictionary<string, T> items, Func<string, T, Part> part)
-    {
-        foreach (var key in items.Keys.Order(StringComparer.Ordinal))
-        {
-            writer.Write(part(key, items[key]));
-        }
-        return items.Count;
-    }
+    private static IEnumerable<ModelPart> Keyed<T>(ImmutableDictionary<string, T> items, Func<string, T, ModelPart> part) =>
+        items.Keys.Order(StringComparer.Ordinal).Select(key => part(key, items[key]));
 
     // One JSON value a line, through one writer and one buffer. Serializing a whole model allocates several times its size.
     private sealed class PartWriter(Stream stream) : IDisposable
@@ -253,66 +260,93 @@ internal sealed record ReadModelSnapshot(long Seq, string Hash, byte[] Leaves, S
     // Adds itself to the model being read; a key met twice throws (ArgumentException), so the file is not used.
     private abstract record ModelPart : Part
     {
+        // Its key (if any) and value, for SameModel's comparison by reference (not written: a get-only property, see OnlyState).
+        public abstract (string? Key, object? Value) Held { get; }
+
         public abstract void AddTo(SnapshotBuilder model);
     }
 
     private sealed record RosterPart(OperatorRoster Value) : ModelPart
     {
+        public override (string? Key, object? Value) Held => (null, Value);
+
         public override void AddTo(SnapshotBuilder model) => model.Roster = Value;
     }
 
     private sealed record KeysPart(SigningKeys Value) : ModelPart
     {
+        public override (string? Key, object? Value) Held => (null, Value);
+
         public override void AddTo(SnapshotBuilder model) => model.Keys = Value;
     }
 
     private sealed record ProviderPart(string Key, UpstreamProvider Value) : ModelPart
     {
+        public override (string? Key, object? Value) Held => (Key, Value);
+
         public override void AddTo(SnapshotBuilder model) => model.Providers.Add(Key, Value);
     }
 
     private sealed record GroupPart(string Key, ComponentGroup Value) : ModelPart
     {
+        public override (string? Key, object? Value) Held => (Key, Value);
+
         public override void AddTo(SnapshotBuilder model) => model.Groups.Add(Key, Value);
     }
 
     private sealed record ComponentPart(string Key, ServiceComponent Value) : ModelPart
     {
+        public override (string? Key, object? Value) Held => (Key, Value);
+
         public override void AddTo(SnapshotBuilder model) => model.Components.Add(Key, Value);
     }
 
     private sealed record IncidentPart(string Key, Incident Value) : ModelPart
     {
+        public override (string? Key, object? Value) Held => (Key, Value);
+
         public override void AddTo(SnapshotBuilder model) => model.Incidents.Add(Key, Value);
     }
 
     private sealed record MaintenancePart(string Key, Maintenance Value) : ModelPart
     {
+        public override (string? Key, object? Value) Held => (Key, Value);
+
         public override void AddTo(SnapshotBuilder model) => model.Maintenances.Add(Key, Value);
     }
 
     private sealed record PostOwnerPart(string Key, string Value) : ModelPart
     {
+        public override (string? Key, object? Value) Held => (Key, Value);
+
         public override void AddTo(SnapshotBuilder model) => model.PostOwners.Add(Key, model.Share(Value));
     }
 
     private sealed record RequestPart(string Key, RecordedRequest Value) : ModelPart
     {
+        public override (string? Key, object? Value) Held => (Key, Value);
+
         public override void AddTo(SnapshotBuilder model) => model.Requests.Add(Key, Value);
     }
 
     private sealed record LastPublicSeqPart(long Value) : ModelPart
     {
+        public override (string? Key, object? Value) Held => (null, Value);
+
         public override void AddTo(SnapshotBuilder model) => model.LastPublicSeq = Value;
     }
 
     private sealed record LastSeqPart(string Key, long Value) : ModelPart
     {
+        public override (string? Key, object? Value) Held => (Key, Value);
+
         public override void AddTo(SnapshotBuilder model) => model.LastSeqBySubject.Add(Key, Value);
     }
 
     private sealed record ObservationsPart(string Key, ImmutableList<ProviderObservation> Value) : ModelPart
     {
+        public override (string? Key, object? Value) Held => (Key, Value);
+
         public override void AddTo(SnapshotBuilder model) => model.ProviderObservations.Add(Key, Value);
     }
 

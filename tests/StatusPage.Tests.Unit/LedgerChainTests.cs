@@ -106,6 +106,51 @@ public sealed class LedgerChainTests : IDisposable
     }
 
     [Fact]
+    public async Task The_background_verification_finds_a_model_read_back_the_same_and_one_with_any_part_changed_different()
+    {
+        WriteRichHistory();
+        var at = TestLedger.Start;
+        var state = _t.State;
+        var request = new RecordedRequest("request-sha", 201, "/api/v1/incidents/inc-1", "{}", "tester", at);
+        var observation = new ProviderObservation("inc-1", "halden", "minor", "Degraded", [], at, "https://status.halden.example", 9, at, "tester");
+        var key = new RecordedKey("verifier", KeyChangeReason.Rotated, 9, null, 9, at, "admin");
+        // One value of every part kind: the rich history has no idempotent write, observation, key change or token.
+        var baseline = state with
+        {
+            Requests = state.Requests.SetItem("key-sha", request),
+            ProviderObservations = state.ProviderObservations.SetItem("inc-1", [observation]),
+            Keys = new SigningKeys([key]),
+            Roster = state.Roster with { TokenIdsBySha256 = state.Roster.TokenIdsBySha256.SetItem("token-sha", "token-1") },
+        };
+        var path = Path.Combine(_t.Dir, "statuspage.readmodel.json");
+        ReadModelSnapshot.Write(path, baseline, _t.Ledger.Transparency.Tree.LeafHashes());
+        var read = (await ReadModelSnapshot.TryReadAsync(path))!.Model;
+        var owner = baseline.PostOwners.Keys.First();
+        // Each differs from the baseline in one value of one part kind, under the same key.
+        var changed = new Dictionary<string, StatusSnapshot>
+        {
+            ["roster"] = baseline with { Roster = baseline.Roster with { TokenIdsBySha256 = baseline.Roster.TokenIdsBySha256.SetItem("token-sha", "token-2") } },
+            ["keys"] = baseline with { Keys = new SigningKeys([key with { FromSize = 10 }]) },
+            ["last public seq"] = baseline with { LastPublicSeq = baseline.LastPublicSeq + 1 },
+            ["provider"] = baseline with { Providers = baseline.Providers.SetItem("halden", baseline.Providers["halden"] with { Name = "Halden" }) },
+            ["group"] = baseline with { Groups = baseline.Groups.SetItem("api", baseline.Groups["api"] with { Name = "APIs" }) },
+            ["component"] = baseline with { Components = baseline.Components.SetItem("query-api", baseline.Components["query-api"] with { Name = "Reads" }) },
+            ["incident"] = baseline with { Incidents = baseline.Incidents.SetItem("inc-1", baseline.Incidents["inc-1"] with { Title = "Network down" }) },
+            ["maintenance"] = baseline with { Maintenances = baseline.Maintenances.SetItem("mnt-1", baseline.Maintenances["mnt-1"] with { Title = "Switches" }) },
+            ["post owner"] = baseline with { PostOwners = baseline.PostOwners.SetItem(owner, "someone-else") },
+            ["request"] = baseline with { Requests = baseline.Requests.SetItem("key-sha", request with { Status = 200 }) },
+            ["last seq"] = baseline with { LastSeqBySubject = baseline.LastSeqBySubject.SetItem("inc-1", baseline.LastSeqOf("inc-1") + 1) },
+            // The same instant at another offset: record equality would call these equal, the file would not.
+            ["observations"] = baseline with { ProviderObservations = baseline.ProviderObservations.SetItem("inc-1", [observation with { RecordedAt = at.ToOffset(TimeSpan.FromHours(1)) }]) },
+        };
+
+        // Read back, no aggregate is the same instance, yet every part serializes the same.
+        Assert.NotSame(baseline.Incidents["inc-1"], read.Incidents["inc-1"]);
+        Assert.True(ReadModelSnapshot.SameModel(baseline, read));
+        Assert.All(changed, pair => Assert.False(ReadModelSnapshot.SameModel(read, pair.Value), $"a changed {pair.Key} went unnoticed"));
+    }
+
+    [Fact]
     public void A_stop_during_the_replay_ends_it_publishes_nothing_and_leaves_the_file_whole()
     {
         WriteRichHistory();
