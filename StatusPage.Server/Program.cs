@@ -64,7 +64,7 @@ app.UseTransportSecurity();
 app.UseErrorResponses();
 app.UseStartingUp();
 app.UseLanguagePaths();
-app.UseRouting();
+app.UseRoutingWarmedUp();
 app.UseSecurityHeaders();
 app.UseDeclaredCacheClasses();
 app.UsePublicSite();

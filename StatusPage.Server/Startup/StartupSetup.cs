@@ -13,9 +13,18 @@ internal static class StartupSetup
         builder.Services.AddSingleton(_ => ShiftedClock.From(builder.Configuration[$"{StatusPageOptions.Section}:Clock"]));
         builder.Services.AddSingleton<LedgerReadiness>();
         builder.Services.AddHostedService<LedgerStartup>();
+        builder.Services.AddSingleton<RoutingWarmUp>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<RoutingWarmUp>());
         return builder;
     }
 
     // Early in the pipeline: until the ledger is ready, no feature sees a request.
     public static IApplicationBuilder UseStartingUp(this IApplicationBuilder app) => app.UseMiddleware<StartingUpMiddleware>();
+
+    // UseRouting, with its matcher built while the ledger loads rather than on the first reader's request (RoutingWarmUp).
+    public static IApplicationBuilder UseRoutingWarmedUp(this IApplicationBuilder app)
+    {
+        app.ApplicationServices.GetRequiredService<RoutingWarmUp>().UseRouting(app);
+        return app;
+    }
 }

@@ -2,9 +2,11 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.Routing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using StatusPage.Server.HttpCache;
 using StatusPage.Server.Startup;
 
 namespace StatusPage.Tests.Http;
@@ -51,6 +53,24 @@ public sealed class StartUpTests
             await Factory.DisposeAsync();
             await _root.DisposeAsync();
         }
+    }
+
+    [Fact]
+    public async Task While_it_starts_the_server_routes_one_request_of_its_own_to_a_page_and_renders_nothing()
+    {
+        await using var server = new StartingServer();
+        var renders = server.Factory.Services.GetRequiredService<RenderCounter>();
+
+        // The real pipeline's routing matched the warm-up's path while start-up was still held open.
+        var endpoint = await server.Factory.Services.GetRequiredService<RoutingWarmUp>().Matched.WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.False(server.Readiness.IsReady);
+        Assert.Equal(RoutingWarmUp.Path, (endpoint as RouteEndpoint)?.RoutePattern.RawText);
+        // It went no further than routing: nothing rendered, and start-up ends as before.
+        Assert.Equal(0, renders.Pages);
+        server.Step.Release.SetResult();
+        await server.Readiness.Ready.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal(HttpStatusCode.OK, (await server.Client.GetAsync(new Uri(RoutingWarmUp.Path, UriKind.Relative))).StatusCode);
     }
 
     [Fact]
