@@ -253,7 +253,7 @@ run_server() {
   kill -KILL "$SERVER_PID" 2>/dev/null || true
   wait "$SERVER_PID" 2>/dev/null || true
   SERVER_PID=""
-  grep -E 'Ledger verified|Content ingested|Content not ingested|verification failed|read-model snapshot|Background verification|Read-model snapshot' "$WORK/server.log" \
+  grep -E 'Ledger verified|Content ingested|Content not ingested|verification failed|read-model snapshot|Background verification|Read-model snapshot|Routing warmed up' "$WORK/server.log" \
     | sed -e 's/^ *//' -e 's/^/   log: /' || true
   VERIFIED_AT="$(log_ms 'Ledger verified')"; LISTENING_AT="$(log_ms 'Now listening on')"
   printf '   since launch: "Ledger verified" (end of Load) logged at %s ms, "Now listening" at %s ms\n' \
