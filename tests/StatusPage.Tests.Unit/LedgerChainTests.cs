@@ -144,6 +144,14 @@ public sealed class LedgerChainTests : IDisposable
             ["observations"] = baseline with { ProviderObservations = baseline.ProviderObservations.SetItem("inc-1", [observation with { RecordedAt = at.ToOffset(TimeSpan.FromHours(1)) }]) },
         };
 
+        // Every state property of the model is set in the baseline, and the model read back holds all of them: a property
+        // added to StatusSnapshot but not to the snapshot's parts fails here, instead of going unwritten and uncompared.
+        var unset = typeof(StatusSnapshot).GetProperties()
+            .Where(p => p.SetMethod is not null && p.Name is not (nameof(StatusSnapshot.Head) or nameof(StatusSnapshot.IntegrityProblem)))
+            .Where(p => System.Text.Json.JsonSerializer.Serialize(p.GetValue(baseline)) == System.Text.Json.JsonSerializer.Serialize(p.GetValue(StatusSnapshot.Empty)))
+            .Select(p => p.Name);
+        Assert.Empty(unset);
+        Assert.Equal(Serialize(baseline), Serialize(read));
         // Read back, no aggregate is the same instance, yet every part serializes the same.
         Assert.NotSame(baseline.Incidents["inc-1"], read.Incidents["inc-1"]);
         Assert.True(ReadModelSnapshot.SameModel(baseline, read));
