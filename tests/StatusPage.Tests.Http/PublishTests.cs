@@ -299,8 +299,16 @@ public sealed class PublishTests : IAsyncLifetime
             .First(i => i.Status == StatusPage.Client.Contracts.IncidentStatus.Resolved).Id;
         using var reader = _s3.Reader();
         var openPage = $"incidents/{id}/index.html";
-        var before = PublishManifest.Read(await ManifestBytes());
-        var putsBefore = _s3.Puts.Count;
+        // The bucket at rest: no upload between counting the puts and reading the manifest, and the manifest put last (a clean
+        // clone once saw badge.svg uploaded in between, so counted before yet missing from the manifest read).
+        var putsBefore = -1;
+        var before = new Dictionary<string, PublishManifest.Stored>();
+        await Eventually.Until("the bucket to be at rest", async () =>
+        {
+            putsBefore = _s3.Puts.Count;
+            before = PublishManifest.Read(await ManifestBytes());
+            return _s3.Puts.Count == putsBefore && _s3.Puts[^1] == PublishManifest.Key;
+        }, atRest => atRest, seconds: 60);
 
         // The clock moves on by the refresh interval, a step at a time (each step also fires a wait that began late), until a
         // refresh has put the open incident's page and then the manifest.
