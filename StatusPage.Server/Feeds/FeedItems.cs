@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net;
+using System.Runtime.CompilerServices;
 using System.Text;
 using StatusPage.Client.Contracts;
 using StatusPage.Server.History;
@@ -31,13 +32,38 @@ internal static class FeedItems
     // time, and choosing them reads every post of the history); settings changed since the snapshot's first choice: chosen anew.
     public static List<FeedItem> LatestForSite(StatusSnapshot snapshot, SiteSettings site)
     {
-        var chosen = SiteLatest.GetValue(snapshot, s => new ChosenItems(site, new Lazy<List<FeedItem>>(() => LatestFirst(ForSite(s, site)))));
-        return ReferenceEquals(chosen.Site, site) ? chosen.Items.Value : LatestFirst(ForSite(snapshot, site));
+        var chosen = SiteLatest.GetValue(snapshot, s => new ChosenItems(site, new Lazy<List<FeedItem>>(() => ChooseForSite(s, site))));
+        return ReferenceEquals(chosen.Site, site) ? chosen.Items.Value : ChooseForSite(snapshot, site);
     }
+
+    // LatestFirst(ForSite(...)) without making the items of an incident whose newest item would not enter the latest 50 (most of
+    // the history, whose items cost two allocations each): the same items, in the same order (a skipped item could only tie
+    // with the 50th kept on time and seq, and then loses on its later place).
+    private static List<FeedItem> ChooseForSite(StatusSnapshot snapshot, SiteSettings site)
+    {
+        var kept = new LatestKept();
+        foreach (var incident in snapshot.IncidentsNewestFirst)
+        {
+            if (kept.CouldTake(NewestOf(incident)))
+            {
+                kept.Offer(OfIncident(snapshot, site, incident));
+            }
+        }
+        kept.Offer(snapshot.Maintenances.Values.SelectMany(m => OfMaintenance(snapshot, site, m)));
+        return kept.Made();
+    }
+
+    // An incident's newest item on (time, seq), read once per incident record. Taken from OfIncident itself, so the two cannot
+    // disagree; an item's time and seq do not depend on the snapshot or site (only its text does, made later).
+    private static (DateTimeOffset Published, long Seq) NewestOf(Incident incident) =>
+        Newest.GetValue(incident, i => new StrongBox<(DateTimeOffset, long)>(
+            OfIncident(StatusSnapshot.Empty, SiteSettings.Default, i).Select(item => (item.Published, item.Seq)).DefaultIfEmpty().Max())).Value;
+
+    private static readonly ConditionalWeakTable<Incident, StrongBox<(DateTimeOffset, long)>> Newest = [];
 
     private sealed record ChosenItems(SiteSettings Site, Lazy<List<FeedItem>> Items);
 
-    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<StatusSnapshot, ChosenItems> SiteLatest = [];
+    private static readonly ConditionalWeakTable<StatusSnapshot, ChosenItems> SiteLatest = [];
 
     public static IEnumerable<PendingItem> ForSite(StatusSnapshot snapshot, SiteSettings site) =>
         snapshot.IncidentsNewestFirst.SelectMany(i => OfIncident(snapshot, site, i))
@@ -93,27 +119,47 @@ internal static class FeedItems
     // made. Kept in a heap whose root is the oldest kept, so the history's posts are read once and never all held or sorted.
     public static List<FeedItem> LatestFirst(IEnumerable<PendingItem> items)
     {
-        var kept = new PriorityQueue<PendingItem, (DateTimeOffset Published, long Seq, int Later)>(Latest + 1);
-        var index = 0;
-        foreach (var item in items)
+        var kept = new LatestKept();
+        kept.Offer(items);
+        return kept.Made();
+    }
+
+    // The latest 50 items offered, by (time, seq), an earlier offer first among equals; made newest first.
+    private sealed class LatestKept
+    {
+        private readonly PriorityQueue<PendingItem, (DateTimeOffset Published, long Seq, int Later)> _kept = new(Latest + 1);
+        private int _index;
+
+        // Whether an item at (published, seq) offered now could be kept.
+        public bool CouldTake((DateTimeOffset Published, long Seq) newest) =>
+            _kept.Count < Latest || (_kept.TryPeek(out _, out var oldest) && newest.CompareTo((oldest.Published, oldest.Seq)) > 0);
+
+        public void Offer(IEnumerable<PendingItem> items)
         {
-            var priority = (item.Published, item.Seq, -index++);
-            if (kept.Count < Latest)
+            foreach (var item in items)
             {
-                kept.Enqueue(item, priority);
-            }
-            else if (kept.TryPeek(out _, out var oldest) && priority.CompareTo(oldest) > 0)
-            {
-                kept.DequeueEnqueue(item, priority);
+                var priority = (item.Published, item.Seq, -_index++);
+                if (_kept.Count < Latest)
+                {
+                    _kept.Enqueue(item, priority);
+                }
+                else if (_kept.TryPeek(out _, out var oldest) && priority.CompareTo(oldest) > 0)
+                {
+                    _kept.DequeueEnqueue(item, priority);
+                }
             }
         }
-        var latest = new List<FeedItem>(kept.Count);
-        while (kept.TryDequeue(out var item, out _))
+
+        public List<FeedItem> Made()
         {
-            latest.Add(item.Make());
+            var latest = new List<FeedItem>(_kept.Count);
+            while (_kept.TryDequeue(out var item, out _))
+            {
+                latest.Add(item.Make());
+            }
+            latest.Reverse();
+            return latest;
         }
-        latest.Reverse();
-        return latest;
     }
 
     public static string Label(Post post) => post.Kind switch

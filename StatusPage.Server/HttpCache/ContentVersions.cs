@@ -39,7 +39,8 @@ internal sealed class ContentVersions
     private readonly Lazy<long> _maintenances;
     private readonly Lazy<DateTimeOffset> _earliestUnresolved;
     private MonthIndex? _months;
-    private readonly ConcurrentDictionary<string, long> _incidents = new(StringComparer.Ordinal);
+    // Sized for every incident: the export and the month index ask for each, and growing it under four readers means resizes.
+    private readonly ConcurrentDictionary<string, long> _incidents;
 
     // The seq of each month's resolved incidents and maintenance windows in one zone (the site's): one pass for all month pages.
     private sealed record MonthIndex(TimeZoneInfo Zone, Dictionary<DateOnly, long> Seqs);
@@ -47,6 +48,7 @@ internal sealed class ContentVersions
     private ContentVersions(StatusSnapshot snapshot)
     {
         _snapshot = snapshot;
+        _incidents = new(Environment.ProcessorCount, snapshot.Incidents.Count, StringComparer.Ordinal);
         _byComponent = new(ComponentSeqs);
         _namesSeq = new(() => snapshot.Components.Values.Select(NameSeq).DefaultIfEmpty(0).Max());
         _earliestSeq = new(EarliestSeq);

@@ -217,6 +217,34 @@ public sealed class FeedsTests(FeedsTests.Server server) : IClassFixture<FeedsTe
         Assert.True(DateTimeOffset.Parse(afterRedaction[0].Updated, null) >= DateTimeOffset.Parse(afterRedaction[0].Published, null));
     }
 
+    // The site feed skips incidents whose newest item cannot be among the latest 50 (FeedItems.ChooseForSite): an old incident
+    // that gets a post, and one whose post is stated back in time, must still take their places by time and seq.
+    [Fact]
+    public async Task A_post_on_an_old_incident_and_a_post_stated_in_the_past_take_their_places_in_the_site_feed()
+    {
+        await using var factory = new StatusPageFactory();
+        var client = factory.CreateClient();
+        var ledger = factory.Services.GetRequiredService<LedgerService>();
+        const string oldIncident = "2026-04-22-query-latency";
+        var tenth = (await Entries(client, "/history.atom"))[9];
+
+        var postmortem = await ledger.AppendAsync(new PublishPostmortem(oldIncident, "What happened in April, written up."), "tester");
+        var backdated = await ledger.AppendAsync(new PublishPostmortem("2026-05-07-ingestion-5xx", "Written up late.",
+            StatedAt: DateTimeOffset.Parse(tenth.Published, null).AddSeconds(1)), "tester");
+        var feed = await Entries(client, "/history.atom");
+
+        Assert.Null(postmortem.Violation);
+        Assert.Null(backdated.Violation);
+        var snapshot = ledger.Current;
+        var expected = snapshot.Incidents.Values.SelectMany(i => i.AllPosts.Select(p => (Page: "incidents/" + i.Id, Post: p)))
+            .Concat(snapshot.Maintenances.Values.SelectMany(m => m.Posts.Select(p => (Page: "maintenance/" + m.Id, Post: p))))
+            .OrderByDescending(p => p.Post.StatedAt).ThenByDescending(p => p.Post.Seq).Take(50)
+            .Select(p => $"https://status.tidewater.example/{p.Page}#update-{p.Post.Id}");
+        Assert.Equal(expected, feed.Select(e => e.Id));
+        Assert.Equal($"https://status.tidewater.example/incidents/{oldIncident}#update-{postmortem.Entries[0].Id}", feed[0].Id);
+        Assert.Equal($"https://status.tidewater.example/incidents/2026-05-07-ingestion-5xx#update-{backdated.Entries[0].Id}", feed[10].Id);
+    }
+
     private sealed record Entry(string Id, string Title, string Content, string Published, string Updated, string Link);
 
     private static async Task<List<Entry>> Entries(HttpClient client, string path)
