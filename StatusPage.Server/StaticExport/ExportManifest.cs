@@ -15,7 +15,7 @@ namespace StatusPage.Server.StaticExport;
 public static class ExportManifest
 {
     public const string PartsFolder = "manifest";
-    private const int PartCount = 256;
+    public const int PartCount = 256;
 
     public sealed record Entry(string Path, string? Url, long Size, string Sha256, string ContentType, string? Encoding, string Cache,
         string? Version = null);
@@ -79,49 +79,30 @@ public static class ExportManifest
         IReadOnlySet<int>? touched = null)
     {
         var folder = Path.GetDirectoryName(Path.GetFullPath(path))!;
-        var counts = new int[PartCount];
-        var placed = new int[files.Count];
-        var at = 0;
-        foreach (var entry in files.Values)
-        {
-            counts[placed[at++] = PartOf(entry.Path)]++;
-        }
-        bool Reused(int number) => previous?.Parts?.GetValueOrDefault(number) is { } old && old.Files == counts[number]
+        // An increment's files come parted already (SiteExporter); others are grouped here.
+        var parted = files as PartedFileDictionary ?? PartedFileDictionary.From(files.Values);
+        bool Reused(int number) => previous?.Parts?.GetValueOrDefault(number) is { } old && old.Files == parted.Part(number).Count
             && File.Exists(Path.Combine(folder, old.Path));
-        var untouched = new bool[PartCount];
-        for (var number = 0; number < PartCount; number++)
-        {
-            untouched[number] = touched is not null && !touched.Contains(number) && Reused(number);
-        }
-        var owned = new List<Entry>?[PartCount];
-        at = 0;
-        foreach (var entry in files.Values)
-        {
-            if (placed[at] is var number && !untouched[number])
-            {
-                (owned[number] ??= new List<Entry>(counts[number])).Add(entry);
-            }
-            at++;
-        }
         var parts = new SortedDictionary<int, Part>();
         long written = 0;
         for (var number = 0; number < PartCount; number++)
         {
-            if (untouched[number])
+            if (touched is not null && !touched.Contains(number) && Reused(number))
             {
                 parts[number] = previous!.Parts![number];
                 continue;
             }
-            if (owned[number] is not { } list)
+            var list = parted.Part(number);
+            if (list.Count == 0)
             {
                 continue;
             }
-            if (Reused(number) && list.TrueForAll(e => previous!.Files.TryGetValue(e.Path, out var before) && before.Equals(e)))
+            if (Reused(number) && list.Values.All(e => previous!.Files.TryGetValue(e.Path, out var before) && before.Equals(e)))
             {
                 parts[number] = previous!.Parts![number];
                 continue;
             }
-            var bytes = Write(list);
+            var bytes = Write(list.Values);
             var sha = Sha256(bytes);
             var part = new Part(number, $"{PartsFolder}/{number:x2}-{sha[..16]}.json", sha, list.Count);
             var file = Path.Combine(folder, part.Path);
@@ -138,7 +119,7 @@ public static class ExportManifest
         {
             File.Delete(stale);
         }
-        Remember(path, new Loaded(renderer, files, Parts: parts));
+        Remember(path, new Loaded(renderer, parted, Parts: parts));
         return written;
     }
 
@@ -234,7 +215,7 @@ public static class ExportManifest
         {
             return new Loaded(renderer, Entries(root));
         }
-        var files = new Dictionary<string, Entry>(StringComparer.Ordinal);
+        var files = new List<Entry>();
         var parts = new Dictionary<int, Part>();
         foreach (var element in listed.EnumerateArray())
         {
@@ -248,13 +229,11 @@ public static class ExportManifest
             {
                 throw new InvalidDataException($"manifest part {part.Path} does not match its SHA-256");
             }
-            foreach (var (key, entry) in Read(bytes))
-            {
-                files[key] = entry;
-            }
+            files.AddRange(Read(bytes).Values);
             parts[part.Number] = part;
         }
-        return new Loaded(renderer, files, Parts: parts);
+        // Grouped by PartOf again, not trusted to the part that listed them (a lookup by path goes to PartOf's part).
+        return new Loaded(renderer, PartedFileDictionary.From(files), Parts: parts);
     }
 
     // The SHA-256 the manifest gives a file (and a part), as lowercase hex.

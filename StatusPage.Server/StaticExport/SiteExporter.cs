@@ -53,10 +53,12 @@ internal sealed partial class SiteExporter(HttpClient client, string directory, 
     private int _written;
     private int _unchanged;
 
-    // Pages kept from the previous export without fetching them (their version did not move). Each previous entry is kept at
-    // most once (one per URL, tile or language), so a queue: a dictionary's node per entry, inserted from four workers into a
-    // table the size of the site, cost ~30 ms per 10,000 pages at 100,000 entries (collections scanning the old table's cards).
-    private readonly ConcurrentQueue<ExportManifest.Entry> _kept = new();
+    // Pages kept from the previous export without fetching them (their version did not move), by manifest part. Each previous
+    // entry is kept at most once (one per URL, tile or language), so queues: a dictionary's node per entry, inserted from four
+    // workers into a table the size of the site, cost ~30 ms per 10,000 pages at 100,000 entries.
+    private readonly ConcurrentQueue<ExportManifest.Entry>[] _keptByPart =
+        [.. Enumerable.Range(0, ExportManifest.PartCount).Select(_ => new ConcurrentQueue<ExportManifest.Entry>())];
+    private int _kept;
 
     private sealed record Fetched(string? Url, string File, byte[] Bytes, string ContentType, string Cache, string? Version = null);
 
@@ -137,7 +139,7 @@ internal sealed partial class SiteExporter(HttpClient client, string directory, 
         var result = Write([.. skipped.Order(StringComparer.Ordinal)]);
         return result with
         {
-            Rendered = rendered + ledgerFetched, Kept = _kept.Count, LedgerFetched = ledgerFetched,
+            Rendered = rendered + ledgerFetched, Kept = _kept, LedgerFetched = ledgerFetched,
             // The process's collections meanwhile (the bench's question: how much of an increment is the collector's).
             Phases = $"manifest read {readMs} ms, pages {pagesMs - readMs} ms, ledger {ledgerMs - pagesMs} ms, write {clock.ElapsedMilliseconds - ledgerMs} ms; "
                 + $"GC paused {(GC.GetTotalPauseDuration() - paused).TotalMilliseconds:F0} ms, {GC.CollectionCount(2) - fullCollections} gen2",
@@ -196,7 +198,7 @@ internal sealed partial class SiteExporter(HttpClient client, string directory, 
                 if (unchanged && _previous.TryGetValue(file, out var before) && (tile.Kind != TileLayout.Kind.Ndjson || before.Version == version)
                     && Exists(before))
                 {
-                    _kept.Enqueue(before);
+                    KeepEntry(before);
                     return;
                 }
                 Interlocked.Increment(ref fetched);
@@ -358,8 +360,83 @@ internal sealed partial class SiteExporter(HttpClient client, string directory, 
     private Result Write(IReadOnlyList<string> skipped)
     {
         Directory.CreateDirectory(directory);
-        var entries = new List<ExportManifest.Entry>(_previous.Count + 3 * _saved.Count);
-        foreach (var kept in _kept)
+        foreach (var checkpoint in _checkpoints.OrderBy(f => f.File, StringComparer.Ordinal))
+        {
+            Save(checkpoint);
+        }
+        var saved = _saved.Values.SelectMany(e => e).ToList();
+        // The previous manifest is this export's own reading of it (versions kept): only the parts of files fetched or gone
+        // may differ; otherwise every part is compared when it is stored.
+        var (current, gone, touched) = _previous is PartedFileDictionary previous && ReferenceEquals(_previous, _previousManifest?.Files)
+            ? Carried(previous, saved)
+            : Whole(saved);
+        var deleted = 0;
+        foreach (var path in gone.Order(StringComparer.Ordinal).Select(Within))
+        {
+            if (File.Exists(path))
+            {
+                File.Delete(path);
+                deleted++;
+                RemoveEmptyFolders(Path.GetDirectoryName(path)!);
+            }
+        }
+        var manifestBytes = StoreManifest(current, touched);
+        return new Result(_written, _unchanged, deleted, current.Count, current.Bytes, skipped, BytesWritten: _bytesWritten,
+            ManifestBytes: manifestBytes);
+    }
+
+    // An increment: a part none of whose files was fetched, and all of whose pages were kept, is the previous part itself
+    // (shared, not copied: at 100,000 ledger entries 230,000 files, of which a post touches a few dozen parts). A touched
+    // part is rebuilt from its kept pages (with their .br/.gz siblings) and what was saved into it; what it held besides is gone.
+    private (PartedFileDictionary Current, List<string> Gone, HashSet<int> Touched) Carried(PartedFileDictionary previous, List<ExportManifest.Entry> saved)
+    {
+        var savedByPart = saved.ToLookup(e => ExportManifest.PartOf(e.Path));
+        var touched = new HashSet<int>(savedByPart.Select(g => g.Key));
+        for (var number = 0; number < ExportManifest.PartCount; number++)
+        {
+            if (_keptByPart[number].Count != previous.BaseFilesOf(number))
+            {
+                touched.Add(number);
+            }
+            else if (!touched.Contains(number))
+            {
+                _unchanged += previous.Part(number).Count;
+            }
+        }
+        var gone = new List<string>();
+        var replaced = new Dictionary<int, Dictionary<string, ExportManifest.Entry>>();
+        foreach (var number in touched)
+        {
+            var before = previous.Part(number);
+            var files = new Dictionary<string, ExportManifest.Entry>(before.Count + 8, StringComparer.Ordinal);
+            foreach (var kept in _keptByPart[number])
+            {
+                files.Add(kept.Path, kept);
+                _unchanged++;
+                foreach (var suffix in SiblingSuffixes)
+                {
+                    if (before.TryGetValue(kept.Path + suffix, out var sibling))
+                    {
+                        files.Add(sibling.Path, sibling);
+                        _unchanged++;
+                    }
+                }
+            }
+            foreach (var entry in savedByPart[number])
+            {
+                files.Add(entry.Path, entry); // a file listed twice is a defect: it throws
+            }
+            gone.AddRange(before.Keys.Where(p => !files.ContainsKey(p)));
+            replaced[number] = files;
+        }
+        return (previous.With(replaced), gone, touched);
+    }
+
+    // A first export, or one whose previous manifest was read for another renderer: every file listed anew.
+    private (PartedFileDictionary Current, List<string> Gone, HashSet<int>? Touched) Whole(List<ExportManifest.Entry> saved)
+    {
+        var entries = new List<ExportManifest.Entry>(_previous.Count + saved.Count);
+        foreach (var kept in _keptByPart.SelectMany(q => q))
         {
             entries.Add(kept);
             _unchanged++;
@@ -372,34 +449,16 @@ internal sealed partial class SiteExporter(HttpClient client, string directory, 
                 }
             }
         }
-        foreach (var checkpoint in _checkpoints.OrderBy(f => f.File, StringComparer.Ordinal))
-        {
-            Save(checkpoint);
-        }
-        entries.AddRange(_saved.Values.SelectMany(e => e));
-        var current = new Dictionary<string, ExportManifest.Entry>(entries.Count, StringComparer.Ordinal);
+        entries.AddRange(saved);
+        var paths = new HashSet<string>(entries.Count, StringComparer.Ordinal);
         foreach (var entry in entries)
         {
-            current.Add(entry.Path, entry); // a file listed twice is a defect: it throws, as ToDictionary did
-        }
-        var deleted = 0;
-        // Kept files are the previous manifest's own entries: only the parts of files fetched or gone may differ (unless the
-        // previous entries were read for another renderer, their versions dropped: then every part is compared).
-        var touched = _saved.Values.SelectMany(e => e).Select(e => ExportManifest.PartOf(e.Path)).ToHashSet();
-        foreach (var gone in _previous.Keys.Where(p => !current.ContainsKey(p)).Order(StringComparer.Ordinal))
-        {
-            touched.Add(ExportManifest.PartOf(gone));
-            var path = Within(gone);
-            if (File.Exists(path))
+            if (!paths.Add(entry.Path))
             {
-                File.Delete(path);
-                deleted++;
-                RemoveEmptyFolders(Path.GetDirectoryName(path)!);
+                throw new InvalidOperationException($"{entry.Path} is listed twice"); // a defect, never a manifest with it
             }
         }
-        var manifestBytes = StoreManifest(current, ReferenceEquals(_previous, _previousManifest?.Files) ? touched : null);
-        return new Result(_written, _unchanged, deleted, entries.Count, entries.Sum(e => e.Size), skipped, BytesWritten: _bytesWritten,
-            ManifestBytes: manifestBytes);
+        return (PartedFileDictionary.From(entries), [.. _previous.Keys.Where(p => !paths.Contains(p))], null);
     }
 
     // A page the previous export wrote whose version has not moved, still whole on disk: kept without fetching it.
@@ -409,8 +468,14 @@ internal sealed partial class SiteExporter(HttpClient client, string directory, 
         {
             return false;
         }
-        _kept.Enqueue(before);
+        KeepEntry(before);
         return true;
+    }
+
+    private void KeepEntry(ExportManifest.Entry entry)
+    {
+        _keptByPart[ExportManifest.PartOf(entry.Path)].Enqueue(entry);
+        Interlocked.Increment(ref _kept);
     }
 
     private bool Exists(ExportManifest.Entry entry)
@@ -434,7 +499,7 @@ internal sealed partial class SiteExporter(HttpClient client, string directory, 
 
     // In parts (ExportManifest, version 2): only those whose entries changed since the previous manifest are written, and it is
     // remembered as written, so the automatic publish's upload and next export read it from memory.
-    private long StoreManifest(Dictionary<string, ExportManifest.Entry> files, IReadOnlySet<int>? touched)
+    private long StoreManifest(PartedFileDictionary files, IReadOnlySet<int>? touched)
     {
         var written = ExportManifest.Store(Within(ManifestName), files, versions?.Renderer, _previousManifest, touched);
         Interlocked.Add(ref _bytesWritten, written);

@@ -158,6 +158,28 @@ public sealed class StaticExportTests : IAsyncLifetime
         Assert.Equal(File.ReadAllBytes(Path.Combine(fresh, SiteExporter.ManifestName)), File.ReadAllBytes(manifestPath));
     }
 
+    // An increment carries every manifest part none of whose pages was fetched (PartedFileDictionary): a page no longer answered
+    // must still be found gone when nothing else is written into its part.
+    [Fact]
+    public async Task A_page_no_longer_answered_is_deleted_by_an_increment_that_writes_nothing_beside_it()
+    {
+        var dir = Path.Combine(_root, "site");
+        await Export(dir);
+        var manifestPath = Path.Combine(dir, SiteExporter.ManifestName);
+        var previous = ExportManifest.Load(manifestPath)!;
+        File.WriteAllText(Path.Combine(Directory.CreateDirectory(Path.Combine(dir, "gone")).FullName, "index.html"), "<p>old</p>");
+        var stale = new ExportManifest.Entry("gone/index.html", "/gone", 10,
+            Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData("<p>old</p>"u8)), "text/html; charset=utf-8", null, "short", Version: "1");
+        ExportManifest.Store(manifestPath, previous.Files.Values.Append(stale).ToDictionary(e => e.Path), previous.Renderer, previous);
+
+        var again = await Export(dir);
+
+        Assert.Equal((0, 1), (again.Written, again.Deleted));
+        Assert.False(Directory.Exists(Path.Combine(dir, "gone")));
+        Assert.DoesNotContain("gone/index.html", Manifest(dir).Keys);
+        Assert.Equal(previous.Files.Count, again.Files);
+    }
+
     [Fact]
     public async Task A_page_removed_from_the_folder_by_hand_is_written_again_by_the_next_export_that_reads_the_manifest_from_its_file()
     {

@@ -57,7 +57,7 @@ public sealed class ExportManifestTests : IDisposable
         var first = ExportManifest.Store(path, entries.ToDictionary(e => e.Path), "r1", previous: null);
         var parts = PartFiles();
         Assert.True(parts.Count > 100, $"{parts.Count} parts for 301 owners");
-        Assert.Equal(entries.ToDictionary(e => e.Path), Reread(path).Files);
+        Assert.Equal(entries.ToDictionary(e => e.Path), Reread(path).Files.ToDictionary());
         Assert.Equal("r1", Reread(path).Renderer);
 
         // One incident updated: its part is written anew (a new name), the old one deleted, every other part left as it was
