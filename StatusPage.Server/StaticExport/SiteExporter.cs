@@ -75,22 +75,16 @@ internal sealed partial class SiteExporter(HttpClient client, string directory, 
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var (paused, fullCollections) = (GC.GetTotalPauseDuration(), GC.CollectionCount(2));
         var skipped = new ConcurrentBag<string>();
-        var seen = new HashSet<string>(StringComparer.Ordinal);
         _previous = Previous();
         // Pages the previous export made are visited again (kept or fetched); new ones are found by following the links of the
         // pages fetched (a page that links a new one has changed). A previous page no longer answered is deleted.
         var earlier = _previous.Values.Where(e => e.Url is not null && e.Encoding is null && !e.Url.EndsWith(Missing, StringComparison.Ordinal)
                 && !e.Url.StartsWith(TileLayout.Prefix, StringComparison.Ordinal))
             .ToDictionary(e => e.Url!, StringComparer.Ordinal);
-        seen.EnsureCapacity(earlier.Count + Seeds.Length + 8);
-        var level = new List<string>(earlier.Count + Seeds.Length + 8);
-        foreach (var url in Seeds.Concat(LanguagePaths.Prefixed.Select(c => LanguagePaths.Prefix(c) + "/")).Concat(earlier.Keys))
-        {
-            if (seen.Add(url))
-            {
-                level.Add(url);
-            }
-        }
+        // Every URL is visited once: the previous pages, and the others met so far (not a second set of the previous pages' URLs).
+        var others = new HashSet<string>(StringComparer.Ordinal);
+        bool FirstSeen(string url) => !earlier.ContainsKey(url) && others.Add(url);
+        List<string> level = [.. Seeds.Concat(LanguagePaths.Prefixed.Select(c => LanguagePaths.Prefix(c) + "/")).Where(FirstSeen), .. earlier.Keys];
         var readMs = clock.ElapsedMilliseconds;
         var rendered = 0;
         while (level.Count > 0)
@@ -119,7 +113,7 @@ internal sealed partial class SiteExporter(HttpClient client, string directory, 
                         found.Add(link);
                     }
                 });
-            level = [.. found.Where(seen.Add).Order(StringComparer.Ordinal)];
+            level = [.. found.Where(FirstSeen).Order(StringComparer.Ordinal)];
         }
         foreach (var culture in ReaderLanguage.Cultures)
         {
