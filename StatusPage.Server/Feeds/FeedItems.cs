@@ -36,9 +36,10 @@ internal static class FeedItems
         return ReferenceEquals(chosen.Site, site) ? chosen.Items.Value : ChooseForSite(snapshot, site);
     }
 
-    // LatestFirst(ForSite(...)) without making the items of an incident whose newest item would not enter the latest 50 (most of
-    // the history, whose items cost two allocations each): the same items, in the same order (a skipped item could only tie
-    // with the 50th kept on time and seq, and then loses on its later place).
+    // The site's items (every incident's, newest first, then every maintenance's) as LatestFirst chooses them, without making
+    // the items of an incident whose newest item would not enter the latest 50 (most of the history, whose items cost two
+    // allocations each): the same items, in the same order (a skipped item could only tie with the 50th kept on time and seq,
+    // and then loses on its later place).
     private static List<FeedItem> ChooseForSite(StatusSnapshot snapshot, SiteSettings site)
     {
         var kept = new LatestKept();
@@ -64,10 +65,6 @@ internal static class FeedItems
     private sealed record ChosenItems(SiteSettings Site, Lazy<List<FeedItem>> Items);
 
     private static readonly ConditionalWeakTable<StatusSnapshot, ChosenItems> SiteLatest = [];
-
-    public static IEnumerable<PendingItem> ForSite(StatusSnapshot snapshot, SiteSettings site) =>
-        snapshot.IncidentsNewestFirst.SelectMany(i => OfIncident(snapshot, site, i))
-            .Concat(snapshot.Maintenances.Values.SelectMany(m => OfMaintenance(snapshot, site, m)));
 
     // An incident belongs to a component's feed if it names the component or any of its posts changed it.
     public static IEnumerable<PendingItem> ForComponent(StatusSnapshot snapshot, SiteSettings site, string componentId) =>
