@@ -11,13 +11,13 @@ public sealed class PartedFileDictionary : IReadOnlyDictionary<string, ExportMan
     private static readonly Dictionary<string, ExportManifest.Entry> None = new(StringComparer.Ordinal);
 
     private readonly IReadOnlyDictionary<string, ExportManifest.Entry>[] _parts;
-    private readonly int[] _pages;
+    private readonly int[] _baseFiles;
     private readonly long[] _bytes;
 
-    private PartedFileDictionary(IReadOnlyDictionary<string, ExportManifest.Entry>[] parts, int[] pages, long[] bytes)
+    private PartedFileDictionary(IReadOnlyDictionary<string, ExportManifest.Entry>[] parts, int[] baseFiles, long[] bytes)
     {
         _parts = parts;
-        _pages = pages;
+        _baseFiles = baseFiles;
         _bytes = bytes;
         Count = parts.Sum(p => p.Count);
         Bytes = bytes.Sum();
@@ -39,21 +39,21 @@ public sealed class PartedFileDictionary : IReadOnlyDictionary<string, ExportMan
     public PartedFileDictionary With(IReadOnlyDictionary<int, Dictionary<string, ExportManifest.Entry>> replaced)
     {
         var parts = (IReadOnlyDictionary<string, ExportManifest.Entry>[])_parts.Clone();
-        var pages = (int[])_pages.Clone();
+        var baseFiles = (int[])_baseFiles.Clone();
         var bytes = (long[])_bytes.Clone();
         foreach (var (number, files) in replaced)
         {
             parts[number] = files.Count == 0 ? None : files;
-            pages[number] = BaseFiles(files.Values);
+            baseFiles[number] = BaseFiles(files.Values);
             bytes[number] = files.Values.Sum(e => e.Size);
         }
-        return new PartedFileDictionary(parts, pages, bytes);
+        return new PartedFileDictionary(parts, baseFiles, bytes);
     }
 
     public IReadOnlyDictionary<string, ExportManifest.Entry> Part(int number) => _parts[number];
 
     // How many files of a part are not a compressed sibling (.br, .gz) of another: pages, feeds, JSON, tiles...
-    public int BaseFilesOf(int number) => _pages[number];
+    public int BaseFilesOf(int number) => _baseFiles[number];
 
     private static int BaseFiles(IEnumerable<ExportManifest.Entry> entries) => entries.Count(e => e.Encoding is null);
 

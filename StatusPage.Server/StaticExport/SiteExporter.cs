@@ -58,7 +58,6 @@ internal sealed partial class SiteExporter(HttpClient client, string directory, 
     // workers into a table the size of the site, cost ~30 ms per 10,000 pages at 100,000 entries.
     private readonly ConcurrentQueue<ExportManifest.Entry>[] _keptByPart =
         [.. Enumerable.Range(0, ExportManifest.PartCount).Select(_ => new ConcurrentQueue<ExportManifest.Entry>())];
-    private int _kept;
 
     private sealed record Fetched(string? Url, string File, byte[] Bytes, string ContentType, string Cache, string? Version = null);
 
@@ -133,7 +132,7 @@ internal sealed partial class SiteExporter(HttpClient client, string directory, 
         var result = Write([.. skipped.Order(StringComparer.Ordinal)]);
         return result with
         {
-            Rendered = rendered + ledgerFetched, Kept = _kept, LedgerFetched = ledgerFetched,
+            Rendered = rendered + ledgerFetched, Kept = _keptByPart.Sum(q => q.Count), LedgerFetched = ledgerFetched,
             // The process's collections meanwhile (the bench's question: how much of an increment is the collector's).
             Phases = $"manifest read {readMs} ms, pages {pagesMs - readMs} ms, ledger {ledgerMs - pagesMs} ms, write {clock.ElapsedMilliseconds - ledgerMs} ms; "
                 + $"GC paused {(GC.GetTotalPauseDuration() - paused).TotalMilliseconds:F0} ms, {GC.CollectionCount(2) - fullCollections} gen2",
@@ -403,20 +402,7 @@ internal sealed partial class SiteExporter(HttpClient client, string directory, 
         {
             var before = previous.Part(number);
             var files = new Dictionary<string, ExportManifest.Entry>(before.Count + 8, StringComparer.Ordinal);
-            foreach (var kept in _keptByPart[number])
-            {
-                files.Add(kept.Path, kept);
-                _unchanged++;
-                foreach (var suffix in SiblingSuffixes)
-                {
-                    if (before.TryGetValue(kept.Path + suffix, out var sibling))
-                    {
-                        files.Add(sibling.Path, sibling);
-                        _unchanged++;
-                    }
-                }
-            }
-            foreach (var entry in savedByPart[number])
+            foreach (var entry in _keptByPart[number].SelectMany(kept => WithSiblings(kept, before)).Concat(savedByPart[number]))
             {
                 files.Add(entry.Path, entry); // a file listed twice is a defect: it throws
             }
@@ -426,23 +412,26 @@ internal sealed partial class SiteExporter(HttpClient client, string directory, 
         return (previous.With(replaced), gone, touched);
     }
 
+    // A kept page and the .br/.gz siblings the previous export listed for it, each counted unchanged.
+    private IEnumerable<ExportManifest.Entry> WithSiblings(ExportManifest.Entry kept, IReadOnlyDictionary<string, ExportManifest.Entry> previous)
+    {
+        _unchanged++;
+        yield return kept;
+        foreach (var suffix in SiblingSuffixes)
+        {
+            if (previous.TryGetValue(kept.Path + suffix, out var sibling))
+            {
+                _unchanged++;
+                yield return sibling;
+            }
+        }
+    }
+
     // A first export, or one whose previous manifest was read for another renderer: every file listed anew.
     private (PartedFileDictionary Current, List<string> Gone, HashSet<int>? Touched) Whole(List<ExportManifest.Entry> saved)
     {
         var entries = new List<ExportManifest.Entry>(_previous.Count + saved.Count);
-        foreach (var kept in _keptByPart.SelectMany(q => q))
-        {
-            entries.Add(kept);
-            _unchanged++;
-            foreach (var suffix in SiblingSuffixes)
-            {
-                if (_previous.TryGetValue(kept.Path + suffix, out var sibling))
-                {
-                    entries.Add(sibling);
-                    _unchanged++;
-                }
-            }
-        }
+        entries.AddRange(_keptByPart.SelectMany(q => q).SelectMany(kept => WithSiblings(kept, _previous)));
         entries.AddRange(saved);
         var paths = new HashSet<string>(entries.Count, StringComparer.Ordinal);
         foreach (var entry in entries)
@@ -466,11 +455,7 @@ internal sealed partial class SiteExporter(HttpClient client, string directory, 
         return true;
     }
 
-    private void KeepEntry(ExportManifest.Entry entry)
-    {
-        _keptByPart[ExportManifest.PartOf(entry.Path)].Enqueue(entry);
-        Interlocked.Increment(ref _kept);
-    }
+    private void KeepEntry(ExportManifest.Entry entry) => _keptByPart[ExportManifest.PartOf(entry.Path)].Enqueue(entry);
 
     private bool Exists(ExportManifest.Entry entry)
     {
