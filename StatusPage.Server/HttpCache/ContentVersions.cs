@@ -1,7 +1,5 @@
-using System.Collections.Concurrent;
 using System.Globalization;
 using System.Runtime.CompilerServices;
-using StatusPage.Client.Contracts;
 using StatusPage.Server.History;
 
 namespace StatusPage.Server.HttpCache;
@@ -39,8 +37,13 @@ internal sealed class ContentVersions
     private readonly Lazy<long> _maintenances;
     private readonly Lazy<DateTimeOffset> _earliestUnresolved;
     private MonthIndex? _months;
-    // Sized for every incident: the export and the month index ask for each, and growing it under four readers means resizes.
-    private readonly ConcurrentDictionary<string, long> _incidents;
+    // Every incident's and maintenance's version in one pass over the history, built when an index that reads them all is
+    // (components, providers, months) or when the export asks for every page (Prepare). A single page before that computes
+    // its own subject's version: one incident page need not cost a pass over 10,000 incidents.
+    private readonly Lazy<Dictionary<string, IncidentVersion>> _incidentTable;
+    private readonly Lazy<Dictionary<string, long>> _maintenanceTable;
+
+    private readonly record struct IncidentVersion(long Seq, bool Open);
 
     // The seq of each month's resolved incidents and maintenance windows in one zone (the site's): one pass for all month pages.
     private sealed record MonthIndex(TimeZoneInfo Zone, Dictionary<DateOnly, long> Seqs);
@@ -48,7 +51,8 @@ internal sealed class ContentVersions
     private ContentVersions(StatusSnapshot snapshot)
     {
         _snapshot = snapshot;
-        _incidents = new(Environment.ProcessorCount, snapshot.Incidents.Count, StringComparer.Ordinal);
+        _incidentTable = new(IncidentTable);
+        _maintenanceTable = new(() => snapshot.Maintenances.Values.ToDictionary(m => m.Id, Compute, StringComparer.Ordinal));
         _byComponent = new(ComponentSeqs);
         _namesSeq = new(() => snapshot.Components.Values.Select(NameSeq).DefaultIfEmpty(0).Max());
         _earliestSeq = new(EarliestSeq);
@@ -61,6 +65,14 @@ internal sealed class ContentVersions
 
     // One per snapshot (computed lazily, dropped with it).
     public static ContentVersions Of(StatusSnapshot snapshot) => BySnapshot.GetValue(snapshot, s => new ContentVersions(s));
+
+    // For a caller about to ask for every page (the export): every incident's and maintenance's version at once.
+    public ContentVersions Prepare()
+    {
+        _ = _incidentTable.Value;
+        _ = _maintenanceTable.Value;
+        return this;
+    }
 
     // The seq at which what `path` (without language prefix or query) shows last changed.
     public long SeqFor(string path, TimeZoneInfo zone, DateTimeOffset now) => SeqFor(Parts(path), zone, now);
@@ -78,8 +90,8 @@ internal sealed class ContentVersions
     {
         return parts switch
         {
-            ["incidents", var id, ..] when _snapshot.Incidents.TryGetValue(id, out var incident) => Of(incident),
-            ["maintenance", var id, ..] when _snapshot.Maintenances.TryGetValue(id, out var maintenance) => Of(maintenance),
+            ["incidents", var id, ..] when IncidentVersionOf(id) is { } incident => incident.Seq,
+            ["maintenance", var id, ..] when MaintenanceSeqOf(id) is { } maintenance => maintenance,
             ["components", var id, ..] when _snapshot.Components.ContainsKey(id) => _byComponent.Value.GetValueOrDefault(id),
             ["history", var y, var m] when Month(y, m) is { } month => OfMonth(month, zone, now),
             // A month's SLA statement: the incidents and maintenance of that month, and the components (targets, status changes).
@@ -109,7 +121,7 @@ internal sealed class ContentVersions
         return parts switch
         {
             // An open incident shows its running duration and whether its next update is overdue.
-            ["incidents", var id] => !_snapshot.Incidents.TryGetValue(id, out var incident) || incident.Status != IncidentStatus.Resolved,
+            ["incidents", var id] => IncidentVersionOf(id) is not { Open: false },
             ["incidents", _, _] or ["maintenance", ..] => false,
             // Uptime figures and bars (the page, the badge); the feeds list posts only.
             ["components", _, "history.atom" or "history.rss"] => false,
@@ -137,9 +149,40 @@ internal sealed class ContentVersions
         .. _snapshot.Maintenances.Values.SelectMany(m => m.Posts.Where(p => p.Redaction is not null).Select(p => (p.Seq, _snapshot.LastSeqOf(m.Id)))),
     ];
 
-    // Memoized: the component, provider and month indexes each read every incident's version.
-    private long Of(Incident incident) =>
-        _incidents.GetOrAdd(incident.Id, static (_, state) => state.Self.Compute(state.Incident), (Self: this, Incident: incident));
+    private IncidentVersion? IncidentVersionOf(string id)
+    {
+        if (_incidentTable.IsValueCreated)
+        {
+            return _incidentTable.Value.TryGetValue(id, out var version) ? version : null;
+        }
+        return _snapshot.Incidents.TryGetValue(id, out var incident) ? VersionOf(incident) : null;
+    }
+
+    private long? MaintenanceSeqOf(string id)
+    {
+        if (_maintenanceTable.IsValueCreated)
+        {
+            return _maintenanceTable.Value.TryGetValue(id, out var seq) ? seq : null;
+        }
+        return _snapshot.Maintenances.TryGetValue(id, out var maintenance) ? Compute(maintenance) : null;
+    }
+
+    // The component, provider and month indexes each read every incident's version: from the table, built once.
+    private long Of(Incident incident) => _incidentTable.Value[incident.Id].Seq;
+
+    private long Of(Maintenance maintenance) => _maintenanceTable.Value[maintenance.Id];
+
+    private Dictionary<string, IncidentVersion> IncidentTable()
+    {
+        var table = new Dictionary<string, IncidentVersion>(_snapshot.Incidents.Count, StringComparer.Ordinal);
+        foreach (var incident in _snapshot.IncidentsNewestFirst)
+        {
+            table.Add(incident.Id, VersionOf(incident));
+        }
+        return table;
+    }
+
+    private IncidentVersion VersionOf(Incident incident) => new(Compute(incident), incident.ResolvedAt is null);
 
     private long Compute(Incident incident)
     {
@@ -160,10 +203,10 @@ internal sealed class ContentVersions
         incident.Causes.Select(c => c.Cause.ProviderId).OfType<string>()
             .Concat(_snapshot.ProviderObservations.TryGetValue(incident.Id, out var observed) ? observed.Select(o => o.ProviderId) : []);
 
-    private long Of(Maintenance maintenance)
+    private long Compute(Maintenance maintenance)
     {
         var seq = _snapshot.LastSeqOf(maintenance.Id);
-        foreach (var id in NamedComponents(maintenance.ComponentIds, maintenance.Posts))
+        foreach (var id in ComponentsOf(maintenance))
         {
             seq = Math.Max(seq, _snapshot.Components.TryGetValue(id, out var component) ? NameSeq(component) : 0);
         }
@@ -172,6 +215,12 @@ internal sealed class ContentVersions
 
     private static IEnumerable<string> NamedComponents(IEnumerable<string> ids, IEnumerable<Post> posts) =>
         ids.Concat(posts.SelectMany(p => p.ComponentChanges.Select(c => c.ComponentId)));
+
+    // Once per maintenance record, as Facts for an incident: the tables and indexes read it after every post.
+    private static readonly ConditionalWeakTable<Maintenance, string[]> ComponentsByMaintenance = [];
+
+    private static string[] ComponentsOf(Maintenance maintenance) => ComponentsByMaintenance.GetValue(maintenance,
+        static m => [.. NamedComponents(m.ComponentIds, m.Posts).Distinct(StringComparer.Ordinal)]);
 
     // What an incident's own record names, read once per incident record, not once per snapshot: a post makes a new snapshot
     // but leaves every other incident's record (an immutable instance) as it was, so each index pass reads these arrays only.
@@ -196,7 +245,7 @@ internal sealed class ContentVersions
         }
         foreach (var maintenance in _snapshot.Maintenances.Values)
         {
-            Raise(NamedComponents(maintenance.ComponentIds, maintenance.Posts), Of(maintenance));
+            Raise(ComponentsOf(maintenance), Of(maintenance));
         }
         return seqs;
 

@@ -26,7 +26,7 @@ internal sealed record PageVersions(string Renderer, Func<string, string?> Versi
     {
         ArgumentNullException.ThrowIfNull(snapshot);
         ArgumentNullException.ThrowIfNull(site);
-        var versions = ContentVersions.Of(snapshot);
+        var versions = ContentVersions.Of(snapshot).Prepare();
         var zone = site.TimeZone;
         var settings = string.Join("\n", site.Name, site.Url, zone.Id, string.Join(",", site.Languages),
             string.Join(",", site.CreditTiers.Select(t => $"{t.Below}:{t.Credit}")), typeof(PageVersions).Assembly.ManifestModule.ModuleVersionId,
@@ -42,12 +42,13 @@ internal sealed record PageVersions(string Renderer, Func<string, string?> Versi
         });
     }
 
+    private static readonly string[] Prefixes = [.. LanguagePaths.Prefixed.Select(LanguagePaths.Prefix)];
+
     // /fr/incidents/x → /incidents/x (the dynamic server strips the prefix the same way before routing).
     private static string Unprefixed(string url)
     {
-        foreach (var culture in LanguagePaths.Prefixed)
+        foreach (var prefix in Prefixes)
         {
-            var prefix = LanguagePaths.Prefix(culture);
             if (url == prefix || url.StartsWith(prefix + "/", StringComparison.Ordinal))
             {
                 return url.Length == prefix.Length ? "/" : url[prefix.Length..];
