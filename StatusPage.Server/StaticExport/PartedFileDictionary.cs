@@ -1,5 +1,6 @@
 using System.Collections;
 using System.Diagnostics.CodeAnalysis;
+using System.Runtime.CompilerServices;
 
 namespace StatusPage.Server.StaticExport;
 
@@ -51,6 +52,26 @@ public sealed class PartedFileDictionary : IReadOnlyDictionary<string, ExportMan
     }
 
     public IReadOnlyDictionary<string, ExportManifest.Entry> Part(int number) => _parts[number];
+
+    public static readonly PartedFileDictionary Empty = From([]);
+
+    // A part's files that have an address and are not a compressed sibling (pages, feeds, JSON...), by address. Built once per
+    // part: an increment shares every untouched part with the previous manifest, and so its index (at 100,000 ledger entries
+    // 77,000 addresses, which an increment used to index again after every post).
+    public IReadOnlyDictionary<string, ExportManifest.Entry> AddressesOf(int number) =>
+        AddressesByPart.GetValue(_parts[number], static part => part.Values.Where(e => e.Url is not null && e.Encoding is null)
+            .ToDictionary(e => e.Url!, StringComparer.Ordinal));
+
+    private static readonly ConditionalWeakTable<IReadOnlyDictionary<string, ExportManifest.Entry>, IReadOnlyDictionary<string, ExportManifest.Entry>>
+        AddressesByPart = [];
+
+    // The file fetched from `url`, if any: its part is the one of any file the address can be saved as (SiteExporter.FileFor),
+    // since a part is chosen by the folders that own a file, never by its name.
+    public ExportManifest.Entry? AtAddress(string url)
+    {
+        var file = SiteExporter.FileFor(url)("text/html");
+        return AddressesOf(ExportManifest.PartOf(file)).GetValueOrDefault(url);
+    }
 
     // How many files of a part are not a compressed sibling (.br, .gz) of another: pages, feeds, JSON, tiles...
     public int BaseFilesOf(int number) => _baseFiles[number];

@@ -40,7 +40,7 @@ internal sealed partial class SiteExporter(HttpClient client, string directory, 
     // The log's checkpoints, written last (Write): a reader who sees the new size finds every tile it names already written.
     private readonly ConcurrentBag<Fetched> _checkpoints = [];
 
-    private IReadOnlyDictionary<string, ExportManifest.Entry> _previous = new Dictionary<string, ExportManifest.Entry>();
+    private PartedFileDictionary _previous = PartedFileDictionary.Empty;
 
     // The previous manifest is the one this process wrote and the file is unchanged since: the pages kept without fetching are
     // taken as written, not checked one by one (a stat of each of 77,000 kept pages at 100,000 ledger entries). A page removed
@@ -77,23 +77,26 @@ internal sealed partial class SiteExporter(HttpClient client, string directory, 
         _previous = Previous();
         // Pages the previous export made are visited again (kept or fetched); new ones are found by following the links of the
         // pages fetched (a page that links a new one has changed). A previous page no longer answered is deleted.
-        var earlier = _previous.Values.Where(e => e.Url is not null && e.Encoding is null && !e.Url.EndsWith(Missing, StringComparison.Ordinal)
-                && !e.Url.StartsWith(TileLayout.Prefix, StringComparison.Ordinal))
-            .ToDictionary(e => e.Url!, StringComparer.Ordinal);
+        ExportManifest.Entry? Earlier(string url) => _previous.AtAddress(url) is { } entry && IsPage(entry) ? entry : null;
         // Every URL is visited once: the previous pages, and the others met so far (not a second set of the previous pages' URLs).
         var others = new HashSet<string>(StringComparer.Ordinal);
-        bool FirstSeen(string url) => !earlier.ContainsKey(url) && others.Add(url);
-        List<string> level = [.. Seeds.Concat(LanguagePaths.Prefixed.Select(c => LanguagePaths.Prefix(c) + "/")).Where(FirstSeen), .. earlier.Keys];
+        bool FirstSeen(string url) => Earlier(url) is null && others.Add(url);
+        List<(string Url, ExportManifest.Entry? Before)> level =
+        [
+            .. Seeds.Concat(LanguagePaths.Prefixed.Select(c => LanguagePaths.Prefix(c) + "/")).Where(FirstSeen).Select(url => (url, (ExportManifest.Entry?)null)),
+            .. Enumerable.Range(0, ExportManifest.PartCount).SelectMany(n => _previous.AddressesOf(n).Values).Where(IsPage).Select(e => (e.Url!, (ExportManifest.Entry?)e)),
+        ];
         var readMs = clock.ElapsedMilliseconds;
         var rendered = 0;
         while (level.Count > 0)
         {
             var found = new ConcurrentBag<string>();
             await Parallel.ForEachAsync(level, new ParallelOptions { MaxDegreeOfParallelism = 4, CancellationToken = cancellationToken },
-                async (url, token) =>
+                async (visit, token) =>
                 {
+                    var (url, before) = visit;
                     var version = versions?.VersionOf(url);
-                    if (Keep(earlier.GetValueOrDefault(url), version))
+                    if (Keep(before, version))
                     {
                         return;
                     }
@@ -101,7 +104,7 @@ internal sealed partial class SiteExporter(HttpClient client, string directory, 
                     var page = await FetchAsync(url, FileFor(url), token, version: version);
                     if (page is null)
                     {
-                        if (!earlier.ContainsKey(url))
+                        if (before is null)
                         {
                             skipped.Add(url);
                         }
@@ -112,7 +115,7 @@ internal sealed partial class SiteExporter(HttpClient client, string directory, 
                         found.Add(link);
                     }
                 });
-            level = [.. found.Where(FirstSeen).Order(StringComparer.Ordinal)];
+            level = [.. found.Where(FirstSeen).Order(StringComparer.Ordinal).Select(url => (url, (ExportManifest.Entry?)null))];
         }
         foreach (var culture in ReaderLanguage.Cultures)
         {
@@ -139,9 +142,13 @@ internal sealed partial class SiteExporter(HttpClient client, string directory, 
         };
     }
 
+    // A page of the previous export is visited again; its not-found pages and the log's files have their own passes.
+    private static bool IsPage(ExportManifest.Entry entry) =>
+        !entry.Url!.EndsWith(Missing, StringComparison.Ordinal) && !entry.Url.StartsWith(TileLayout.Prefix, StringComparison.Ordinal);
+
     // The previous manifest, if its pages were rendered the way this export renders them (same build, settings, zone offset);
     // otherwise nothing is kept without fetching, though unchanged bytes are still not rewritten.
-    private IReadOnlyDictionary<string, ExportManifest.Entry> Previous()
+    private PartedFileDictionary Previous()
     {
         ExportManifest.Loaded? manifest;
         try
@@ -155,15 +162,15 @@ internal sealed partial class SiteExporter(HttpClient client, string directory, 
         }
         if (manifest is null)
         {
-            return new Dictionary<string, ExportManifest.Entry>();
+            return PartedFileDictionary.Empty;
         }
         _previousManifest = manifest;
         _writtenHere = manifest.Remembered;
         if (versions is null || manifest.Renderer != versions.Renderer)
         {
-            return manifest.Files.ToDictionary(e => e.Key, e => e.Value with { Version = null }, StringComparer.Ordinal);
+            return PartedFileDictionary.From(manifest.Files.Values.Select(e => e with { Version = null }));
         }
-        return manifest.Files;
+        return manifest.Files as PartedFileDictionary ?? PartedFileDictionary.From(manifest.Files.Values);
     }
 
     // The log as tlog-tiles and NDJSON chunks at the exported checkpoint's size (Transparency/TileLayout, docs/LEDGER.md §6.1), at
@@ -360,9 +367,7 @@ internal sealed partial class SiteExporter(HttpClient client, string directory, 
         var saved = _saved.Values.SelectMany(e => e).ToList();
         // The previous manifest is this export's own reading of it (versions kept): only the parts of files fetched or gone
         // may differ; otherwise every part is compared when it is stored.
-        var (current, gone, touched) = _previous is PartedFileDictionary previous && ReferenceEquals(_previous, _previousManifest?.Files)
-            ? Carried(previous, saved)
-            : Whole(saved);
+        var (current, gone, touched) = ReferenceEquals(_previous, _previousManifest?.Files) ? Carried(_previous, saved) : Whole(saved);
         var deleted = 0;
         foreach (var path in gone.Order(StringComparer.Ordinal).Select(Within))
         {
