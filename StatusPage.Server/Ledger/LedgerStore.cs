@@ -55,8 +55,9 @@ public sealed partial class LedgerStore : IDisposable
         {
             throw new InvalidOperationException("The ledger is being replayed; the store opens for other use once the replay ends.");
         }
-        var db = new LiteDatabase(new ConnectionString { Filename = DataPath, Connection = ConnectionType.Direct, ReadOnly = _damaged },
-            CreateMapper());
+        // One engine call at a time (OneCallAtATime: LiteDB's page cache is not safe for concurrent readers).
+        var db = new LiteDatabase(new OneCallAtATime(new LiteDB.Engine.LiteEngine(new LiteDB.Engine.EngineSettings { Filename = DataPath, ReadOnly = _damaged })),
+            CreateMapper(), disposeOnClose: true);
         if (!_damaged)
         {
             db.GetCollection<StoredEntry>(EntriesCollection).EnsureIndex(e => e.EntryId, unique: true);
@@ -205,8 +206,8 @@ public sealed partial class LedgerStore : IDisposable
     }
 
     // Reads documents and maps them by hand: a start-up replay reads every entry, and the generic mapper costs more than the read.
-    public IEnumerable<LedgerEntry> ReadAll(long afterSeq = 0) =>
-        Db.GetCollection(EntriesCollection).Find(Query.GT("_id", afterSeq)).Select(ToEntry);
+    // In slices of a tile's width: a query's documents are read at once (OneCallAtATime), and most readers take a tile or a batch.
+    public IEnumerable<LedgerEntry> ReadAll(long afterSeq = 0) => ReadInSlices(afterSeq, long.MaxValue, sliceSize: 256);
 
     // The entries after afterSeq up to upToSeq through the open connection, one short query per slice: a query keeps every
     // page it read until it ends, so a background read of the whole ledger (the check after a snapshot start) would otherwise

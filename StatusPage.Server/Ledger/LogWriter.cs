@@ -21,6 +21,14 @@ internal static class LogWriter
     private static readonly FieldInfo? StateField = typeof(LiteDB.Engine.LiteEngine).GetField("_state", Private);
     private static readonly FieldInfo? DisposedField = StateField?.FieldType.GetField("Disposed");
 
+    // The engine under the store's one-call-at-a-time wrapper (OneCallAtATime).
+    private static LiteDB.Engine.LiteEngine? EngineOf(LiteDatabase db) => EngineField?.GetValue(db) switch
+    {
+        OneCallAtATime wrapped => wrapped.Inner as LiteDB.Engine.LiteEngine,
+        LiteDB.Engine.LiteEngine engine => engine,
+        _ => null,
+    };
+
     public static void Check()
     {
         if (IsEmptyField is null || FailureField is null || EngineField is null || QueueProperty is null || TransactionsProperty is null
@@ -35,7 +43,7 @@ internal static class LogWriter
     public static void WaitUntilWritten(LiteDatabase db)
     {
         Check();
-        if (EngineField!.GetValue(db) is not LiteDB.Engine.LiteEngine engine || DiskField!.GetValue(engine) is not { } disk
+        if (EngineOf(db) is not { } engine || DiskField!.GetValue(engine) is not { } disk
             || QueueProperty!.GetValue(disk) is not { } lazy)
         {
             throw new InvalidOperationException("The LiteDB engine is not open.");
@@ -58,7 +66,7 @@ internal static class LogWriter
     // must be writable") and so ends the process: before a broken connection is dropped, its transactions are let go quietly.
     public static void AbandonOpenTransactions(LiteDatabase db)
     {
-        if (EngineField?.GetValue(db) is LiteDB.Engine.LiteEngine engine && MonitorField!.GetValue(engine) is { } monitor
+        if (EngineOf(db) is { } engine && MonitorField!.GetValue(engine) is { } monitor
             && TransactionsProperty!.GetValue(monitor) is System.Collections.IEnumerable transactions)
         {
             foreach (var transaction in transactions.Cast<object>().ToList())
