@@ -60,6 +60,35 @@ public sealed class RecurrenceTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void A_report_is_reused_only_for_the_very_same_events_and_follows_any_change_of_them()
+    {
+        var random = new Random(15);
+        var label = $"Group {Guid.NewGuid():N}"; // its own group: test classes run in parallel
+        List<RecurrenceEvent> events = [.. Enumerable.Range(0, 10).Select(i =>
+        {
+            var t = RandomTime(random);
+            return At(i, new DateTimeOffset(t.Year, t.Month, t.Day, t.Hour, 41, 0, TimeSpan.Zero));
+        })];
+
+        var first = RecurrenceDetector.Detect(label, events, Paris);
+        Assert.Same(first, RecurrenceDetector.Detect(label, [.. events], Paris));
+
+        // The same instant stated with another offset: the report shows the times it was given, so it is made again.
+        List<RecurrenceEvent> restated = [.. events.Select((e, i) => i == 3 ? e with { At = e.At.ToOffset(TimeSpan.FromHours(2)) } : e)];
+        var again = RecurrenceDetector.Detect(label, restated, Paris);
+        Assert.NotSame(first, again);
+        Assert.Contains(again.Findings.Single(f => f.Kind == RecurrenceKind.MinuteOfHour).Matching, e => e.At.Offset == TimeSpan.FromHours(2));
+
+        // One start moved off the pattern: one hit fewer, as a detection from scratch says.
+        List<RecurrenceEvent> moved = [.. events.Select((e, i) => i == 3 ? e with { At = e.At.AddMinutes(-20) } : e)];
+        var after = RecurrenceDetector.Detect(label, moved, Paris).Findings.Single(f => f.Kind == RecurrenceKind.MinuteOfHour);
+        Assert.Equal(first.Findings.Single(f => f.Kind == RecurrenceKind.MinuteOfHour).Hits - 1, after.Hits);
+        var fresh = RecurrenceDetector.Detect($"{label} fresh", moved, Paris).Findings.Single(f => f.Kind == RecurrenceKind.MinuteOfHour);
+        Assert.Equal((fresh.Bin, fresh.Hits, fresh.Log10Corrected), (after.Bin, after.Hits, after.Log10Corrected));
+        Assert.Equal(fresh.Matching.Select(e => e.Id), after.Matching.Select(e => e.Id));
+    }
+
+    [Fact]
     public void Fewer_than_5_incidents_or_4_matching_are_never_reported()
     {
         var four = Enumerable.Range(0, 4).Select(i => At(i, YearStart.AddDays(i * 3).AddHours(i).AddMinutes(56))).ToList();
