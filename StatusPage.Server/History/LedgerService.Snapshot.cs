@@ -117,7 +117,7 @@ public sealed partial class LedgerService
             return false;
         }
         // The ledger's entry at the snapshot's seq must be the one it was built at.
-        var atHead = store.ReadAll(saved.Seq - 1).FirstOrDefault();
+        var atHead = store.ReadEntry(saved.Seq);
         if (atHead is null || atHead.Seq != saved.Seq || atHead.Hash != saved.Hash)
         {
             LogSnapshotDiscarded(logger, saved.Seq, SnapshotPath);

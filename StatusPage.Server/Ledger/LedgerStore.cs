@@ -209,6 +209,10 @@ public sealed partial class LedgerStore : IDisposable
     // In slices of a tile's width: a query's documents are read at once (OneCallAtATime), and most readers take a tile or a batch.
     public IEnumerable<LedgerEntry> ReadAll(long afterSeq = 0) => ReadInSlices(afterSeq, long.MaxValue, sliceSize: 256);
 
+    // The entry at `seq`, if stored: one document (a page's covering checkpoint, a proof, the snapshot's check ask for one).
+    public LedgerEntry? ReadEntry(long seq) =>
+        Db.GetCollection(EntriesCollection).FindById(seq) is { } document ? ToEntry(document) : null;
+
     // The entries after afterSeq up to upToSeq through the open connection, one short query per slice: a query keeps every
     // page it read until it ends, so a background read of the whole ledger (the check after a snapshot start) would otherwise
     // hold about the file's size in memory while the server runs.

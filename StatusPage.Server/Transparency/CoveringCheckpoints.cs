@@ -28,7 +28,7 @@ internal sealed class CoveringCheckpoints(LedgerStore store, TransparencyLog log
         var signed = latest.Size == seq ? latest : store.Checkpoints(seq - 1, 1) is [var (_, note)] && SignedCheckpoint.ReadUnverified(note) is { } c
             ? new SignedCheckpoint(c, note)
             : null;
-        if (signed is null || store.ReadAll(seq - 1).FirstOrDefault() is not { } entry || entry.Seq != seq)
+        if (signed is null || store.ReadEntry(seq) is not { } entry || entry.Seq != seq)
         {
             return null;
         }

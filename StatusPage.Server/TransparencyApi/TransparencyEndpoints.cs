@@ -114,7 +114,7 @@ internal static class TransparencyEndpoints
         {
             return Invalid("seq", $"seq must be between 1 and size ({treeSize})", "out_of_range");
         }
-        var entry = store.ReadAll(seq - 1).First();
+        var entry = store.ReadEntry(seq) ?? throw new InvalidOperationException($"entry {seq} is covered by the log but not stored");
         var proof = new InclusionProof(seq, treeSize, seq - 1, entry.Hash, Base64(log.Tree.InclusionProof(seq - 1, treeSize)));
         context.Response.Headers.CacheControl = CacheControl(size is null ? Latest : Immutable);
         context.Response.Headers.AccessControlAllowOrigin = "*";
