@@ -157,7 +157,7 @@ public static class ExportManifest
         return (int)(hash % PartCount);
     }
 
-    private static readonly string[] LanguageFolders = [.. LanguagePaths.Prefixed.Select(c => LanguagePaths.Prefix(c)[1..])];
+    private static readonly string[] LanguageFolders = [.. LanguagePaths.Prefixes.Select(p => p[1..])];
 
     private static bool IsLanguageFolder(ReadOnlySpan<char> folder)
     {

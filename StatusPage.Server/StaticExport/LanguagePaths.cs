@@ -16,6 +16,9 @@ internal static partial class LanguagePaths
 
     public static IEnumerable<CultureInfo> Prefixed => ReaderLanguage.Cultures.Skip(1);
 
+    // The prefixed languages' prefixes ("/fr"), for code that looks at every exported address.
+    public static readonly string[] Prefixes = [.. Prefixed.Select(Prefix)];
+
     public static string Prefix(CultureInfo culture) =>
         culture.TwoLetterISOLanguageName == Default.TwoLetterISOLanguageName ? "" : "/" + culture.TwoLetterISOLanguageName;
 

@@ -42,12 +42,10 @@ internal sealed record PageVersions(string Renderer, Func<string, string?> Versi
         });
     }
 
-    private static readonly string[] Prefixes = [.. LanguagePaths.Prefixed.Select(LanguagePaths.Prefix)];
-
     // /fr/incidents/x → /incidents/x (the dynamic server strips the prefix the same way before routing).
     private static string Unprefixed(string url)
     {
-        foreach (var prefix in Prefixes)
+        foreach (var prefix in LanguagePaths.Prefixes)
         {
             if (url == prefix || url.StartsWith(prefix + "/", StringComparison.Ordinal))
             {
