@@ -88,20 +88,22 @@ internal sealed partial class SiteExporter(HttpClient client, string directory, 
         ];
         var readMs = clock.ElapsedMilliseconds;
         var rendered = 0;
+        // Where the pages phase goes: deciding what to render, the renders, and the longest single render (a serial chain).
+        var (decideMs, renderMs, renders) = (0L, 0L, new ConcurrentBag<(string Url, long Ms)>());
         while (level.Count > 0)
         {
+            var started = clock.ElapsedMilliseconds;
+            var toRender = ToRender(level);
+            var decided = clock.ElapsedMilliseconds;
+            rendered += toRender.Count;
             var found = new ConcurrentBag<string>();
-            await Parallel.ForEachAsync(level, new ParallelOptions { MaxDegreeOfParallelism = 4, CancellationToken = cancellationToken },
+            await Parallel.ForEachAsync(toRender, new ParallelOptions { MaxDegreeOfParallelism = 4, CancellationToken = cancellationToken },
                 async (visit, token) =>
                 {
-                    var (url, before) = visit;
-                    var version = versions?.VersionOf(url);
-                    if (Keep(before, version))
-                    {
-                        return;
-                    }
-                    Interlocked.Increment(ref rendered);
+                    var (url, before, version) = visit;
+                    var fetchStarted = clock.ElapsedMilliseconds;
                     var page = await FetchAsync(url, FileFor(url), token, version: version);
+                    renders.Add((url, clock.ElapsedMilliseconds - fetchStarted));
                     if (page is null)
                     {
                         if (before is null)
@@ -115,6 +117,7 @@ internal sealed partial class SiteExporter(HttpClient client, string directory, 
                         found.Add(link);
                     }
                 });
+            (decideMs, renderMs) = (decideMs + decided - started, renderMs + clock.ElapsedMilliseconds - decided);
             level = [.. found.Where(FirstSeen).Order(StringComparer.Ordinal).Select(url => (url, (ExportManifest.Entry?)null))];
         }
         foreach (var culture in ReaderLanguage.Cultures)
@@ -130,6 +133,7 @@ internal sealed partial class SiteExporter(HttpClient client, string directory, 
             rendered++;
         }
         var pagesMs = clock.ElapsedMilliseconds;
+        var slowest = renders.OrderByDescending(r => r.Ms).Select(r => $"{r.Url} {r.Ms} ms").FirstOrDefault() ?? "none";
         var ledgerFetched = await LedgerAsync(cancellationToken);
         var ledgerMs = clock.ElapsedMilliseconds;
         var result = Write([.. skipped.Order(StringComparer.Ordinal)]);
@@ -137,10 +141,16 @@ internal sealed partial class SiteExporter(HttpClient client, string directory, 
         {
             Rendered = rendered + ledgerFetched, Kept = _keptByPart.Sum(q => q.Count), LedgerFetched = ledgerFetched,
             // The process's collections meanwhile (the bench's question: how much of an increment is the collector's).
-            Phases = $"manifest read {readMs} ms, pages {pagesMs - readMs} ms, ledger {ledgerMs - pagesMs} ms, write {clock.ElapsedMilliseconds - ledgerMs} ms; "
+            Phases = $"manifest read {readMs} ms, pages {pagesMs - readMs} ms (versions {decideMs} ms, renders {renderMs} ms, slowest "
+                + $"{slowest}), ledger {ledgerMs - pagesMs} ms, write {clock.ElapsedMilliseconds - ledgerMs} ms; "
                 + $"GC paused {(GC.GetTotalPauseDuration() - paused).TotalMilliseconds:F0} ms, {GC.CollectionCount(2) - fullCollections} gen2",
         };
     }
+
+    // The pages of a level whose version moved, or that are new: every address is decided before any is fetched, on every core,
+    // so that the renders do not wait for thread-pool threads behind a loop over tens of thousands of kept addresses.
+    private List<(string Url, ExportManifest.Entry? Before, string? Version)> ToRender(List<(string Url, ExportManifest.Entry? Before)> level) =>
+        [.. level.AsParallel().Select(visit => (visit.Url, visit.Before, Version: versions?.VersionOf(visit.Url))).Where(visit => !Keep(visit.Before, visit.Version))];
 
     // A page of the previous export is visited again; its not-found pages and the log's files have their own passes.
     private static bool IsPage(ExportManifest.Entry entry) =>
