@@ -63,6 +63,13 @@ public sealed record StatusSnapshot(
 
     private static readonly ConditionalWeakTable<StatusSnapshot, Incident[]> NewestFirst = [];
 
+    // Every incident, oldest start first (ties by id), once per snapshot: the providers' accounts list a period's incidents in
+    // this order, for the providers page and every provider's page in every language after each post.
+    public ImmutableArray<Incident> IncidentsOldestFirst => ImmutableCollectionsMarshal.AsImmutableArray(OldestFirst.GetValue(this,
+        s => [.. s.IncidentsNewestFirst.OrderBy(i => i.StartedAt).ThenBy(i => i.Id, StringComparer.Ordinal)]));
+
+    private static readonly ConditionalWeakTable<StatusSnapshot, Incident[]> OldestFirst = [];
+
     // Once per snapshot: an incident's Status reads its posts, and the home page, the feeds' versions and the month pages all ask
     // for the open ones of the whole history.
     public IEnumerable<Incident> UnresolvedIncidents => Unresolved.GetValue(this,

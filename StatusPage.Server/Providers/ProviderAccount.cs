@@ -71,8 +71,10 @@ public sealed record ProviderAccount(
         var period = new PeriodFacts(snapshot, from, to);
         return [.. providers.Select(provider =>
         {
-            var (incidents, byComponent) = Attributed(period, provider);
-            return new ProviderTotals(provider, incidents.Length, byComponent.Sum(d => d.Minutes));
+            // Only the downtime of each attributed incident: its attributions, tickets and observations are the account's.
+            var downtime = period.InPeriod.Where(i => Names(i.Cause, provider))
+                .Select(i => DowntimeOf(period.Snapshot, i, period.BySource[i.Id])).ToList();
+            return new ProviderTotals(provider, downtime.Count, ByComponent(downtime).Sum(d => d.Minutes));
         })];
     }
 
@@ -83,20 +85,21 @@ public sealed record ProviderAccount(
         {
             (Snapshot, From, To) = (snapshot, from, to);
             var slices = DowntimeSlices.In(snapshot, from, to).ToList();
-            InPeriod = [.. snapshot.IncidentsNewestFirst
-                .Where(i => i.StartedAt >= from && i.StartedAt < to)
-                .OrderBy(i => i.StartedAt).ThenBy(i => i.Id, StringComparer.Ordinal)];
+            InPeriod = [.. snapshot.IncidentsOldestFirst.Where(i => i.StartedAt >= from && i.StartedAt < to)];
             // By incident once: a lookup per attributed incident instead of a scan of every slice (quadratic over a long history).
             BySource = slices.Where(s => s.SourceId is not null).ToLookup(s => s.SourceId!, StringComparer.Ordinal);
-            All = slices.GroupBy(s => s.ComponentId).ToImmutableDictionary(g => g.Key, g => g.Sum(s => s.Minutes));
+            // Only an account shows the share of all downtime; the providers page's totals do not read it.
+            _all = new(() => slices.GroupBy(s => s.ComponentId).ToImmutableDictionary(g => g.Key, g => g.Sum(s => s.Minutes)));
         }
+
+        private readonly Lazy<ImmutableDictionary<string, double>> _all;
 
         public StatusSnapshot Snapshot { get; }
         public DateTimeOffset From { get; }
         public DateTimeOffset To { get; }
         public List<Incident> InPeriod { get; }
         public ILookup<string, DowntimeSlice> BySource { get; }
-        public ImmutableDictionary<string, double> All { get; }
+        public ImmutableDictionary<string, double> All => _all.Value;
     }
 
     private static ProviderAccount Of(PeriodFacts period, UpstreamProvider provider, TimeZoneInfo zone)
@@ -117,13 +120,15 @@ public sealed record ProviderAccount(
         var attributed = period.InPeriod.Where(i => Names(i.Cause, provider))
             .Select(i => Account(period.Snapshot, provider, i, period.BySource[i.Id], period.To))
             .ToImmutableArray();
-        var byComponent = attributed.SelectMany(i => i.Downtime)
+        return (attributed, ByComponent(attributed.Select(i => i.Downtime)));
+    }
+
+    // The incidents' downtime summed by component, largest first (in the incidents' order, so the totals add up as the accounts do).
+    private static ImmutableArray<ComponentDowntime> ByComponent(IEnumerable<ImmutableArray<ComponentDowntime>> downtimeOfEach) =>
+        [.. downtimeOfEach.SelectMany(d => d)
             .GroupBy(d => d.ComponentId)
             .Select(g => new ComponentDowntime(g.Key, g.First().Name, g.Sum(d => d.Minutes)))
-            .OrderByDescending(d => d.Minutes).ThenBy(d => d.Name, StringComparer.Ordinal)
-            .ToImmutableArray();
-        return (attributed, byComponent);
-    }
+            .OrderByDescending(d => d.Minutes).ThenBy(d => d.Name, StringComparer.Ordinal)];
 
     private static bool Names(Cause cause, UpstreamProvider provider) => cause.Kind == CauseKind.Upstream && cause.ProviderId == provider.Id;
 
@@ -136,10 +141,7 @@ public sealed record ProviderAccount(
     {
         var attributions = AttributionsOf(incident);
         var end = incident.ResolvedAt;
-        var downtime = slices.GroupBy(s => s.ComponentId)
-            .Select(g => new ComponentDowntime(g.Key, NameOf(snapshot, g.Key), g.Sum(s => s.Minutes)))
-            .OrderBy(d => incident.ComponentIds.IndexOf(d.ComponentId) is var at and >= 0 ? at : int.MaxValue)
-            .ToImmutableArray();
+        var downtime = DowntimeOf(snapshot, incident, slices);
         var tickets = attributions.Where(a => a.Kind == CauseKind.Upstream && a.ProviderId == provider.Id)
             .Select(a => a.Ticket).OfType<string>().Distinct(StringComparer.Ordinal).ToImmutableArray();
         var observations = snapshot.ProviderObservations.TryGetValue(incident.Id, out var observed)
@@ -150,6 +152,12 @@ public sealed record ProviderAccount(
             Observations = observations,
         };
     }
+
+    // The downtime an incident's updates caused, by component, in the order the incident names them.
+    private static ImmutableArray<ComponentDowntime> DowntimeOf(StatusSnapshot snapshot, Incident incident, IEnumerable<DowntimeSlice> slices) =>
+        [.. slices.GroupBy(s => s.ComponentId)
+            .Select(g => new ComponentDowntime(g.Key, NameOf(snapshot, g.Key), g.Sum(s => s.Minutes)))
+            .OrderBy(d => incident.ComponentIds.IndexOf(d.ComponentId) is var at and >= 0 ? at : int.MaxValue)];
 
     public static string NameOf(StatusSnapshot snapshot, string componentId) =>
         snapshot.Components.TryGetValue(componentId, out var component) ? component.Name : componentId;
