@@ -17,7 +17,10 @@ internal sealed class KnownChanges
         All = [.. list];
         KnownFrom = [.. All.Select(c => IsKnownLate(c) ? c.RecordedAt!.Value : c.At)];
         AnyKnownLate = All.Any(IsKnownLate);
+        _cuts = new(() => [.. All.Select(c => c.At).Concat(KnownFrom).Distinct().Order()]);
     }
+
+    private readonly Lazy<DateTimeOffset[]> _cuts;
 
     public StatusChange[] All { get; }
 
@@ -26,6 +29,34 @@ internal sealed class KnownChanges
     public bool AnyKnownLate { get; }
 
     public static KnownChanges Of(ImmutableList<StatusChange> changes) => ByList.GetValue(changes, list => new KnownChanges(list));
+
+    // Every instant at which the status as recorded can change (a stated time or a time a change became known), in order, once
+    // per list: the uptime page's as-recorded windows cut each window at those inside it, per component, window and language.
+    public ArraySegment<DateTimeOffset> CutsWithin(DateTimeOffset from, DateTimeOffset to)
+    {
+        var cuts = _cuts.Value;
+        var (first, end) = (Search(cuts, from, after: true), Search(cuts, to, after: false));
+        return first < end ? new(cuts, first, end - first) : ArraySegment<DateTimeOffset>.Empty;
+    }
+
+    // Binary search in an ordered array: the first index after `at` (or at or after it).
+    private static int Search(DateTimeOffset[] times, DateTimeOffset at, bool after)
+    {
+        int lo = 0, hi = times.Length;
+        while (lo < hi)
+        {
+            var mid = (lo + hi) / 2;
+            if (after ? times[mid] <= at : times[mid] < at)
+            {
+                lo = mid + 1;
+            }
+            else
+            {
+                hi = mid;
+            }
+        }
+        return lo;
+    }
 
     // Binary search: the index of the first change stated strictly after `at`.
     public int FirstAfter(DateTimeOffset at)

@@ -177,7 +177,7 @@ internal static class UptimeCalculator
             yield break;
         }
         var changes = KnownChanges.Of(component.Changes);
-        var cuts = changes.All.Select(c => c.At).Concat(changes.KnownFrom).Where(t => t > from && t < to).Append(to).Distinct().Order().ToList();
+        DateTimeOffset[] cuts = [.. changes.CutsWithin(from, to), to];
         var cursor = from;
         foreach (var cut in cuts)
         {
