@@ -253,6 +253,12 @@ internal sealed partial class SiteExporter(HttpClient client, string directory, 
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, url);
         using var response = await client.SendAsync(request, token);
+        // A page that fails to render is not a page gone: skipped, it would be deleted from the export and the bucket.
+        if ((int)response.StatusCode >= 500)
+        {
+            throw new HttpRequestException($"{url} answered {(int)response.StatusCode}: the export stops without writing its manifest",
+                null, response.StatusCode);
+        }
         if (response.StatusCode != expected)
         {
             return null;

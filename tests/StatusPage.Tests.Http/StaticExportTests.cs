@@ -180,6 +180,35 @@ public sealed class StaticExportTests : IAsyncLifetime
         Assert.Equal(previous.Files.Count, again.Files);
     }
 
+    // A page that fails to render is not a page gone: skipped, it would be deleted from the folder and from the bucket the publish
+    // mirrors. The export stops before deleting anything or writing its manifest (the automatic publish tries again later).
+    [Fact]
+    public async Task A_page_answering_a_server_error_stops_the_export_before_it_deletes_anything_or_writes_its_manifest()
+    {
+        var dir = Path.Combine(_root, "site");
+        await Export(dir);
+        var uptime = Path.Combine(dir, "uptime", "index.html");
+        var bytes = File.ReadAllBytes(uptime);
+        File.Delete(Path.Combine(dir, SiteExporter.ManifestName)); // every page is fetched again
+
+        using var failing = _factory.CreateDefaultClient(new ServerErrorFor("/uptime"));
+        var error = await Assert.ThrowsAsync<HttpRequestException>(() => new SiteExporter(failing, dir, Versions()).ExportAsync());
+
+        Assert.Equal(HttpStatusCode.InternalServerError, error.StatusCode);
+        Assert.Contains("/uptime answered 500", error.Message, StringComparison.Ordinal);
+        Assert.Equal(bytes, File.ReadAllBytes(uptime));
+        Assert.False(File.Exists(Path.Combine(dir, SiteExporter.ManifestName)));
+    }
+
+    // The real server's answers, but one page's replaced by a server error (a render that throws).
+    private sealed class ServerErrorFor(string path) : DelegatingHandler
+    {
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
+            request.RequestUri!.AbsolutePath == path
+                ? Task.FromResult(new HttpResponseMessage(HttpStatusCode.InternalServerError) { RequestMessage = request })
+                : base.SendAsync(request, cancellationToken);
+    }
+
     [Fact]
     public async Task A_page_removed_from_the_folder_by_hand_is_written_again_by_the_next_export_that_reads_the_manifest_from_its_file()
     {
@@ -424,9 +453,10 @@ public sealed class StaticExportTests : IAsyncLifetime
     }
 
     // As export-site does it: with the pages' versions of the ledger as it stands, at the server's clock.
-    private Task<SiteExporter.Result> Export(string dir) => new SiteExporter(Client(), dir, PageVersions.For(
-        _factory.Services.GetRequiredService<LedgerService>().Current, _factory.Services.GetRequiredService<SiteSettingsHolder>().Current,
-        _factory.Services.GetRequiredService<TimeProvider>().GetUtcNow())).ExportAsync();
+    private Task<SiteExporter.Result> Export(string dir) => new SiteExporter(Client(), dir, Versions()).ExportAsync();
+
+    private PageVersions Versions() => PageVersions.For(_factory.Services.GetRequiredService<LedgerService>().Current,
+        _factory.Services.GetRequiredService<SiteSettingsHolder>().Current, _factory.Services.GetRequiredService<TimeProvider>().GetUtcNow());
 
     private static Dictionary<string, ExportManifest.Entry> Manifest(string dir) =>
         ExportManifest.Load(Path.Combine(dir, SiteExporter.ManifestName))!.Files.ToDictionary();
