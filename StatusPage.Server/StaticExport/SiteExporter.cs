@@ -150,7 +150,11 @@ internal sealed partial class SiteExporter(HttpClient client, string directory, 
     // The pages of a level whose version moved, or that are new: every address is decided before any is fetched, on every core,
     // so that the renders do not wait for thread-pool threads behind a loop over tens of thousands of kept addresses.
     private List<(string Url, ExportManifest.Entry? Before, string? Version)> ToRender(List<(string Url, ExportManifest.Entry? Before)> level) =>
-        [.. level.AsParallel().Select(visit => (visit.Url, visit.Before, Version: versions?.VersionOf(visit.Url))).Where(visit => !Keep(visit.Before, visit.Version))];
+        [
+            .. level.AsParallel()
+                .Select(visit => (visit.Url, visit.Before, Version: versions?.VersionOf(visit.Url)))
+                .Where(visit => !Keep(visit.Before, visit.Version)),
+        ];
 
     // A page of the previous export is visited again; its not-found pages and the log's files have their own passes.
     private static bool IsPage(ExportManifest.Entry entry) =>

@@ -15,11 +15,13 @@ internal sealed class KnownChanges
     private KnownChanges(ImmutableList<StatusChange> list)
     {
         All = [.. list];
+        _stated = [.. All.Select(c => c.At)];
         KnownFrom = [.. All.Select(c => IsKnownLate(c) ? c.RecordedAt!.Value : c.At)];
         AnyKnownLate = All.Any(IsKnownLate);
         _cuts = new(() => [.. All.Select(c => c.At).Concat(KnownFrom).Distinct().Order()]);
     }
 
+    private readonly DateTimeOffset[] _stated;
     private readonly Lazy<DateTimeOffset[]> _cuts;
 
     public StatusChange[] All { get; }
@@ -58,24 +60,8 @@ internal sealed class KnownChanges
         return lo;
     }
 
-    // Binary search: the index of the first change stated strictly after `at`.
-    public int FirstAfter(DateTimeOffset at)
-    {
-        int lo = 0, hi = All.Length;
-        while (lo < hi)
-        {
-            var mid = (lo + hi) / 2;
-            if (All[mid].At <= at)
-            {
-                lo = mid + 1;
-            }
-            else
-            {
-                hi = mid;
-            }
-        }
-        return lo;
-    }
+    // The index of the first change stated strictly after `at`.
+    public int FirstAfter(DateTimeOffset at) => Search(_stated, at, after: true);
 
     // Backfilled and not imported history: known only from its recorded time.
     public static bool IsKnownLate(StatusChange change) => change.IsBackfilled && !change.IsImported;
