@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace StatusPage.Tests.Http;
 
@@ -131,6 +132,74 @@ public sealed class SiteExportVerbTests : IAsyncLifetime
         Assert.Contains("already in use by another StatusPage process", error, StringComparison.Ordinal);
         Assert.DoesNotContain("Unhandled", output + error, StringComparison.Ordinal);
         Assert.False(File.Exists(Path.Combine(site, StatusPage.Server.StaticExport.SiteExporter.ManifestName)));
+    }
+
+    // Two runs of the verb over the same ledger, as of the same instant, while an outage runs (its SLA minutes, durations and
+    // uptime move with the clock): the same files, byte for byte.
+    [Fact]
+    public async Task Two_exports_of_the_same_ledger_as_of_the_same_instant_are_the_same_bytes_while_an_outage_runs()
+    {
+        await File.WriteAllTextAsync(Path.Combine(Content, "site.yml"), """
+            name: Export verb test
+            url: https://status.example.com
+            components:
+              - id: ingestion-api
+                name: Ingestion API
+                sla: 99.95
+            """);
+        await using (var server = new StatusPageFactory(Content, dataDir: DataDir, settings: new Dictionary<string, string> { ["STATUSPAGE_ADMIN_TOKEN"] = Token }))
+        {
+            using var admin = server.CreateClient();
+            admin.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", Token);
+            using var opened = await admin.PostAsJsonAsync("/api/v1/incidents", new Dictionary<string, object>
+            {
+                ["id"] = "ingest-1", ["title"] = "Ingestion down", ["impact"] = "major", ["status"] = "investigating",
+                ["body"] = "Writes fail.", ["components"] = new Dictionary<string, string> { ["ingestion-api"] = "major_outage" },
+            });
+            Assert.Equal(HttpStatusCode.Created, opened.StatusCode);
+        }
+        var settings = new Dictionary<string, string>
+        {
+            ["StatusPage:DataPath"] = Path.Combine(DataDir, "statuspage.db"),
+            ["StatusPage:ContentPath"] = Content,
+            ["StatusPage:Clock"] = StatusPageFactory.ClockSetting(StatusPageFactory.DemoNow.AddMinutes(30)),
+        };
+
+        string[] sites = [Path.Combine(_root, "first"), Path.Combine(_root, "second")];
+        foreach (var site in sites)
+        {
+            var (exit, output, error) = await ExportSite(site, settings);
+            Assert.True(exit == 0, $"export-site exited {exit}:\n{output}\n{error}");
+        }
+
+        var files = Directory.GetFiles(sites[0], "*", SearchOption.AllDirectories).Select(f => Path.GetRelativePath(sites[0], f)).Order().ToList();
+        Assert.Equal(files, Directory.GetFiles(sites[1], "*", SearchOption.AllDirectories).Select(f => Path.GetRelativePath(sites[1], f)).Order());
+        Assert.Contains("sla.json", files);
+        var different = files.Where(f => !File.ReadAllBytes(Path.Combine(sites[0], f)).AsSpan().SequenceEqual(File.ReadAllBytes(Path.Combine(sites[1], f))));
+        Assert.Empty(different);
+    }
+
+    // At 100,000 entries an export takes minutes; its host reads the clock as of its start, so every page shows one instant
+    // (the SLA's current-month minutes, two decimals, differed between two such exports). The server's clock runs on.
+    [Fact]
+    public async Task A_verbs_host_reads_one_instant_where_the_servers_clock_runs_on()
+    {
+        var readerSettings = new Dictionary<string, string> { [StatusPage.Server.Site.HostMode.Setting] = StatusPage.Server.Site.HostMode.SiteReader };
+        await using var reader = new StatusPageFactory(Content, dataDir: DataDir, settings: readerSettings);
+        reader.CreateClient().Dispose();
+        var readerClock = reader.Services.GetRequiredService<TimeProvider>();
+        var stood = readerClock.GetUtcNow();
+        await Task.Delay(50);
+        Assert.Equal(stood, readerClock.GetUtcNow());
+        Assert.InRange(stood, StatusPageFactory.DemoNow, StatusPageFactory.DemoNow.AddMinutes(1));
+        await reader.DisposeAsync();
+
+        await using var server = new StatusPageFactory(Content, dataDir: DataDir);
+        server.CreateClient().Dispose();
+        var serverClock = server.Services.GetRequiredService<TimeProvider>();
+        var before = serverClock.GetUtcNow();
+        await Task.Delay(50);
+        Assert.True(serverClock.GetUtcNow() > before);
     }
 
     private static long CountEntries(string data)
