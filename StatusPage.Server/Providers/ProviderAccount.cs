@@ -72,8 +72,7 @@ public sealed record ProviderAccount(
         return [.. providers.Select(provider =>
         {
             // Only the downtime of each attributed incident: its attributions, tickets and observations are the account's.
-            var downtime = period.InPeriod.Where(i => Names(i.Cause, provider))
-                .Select(i => DowntimeOf(period.Snapshot, i, period.BySource[i.Id])).ToList();
+            var downtime = period.AttributedTo(provider).Select(i => DowntimeOf(period.Snapshot, i, period.BySource[i.Id])).ToList();
             return new ProviderTotals(provider, downtime.Count, ByComponent(downtime).Sum(d => d.Minutes));
         })];
     }
@@ -100,27 +99,23 @@ public sealed record ProviderAccount(
         public List<Incident> InPeriod { get; }
         public ILookup<string, DowntimeSlice> BySource { get; }
         public ImmutableDictionary<string, double> All => _all.Value;
+
+        // The period's incidents whose current cause names the provider.
+        public IEnumerable<Incident> AttributedTo(UpstreamProvider provider) => InPeriod.Where(i => Names(i.Cause, provider));
     }
 
     private static ProviderAccount Of(PeriodFacts period, UpstreamProvider provider, TimeZoneInfo zone)
     {
-        var (attributed, byComponent) = Attributed(period, provider);
+        var attributed = period.AttributedTo(provider)
+            .Select(i => Account(period.Snapshot, provider, i, period.BySource[i.Id], period.To))
+            .ToImmutableArray();
+        var byComponent = ByComponent(attributed.Select(i => i.Downtime));
         var former = period.InPeriod.Where(i => !Names(i.Cause, provider) && i.Causes.Any(a => Names(a.Cause, provider)))
             .Select(i => Account(period.Snapshot, provider, i, [], period.To))
             .ToImmutableArray();
         var recurrence = RecurrenceDetector.Detect(provider.Name,
             attributed.Select(i => new RecurrenceEvent(i.Incident.Id, i.Incident.StartedAt)), zone);
         return new ProviderAccount(provider, period.From, period.To, attributed, byComponent, period.All, recurrence) { Former = former };
-    }
-
-    // The incidents of the period attributed to the provider, and their downtime by component (largest first).
-    private static (ImmutableArray<ProviderIncident> Incidents, ImmutableArray<ComponentDowntime> ByComponent) Attributed(
-        PeriodFacts period, UpstreamProvider provider)
-    {
-        var attributed = period.InPeriod.Where(i => Names(i.Cause, provider))
-            .Select(i => Account(period.Snapshot, provider, i, period.BySource[i.Id], period.To))
-            .ToImmutableArray();
-        return (attributed, ByComponent(attributed.Select(i => i.Downtime)));
     }
 
     // The incidents' downtime summed by component, largest first (in the incidents' order, so the totals add up as the accounts do).

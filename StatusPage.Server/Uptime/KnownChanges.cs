@@ -18,7 +18,7 @@ internal sealed class KnownChanges
         _stated = [.. All.Select(c => c.At)];
         KnownFrom = [.. All.Select(c => IsKnownLate(c) ? c.RecordedAt!.Value : c.At)];
         AnyKnownLate = All.Any(IsKnownLate);
-        _cuts = new(() => [.. All.Select(c => c.At).Concat(KnownFrom).Distinct().Order()]);
+        _cuts = new(() => [.. _stated.Concat(KnownFrom).Distinct().Order()]);
     }
 
     private readonly DateTimeOffset[] _stated;
