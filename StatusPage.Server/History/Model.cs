@@ -214,6 +214,13 @@ public sealed record Post(
         init => _body = Utf8(value);
     }
 
+    // The body's UTF-8 as held: the read-model snapshot's binary format writes and reads it with no string in between.
+    internal byte[]? BodyUtf8
+    {
+        get => _body;
+        init => _body = value;
+    }
+
     private static byte[]? Utf8(string? text) => text is null ? null : Encoding.UTF8.GetBytes(text);
 
     public bool IsBackfilled => Limits.IsBackfilled(StatedAt, RecordedAt);

@@ -11,12 +11,15 @@ namespace StatusPage.Server.History;
 // at and is discarded unless the ledger's entry at that seq has that hash; after a start from it, the whole chain is verified
 // in the background and the read model rebuilt from it must serialize to the same bytes (LedgerService.Snapshot.cs).
 //
-// The file is a sequence of JSON values, one a line: a head (format, seq, hash, leaves), then one value per aggregate
-// (each incident, maintenance, component, ...) in ordinal key order, then an end that counts them. It is read as a stream,
-// one aggregate at a time, so reading it costs about the read model it builds, never a whole document in memory.
+// The file: a head (magic, format, seq, hash, leaves), then one part per aggregate (each incident, maintenance, component,
+// ...) in ordinal key order, then an end that counts them. The parts that make up nearly all of it are in ReadModelCodec's
+// binary encoding, the few small ones (roster, keys, providers, groups, requests, observations) one JSON value each. It is
+// read as a stream, one aggregate at a time, so reading it costs about the read model it builds.
 internal sealed record ReadModelSnapshot(long Seq, string Hash, byte[] Leaves, StatusSnapshot Model)
 {
-    public const int CurrentFormat = 5; // 5: posts and status changes carry ContentOnLiveRecord (issue 13); 4: with the last seq per subject (issue 15) and provider observations (issue 14); 3: a stream of aggregates; 1: one JSON document
+    // 6: binary aggregates (ReadModelCodec); 5: posts and status changes carry ContentOnLiveRecord (issue 13); 4: with the last seq
+    // per subject (issue 15) and provider observations (issue 14); 3: a stream of JSON aggregates; 1: one JSON document
+    public const int CurrentFormat = 6;
 
     private static readonly JsonSerializerOptions Json = new()
     {
@@ -25,24 +28,84 @@ internal sealed record ReadModelSnapshot(long Seq, string Hash, byte[] Leaves, S
         Converters = { new SortedDictionaryConverter(), new SharedStringConverter() },
     };
 
+    // How the JSON parts and the comparison see a type (ReadModelCodecTests holds the binary encoding to its state properties).
+    internal static JsonTypeInfo TypeInfoOf(Type type) => Json.GetTypeInfo(type);
+
     // Garbage allowed between collections while reading or verifying (see YoungCollections).
     public const long YoungBytes = 16 << 20;
 
-    public static string PathBeside(string dataPath) => Path.ChangeExtension(dataPath, ".readmodel.json");
+    private static ReadOnlySpan<byte> Magic => "SPRM"u8;
 
-    // Written to a temporary file and renamed: a crash mid-write leaves the previous snapshot, never half of one.
+    // What follows each part's tag: the binary aggregates, one JSON part, or the end (its count as 8 bytes, the file's last).
+    private enum Tag : byte { Json = 1, Component, Incident, Maintenance, PostOwner, LastSeq, End = 255 }
+
+    public static string PathBeside(string dataPath) => Path.ChangeExtension(dataPath, ".readmodel");
+
+    // Written to a temporary file and renamed: a crash mid-write leaves the previous snapshot, never half of one. A snapshot of
+    // format 5 or earlier (".readmodel.json") is deleted: this code no longer reads it.
     public static void Write(string path, StatusSnapshot model, byte[] leaves)
     {
         var temporary = path + ".tmp";
         using (var file = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16))
         {
-            using var writer = new PartWriter(file);
-            writer.Write(new HeadPart(CurrentFormat, model.Head.Seq, model.Head.Hash, leaves));
-            var count = WriteModel(writer, model);
-            writer.Write(new EndPart(count));
+            using (var writer = new ReadModelCodec.Writer(file))
+            {
+                writer.Raw(Magic);
+                writer.Int(CurrentFormat);
+                writer.Long(model.Head.Seq);
+                writer.String(model.Head.Hash);
+                writer.Bytes(leaves);
+                var young = new YoungCollections(YoungBytes);
+                var count = 0L;
+                foreach (var part in Parts(model))
+                {
+                    young.Tick();
+                    WritePart(writer, part);
+                    count++;
+                }
+                writer.Byte((byte)Tag.End);
+                writer.FixedLong(count);
+            }
             file.Flush(flushToDisk: true);
         }
         File.Move(temporary, path, overwrite: true);
+        File.Delete(path + ".json");
+    }
+
+    private static void WritePart(ReadModelCodec.Writer writer, ModelPart part)
+    {
+        switch (part)
+        {
+            case IncidentPart incident:
+                writer.Byte((byte)Tag.Incident);
+                writer.String(incident.Key);
+                writer.Incident(incident.Value);
+                break;
+            case MaintenancePart maintenance:
+                writer.Byte((byte)Tag.Maintenance);
+                writer.String(maintenance.Key);
+                writer.Maintenance(maintenance.Value);
+                break;
+            case ComponentPart component:
+                writer.Byte((byte)Tag.Component);
+                writer.String(component.Key);
+                writer.Component(component.Value);
+                break;
+            case PostOwnerPart owner:
+                writer.Byte((byte)Tag.PostOwner);
+                writer.String(owner.Key);
+                writer.String(owner.Value);
+                break;
+            case LastSeqPart last:
+                writer.Byte((byte)Tag.LastSeq);
+                writer.String(last.Key);
+                writer.Long(last.Value);
+                break;
+            default:
+                writer.Byte((byte)Tag.Json);
+                writer.Bytes(JsonSerializer.SerializeToUtf8Bytes<Part>(part, Json));
+                break;
+        }
     }
 
     // Null when there is none, or it cannot be read, or it is of another format: the caller replays the ledger instead.
@@ -57,43 +120,55 @@ internal sealed record ReadModelSnapshot(long Seq, string Hash, byte[] Leaves, S
         }
         try
         {
-            using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 0);
-            HeadPart? head = null;
-            EndPart? end = null;
-            var model = new SnapshotBuilder(StatusSnapshot.Empty);
-            SharedStringConverter.Table = new Dictionary<string, string>(StringComparer.Ordinal);
-            long parts = 0;
-            var young = new YoungCollections(YoungBytes);
-            foreach (var part in ReadParts(file))
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-                switch (part)
-                {
-                    case HeadPart first when head is null && parts == 0:
-                        head = first;
-                        break;
-                    case ModelPart aggregate when head is not null && end is null:
-                        aggregate.AddTo(model);
-                        parts++;
-                        young.Tick();
-                        break;
-                    case EndPart last when head is not null && end is null:
-                        end = last;
-                        break;
-                    default:
-                        return null; // out of order, or something after the end: not a file this code wrote
-                }
-            }
-            if (head is not { Format: CurrentFormat, Hash: not null, Leaves: not null } || end is null || end.Parts != parts
-                || head.Leaves.LongLength != head.Seq * Transparency.MerkleTree.HashSize)
+            using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1 << 16);
+            using var reader = new ReadModelCodec.Reader(file);
+            if (!reader.Raw(Magic.Length).SequenceEqual(Magic) || reader.Int() != CurrentFormat)
             {
                 return null;
             }
-            model.Head = new LedgerHead(head.Seq, head.Hash);
-            return new ReadModelSnapshot(head.Seq, head.Hash, head.Leaves, model.ToSnapshot());
+            var head = new LedgerHead(reader.Long(), reader.Text());
+            var leaves = reader.Bytes();
+            if (leaves.LongLength != head.Seq * Transparency.MerkleTree.HashSize)
+            {
+                return null;
+            }
+            var model = new SnapshotBuilder(StatusSnapshot.Empty) { Head = head };
+            SharedStringConverter.Table = new Dictionary<string, string>(StringComparer.Ordinal);
+            var young = new YoungCollections(YoungBytes);
+            for (var parts = 0L; ; parts++)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                young.Tick();
+                switch ((Tag)reader.Byte())
+                {
+                    case Tag.Incident:
+                        model.Incidents.Add(reader.Text(), reader.Incident());
+                        break;
+                    case Tag.Maintenance:
+                        model.Maintenances.Add(reader.Text(), reader.Maintenance());
+                        break;
+                    case Tag.Component:
+                        model.Components.Add(reader.Text(), reader.Component());
+                        break;
+                    case Tag.PostOwner:
+                        model.PostOwners.Add(reader.Text(), reader.Text());
+                        break;
+                    case Tag.LastSeq:
+                        model.LastSeqBySubject.Add(reader.Text(), reader.Long());
+                        break;
+                    case Tag.Json when JsonSerializer.Deserialize<Part>(reader.Bytes(), Json) is ModelPart part:
+                        part.AddTo(model);
+                        break;
+                    // The end counts the parts and is the file's last bytes: a file cut short, or with more after it, is not used.
+                    case Tag.End when reader.FixedLong() == parts && file.Position == file.Length:
+                        return new ReadModelSnapshot(head.Seq, head.Hash, leaves, model.ToSnapshot());
+                    default:
+                        return null;
+                }
+            }
         }
         catch (Exception e) when (e is JsonException or IOException or NotSupportedException or ArgumentException
-            or InvalidOperationException or KeyNotFoundException)
+            or InvalidOperationException or KeyNotFoundException or InvalidDataException or FormatException)
         {
             return null;
         }
@@ -103,49 +178,8 @@ internal sealed record ReadModelSnapshot(long Seq, string Hash, byte[] Leaves, S
         }
     }
 
-    // One part a line, each deserialized from its own bytes: System.Text.Json's whole-value path, where its resumable stream
-    // reader (DeserializeAsyncEnumerable) took about a third longer and held more. The buffer grows to the longest line (the
-    // head's leaf hashes). A last line with no newline (a file cut short) is parsed too: the end part decides, and a value
-    // cut in half throws. Parsing on a second thread gained nothing: the garbage collector, not the parser, is the limit.
-    private static IEnumerable<Part?> ReadParts(Stream file)
-    {
-        var buffer = new byte[1 << 20];
-        int start = 0, end = 0;
-        while (true)
-        {
-            var newline = buffer.AsSpan(start, end - start).IndexOf((byte)'\n');
-            if (newline >= 0)
-            {
-                var part = JsonSerializer.Deserialize<Part>(buffer.AsSpan(start, newline), Json);
-                start += newline + 1;
-                yield return part;
-                continue;
-            }
-            if (start > 0)
-            {
-                buffer.AsSpan(start, end - start).CopyTo(buffer);
-                end -= start;
-                start = 0;
-            }
-            if (end == buffer.Length)
-            {
-                Array.Resize(ref buffer, buffer.Length * 2);
-            }
-            var read = file.Read(buffer, end, buffer.Length - end);
-            if (read == 0)
-            {
-                if (end > 0)
-                {
-                    yield return JsonSerializer.Deserialize<Part>(buffer.AsSpan(0, end), Json);
-                }
-                yield break;
-            }
-            end += read;
-        }
-    }
-
     // Whether two models would be written as the same file but for the leaves: part by part, in the file's order (the parts
-    // WriteModel writes, from the one list in Parts). A value both models hold as one instance (the background verification
+    // Write writes, from the one list in Parts). A value both models hold as one instance (the background verification
     // shares every equal aggregate with the snapshot's as it goes), or an equal string or number, is not serialized; any other
     // pair is compared by its JSON bytes. Record equality is not used: it compares nested lists by reference and
     // DateTimeOffsets without their offsets, which serialize differently.
@@ -189,18 +223,7 @@ internal sealed record ReadModelSnapshot(long Seq, string Hash, byte[] Leaves, S
     public static bool SameSerialization<T>(T a, T b) =>
         ReferenceEquals(a, b) || JsonSerializer.SerializeToUtf8Bytes(a, Json).AsSpan().SequenceEqual(JsonSerializer.SerializeToUtf8Bytes(b, Json));
 
-    private static long WriteModel(PartWriter writer, StatusSnapshot model)
-    {
-        var count = 0L;
-        foreach (var part in Parts(model))
-        {
-            writer.Write(part);
-            count++;
-        }
-        return count;
-    }
-
-    // The model as the file holds it, in file order: the one list that both writing (WriteModel) and the background
+    // The model as the file holds it, in file order: the one list that both writing (Write) and the background
     // verification's comparison (SameModel) walk, so a part cannot be written without being compared.
     private static IEnumerable<ModelPart> Parts(StatusSnapshot model) =>
         new ModelPart[] { new RosterPart(model.Roster), new KeysPart(model.Keys), new LastPublicSeqPart(model.LastPublicSeq) }
@@ -218,26 +241,7 @@ internal sealed record ReadModelSnapshot(long Seq, string Hash, byte[] Leaves, S
     private static IEnumerable<ModelPart> Keyed<T>(ImmutableDictionary<string, T> items, Func<string, T, ModelPart> part) =>
         items.Keys.Order(StringComparer.Ordinal).Select(key => part(key, items[key]));
 
-    // One JSON value a line, through one writer and one buffer. Serializing a whole model allocates several times its size.
-    private sealed class PartWriter(Stream stream) : IDisposable
-    {
-        private readonly Utf8JsonWriter _json = new(stream);
-        private readonly YoungCollections _young = new(YoungBytes);
-
-        public void Write(Part part)
-        {
-            _young.Tick();
-            JsonSerializer.Serialize(_json, part, Json);
-            _json.Flush();
-            stream.WriteByte((byte)'\n');
-            _json.Reset(stream);
-        }
-
-        public void Dispose() => _json.Dispose();
-    }
-
     [JsonPolymorphic(TypeDiscriminatorPropertyName = "part")]
-    [JsonDerivedType(typeof(HeadPart), "head")]
     [JsonDerivedType(typeof(RosterPart), "roster")]
     [JsonDerivedType(typeof(KeysPart), "keys")]
     [JsonDerivedType(typeof(ProviderPart), "provider")]
@@ -250,12 +254,7 @@ internal sealed record ReadModelSnapshot(long Seq, string Hash, byte[] Leaves, S
     [JsonDerivedType(typeof(LastPublicSeqPart), "last_public_seq")]
     [JsonDerivedType(typeof(LastSeqPart), "last_seq")]
     [JsonDerivedType(typeof(ObservationsPart), "provider_observations")]
-    [JsonDerivedType(typeof(EndPart), "end")]
     private abstract record Part;
-
-    private sealed record HeadPart(int Format, long Seq, string Hash, byte[] Leaves) : Part;
-
-    private sealed record EndPart(long Parts) : Part;
 
     // Adds itself to the model being read; a key met twice throws (ArgumentException), so the file is not used.
     private abstract record ModelPart : Part

@@ -92,7 +92,7 @@ public sealed class LedgerChainTests : IDisposable
     public async Task A_read_model_read_from_its_snapshot_keeps_one_copy_of_each_repeated_author_and_post_id()
     {
         WriteRichHistory();
-        var path = Path.Combine(_t.Dir, "statuspage.readmodel.json");
+        var path = Path.Combine(_t.Dir, "statuspage.readmodel");
         ReadModelSnapshot.Write(path, _t.State, _t.Ledger.Transparency.Tree.LeafHashes());
 
         var read = (await ReadModelSnapshot.TryReadAsync(path))!.Model;
@@ -122,7 +122,7 @@ public sealed class LedgerChainTests : IDisposable
             Keys = new SigningKeys([key]),
             Roster = state.Roster with { TokenIdsBySha256 = state.Roster.TokenIdsBySha256.SetItem("token-sha", "token-1") },
         };
-        var path = Path.Combine(_t.Dir, "statuspage.readmodel.json");
+        var path = Path.Combine(_t.Dir, "statuspage.readmodel");
         ReadModelSnapshot.Write(path, baseline, _t.Ledger.Transparency.Tree.LeafHashes());
         var read = (await ReadModelSnapshot.TryReadAsync(path))!.Model;
         var owner = baseline.PostOwners.Keys.First();

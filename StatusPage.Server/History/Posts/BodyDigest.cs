@@ -10,7 +10,7 @@ namespace StatusPage.Server.History;
 [JsonConverter(typeof(JsonHex))]
 public readonly record struct BodyDigest
 {
-    private const int Bytes = 32;
+    public const int Size = 32;
     private readonly ulong _a, _b, _c, _d;
     private readonly string? _text;
 
@@ -18,15 +18,29 @@ public readonly record struct BodyDigest
 
     public static BodyDigest Of(string hex)
     {
-        Span<byte> digest = stackalloc byte[Bytes];
-        if (hex.Length != Bytes * 2 || Convert.FromHexString(hex, digest, out _, out _) != System.Buffers.OperationStatus.Done
+        Span<byte> digest = stackalloc byte[Size];
+        if (hex.Length != Size * 2 || Convert.FromHexString(hex, digest, out _, out _) != System.Buffers.OperationStatus.Done
             || !Ledger.LedgerEntry.IsHexOf(digest, hex))
         {
             return new(0, 0, 0, 0, hex);
         }
-        return new(BinaryPrimitives.ReadUInt64BigEndian(digest), BinaryPrimitives.ReadUInt64BigEndian(digest[8..]),
-            BinaryPrimitives.ReadUInt64BigEndian(digest[16..]), BinaryPrimitives.ReadUInt64BigEndian(digest[24..]), null);
+        return FromBytes(digest);
     }
+
+    // The text when it is not a lowercase hex digest (the read-model snapshot's binary format writes the 32 bytes otherwise).
+    internal string? Text => _text;
+
+    internal void CopyTo(Span<byte> digest)
+    {
+        BinaryPrimitives.WriteUInt64BigEndian(digest, _a);
+        BinaryPrimitives.WriteUInt64BigEndian(digest[8..], _b);
+        BinaryPrimitives.WriteUInt64BigEndian(digest[16..], _c);
+        BinaryPrimitives.WriteUInt64BigEndian(digest[24..], _d);
+    }
+
+    internal static BodyDigest FromBytes(ReadOnlySpan<byte> digest) =>
+        new(BinaryPrimitives.ReadUInt64BigEndian(digest), BinaryPrimitives.ReadUInt64BigEndian(digest[8..]),
+            BinaryPrimitives.ReadUInt64BigEndian(digest[16..]), BinaryPrimitives.ReadUInt64BigEndian(digest[24..]), null);
 
     public override string ToString()
     {
@@ -34,15 +48,12 @@ public readonly record struct BodyDigest
         {
             return _text;
         }
-        Span<byte> digest = stackalloc byte[Bytes];
-        BinaryPrimitives.WriteUInt64BigEndian(digest, _a);
-        BinaryPrimitives.WriteUInt64BigEndian(digest[8..], _b);
-        BinaryPrimitives.WriteUInt64BigEndian(digest[16..], _c);
-        BinaryPrimitives.WriteUInt64BigEndian(digest[24..], _d);
+        Span<byte> digest = stackalloc byte[Size];
+        CopyTo(digest);
         return Convert.ToHexStringLower(digest);
     }
 
-    // Written and read as the hex text (the read-model snapshot's format is unchanged).
+    // Written and read as the hex text.
     private sealed class JsonHex : JsonConverter<BodyDigest>
     {
         public override BodyDigest Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
