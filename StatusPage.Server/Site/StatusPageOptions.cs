@@ -10,8 +10,9 @@ internal sealed class StatusPageOptions
     public string? ContentPath { get; set; }
 
     // Start from the read-model snapshot beside the data file (History/ReadModelSnapshot.cs) and verify the chain in the
-    // background, instead of replaying the whole ledger before serving (issue 15).
-    public bool ReadModelSnapshot { get; set; }
+    // background, instead of replaying the whole ledger before serving (issue 15). On by default since the fifteenth session,
+    // when it met the restart budget at 100,000 entries (bench/startup.sh --snapshot); false replays before serving.
+    public bool ReadModelSnapshot { get; set; } = true;
 
     // Resolves both paths: relative ones against the repository root (the folder holding content/), so `dotnet run` works from anywhere.
     public (string DataPath, string ContentPath) Resolve(string contentRoot)

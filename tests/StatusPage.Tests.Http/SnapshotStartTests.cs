@@ -55,6 +55,19 @@ public sealed class SnapshotStartTests : IDisposable
     }
 
     [Fact]
+    public void With_default_settings_a_restart_starts_from_the_snapshot_its_first_start_saved()
+    {
+        using (var first = new StatusPageFactory(time: _clock, dataDir: _dataDir))
+        {
+            Assert.False(first.Services.GetRequiredService<LedgerService>().StartedFromSnapshot);
+        }
+        Assert.True(File.Exists(SnapshotFile));
+
+        using var restarted = new StatusPageFactory(time: _clock, dataDir: _dataDir);
+        Assert.True(restarted.Services.GetRequiredService<LedgerService>().StartedFromSnapshot);
+    }
+
+    [Fact]
     public async Task A_stale_snapshot_is_used_with_the_entries_appended_after_it()
     {
         Run(Server());
