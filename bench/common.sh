@@ -1,4 +1,4 @@
-# Shared by bench/export.sh and bench/warm-export.sh (sourced after ROOT, DATA_DIR and BENCH_NAME are set): a work folder and
+# Shared by the bench scripts (export.sh, warm-export.sh, startup-ab.sh, rss-timeline.sh; sourced after ROOT, DATA_DIR and BENCH_NAME are set): a work folder and
 # the server stopped on exit, the built dlls, the bench admin, a free port, and a run's ledger.
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/$BENCH_NAME.XXXXXX")"
 SERVER_PID=""
