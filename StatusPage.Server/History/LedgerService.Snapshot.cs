@@ -76,7 +76,9 @@ public sealed partial class LedgerService
             }
             LogSnapshotSaved(logger, state.Head.Seq, SnapshotPath);
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or NotSupportedException or System.Text.Json.JsonException)
+#pragma warning disable CA1031 // The snapshot only makes a start faster: whatever fails writing it, the server goes on and a later save tries again.
+        catch (Exception e)
+#pragma warning restore CA1031
         {
             LogSnapshotNotSaved(logger, e);
         }

@@ -174,9 +174,9 @@ internal static class ReadModelCodec
             Int(post.Status switch
             {
                 null => 0,
-                { Incident: { } incident, Maintenance: null } => 1 + (int)incident,
-                { Incident: null, Maintenance: { } maintenance } => 1 + Limit + (int)maintenance,
-                _ => throw new InvalidDataException($"post {post.Id} has a status that is neither an incident's nor a maintenance's"),
+                { Incident: { } incident, Maintenance: null } when (int)incident < Limit => 1 + (int)incident,
+                { Incident: null, Maintenance: { } maintenance } when (int)maintenance >= 0 => 1 + Limit + (int)maintenance,
+                _ => throw new InvalidDataException($"post {post.Id} has a status this format cannot hold"),
             });
             Time(post.StatedAt);
             Time(post.RecordedAt);
