@@ -10,7 +10,8 @@ namespace StatusPage.Server.History;
 // serializer and no JSON nesting between the file and the model, which is what made the JSON read slow (bench/README.md,
 // fifteenth session). Every string is written once and referred to by number after that, so a read model read back holds one
 // instance of each repeated id, author or name, as a replay does. Fields are written in constructor order; FieldsOf names
-// them, and a unit test holds that list to the state the JSON serializer sees, so a field added to a record cannot be left out.
+// them. ReadModelCodecTests hold that list to the state the JSON serializer sees and round-trip a model that sets every one
+// of them, so a field added to a record and not written here fails a test (and, on a server, the background comparison).
 internal static class ReadModelCodec
 {
     // The state properties each record type is written with, in order (ReadModelCodecTests compares them with the records).
