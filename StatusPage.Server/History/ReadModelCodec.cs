@@ -286,11 +286,7 @@ internal static class ReadModelCodec
 
         public bool Bool() => _in.ReadBoolean();
 
-        public T Enum<T>() where T : struct, Enum
-        {
-            var value = Unsafe.BitCast<int, T>(Int());
-            return System.Enum.IsDefined(value) ? value : throw new InvalidDataException($"{value} is not a {typeof(T).Name}");
-        }
+        public T Enum<T>() where T : struct, Enum => Checked(Unsafe.BitCast<int, T>(Int()));
 
         public DateTimeOffset Time()
         {

@@ -431,9 +431,9 @@ internal sealed record ReadModelSnapshot(long Seq, string Hash, byte[] Leaves, S
         }
     }
 
-    // While a snapshot is read, one instance per distinct short string (authors, ids, component ids, status sources), as a
-    // replay shares them: without it the model read holds a copy per post and per status change (about 20 MB at 100,000
-    // entries). Long strings (bodies, hashes) are left alone: they are distinct anyway. The table lives for one read only.
+    // While a snapshot's JSON parts are read (roster, keys, providers, groups, requests, observations: the binary parts share
+    // through ReadModelCodec's string table), one instance per distinct short string (authors, ids, paths), as a replay shares
+    // them. Long strings are left alone: they are distinct anyway. The table lives for one read only.
     private sealed class SharedStringConverter : JsonConverter<string>
     {
         private const int LongestShared = 48;
