@@ -13,8 +13,9 @@ namespace StatusPage.Server.HttpCache;
 // - a maintenance (page, proof.json): its entries and its components' names;
 // - a component (page, feeds, badge): its own entries, its group, and every incident and maintenance that names it;
 // - a history month: the incidents that touched it, its maintenance windows, component names, the earliest start (its pager);
-//   a month's SLA statement the same and every component's own entries; a provider the incidents ever attributed to it or
-//   observed it in;
+//   a month's SLA statement the same and every component's own entries; a provider page its own entries, the incidents ever
+//   attributed to it or observed it in, every component's name and status timeline (its share of all downtime); a provider's
+//   year page the same, with the incidents that began that year and the timelines until the year's end;
 // - the site's feeds: the last public entry (not an operator's, token's or key's); the maintenance calendar: its maintenance
 //   windows (as a maintenance page: entries and components' names); every other address (home, /history, /uptime, /sla,
 //   /verify, providers, v2 JSON, site badge, not-found, the ledger API's head, checkpoint and key): the head;
@@ -23,7 +24,7 @@ namespace StatusPage.Server.HttpCache;
 // Some pages also change with the clock (MovesWithClock): uptime windows, running durations, overdue promises, the current
 // month. Their bytes are a function of the ledger and the time of rendering; the export renders them again once their clock
 // window (ClockWindow) moved.
-internal sealed class ContentVersions
+internal sealed partial class ContentVersions
 {
     private static readonly ConditionalWeakTable<StatusSnapshot, ContentVersions> BySnapshot = [];
 
@@ -37,6 +38,7 @@ internal sealed class ContentVersions
     private readonly Lazy<long> _maintenances;
     private readonly Lazy<DateTimeOffset> _earliestUnresolved;
     private MonthIndex? _months;
+    private ProviderYearIndex? _providerYears;
     // Every incident's and maintenance's version in one pass over the history, built when an index that reads them all is
     // (components, providers, months) or when the export asks for every page (Prepare). A single page before that computes
     // its own subject's version: one incident page need not cost a pass over 10,000 incidents.
@@ -47,6 +49,9 @@ internal sealed class ContentVersions
 
     // The seq of each month's resolved incidents and maintenance windows in one zone (the site's): one pass for all month pages.
     private sealed record MonthIndex(TimeZoneInfo Zone, Dictionary<DateOnly, long> Seqs);
+
+    // The seq of the incidents that began in each year attributed to or observed on each provider, in one zone: one pass for all.
+    private sealed record ProviderYearIndex(TimeZoneInfo Zone, Dictionary<(string Provider, int Year), long> Seqs);
 
     private ContentVersions(StatusSnapshot snapshot)
     {
@@ -97,7 +102,10 @@ internal sealed class ContentVersions
             // A month's SLA statement: the incidents and maintenance of that month, and the components (targets, status changes).
             ["sla", var y, var m] when Month(y, m) is { } month => Math.Max(OfMonth(month, zone, now),
                 _snapshot.Components.Keys.Select(_snapshot.LastSeqOf).DefaultIfEmpty(0).Max()),
-            ["providers", var id] when _snapshot.Providers.ContainsKey(id) => Math.Max(_snapshot.LastSeqOf(id), _byProvider.Value.GetValueOrDefault(id)),
+            // A provider's account shows its share of all downtime (every status timeline) and names components.
+            ["providers", var id] when _snapshot.Providers.ContainsKey(id) => Max(_snapshot.LastSeqOf(id), _byProvider.Value.GetValueOrDefault(id),
+                StatusChangesBefore(DateTimeOffset.MaxValue), _namesSeq.Value),
+            ["providers", var id, var y] when _snapshot.Providers.ContainsKey(id) && Year(y) is { } year => OfProviderYear(id, year, zone),
             ["history.atom"] or ["history.rss"] => _snapshot.LastPublicSeq,
             // The calendar lists every maintenance window with its components' names, nothing else of the ledger.
             ["maintenance.ics"] => _maintenances.Value,
@@ -110,7 +118,7 @@ internal sealed class ContentVersions
         };
     }
 
-    // For any address but a history month (the only kind that reads the zone and the clock).
+    // For any address but a history month or a provider's year (the only kinds that read the zone and the clock).
     public long SeqFor(string path) => SeqFor(path, TimeZoneInfo.Utc, DateTimeOffset.UnixEpoch);
 
     // Whether `path` also changes with the clock alone (its bytes are then those of the ledger at the time of rendering).
@@ -126,6 +134,9 @@ internal sealed class ContentVersions
             // Uptime figures and bars (the page, the badge); the feeds list posts only.
             ["components", _, "history.atom" or "history.rss"] => false,
             ["history" or "sla", var y, var m] when Month(y, m) is { } month => MonthMoves(month, zone, now),
+            // The current year's account ends now; an earlier year's moves only while an incident that may be on it is open.
+            ["providers", _, var y] when Year(y) is { } year => year >= Uptime.LocalYear.Of(now, zone)
+                || _earliestUnresolved.Value < Uptime.LocalYear.Bounds(year, zone).To,
             ["history.atom"] or ["history.rss"] or ["verify"] or ["maintenance.ics"] or ["api", "v1", ..] or ["ledger", ..] => false,
             _ => true,
         };
@@ -353,6 +364,91 @@ internal sealed class ContentVersions
         return seqs;
     }
 
+    // A provider's year page: its own entries, the year's incidents that name it, the components' names, and every status
+    // timeline until the year's end (all downtime recorded that year).
+    private long OfProviderYear(string provider, int year, TimeZoneInfo zone) =>
+        Max(_snapshot.LastSeqOf(provider), ProviderYears(zone).GetValueOrDefault((provider, year)), _namesSeq.Value,
+            StatusChangesBefore(Uptime.LocalYear.Bounds(year, zone).To));
+
+    private static long Max(params ReadOnlySpan<long> seqs)
+    {
+        var max = 0L;
+        foreach (var seq in seqs)
+        {
+            max = Math.Max(max, seq);
+        }
+        return max;
+    }
+
+    // The last entry that changed a status timeline before `end`, over every component: a change only alters a timeline from
+    // its stated time on, so downtime recorded before `end` depends on these entries only.
+    private long StatusChangesBefore(DateTimeOffset end)
+    {
+        var seq = 0L;
+        foreach (var component in _snapshot.Components.Values)
+        {
+            seq = Math.Max(seq, Timelines.GetValue(component, static c => new StatusTimeline(c.Changes)).SeqBefore(end));
+        }
+        return seq;
+    }
+
+    // A component's changes in stated-time order (as kept) with the largest seq so far: once per component record, so a post
+    // that changes one component's status recomputes that one only.
+    private sealed class StatusTimeline
+    {
+        private readonly DateTimeOffset[] _at;
+        private readonly long[] _maxSeq;
+
+        public StatusTimeline(IReadOnlyCollection<StatusChange> changes)
+        {
+            (_at, _maxSeq) = (new DateTimeOffset[changes.Count], new long[changes.Count]);
+            var (i, max) = (0, 0L);
+            foreach (var change in changes)
+            {
+                max = Math.Max(max, change.Seq);
+                (_at[i], _maxSeq[i]) = (change.At, max);
+                i++;
+            }
+        }
+
+        public long SeqBefore(DateTimeOffset end)
+        {
+            var (low, high) = (0, _at.Length); // the number of changes stated before `end`
+            while (low < high)
+            {
+                var middle = (low + high) / 2;
+                (low, high) = _at[middle] < end ? (middle + 1, high) : (low, middle);
+            }
+            return low == 0 ? 0 : _maxSeq[low - 1];
+        }
+    }
+
+    private static readonly ConditionalWeakTable<ServiceComponent, StatusTimeline> Timelines = [];
+
+    private Dictionary<(string Provider, int Year), long> ProviderYears(TimeZoneInfo zone)
+    {
+        if (_providerYears is { } index && index.Zone == zone)
+        {
+            return index.Seqs;
+        }
+        var seqs = new Dictionary<(string Provider, int Year), long>();
+        foreach (var incident in _snapshot.IncidentsNewestFirst)
+        {
+            var providers = ProvidersOf(incident).ToList();
+            if (providers.Count == 0)
+            {
+                continue;
+            }
+            var (seq, year) = (Of(incident), Uptime.LocalYear.Of(incident.StartedAt, zone));
+            foreach (var provider in providers)
+            {
+                seqs[(provider, year)] = Math.Max(seqs.GetValueOrDefault((provider, year)), seq);
+            }
+        }
+        _providerYears = new ProviderYearIndex(zone, seqs);
+        return seqs;
+    }
+
     // The current and the previous month (the pager's "newer" link appears when a month ends), and any month an open incident
     // reaches (it touches every month until it is resolved).
     private bool MonthMoves(DateOnly month, TimeZoneInfo zone, DateTimeOffset now)
@@ -373,6 +469,9 @@ internal sealed class ContentVersions
 
     private static (DateTimeOffset From, DateTimeOffset To) Bounds(DateOnly month, TimeZoneInfo zone) =>
         (Uptime.UptimeCalculator.StartOfDay(month, zone), Uptime.UptimeCalculator.StartOfDay(month.AddMonths(1), zone));
+
+    private static int? Year(string year) =>
+        int.TryParse(year, NumberStyles.None, CultureInfo.InvariantCulture, out var y) && Uptime.LocalYear.HasPage(y) ? y : null;
 
     private static DateOnly? Month(string year, string month) =>
         int.TryParse(year, NumberStyles.None, CultureInfo.InvariantCulture, out var y) && y is >= 2000 and <= 2100

@@ -60,6 +60,8 @@ public sealed partial class ProviderTests(DemoServer server) : IClassFixture<Dem
         Assert.Contains("2026-11-12-ingestion-5xx-ams2", linked);
         Assert.DoesNotContain("2026-08-19-fra1-region-reboot", linked); // internal cause
         Assert.Contains("action=\"/providers/halden/report\"", html, StringComparison.Ordinal);
+        // The same period as JSON: one query parameter each (the ampersand encoded once).
+        Assert.Contains("href=\"/providers/halden/report.json?from=2026-06-01&amp;to=2026-11-24\"", html, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -69,7 +71,7 @@ public sealed partial class ProviderTests(DemoServer server) : IClassFixture<Dem
         var table = html[html.IndexOf("<table class=\"uptime-table provider-downtime\">", StringComparison.Ordinal)..];
         table = table[..table.IndexOf("</table>", StringComparison.Ordinal)];
 
-        Assert.Contains("Private network between data centers</a></th>\n                                <td>5 h 3 min</td>", table, StringComparison.Ordinal);
+        Assert.Matches(@"Private network between data centers</a></th>\s*<td>5 h 3 min</td>", table);
         Assert.Contains("All components", table, StringComparison.Ordinal);
         Assert.Contains("<td>5 h 10 min</td>", table, StringComparison.Ordinal);
         Assert.DoesNotContain("Web dashboard", table, StringComparison.Ordinal); // only internal incidents took the dashboard down
@@ -106,6 +108,61 @@ public sealed partial class ProviderTests(DemoServer server) : IClassFixture<Dem
         var (status, _, _) = await Get(path);
 
         Assert.Equal(HttpStatusCode.NotFound, status);
+    }
+
+    [Theory]
+    [InlineData("/providers/halden/2025")] // no incident began then
+    [InlineData("/providers/halden/2027")] // the future
+    [InlineData("/providers/halden/1999")] // before the years with pages
+    [InlineData("/providers/halden/99999999999")] // not a year the route takes
+    [InlineData("/providers/no-such-provider/2026")]
+    public async Task A_year_with_no_incident_attributed_to_the_provider_has_no_page(string path)
+    {
+        var (status, _, _) = await Get(path);
+
+        Assert.Equal(HttpStatusCode.NotFound, status);
+    }
+
+    [Fact]
+    public async Task A_year_page_lists_that_years_incidents_with_the_figures_of_the_report_for_that_year()
+    {
+        var html = await Html("/providers/halden/2026");
+        var (_, _, body) = await Get("/providers/halden/report.json?from=2026-01-01&to=2026-11-24");
+        using var report = JsonDocument.Parse(body);
+        var summary = report.RootElement.GetProperty("summary");
+
+        Assert.Contains("<h1>Halden Hosting — 2026</h1>", html, StringComparison.Ordinal);
+        Assert.Contains("<a href=\"/providers/halden\">← Halden Hosting</a>", html, StringComparison.Ordinal);
+        Assert.Equal(19, summary.GetProperty("incidents").GetInt32());
+        var share = summary.GetProperty("share_of_all_downtime").GetDouble() * 100;
+        Assert.Contains($"In 2026, 19 incident(s) on this service were attributed to Halden Hosting. They caused 5 h 10 min of downtime that year, "
+            + $"{share.ToString("0.00", System.Globalization.CultureInfo.InvariantCulture)} % of all downtime recorded in 2026.", html, StringComparison.Ordinal);
+        Assert.Contains("Tickets: <code>HH-2218544</code>, <code>HH-2220931</code>", html, StringComparison.Ordinal);
+        Assert.Contains("href=\"/providers/halden/report?from=2026-01-01&amp;to=2026-11-24\"", html, StringComparison.Ordinal);
+        var listed = IncidentLink().Matches(Section(html, "Incidents attributed to this provider")).Select(m => m.Groups[1].Value).Distinct();
+        var reported = report.RootElement.GetProperty("incidents").EnumerateArray().Select(i => i.GetProperty("id").GetString()!);
+        Assert.Equal(reported.Order(StringComparer.Ordinal), listed.Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task The_provider_page_links_each_year_and_is_a_cached_page_whose_french_twin_links_in_french()
+    {
+        var html = await Html("/providers/halden");
+        var french = await Html("/fr/providers/halden");
+        using var client = server.Factory.CreateClient();
+        using var head = await client.SendAsync(new HttpRequestMessage(HttpMethod.Head, Api.Url("/providers/halden")));
+
+        Assert.Contains("By year: <a href=\"/providers/halden/2026\">2026</a> (19)</nav>", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("most recent", html, StringComparison.Ordinal); // 19: every one listed on the page itself
+        Assert.Contains("href=\"/fr/providers/halden/2026\"", french, StringComparison.Ordinal);
+        Assert.Contains("href=\"/fr/incidents/2026-11-12-ingestion-5xx-ams2\"", french, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, head.StatusCode);
+        var etag = head.Headers.ETag;
+        Assert.NotNull(etag);
+        using var conditional = new HttpRequestMessage(HttpMethod.Get, Api.Url("/providers/halden"));
+        conditional.Headers.IfNoneMatch.Add(etag);
+        using var revalidated = await client.SendAsync(conditional);
+        Assert.Equal(HttpStatusCode.NotModified, revalidated.StatusCode);
     }
 
     [Fact]

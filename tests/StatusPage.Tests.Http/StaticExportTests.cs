@@ -435,6 +435,66 @@ public sealed class StaticExportTests : IAsyncLifetime
         DateTimeOffset Local(DateTimeOffset time) => TimeZoneInfo.ConvertTime(time, zone);
     }
 
+    [Fact]
+    public async Task A_past_years_provider_page_is_rendered_again_only_when_that_years_account_changes_and_the_increment_equals_a_full_export()
+    {
+        var writer = Client(WriteApiServer.AdminToken);
+        var moved = await ProviderYearPageTests.HaldenOutage(writer, new DateTimeOffset(2025, 5, 12, 1, 56, 0, TimeSpan.Zero), 30, "HH-1999005");
+        await ProviderYearPageTests.HaldenOutage(writer, new DateTimeOffset(2025, 6, 12, 1, 56, 0, TimeSpan.Zero), 20, "HH-1999006");
+        var (open, _) = await Api.CreateIncident(writer, "Dashboard slow to load"); // the clock's window is now the minute
+        var dir = Path.Combine(_root, "site");
+        await Export(dir);
+        const string Year = "providers/halden/2025/index.html";
+        var first = Manifest(dir);
+        Assert.DoesNotContain("@", first[Year].Version, StringComparison.Ordinal); // a past year without open incidents: no clock
+        Assert.Contains("@", first["providers/halden/2026/index.html"].Version, StringComparison.Ordinal);
+
+        // An update elsewhere (no status change) and a minute later: the 2025 page keeps its version and bytes.
+        await (await writer.Post($"/api/v1/incidents/{open}/updates", new { Status = "identified", Body = "A slow query." })).Created();
+        var clock = (FakeTimeProvider)_factory.Services.GetRequiredService<TimeProvider>();
+        clock.Advance(TimeSpan.FromMinutes(1));
+        await Export(dir);
+        var second = Manifest(dir);
+        Assert.Equal(first[Year].Version, second[Year].Version);
+        Assert.Equal(first["fr/" + Year].Sha256, second["fr/" + Year].Sha256);
+        Assert.NotEqual(first["providers/halden/2026/index.html"].Version, second["providers/halden/2026/index.html"].Version);
+
+        // Re-attributing a 2025 incident changes both providers' 2025 accounts: rendered again, and the same as a full export.
+        await (await writer.Post($"/api/v1/incidents/{moved}/cause", new { Kind = "upstream", Provider = "brightwave", Ticket = "BW-0003" })).Created();
+        await Export(dir);
+        var third = Manifest(dir);
+        Assert.NotEqual(second[Year].Version, third[Year].Version);
+        Assert.NotEqual(second[Year].Sha256, third[Year].Sha256);
+        Assert.Contains("providers/brightwave/2025/index.html", third.Keys);
+        await AssertSameAsFullExport(dir);
+    }
+
+    [Fact]
+    public async Task Downtime_recorded_for_another_cause_changes_a_providers_share_so_its_page_is_rendered_again()
+    {
+        var dir = Path.Combine(_root, "site");
+        await Export(dir);
+        var before = Manifest(dir);
+
+        // A past outage, caused in-house and recorded late: all downtime grows, so Halden Hosting's share of it shrinks.
+        var writer = Client(WriteApiServer.AdminToken);
+        var start = new DateTimeOffset(2026, 10, 1, 9, 0, 0, TimeSpan.Zero);
+        var created = await (await writer.Post("/api/v1/incidents", new
+        {
+            Title = "Private network down after a switch upgrade", Impact = "major", Status = "investigating", Body = "Rolling back.",
+            Components = new Dictionary<string, string> { ["private-network"] = "major_outage" },
+            Cause = new { Kind = "internal" }, StartedAt = start, StatedAt = start,
+        })).Created();
+        await (await writer.Post($"/api/v1/incidents/{created.GetProperty("id").GetString()}/resolve",
+            new { Body = "Rolled back.", StatedAt = start.AddHours(2) })).Created();
+        await Export(dir);
+        var after = Manifest(dir);
+
+        Assert.NotEqual(before["providers/halden/index.html"].Sha256, after["providers/halden/index.html"].Sha256);
+        Assert.NotEqual(before["fr/providers/halden/2026/index.html"].Sha256, after["fr/providers/halden/2026/index.html"].Sha256);
+        await AssertSameAsFullExport(dir);
+    }
+
     private static HttpRequestMessage Get(string path, string language)
     {
         var request = new HttpRequestMessage(HttpMethod.Get, Api.Url(path));
