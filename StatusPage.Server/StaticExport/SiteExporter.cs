@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Net;
+using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.RegularExpressions;
 using StatusPage.Server.HttpCache;
@@ -16,6 +17,9 @@ namespace StatusPage.Server.StaticExport;
 // Incremental: a file whose bytes match the previous manifest is not rewritten; a file no longer exported is deleted. Given
 // the pages' versions (PageVersions, issue 15), a page whose version and renderer match the previous manifest's is not even
 // fetched: only pages whose content moved, pages that move with the clock whose window moved, and pages new since are rendered.
+// After an export by this same process on the same day, not even every version is computed: only the addresses the ledger's
+// change can have moved (PageVersions.ChangedSince), the volatile ones (whose version named the head or the clock) and the seeds
+// are decided; every other page of the previous manifest is kept as it is, so an increment costs what the post touched.
 internal sealed partial class SiteExporter(HttpClient client, string directory, PageVersions? versions = null)
 {
     public const string ManifestName = "manifest.json";
@@ -61,10 +65,29 @@ internal sealed partial class SiteExporter(HttpClient client, string directory, 
 
     private sealed record Fetched(string? Url, string File, byte[] Bytes, string ContentType, string Cache, string? Version = null);
 
+    // What an export left for the next one in this process: its pages' versions, and the addresses whose version was volatile.
+    private sealed record Basis(PageVersions Versions, IReadOnlySet<string> Volatile);
+
+    // By the manifest as this process wrote it and remembers it (ExportManifest.Remember): a manifest read from its file has none.
+    private static readonly ConditionalWeakTable<ExportManifest.Loaded, Basis> Bases = [];
+
+    // Tests set it (STATUSPAGE_EXPORT_CHECK_CANDIDATES=1): an export that decides only candidates also checks that every page it
+    // did not decide has the version it had, so the inverse rules of ContentVersions.ChangedSince are checked by every increment.
+    private static readonly bool CheckCandidates = Environment.GetEnvironmentVariable("STATUSPAGE_EXPORT_CHECK_CANDIDATES") == "1";
+
+    // Only candidates were decided (the previous pages not visited are kept as they are), and which previous pages were visited.
+    private bool _candidatesOnly;
+    private readonly ConcurrentDictionary<string, bool> _visited = new(StringComparer.Ordinal);
+    private readonly int[] _visitedByPart = new int[ExportManifest.PartCount];
+    private readonly ConcurrentBag<string> _volatile = [];
+    private int _decided;
+
     // Rendered: URLs fetched from the server; Kept: pages whose version had not moved, neither fetched nor written; LedgerFetched:
-    // the ledger's files among Rendered (the checkpoint, tiles and chunks that were partial or new).
+    // the ledger's files among Rendered (the checkpoint, tiles and chunks that were partial or new); Decided: pages whose version
+    // was computed; CandidatesOnly: only an increment's candidates were decided, the other previous pages kept as they were.
     public sealed record Result(int Written, int Unchanged, int Deleted, int Files, long Bytes, IReadOnlyList<string> Skipped,
-        int Rendered = 0, int Kept = 0, int LedgerFetched = 0, long BytesWritten = 0, long ManifestBytes = 0, string Phases = "");
+        int Rendered = 0, int Kept = 0, int LedgerFetched = 0, long BytesWritten = 0, long ManifestBytes = 0, string Phases = "",
+        int Decided = 0, bool CandidatesOnly = false);
 
     private long _bytesWritten;
     private long _temporaries;
@@ -81,12 +104,16 @@ internal sealed partial class SiteExporter(HttpClient client, string directory, 
         // Every URL is visited once: the previous pages, and the others met so far (not a second set of the previous pages' URLs).
         var others = new HashSet<string>(StringComparer.Ordinal);
         bool FirstSeen(string url) => Earlier(url) is null && others.Add(url);
+        var roots = Seeds.Concat(LanguagePaths.Prefixed.Select(c => LanguagePaths.Prefix(c) + "/")).ToList();
+        var candidates = Candidates(roots);
+        _candidatesOnly = candidates is not null;
         List<(string Url, ExportManifest.Entry? Before)> level =
         [
-            .. Seeds.Concat(LanguagePaths.Prefixed.Select(c => LanguagePaths.Prefix(c) + "/")).Where(FirstSeen).Select(url => (url, (ExportManifest.Entry?)null)),
-            .. Enumerable.Range(0, ExportManifest.PartCount).SelectMany(n => _previous.AddressesOf(n).Values).Where(IsPage).Select(e => (e.Url!, (ExportManifest.Entry?)e)),
+            .. roots.Where(FirstSeen).Select(url => (url, (ExportManifest.Entry?)null)),
+            .. (candidates ?? Enumerable.Range(0, ExportManifest.PartCount).SelectMany(n => _previous.AddressesOf(n).Values).Where(IsPage))
+                .Select(e => (e.Url!, (ExportManifest.Entry?)e)),
         ];
-        var readMs = clock.ElapsedMilliseconds;
+        var (readMs, level0) = (clock.ElapsedMilliseconds, level.Count);
         var rendered = 0;
         // Where the pages phase goes: deciding what to render, the renders, and the longest single render (a serial chain).
         var (decideMs, renderMs, renders) = (0L, 0L, new ConcurrentBag<(string Url, long Ms)>());
@@ -132,16 +159,22 @@ internal sealed partial class SiteExporter(HttpClient client, string directory, 
             await FetchAsync(prefix + Missing, _ => file, cancellationToken, expected: HttpStatusCode.NotFound, version: version);
             rendered++;
         }
+        if (_candidatesOnly && CheckCandidates)
+        {
+            CheckUndecided();
+        }
         var pagesMs = clock.ElapsedMilliseconds;
         var slowest = renders.OrderByDescending(r => r.Ms).Select(r => $"{r.Url} {r.Ms} ms").FirstOrDefault() ?? "none";
         var ledgerFetched = await LedgerAsync(cancellationToken);
         var ledgerMs = clock.ElapsedMilliseconds;
         var result = Write([.. skipped.Order(StringComparer.Ordinal)]);
+        RememberBasis();
         return result with
         {
-            Rendered = rendered + ledgerFetched, Kept = _keptByPart.Sum(q => q.Count), LedgerFetched = ledgerFetched,
+            Rendered = rendered + ledgerFetched, Kept = _keptByPart.Sum(q => q.Count) + Undecided(), LedgerFetched = ledgerFetched, Decided = _decided,
+            CandidatesOnly = _candidatesOnly,
             // The process's collections meanwhile (the bench's question: how much of an increment is the collector's).
-            Phases = $"manifest read {readMs} ms, pages {pagesMs - readMs} ms (versions {decideMs} ms, renders {renderMs} ms, slowest "
+            Phases = $"manifest read {readMs} ms{(_candidatesOnly ? $" ({level0} candidates)" : "")}, pages {pagesMs - readMs} ms (versions {decideMs} ms, renders {renderMs} ms, slowest "
                 + $"{slowest}), ledger {ledgerMs - pagesMs} ms, write {clock.ElapsedMilliseconds - ledgerMs} ms; "
                 + $"GC paused {(GC.GetTotalPauseDuration() - paused).TotalMilliseconds:F0} ms, {GC.CollectionCount(2) - fullCollections} gen2",
         };
@@ -152,9 +185,77 @@ internal sealed partial class SiteExporter(HttpClient client, string directory, 
     private List<(string Url, ExportManifest.Entry? Before, string? Version)> ToRender(List<(string Url, ExportManifest.Entry? Before)> level) =>
         [
             .. level.AsParallel()
-                .Select(visit => (visit.Url, visit.Before, Version: versions?.VersionOf(visit.Url)))
+                .Select(visit => (visit.Url, visit.Before, Version: Decide(visit.Url, visit.Before)))
                 .Where(visit => !Keep(visit.Before, visit.Version)),
         ];
+
+    // A page's version now, noting what the next increment needs: that the page was visited, and whether its version is volatile.
+    private string? Decide(string url, ExportManifest.Entry? before)
+    {
+        var version = versions?.VersionOf(url);
+        Interlocked.Increment(ref _decided);
+        if (before is not null && _visited.TryAdd(url, true))
+        {
+            Interlocked.Increment(ref _visitedByPart[ExportManifest.PartOf(before.Path)]);
+        }
+        if (version is not null && versions!.IsVolatile(version))
+        {
+            _volatile.Add(url);
+        }
+        return version;
+    }
+
+    // The previous pages an increment must decide, when the previous export was this process's own on the same day: the seeds
+    // and language roots, the volatile addresses, and every language's address of what the ledger's change can have moved. Null:
+    // decide every previous page.
+    private List<ExportManifest.Entry>? Candidates(IEnumerable<string> roots)
+    {
+        if (_previousManifest is not { Remembered: true } manifest || !ReferenceEquals(_previous, manifest.Files)
+            || !Bases.TryGetValue(manifest, out var basis) || versions?.ChangedSince(basis.Versions) is not { } changed)
+        {
+            return null;
+        }
+        var urls = new HashSet<string>(roots, StringComparer.Ordinal);
+        urls.UnionWith(basis.Volatile);
+        urls.UnionWith(changed.SelectMany(PageVersions.Addresses));
+        return [.. urls.Select(url => _previous.AtAddress(url)).OfType<ExportManifest.Entry>().Where(IsPage)];
+    }
+
+    // How many previous pages were kept without being decided (only when candidates alone were).
+    private int Undecided() => _candidatesOnly
+        ? Enumerable.Range(0, ExportManifest.PartCount).Sum(n => PagesOf(_previous.Part(n)) - _visitedByPart[n])
+        : 0;
+
+    // The pages of a manifest part (not its not-found pages, ledger files or compressed siblings), counted once per part.
+    private static int PagesOf(IReadOnlyDictionary<string, ExportManifest.Entry> part) =>
+        PageCounts.GetValue(part, static p => new StrongBox<int>(p.Values.Count(e => e.Url is not null && e.Encoding is null && IsPage(e)))).Value;
+
+    private static readonly ConditionalWeakTable<IReadOnlyDictionary<string, ExportManifest.Entry>, StrongBox<int>> PageCounts = [];
+
+    // The check mode's proof that the candidates were enough: every page not decided has the version it had, and not a volatile one.
+    private void CheckUndecided()
+    {
+        for (var number = 0; number < ExportManifest.PartCount; number++)
+        {
+            foreach (var entry in _previous.Part(number).Values.Where(e => e.Url is not null && e.Encoding is null && IsPage(e) && !_visited.ContainsKey(e.Url)))
+            {
+                var version = versions!.VersionOf(entry.Url!);
+                if (version != entry.Version || versions.IsVolatile(version!))
+                {
+                    throw new InvalidOperationException($"{entry.Url}: version {entry.Version} -> {version}, but not a candidate of the increment");
+                }
+            }
+        }
+    }
+
+    // What the next export in this process compares with (nothing without versions: it then decides every page again).
+    private void RememberBasis()
+    {
+        if (versions is not null && ExportManifest.Load(Path.Combine(directory, ManifestName)) is { Remembered: true } written)
+        {
+            Bases.AddOrUpdate(written, new Basis(versions, _volatile.ToHashSet(StringComparer.Ordinal)));
+        }
+    }
 
     // A page of the previous export is visited again; its not-found pages and the log's files have their own passes.
     private static bool IsPage(ExportManifest.Entry entry) =>
@@ -412,7 +513,7 @@ internal sealed partial class SiteExporter(HttpClient client, string directory, 
         var touched = new HashSet<int>(savedByPart.Select(g => g.Key));
         for (var number = 0; number < ExportManifest.PartCount; number++)
         {
-            if (_keptByPart[number].Count != previous.BaseFilesOf(number))
+            if (_keptByPart[number].Count + UndecidedIn(number) != previous.BaseFilesOf(number))
             {
                 touched.Add(number);
             }
@@ -427,7 +528,8 @@ internal sealed partial class SiteExporter(HttpClient client, string directory, 
         {
             var before = previous.Part(number);
             var files = new Dictionary<string, ExportManifest.Entry>(before.Count + 8, StringComparer.Ordinal);
-            foreach (var entry in _keptByPart[number].SelectMany(kept => WithSiblings(kept, before)).Concat(savedByPart[number]))
+            var kept = _candidatesOnly ? _keptByPart[number].Concat(UndecidedPages(before)) : _keptByPart[number];
+            foreach (var entry in kept.SelectMany(kept => WithSiblings(kept, before)).Concat(savedByPart[number]))
             {
                 files.Add(entry.Path, entry); // a file listed twice is a defect: it throws
             }
@@ -436,6 +538,12 @@ internal sealed partial class SiteExporter(HttpClient client, string directory, 
         }
         return (previous.With(replaced), gone, touched);
     }
+
+    // A part's previous pages not decided by an increment that decided candidates only: kept as they were.
+    private int UndecidedIn(int number) => _candidatesOnly ? PagesOf(_previous.Part(number)) - _visitedByPart[number] : 0;
+
+    private IEnumerable<ExportManifest.Entry> UndecidedPages(IReadOnlyDictionary<string, ExportManifest.Entry> part) =>
+        part.Values.Where(e => e.Url is not null && e.Encoding is null && IsPage(e) && !_visited.ContainsKey(e.Url));
 
     // A kept page and the .br/.gz siblings the previous export listed for it, each counted unchanged.
     private IEnumerable<ExportManifest.Entry> WithSiblings(ExportManifest.Entry kept, IReadOnlyDictionary<string, ExportManifest.Entry> previous)

@@ -308,6 +308,7 @@ public sealed class StaticExportTests : IAsyncLifetime
         Assert.True(increment.Written <= 3 * changed.Count, $"{increment.Written} files written for {changed.Count} changed");
         Assert.Equal(increment.Files, increment.Written + increment.Unchanged);
         Assert.True(increment.Kept > full.Files / 3 / 2, $"only {increment.Kept} of {full.Files / 3} pages kept without rendering");
+        Assert.True(increment.CandidatesOnly && increment.Decided < increment.Kept, $"{increment.Decided} pages decided, {increment.Kept} kept");
         Assert.True(increment.Rendered < full.Rendered / 2, $"{increment.Rendered} rendered, {full.Rendered} in the full export");
         // Only the previous size's partial ledger files: the NDJSON chunk (with its .br and .gz), the hash tile and the bundle.
         Assert.Equal(5, increment.Deleted);
@@ -439,8 +440,9 @@ public sealed class StaticExportTests : IAsyncLifetime
     public async Task A_past_years_provider_page_is_rendered_again_only_when_that_years_account_changes_and_the_increment_equals_a_full_export()
     {
         var writer = Client(WriteApiServer.AdminToken);
-        var moved = await ProviderYearPageTests.HaldenOutage(writer, new DateTimeOffset(2025, 5, 12, 1, 56, 0, TimeSpan.Zero), 30, "HH-1999005");
-        await ProviderYearPageTests.HaldenOutage(writer, new DateTimeOffset(2025, 6, 12, 1, 56, 0, TimeSpan.Zero), 20, "HH-1999006");
+        // The earliest incident decides every month page's pager: the one re-attributed below is the later one.
+        await ProviderYearPageTests.HaldenOutage(writer, new DateTimeOffset(2025, 5, 12, 1, 56, 0, TimeSpan.Zero), 30, "HH-1999005");
+        var moved = await ProviderYearPageTests.HaldenOutage(writer, new DateTimeOffset(2025, 6, 12, 1, 56, 0, TimeSpan.Zero), 20, "HH-1999006");
         var (open, _) = await Api.CreateIncident(writer, "Dashboard slow to load"); // the clock's window is now the minute
         var dir = Path.Combine(_root, "site");
         await Export(dir);
@@ -461,8 +463,10 @@ public sealed class StaticExportTests : IAsyncLifetime
 
         // Re-attributing a 2025 incident changes both providers' 2025 accounts: rendered again, and the same as a full export.
         await (await writer.Post($"/api/v1/incidents/{moved}/cause", new { Kind = "upstream", Provider = "brightwave", Ticket = "BW-0003" })).Created();
-        await Export(dir);
+        var increment = await Export(dir);
         var third = Manifest(dir);
+        // Decided from what the change touched (SiteExporter's candidates), not every page of the site.
+        Assert.True(increment.CandidatesOnly, $"{increment.Decided} pages decided, {increment.Kept} kept");
         Assert.NotEqual(second[Year].Version, third[Year].Version);
         Assert.NotEqual(second[Year].Sha256, third[Year].Sha256);
         Assert.Contains("providers/brightwave/2025/index.html", third.Keys);
@@ -493,6 +497,76 @@ public sealed class StaticExportTests : IAsyncLifetime
         Assert.NotEqual(before["providers/halden/index.html"].Sha256, after["providers/halden/index.html"].Sha256);
         Assert.NotEqual(before["fr/providers/halden/2026/index.html"].Sha256, after["fr/providers/halden/2026/index.html"].Sha256);
         await AssertSameAsFullExport(dir);
+    }
+
+    // Every increment here runs in the check mode (tests/Shared: STATUSPAGE_EXPORT_CHECK_CANDIDATES): a page it did not decide
+    // whose version moved throws. So each kind of write below proves its rule in ContentVersions.ChangedSince.
+    [Fact]
+    public async Task Increments_after_each_kind_of_write_decide_only_what_it_touched_and_end_as_a_full_export()
+    {
+        var writer = Client(WriteApiServer.AdminToken);
+        var clock = (FakeTimeProvider)_factory.Services.GetRequiredService<TimeProvider>();
+        var dir = Path.Combine(_root, "site");
+        await ProviderYearPageTests.HaldenOutage(writer, new DateTimeOffset(2025, 3, 10, 1, 56, 0, TimeSpan.Zero), 30, "HH-1999007");
+        await Export(dir);
+        var (id, updateId) = await Api.CreateIncident(writer, "Alert evaluation delayed");
+        await Narrow("a new incident");
+        // Open since 2025 (recorded late): every provider's 2025 page now moves with the clock, not only the ones it names.
+        var since2025 = (await (await writer.Post("/api/v1/incidents", new
+        {
+            Title = "Slow exports since last year", Impact = "minor", Status = "investigating", Body = "Found while auditing.",
+            Components = new Dictionary<string, string>(), StartedAt = new DateTimeOffset(2025, 12, 20, 9, 0, 0, TimeSpan.Zero),
+        })).Created()).GetProperty("id").GetString();
+        await Narrow("an incident open since the previous year");
+        await Write("an update that changes a component", writer.Post($"/api/v1/incidents/{id}/updates",
+            new { Status = "identified", Body = "Found it.", Components = new Dictionary<string, string> { ["query-api"] = "major_outage" } }));
+        await Write("a component's status set directly", writer.Post("/api/v1/components/dashboard/status", new { Status = "degraded_performance" }));
+        var maintenance = (await (await writer.Post("/api/v1/maintenance", new
+        {
+            Title = "Storage firmware", Components = new List<string> { "storage-cluster" }, Body = "Rolling upgrade.",
+            ScheduledFor = StatusPageFactory.DemoNow.AddDays(2), ScheduledUntil = StatusPageFactory.DemoNow.AddDays(2).AddHours(2),
+        })).Created()).GetProperty("id").GetString();
+        await Narrow("a maintenance scheduled");
+        await Write("a maintenance update", writer.Post($"/api/v1/maintenance/{maintenance}/updates", new { Status = "scheduled", Body = "Moved to a quieter hour." }));
+        await Write("a cause attributed", writer.Post($"/api/v1/incidents/{id}/cause", new { Kind = "upstream", Provider = "halden", Ticket = "HH-3000001" }));
+        await Write("a redaction", writer.Post($"/api/v1/incidents/{id}/updates/{updateId}/redactions", new { Reason = "A customer's name." }));
+        await Write("the incident resolved", writer.Post($"/api/v1/incidents/{id}/resolve", new { Body = "Recovered." }));
+        await Write("the one open since 2025 resolved", writer.Post($"/api/v1/incidents/{since2025}/resolve", new { Body = "Fixed." }));
+        // Nothing public: the months the resolution touched (their seq was the head) stop being volatile after this one.
+        await Write("an operator created", writer.Post("/api/v1/operators", new { Username = "night.shift", Role = "operator" }));
+        // June and September no longer move with the clock: only the corrections' rules make their months candidates.
+        var snapshot = _factory.Services.GetRequiredService<LedgerService>().Current;
+        var old = snapshot.Incidents["2026-06-14-private-network-fra1"];
+        await Write("a correction to an old incident", writer.Post($"/api/v1/incidents/{old.Id}/updates/{old.AllPosts[0].Id}/corrections",
+            new { Body = "Corrected wording.", Reason = "Typo." }));
+        var migration = snapshot.Maintenances["2026-09-15-dashboard-database-migration"];
+        await Write("a correction to a past maintenance", writer.Post($"/api/v1/maintenance/{migration.Id}/updates/{migration.Posts[0].Id}/corrections",
+            new { Body = "Corrected: the migration took 40 minutes.", Reason = "Wrong duration." }));
+        // A component renamed reaches every page that names it: every page is decided again (still checked, and compared below).
+        using var rename = new HttpRequestMessage(HttpMethod.Patch, Api.Url("/api/v1/components/dashboard"))
+        {
+            Content = System.Net.Http.Json.JsonContent.Create(new { Name = "Web console" }),
+        };
+        Assert.True((await writer.SendAsync(rename)).IsSuccessStatusCode);
+        clock.Advance(TimeSpan.FromMinutes(1));
+        var renamed = await Export(dir);
+        Assert.False(renamed.CandidatesOnly);
+
+        await AssertSameAsFullExport(dir);
+
+        async Task Write(string what, Task<HttpResponseMessage> write)
+        {
+            using var response = await write;
+            Assert.True(response.IsSuccessStatusCode, $"{what}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+            await Narrow(what);
+        }
+
+        async Task Narrow(string what)
+        {
+            clock.Advance(TimeSpan.FromMinutes(1));
+            var increment = await Export(dir);
+            Assert.True(increment.CandidatesOnly && increment.Decided < increment.Kept, $"{what}: {increment.Decided} decided, {increment.Kept} kept");
+        }
     }
 
     private static HttpRequestMessage Get(string path, string language)
