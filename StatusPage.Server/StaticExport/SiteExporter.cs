@@ -228,7 +228,7 @@ internal sealed partial class SiteExporter(HttpClient client, string directory, 
 
     // The pages of a manifest part (not its not-found pages, ledger files or compressed siblings), counted once per part.
     private static int PagesOf(IReadOnlyDictionary<string, ExportManifest.Entry> part) =>
-        PageCounts.GetValue(part, static p => new StrongBox<int>(p.Values.Count(e => e.Url is not null && e.Encoding is null && IsPage(e)))).Value;
+        PageCounts.GetValue(part, static p => new StrongBox<int>(p.Values.Count(IsPageFile))).Value;
 
     private static readonly ConditionalWeakTable<IReadOnlyDictionary<string, ExportManifest.Entry>, StrongBox<int>> PageCounts = [];
 
@@ -237,7 +237,7 @@ internal sealed partial class SiteExporter(HttpClient client, string directory, 
     {
         for (var number = 0; number < ExportManifest.PartCount; number++)
         {
-            foreach (var entry in _previous.Part(number).Values.Where(e => e.Url is not null && e.Encoding is null && IsPage(e) && !_visited.ContainsKey(e.Url)))
+            foreach (var entry in _previous.Part(number).Values.Where(e => IsPageFile(e) && !_visited.ContainsKey(e.Url!)))
             {
                 var version = versions!.VersionOf(entry.Url!);
                 if (version != entry.Version || versions.IsVolatile(version!))
@@ -256,6 +256,9 @@ internal sealed partial class SiteExporter(HttpClient client, string directory, 
             Bases.AddOrUpdate(written, new Basis(versions, _volatile.ToHashSet(StringComparer.Ordinal)));
         }
     }
+
+    // A manifest entry that is a page's own file (an address, not a compressed sibling), of the kind IsPage visits.
+    private static bool IsPageFile(ExportManifest.Entry entry) => entry.Url is not null && entry.Encoding is null && IsPage(entry);
 
     // A page of the previous export is visited again; its not-found pages and the log's files have their own passes.
     private static bool IsPage(ExportManifest.Entry entry) =>
@@ -529,7 +532,7 @@ internal sealed partial class SiteExporter(HttpClient client, string directory, 
             var before = previous.Part(number);
             var files = new Dictionary<string, ExportManifest.Entry>(before.Count + 8, StringComparer.Ordinal);
             var kept = _candidatesOnly ? _keptByPart[number].Concat(UndecidedPages(before)) : _keptByPart[number];
-            foreach (var entry in kept.SelectMany(kept => WithSiblings(kept, before)).Concat(savedByPart[number]))
+            foreach (var entry in kept.SelectMany(page => WithSiblings(page, before)).Concat(savedByPart[number]))
             {
                 files.Add(entry.Path, entry); // a file listed twice is a defect: it throws
             }
@@ -543,7 +546,7 @@ internal sealed partial class SiteExporter(HttpClient client, string directory, 
     private int UndecidedIn(int number) => _candidatesOnly ? PagesOf(_previous.Part(number)) - _visitedByPart[number] : 0;
 
     private IEnumerable<ExportManifest.Entry> UndecidedPages(IReadOnlyDictionary<string, ExportManifest.Entry> part) =>
-        part.Values.Where(e => e.Url is not null && e.Encoding is null && IsPage(e) && !_visited.ContainsKey(e.Url));
+        part.Values.Where(e => IsPageFile(e) && !_visited.ContainsKey(e.Url!));
 
     // A kept page and the .br/.gz siblings the previous export listed for it, each counted unchanged.
     private IEnumerable<ExportManifest.Entry> WithSiblings(ExportManifest.Entry kept, IReadOnlyDictionary<string, ExportManifest.Entry> previous)
