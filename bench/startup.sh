@@ -48,6 +48,7 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPE
 BENCH_DLL="$ROOT/bench/LedgerBench/bin/Release/net10.0/LedgerBench.dll"
 SERVER_DLL="$ROOT/StatusPage.Server/bin/Release/net10.0/StatusPage.Server.dll"
 DB="$DATA_DIR/ledger-$ENTRIES.db"
+[ "$ENTRIES" -lt 100000 ] && DB="$DATA_DIR/ledger-$ENTRIES-recent.db" # as bench/common.sh's prepare_ledger names it
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/statuspage-bench-run.XXXXXX")"
 SCRATCH=""
 SERVER_PID=""

@@ -17,6 +17,14 @@ internal sealed class Generator(LedgerStore store, LedgerService ledger, FakeTim
 {
     public static readonly DateTimeOffset ClockStart = new(2016, 1, 4, 8, 0, 0, TimeSpan.Zero);
 
+    // The mean clock advance per entry of the 100,000-entry ledger (2016-01-04 to 2026-10-31).
+    private static readonly TimeSpan MeanGap = TimeSpan.FromMinutes(56.9);
+
+    // Where a ledger of `target` entries starts so that every size ends near the same date (the 100,000-entry ledger's end) with
+    // the same density of recent incidents: a scale table then compares short and long histories, not quiet and busy sites.
+    // 100,000 entries and more start at ClockStart (the ledgers measured before this rule are unchanged).
+    public static DateTimeOffset ClockStartFor(long target) => target >= 100_000 ? ClockStart : ClockStart + MeanGap * (100_000 - target);
+
     // The largest number of entries one incident can write (open + cause + 4 updates + reopen + resolve + 2 corrections
     // + postmortem + redaction), so a new incident only starts when it fits before the target.
     private const int MaxIncidentEntries = 16;

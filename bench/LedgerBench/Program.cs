@@ -100,7 +100,8 @@ internal static class Program
             Console.Error.WriteLine("--entries must be at least 20");
             return 2;
         }
-        var clock = new FakeTimeProvider(Generator.ClockStart);
+        var start = Generator.ClockStartFor(entries);
+        var clock = new FakeTimeProvider(start);
         var total = Stopwatch.StartNew();
         using (var store = new LedgerStore(dataPath))
         using (var ledger = new LedgerService(store, clock, BenchLog(dataPath), NullLogger<LedgerService>.Instance))
@@ -125,7 +126,7 @@ internal static class Program
                 $"generated {snapshot.Head.Seq:N0} entries through LedgerService.AppendAsync ({generator.Commands:N0} commands): " +
                 $"{snapshot.Incidents.Count:N0} incidents, {snapshot.Maintenances.Count:N0} maintenances, " +
                 $"{snapshot.Components.Count} components, {generator.Corrections:N0} corrections, {generator.Redactions:N0} redactions; " +
-                $"history {Generator.ClockStart:yyyy-MM-dd} .. {clock.GetUtcNow():yyyy-MM-dd}"));
+                $"history {start:yyyy-MM-dd} .. {clock.GetUtcNow():yyyy-MM-dd}"));
         }
         total.Stop();
         var fileMb = FileSizeMb(dataPath);
