@@ -46,6 +46,20 @@ public sealed class ArchitectureTests
         Assert.Contains(Edges.Value, e => e.From == "WriteApi" && e.To == "History");
     }
 
+    // A routable page outside PublicSite/ once lacked the folder's [CachedPage] (Providers/, Sla/): it answered HEAD with 404
+    // and its French twin linked English pages. Every page the server routes is public, so every one must be declared.
+    [Fact]
+    public void Every_page_the_server_routes_is_served_from_the_page_cache()
+    {
+        var pages = typeof(Program).Assembly.GetTypes()
+            .Where(t => t.GetCustomAttributes(typeof(Microsoft.AspNetCore.Components.RouteAttribute), inherit: false).Length > 0).ToList();
+        var undeclared = pages.Where(t => !t.IsDefined(typeof(StatusPage.Server.HttpCache.CachedPageAttribute), inherit: false))
+            .Select(t => t.FullName).ToList();
+
+        Assert.True(pages.Count >= 12, $"only {pages.Count} routable pages found");
+        Assert.True(undeclared.Count == 0, "Not page-cache pages: " + string.Join(", ", undeclared));
+    }
+
     private sealed record Edge(string From, string To, string OriginType, string TargetType);
 
     private static IReadOnlyList<Edge> LoadEdges()
