@@ -57,6 +57,9 @@ internal sealed class PageText(IStringLocalizer<Strings> localizer, SiteSettings
 
     public static string Iso(DateTimeOffset time) => time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
 
+    // Downtime minutes (weighted, so fractional): "0 min" when none, else as a Duration.
+    public static string Minutes(double minutes) => minutes <= 0 ? "0 min" : Duration(TimeSpan.FromMinutes(minutes));
+
     // "2 h 14 min", "3 d 4 h", "45 min"; French writes days "j" ("3 j 4 h"), in the reader's language like every label.
     public static string Duration(TimeSpan span)
     {
