@@ -64,7 +64,7 @@ internal sealed partial class ContentVersions
             }
             // Anything else (operators, tokens, keys, requests) shows only on pages that name the head.
         }
-        var localNow = TimeZoneInfo.ConvertTime(now, zone);
+        var thisYear = Math.Min(TimeZoneInfo.ConvertTime(now, zone).Year, LocalYear.Last);
         if (componentWritten)
         {
             MonthsChanged(changed, DateTimeOffset.MinValue, now, zone, history: false);
@@ -75,10 +75,7 @@ internal sealed partial class ContentVersions
             foreach (var provider in current.Providers.Keys)
             {
                 changed.Add($"/providers/{provider}");
-                for (var year = LocalYear.First; year <= Math.Min(localNow.Year, LocalYear.Last); year++)
-                {
-                    changed.Add(string.Create(CultureInfo.InvariantCulture, $"/providers/{provider}/{year}"));
-                }
+                ProviderYearsChanged(changed, provider, LocalYear.First, thisYear);
             }
         }
         // An incident opened or resolved moves the earliest unresolved start: the months and provider years between the two move
@@ -90,10 +87,7 @@ internal sealed partial class ContentVersions
             MonthsChanged(changed, from, now, zone);
             foreach (var provider in current.Providers.Keys)
             {
-                for (var year = LocalYear.Of(Clamp(from), zone); year <= Math.Min(localNow.Year, LocalYear.Last); year++)
-                {
-                    changed.Add(string.Create(CultureInfo.InvariantCulture, $"/providers/{provider}/{year}"));
-                }
+                ProviderYearsChanged(changed, provider, LocalYear.Of(Clamp(from), zone), thisYear);
             }
         }
         return changed;
@@ -117,8 +111,16 @@ internal sealed partial class ContentVersions
             foreach (var provider in (ReferenceEquals(version, earlier) ? before : this).ProvidersOf(version))
             {
                 changed.Add($"/providers/{provider}");
-                changed.Add(string.Create(CultureInfo.InvariantCulture, $"/providers/{provider}/{year}"));
+                ProviderYearsChanged(changed, provider, year, year);
             }
+        }
+    }
+
+    private static void ProviderYearsChanged(HashSet<string> changed, string provider, int first, int last)
+    {
+        for (var year = first; year <= last; year++)
+        {
+            changed.Add(string.Create(CultureInfo.InvariantCulture, $"/providers/{provider}/{year}"));
         }
     }
 

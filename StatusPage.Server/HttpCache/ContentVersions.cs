@@ -33,7 +33,6 @@ internal sealed partial class ContentVersions
     private readonly Lazy<long> _namesSeq;
     private readonly Lazy<long> _earliestSeq;
     private readonly Lazy<List<(long Redacted, long Bump)>> _redactions;
-    private readonly Lazy<Dictionary<string, long>> _byProvider;
     private readonly Lazy<List<Incident>> _open;
     private readonly Lazy<long> _maintenances;
     private readonly Lazy<DateTimeOffset> _earliestUnresolved;
@@ -50,8 +49,9 @@ internal sealed partial class ContentVersions
     // The seq of each month's resolved incidents and maintenance windows in one zone (the site's): one pass for all month pages.
     private sealed record MonthIndex(TimeZoneInfo Zone, Dictionary<DateOnly, long> Seqs);
 
-    // The seq of the incidents that began in each year attributed to or observed on each provider, in one zone: one pass for all.
-    private sealed record ProviderYearIndex(TimeZoneInfo Zone, Dictionary<(string Provider, int Year), long> Seqs);
+    // The seq of the incidents that began in each year attributed to or observed on each provider, in one zone, and of all of a
+    // provider's (its page; the same whatever the zone): one pass for all provider pages.
+    private sealed record ProviderYearIndex(TimeZoneInfo Zone, Dictionary<(string Provider, int Year), long> Seqs, Dictionary<string, long> All);
 
     private ContentVersions(StatusSnapshot snapshot)
     {
@@ -62,7 +62,6 @@ internal sealed partial class ContentVersions
         _namesSeq = new(() => snapshot.Components.Values.Select(NameSeq).DefaultIfEmpty(0).Max());
         _earliestSeq = new(EarliestSeq);
         _redactions = new(Redactions);
-        _byProvider = new(ProviderSeqs);
         _open = new(() => [.. snapshot.IncidentsNewestFirst.Where(i => i.ResolvedAt is null)]);
         _maintenances = new(() => snapshot.Maintenances.Values.Select(Of).DefaultIfEmpty(0).Max());
         _earliestUnresolved = new(() => snapshot.UnresolvedIncidents.Select(i => i.StartedAt).DefaultIfEmpty(DateTimeOffset.MaxValue).Min());
@@ -103,7 +102,7 @@ internal sealed partial class ContentVersions
             ["sla", var y, var m] when Month(y, m) is { } month => Math.Max(OfMonth(month, zone, now),
                 _snapshot.Components.Keys.Select(_snapshot.LastSeqOf).DefaultIfEmpty(0).Max()),
             // A provider's account shows its share of all downtime (every status timeline) and names components.
-            ["providers", var id] when _snapshot.Providers.ContainsKey(id) => Max(_snapshot.LastSeqOf(id), _byProvider.Value.GetValueOrDefault(id),
+            ["providers", var id] when _snapshot.Providers.ContainsKey(id) => Max(_snapshot.LastSeqOf(id), ProviderYears(zone).All.GetValueOrDefault(id),
                 StatusChangesBefore(DateTimeOffset.MaxValue), _namesSeq.Value),
             ["providers", var id, var y] when _snapshot.Providers.ContainsKey(id) && Year(y) is { } year => OfProviderYear(id, year, zone),
             ["history.atom"] or ["history.rss"] => _snapshot.LastPublicSeq,
@@ -344,30 +343,10 @@ internal sealed partial class ContentVersions
         return time < from ? month.AddMonths(-1) : time >= to ? month.AddMonths(1) : month;
     }
 
-    // Each provider's pages read the incidents attributed to it or observed on it.
-    private Dictionary<string, long> ProviderSeqs()
-    {
-        var seqs = new Dictionary<string, long>(StringComparer.Ordinal);
-        foreach (var incident in _snapshot.IncidentsNewestFirst)
-        {
-            var providers = ProvidersOf(incident).ToList();
-            if (providers.Count == 0)
-            {
-                continue;
-            }
-            var seq = Of(incident);
-            foreach (var provider in providers)
-            {
-                seqs[provider] = Math.Max(seqs.GetValueOrDefault(provider), seq);
-            }
-        }
-        return seqs;
-    }
-
     // A provider's year page: its own entries, the year's incidents that name it, the components' names, and every status
     // timeline until the year's end (all downtime recorded that year).
     private long OfProviderYear(string provider, int year, TimeZoneInfo zone) =>
-        Max(_snapshot.LastSeqOf(provider), ProviderYears(zone).GetValueOrDefault((provider, year)), _namesSeq.Value,
+        Max(_snapshot.LastSeqOf(provider), ProviderYears(zone).Seqs.GetValueOrDefault((provider, year)), _namesSeq.Value,
             StatusChangesBefore(Uptime.LocalYear.Bounds(year, zone).To));
 
     private static long Max(params ReadOnlySpan<long> seqs)
@@ -425,13 +404,14 @@ internal sealed partial class ContentVersions
 
     private static readonly ConditionalWeakTable<ServiceComponent, StatusTimeline> Timelines = [];
 
-    private Dictionary<(string Provider, int Year), long> ProviderYears(TimeZoneInfo zone)
+    // Each provider's pages read the incidents attributed to it or observed on it.
+    private ProviderYearIndex ProviderYears(TimeZoneInfo zone)
     {
         if (_providerYears is { } index && index.Zone == zone)
         {
-            return index.Seqs;
+            return index;
         }
-        var seqs = new Dictionary<(string Provider, int Year), long>();
+        var (seqs, all) = (new Dictionary<(string Provider, int Year), long>(), new Dictionary<string, long>(StringComparer.Ordinal));
         foreach (var incident in _snapshot.IncidentsNewestFirst)
         {
             var providers = ProvidersOf(incident).ToList();
@@ -443,10 +423,10 @@ internal sealed partial class ContentVersions
             foreach (var provider in providers)
             {
                 seqs[(provider, year)] = Math.Max(seqs.GetValueOrDefault((provider, year)), seq);
+                all[provider] = Math.Max(all.GetValueOrDefault(provider), seq);
             }
         }
-        _providerYears = new ProviderYearIndex(zone, seqs);
-        return seqs;
+        return _providerYears = new ProviderYearIndex(zone, seqs, all);
     }
 
     // The current and the previous month (the pager's "newer" link appears when a month ends), and any month an open incident
