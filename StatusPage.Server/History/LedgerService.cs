@@ -407,6 +407,7 @@ public sealed partial class LedgerService(LedgerStore store, TimeProvider time, 
             Projection.Apply(builder, entry);
         }
         var next = builder.ToSnapshot();
+        SnapshotLineage.Record(state, next, entries);
         Volatile.Write(ref _current, next);
         Interlocked.Exchange(ref _appended, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
         return new(entries, null, next);

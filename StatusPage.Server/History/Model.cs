@@ -1,6 +1,5 @@
 using System.Collections.Immutable;
 using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
 using System.Text;
 using StatusPage.Client.Contracts;
 using StatusPage.Server.Ledger;
@@ -8,7 +7,7 @@ using StatusPage.Server.Ledger;
 namespace StatusPage.Server.History;
 
 // The read model: immutable records projected from the ledger. Everything derived (statuses, resolve time) is computed, never stored.
-public sealed record StatusSnapshot(
+public sealed partial record StatusSnapshot(
     LedgerHead Head,
     ImmutableDictionary<string, UpstreamProvider> Providers,
     ImmutableDictionary<string, ComponentGroup> Groups,
@@ -54,38 +53,6 @@ public sealed record StatusSnapshot(
 
     public IEnumerable<ServiceComponent> ComponentsInOrder =>
         Components.Values.OrderBy(c => c.Position).ThenBy(c => c.Name, StringComparer.Ordinal);
-
-    // Every incident, newest start first (ties by id), once per snapshot (keyed by identity, so a `with` copy computes its own):
-    // the pages and indexes that read the whole history walk this array, not the dictionary, whose enumeration walks a tree
-    // (at 100,000 ledger entries that walk was a third of the static export's increment).
-    public ImmutableArray<Incident> IncidentsNewestFirst => ImmutableCollectionsMarshal.AsImmutableArray(NewestFirst.GetValue(this,
-        s => [.. s.Incidents.Values.OrderByDescending(i => i.StartedAt).ThenBy(i => i.Id, StringComparer.Ordinal)]));
-
-    private static readonly ConditionalWeakTable<StatusSnapshot, Incident[]> NewestFirst = [];
-
-    // Every incident, oldest start first (ties by id), once per snapshot: the providers' accounts list a period's incidents in
-    // this order, for the providers page and every provider's page in every language after each post.
-    public ImmutableArray<Incident> IncidentsOldestFirst => ImmutableCollectionsMarshal.AsImmutableArray(OldestFirst.GetValue(this,
-        s => [.. s.IncidentsNewestFirst.OrderBy(i => i.StartedAt).ThenBy(i => i.Id, StringComparer.Ordinal)]));
-
-    private static readonly ConditionalWeakTable<StatusSnapshot, Incident[]> OldestFirst = [];
-
-    // Once per snapshot: an incident's Status reads its posts, and the home page, the feeds' versions and the month pages all ask
-    // for the open ones of the whole history.
-    public IEnumerable<Incident> UnresolvedIncidents => Unresolved.GetValue(this,
-        s => [.. s.IncidentsNewestFirst.Where(i => i.Status != IncidentStatus.Resolved)]);
-
-    private static readonly ConditionalWeakTable<StatusSnapshot, Incident[]> Unresolved = [];
-
-    // The incidents that name a component, once per snapshot: uptime bars, component pages and their feeds would otherwise each
-    // read every incident of the history for every component.
-    public IReadOnlyList<Incident> IncidentsNaming(string componentId) => ByComponent.GetValue(this, s => s.IncidentsNewestFirst
-            .SelectMany(i => i.ComponentIds.Distinct(StringComparer.Ordinal).Select(c => (Component: c, Incident: i)))
-            .GroupBy(p => p.Component, StringComparer.Ordinal)
-            .ToDictionary(g => g.Key, g => g.Select(p => p.Incident).ToArray(), StringComparer.Ordinal))
-        .GetValueOrDefault(componentId, []);
-
-    private static readonly ConditionalWeakTable<StatusSnapshot, Dictionary<string, Incident[]>> ByComponent = [];
 
     public Post? FindPost(string postId) =>
         PostOwners.TryGetValue(postId, out var owner) ? FindTimeline(owner)?.FirstOrDefault(p => p.Id == postId) : null;

@@ -56,9 +56,9 @@ internal sealed partial class ContentVersions
     private ContentVersions(StatusSnapshot snapshot)
     {
         _snapshot = snapshot;
-        _incidentTable = new(IncidentTable);
-        _maintenanceTable = new(() => snapshot.Maintenances.Values.ToDictionary(m => m.Id, Compute, StringComparer.Ordinal));
-        _byComponent = new(ComponentSeqs);
+        _incidentTable = new(DerivedOrBuiltIncidentTable);
+        _maintenanceTable = new(DerivedOrBuiltMaintenanceTable);
+        _byComponent = new(DerivedOrBuiltComponentSeqs);
         _namesSeq = new(() => snapshot.Components.Values.Select(NameSeq).DefaultIfEmpty(0).Max());
         _earliestSeq = new(EarliestSeq);
         _redactions = new(Redactions);
@@ -192,6 +192,8 @@ internal sealed partial class ContentVersions
         return table;
     }
 
+    private Dictionary<string, long> MaintenanceTable() => _snapshot.Maintenances.Values.ToDictionary(m => m.Id, Compute, StringComparer.Ordinal);
+
     private IncidentVersion VersionOf(Incident incident) => new(Compute(incident), incident.ResolvedAt is null);
 
     private long Compute(Incident incident)
@@ -251,22 +253,23 @@ internal sealed partial class ContentVersions
             c => Math.Max(_snapshot.LastSeqOf(c.Id), c.GroupId is { } group ? _snapshot.LastSeqOf(group) : 0), StringComparer.Ordinal);
         foreach (var incident in _snapshot.IncidentsNewestFirst)
         {
-            Raise(Facts(incident).Components, Of(incident));
+            Raise(seqs, Facts(incident).Components, Of(incident));
         }
         foreach (var maintenance in _snapshot.Maintenances.Values)
         {
-            Raise(ComponentsOf(maintenance), Of(maintenance));
+            Raise(seqs, ComponentsOf(maintenance), Of(maintenance));
         }
         return seqs;
+    }
 
-        void Raise(IEnumerable<string> ids, long seq)
+    // A component's version is at least that of every record naming it (components not declared are not pages).
+    private static void Raise(Dictionary<string, long> seqs, IEnumerable<string> ids, long seq)
+    {
+        foreach (var id in ids)
         {
-            foreach (var id in ids)
+            if (seqs.TryGetValue(id, out var current) && current < seq)
             {
-                if (seqs.TryGetValue(id, out var current) && current < seq)
-                {
-                    seqs[id] = seq;
-                }
+                seqs[id] = seq;
             }
         }
     }
@@ -289,32 +292,56 @@ internal sealed partial class ContentVersions
     // A resolved incident touches the months from its start's to its resolution's; a maintenance window the month it is scheduled in.
     private Dictionary<DateOnly, long> Months(TimeZoneInfo zone)
     {
-        if (_months is { } index && index.Zone == zone)
+        if (_months is not { } index || index.Zone != zone)
         {
-            return index.Seqs;
+            _months = index = DerivedOrBuiltMonths(zone);
         }
+        return index.Seqs;
+    }
+
+    private MonthIndex BuildMonths(TimeZoneInfo zone)
+    {
         var seqs = new Dictionary<DateOnly, long>();
         foreach (var incident in _snapshot.IncidentsNewestFirst)
         {
-            if (incident.ResolvedAt is { } resolved)
-            {
-                var (seq, last) = (Of(incident), Min(MonthOf(resolved, zone), LastMonth));
-                for (var month = Max(MonthOf(incident.StartedAt, zone), FirstMonth); month <= last; month = month.AddMonths(1))
-                {
-                    seqs[month] = Math.Max(seqs.GetValueOrDefault(month), seq);
-                }
-            }
+            RaiseMonths(seqs, incident, zone);
         }
         foreach (var maintenance in _snapshot.Maintenances.Values)
         {
-            if (MonthOf(maintenance.ScheduledFor, zone) is var month && month >= FirstMonth && month <= LastMonth)
+            RaiseMonths(seqs, maintenance, zone);
+        }
+        return new MonthIndex(zone, seqs);
+    }
+
+    private void RaiseMonths(Dictionary<DateOnly, long> seqs, Incident incident, TimeZoneInfo zone)
+    {
+        if (ResolvedMonths(incident, zone) is var (first, last))
+        {
+            var seq = Of(incident);
+            for (var month = first; month <= last; month = month.AddMonths(1))
             {
-                seqs[month] = Math.Max(seqs.GetValueOrDefault(month), Of(maintenance));
+                seqs[month] = Math.Max(seqs.GetValueOrDefault(month), seq);
             }
         }
-        _months = new MonthIndex(zone, seqs);
-        return seqs;
     }
+
+    private void RaiseMonths(Dictionary<DateOnly, long> seqs, Maintenance maintenance, TimeZoneInfo zone)
+    {
+        if (InMonthPages(maintenance, zone) is { } month)
+        {
+            seqs[month] = Math.Max(seqs.GetValueOrDefault(month), Of(maintenance));
+        }
+    }
+
+    // The month pages a resolved incident is on (none while it is open: OfMonth reads the open ones).
+    private static (DateOnly First, DateOnly Last)? ResolvedMonths(Incident incident, TimeZoneInfo zone) =>
+        incident.ResolvedAt is { } resolved
+        && (Max(MonthOf(incident.StartedAt, zone), FirstMonth), Min(MonthOf(resolved, zone), LastMonth)) is var (first, last) && first <= last
+            ? (first, last)
+            : null;
+
+    private static DateOnly? InMonthPages(Maintenance maintenance, TimeZoneInfo zone) =>
+        MonthOf(maintenance.ScheduledFor, zone) is var month && month >= FirstMonth && month <= LastMonth ? month : null;
 
     // The months a history page exists for (Month): an index of the ledger's times outside them would only overflow (a hostile
     // ledger can state year 1 or 9999).
@@ -407,26 +434,36 @@ internal sealed partial class ContentVersions
     // Each provider's pages read the incidents attributed to it or observed on it.
     private ProviderYearIndex ProviderYears(TimeZoneInfo zone)
     {
-        if (_providerYears is { } index && index.Zone == zone)
+        if (_providerYears is not { } index || index.Zone != zone)
         {
-            return index;
+            _providerYears = index = DerivedOrBuiltProviderYears(zone);
         }
+        return index;
+    }
+
+    private ProviderYearIndex BuildProviderYears(TimeZoneInfo zone)
+    {
         var (seqs, all) = (new Dictionary<(string Provider, int Year), long>(), new Dictionary<string, long>(StringComparer.Ordinal));
         foreach (var incident in _snapshot.IncidentsNewestFirst)
         {
-            var providers = ProvidersOf(incident).ToList();
-            if (providers.Count == 0)
-            {
-                continue;
-            }
-            var (seq, year) = (Of(incident), Uptime.LocalYear.Of(incident.StartedAt, zone));
-            foreach (var provider in providers)
-            {
-                seqs[(provider, year)] = Math.Max(seqs.GetValueOrDefault((provider, year)), seq);
-                all[provider] = Math.Max(all.GetValueOrDefault(provider), seq);
-            }
+            RaiseProviders(seqs, all, incident, [.. ProvidersOf(incident)], zone);
         }
-        return _providerYears = new ProviderYearIndex(zone, seqs, all);
+        return new ProviderYearIndex(zone, seqs, all);
+    }
+
+    private void RaiseProviders(Dictionary<(string Provider, int Year), long> seqs, Dictionary<string, long> all, Incident incident,
+        List<string> providers, TimeZoneInfo zone)
+    {
+        if (providers.Count == 0)
+        {
+            return;
+        }
+        var (seq, year) = (Of(incident), Uptime.LocalYear.Of(incident.StartedAt, zone));
+        foreach (var provider in providers)
+        {
+            seqs[(provider, year)] = Math.Max(seqs.GetValueOrDefault((provider, year)), seq);
+            all[provider] = Math.Max(all.GetValueOrDefault(provider), seq);
+        }
     }
 
     // The current and the previous month (the pager's "newer" link appears when a month ends), and any month an open incident

@@ -101,7 +101,7 @@ internal sealed class V2Projection(StatusSnapshot snapshot, SiteSettings site)
     {
         var times = snapshot.Components.Values.Select(c => c.Changes.IsEmpty ? c.UpdatedAt : Max(c.UpdatedAt, c.Changes[^1].At))
             .Concat(snapshot.Groups.Values.Select(g => g.UpdatedAt))
-            .Concat(snapshot.IncidentsNewestFirst.Select(i => i.UpdatedAt))
+            .Concat(snapshot.LatestIncidentUpdate is { } incidents ? [incidents] : Array.Empty<DateTimeOffset>())
             .Concat(snapshot.Maintenances.Values.Select(m => m.UpdatedAt));
         return times.DefaultIfEmpty(DateTimeOffset.UnixEpoch).Max();
     }

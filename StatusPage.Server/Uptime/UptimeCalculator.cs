@@ -75,10 +75,8 @@ internal static class UptimeCalculator
         var first = today.AddDays(1 - count);
         var touching = new Dictionary<DateOnly, List<Incident>>();
         var firstStart = StartOfDay(first, zone);
-        // Cheapest tests first: ResolvedAt reads the incident's posts, and this runs for every incident of a long history.
-        foreach (var incident in snapshot.IncidentsNaming(component.Id)
-                     .Where(i => i.StartedAt >= firstStart || (i.ResolvedAt ?? now) >= firstStart)
-                     .OrderBy(i => i.StartedAt))
+        // The window's incidents only (an open one reaches now, which is after firstStart), not every incident of a long history.
+        foreach (var incident in snapshot.IncidentsReaching(firstStart, component.Id).OrderBy(i => i.StartedAt))
         {
             foreach (var day in DaysTouched(incident.StartedAt, incident.ResolvedAt ?? now, zone, now).Where(d => d >= first))
             {

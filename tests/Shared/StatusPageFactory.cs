@@ -97,11 +97,3 @@ public sealed class StatusPageFactory : WebApplicationFactory<Program>
         }
     }
 }
-
-// Every static export a test makes, in this process or in a server it starts, checks that an increment which decided only the
-// pages the ledger's change could have moved left no other page's version behind (SiteExporter's check mode).
-internal static class ExportChecks
-{
-    [System.Runtime.CompilerServices.ModuleInitializer]
-    internal static void CheckIncrementCandidates() => Environment.SetEnvironmentVariable("STATUSPAGE_EXPORT_CHECK_CANDIDATES", "1");
-}

@@ -1,0 +1,170 @@
+using System.Collections.Immutable;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using StatusPage.Client.Contracts;
+
+namespace StatusPage.Server.History;
+
+// The snapshot's indexes over every incident, each built once per snapshot (keyed by identity in a ConditionalWeakTable, so a
+// `with` copy builds its own) and, after a post, brought from the previous snapshot's in the time of what the post changed
+// (SnapshotLineage): pages read windows of a long history through them instead of walking all of it.
+public sealed partial record StatusSnapshot
+{
+    // Every incident, newest start first (ties by id), once per snapshot (keyed by identity, so a `with` copy computes its own):
+    // the pages and indexes that read the whole history walk this array, not the dictionary, whose enumeration walks a tree
+    // (at 100,000 ledger entries that walk was a third of the static export's increment). After a post it is the previous
+    // snapshot's with the post's incident moved (SnapshotLineage), not a sort of the history.
+    public ImmutableArray<Incident> IncidentsNewestFirst => ImmutableCollectionsMarshal.AsImmutableArray(NewestFirst.GetValue(this,
+        s => s.Ordered(NewestFirst, IncidentOrder.NewestFirst, static _ => true,
+            () => [.. s.Incidents.Values.OrderByDescending(i => i.StartedAt).ThenBy(i => i.Id, StringComparer.Ordinal)])));
+
+    private static readonly ConditionalWeakTable<StatusSnapshot, Incident[]> NewestFirst = [];
+
+    // Every incident, oldest start first (ties by id), once per snapshot: the providers' accounts list a period's incidents in
+    // this order, for the providers page and every provider's page in every language after each post.
+    public ImmutableArray<Incident> IncidentsOldestFirst => ImmutableCollectionsMarshal.AsImmutableArray(OldestFirst.GetValue(this,
+        s => s.Ordered(OldestFirst, IncidentOrder.OldestFirst, static _ => true,
+            () => [.. s.IncidentsNewestFirst.OrderBy(i => i.StartedAt).ThenBy(i => i.Id, StringComparer.Ordinal)])));
+
+    private static readonly ConditionalWeakTable<StatusSnapshot, Incident[]> OldestFirst = [];
+
+    // Once per snapshot: an incident's Status reads its posts, and the home page, the feeds' versions and the month pages all ask
+    // for the open ones of the whole history.
+    public IEnumerable<Incident> UnresolvedIncidents => Unresolved.GetValue(this,
+        s => s.Ordered(Unresolved, IncidentOrder.NewestFirst, IsUnresolved, () => [.. s.IncidentsNewestFirst.Where(IsUnresolved)]));
+
+    private static readonly ConditionalWeakTable<StatusSnapshot, Incident[]> Unresolved = [];
+
+    private static bool IsUnresolved(Incident incident) => incident.Status != IncidentStatus.Resolved;
+
+    // The incidents that name a component, once per snapshot: uptime bars, component pages and their feeds would otherwise each
+    // read every incident of the history for every component.
+    public IReadOnlyList<Incident> IncidentsNaming(string componentId) => ByComponent.GetValue(this, s => s.Naming()).GetValueOrDefault(componentId, []);
+
+    private static readonly ConditionalWeakTable<StatusSnapshot, Dictionary<string, Incident[]>> ByComponent = [];
+
+    // The incidents whose span reaches `from` or later (started since, resolved since, or still open), newest start first, of
+    // all of them or of those naming a component: the uptime bars and a month's history read a window of the history, not all
+    // of it. The newest-first index is walked back only as far as the longest resolved span before `from`; open incidents that
+    // started earlier come from their own small index.
+    public IEnumerable<Incident> IncidentsReaching(DateTimeOffset from, string? componentId = null)
+    {
+        var spans = Spans.GetValue(this, s => s.SpanIndexOf());
+        var incidents = componentId is null ? (IReadOnlyList<Incident>)IncidentsNewestFirst : IncidentsNaming(componentId);
+        var reach = from.UtcTicks - DateTimeOffset.MinValue.UtcTicks > spans.Longest.Ticks ? from - spans.Longest : DateTimeOffset.MinValue;
+        for (var i = 0; i < incidents.Count && incidents[i].StartedAt >= reach; i++)
+        {
+            if (incidents[i].StartedAt >= from || incidents[i].ResolvedAt is not { } resolved || resolved >= from)
+            {
+                yield return incidents[i];
+            }
+        }
+        foreach (var open in spans.Open)
+        {
+            if (open.StartedAt < reach && (componentId is null || open.ComponentIds.Contains(componentId, StringComparer.Ordinal)))
+            {
+                yield return open;
+            }
+        }
+    }
+
+    // The longest span of a resolved incident (after a post: at least that, an upper bound is all IncidentsReaching needs) and
+    // the incidents without a resolution time, newest first.
+    private sealed record SpanIndex(TimeSpan Longest, Incident[] Open);
+
+    private static readonly ConditionalWeakTable<StatusSnapshot, SpanIndex> Spans = [];
+
+    private static TimeSpan SpanOf(Incident incident) =>
+        incident.ResolvedAt is { } resolved && resolved > incident.StartedAt ? resolved - incident.StartedAt : TimeSpan.Zero;
+
+    private SpanIndex SpanIndexOf()
+    {
+        SpanIndex Build() => new(IncidentsNewestFirst.Select(SpanOf).DefaultIfEmpty(TimeSpan.Zero).Max(),
+            [.. IncidentsNewestFirst.Where(i => i.ResolvedAt is null)]);
+        if (!SnapshotLineage.TryAncestor(this, a => Spans.TryGetValue(a, out _), out var ancestor, out var subjects)
+            || !Spans.TryGetValue(ancestor, out var before)
+            || IncidentOrder.Replace(before.Open, ancestor, this, subjects, IncidentOrder.NewestFirst, i => i.ResolvedAt is null) is not { } open)
+        {
+            return Build();
+        }
+        var longest = subjects.Select(id => Incidents.GetValueOrDefault(id)).OfType<Incident>().Select(SpanOf).Append(before.Longest).Max();
+        return SnapshotLineage.Checked(new SpanIndex(longest, open), Build,
+            (derived, rebuilt) => derived.Longest >= rebuilt.Longest && IncidentOrder.SameRecords(derived.Open, rebuilt.Open), "incident spans");
+    }
+
+    // The latest UpdatedAt of any incident (the v2 API's page updated_at, in every one of its files), once per snapshot: after a
+    // post the previous one's raised by the incidents appended to, unless one of them went back (then every incident is read).
+    public DateTimeOffset? LatestIncidentUpdate => LatestUpdates.GetValue(this, s => new(s.LatestUpdateOf())).Value;
+
+    private static readonly ConditionalWeakTable<StatusSnapshot, StrongBox<DateTimeOffset?>> LatestUpdates = [];
+
+    private DateTimeOffset? LatestUpdateOf()
+    {
+        DateTimeOffset? Build() => IncidentsNewestFirst.IsEmpty ? null : IncidentsNewestFirst.Max(i => i.UpdatedAt);
+        if (!SnapshotLineage.TryAncestor(this, a => LatestUpdates.TryGetValue(a, out _), out var ancestor, out var subjects)
+            || !LatestUpdates.TryGetValue(ancestor, out var before))
+        {
+            return Build();
+        }
+        var latest = before.Value;
+        foreach (var id in subjects)
+        {
+            if (Incidents.TryGetValue(id, out var incident))
+            {
+                if (ancestor.Incidents.TryGetValue(id, out var old) && incident.UpdatedAt < old.UpdatedAt)
+                {
+                    return Build();
+                }
+                latest = latest is { } l && l >= incident.UpdatedAt ? l : incident.UpdatedAt;
+            }
+        }
+        return SnapshotLineage.Checked(latest, Build, (a, b) => a == b, "latest incident update");
+    }
+
+    // An index in `order` of the incidents `belongs` holds for: the nearest ancestor's brought up to this snapshot, or built.
+    private Incident[] Ordered(ConditionalWeakTable<StatusSnapshot, Incident[]> table, IComparer<Incident> order, Func<Incident, bool> belongs,
+        Func<Incident[]> build)
+    {
+        if (SnapshotLineage.TryAncestor(this, a => table.TryGetValue(a, out _), out var ancestor, out var subjects)
+            && table.TryGetValue(ancestor, out var before)
+            && IncidentOrder.Replace(before, ancestor, this, subjects, order, belongs) is { } derived)
+        {
+            return SnapshotLineage.Checked(derived, build, IncidentOrder.SameRecords, "incident index");
+        }
+        return build();
+    }
+
+    private Dictionary<string, Incident[]> Naming()
+    {
+        Dictionary<string, Incident[]> Build() => IncidentsNewestFirst
+            .SelectMany(i => i.ComponentIds.Distinct(StringComparer.Ordinal).Select(c => (Component: c, Incident: i)))
+            .GroupBy(p => p.Component, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => g.Select(p => p.Incident).ToArray(), StringComparer.Ordinal);
+        if (!SnapshotLineage.TryAncestor(this, a => ByComponent.TryGetValue(a, out _), out var ancestor, out var subjects)
+            || !ByComponent.TryGetValue(ancestor, out var before))
+        {
+            return Build();
+        }
+        var naming = new Dictionary<string, Incident[]>(before, StringComparer.Ordinal);
+        var named = subjects.SelectMany(id => (ancestor.Incidents.GetValueOrDefault(id)?.ComponentIds ?? [])
+            .Concat(Incidents.GetValueOrDefault(id)?.ComponentIds ?? [])).ToHashSet(StringComparer.Ordinal);
+        foreach (var component in named)
+        {
+            if (IncidentOrder.Replace(naming.GetValueOrDefault(component, []), ancestor, this, subjects, IncidentOrder.NewestFirst,
+                    i => i.ComponentIds.Contains(component, StringComparer.Ordinal)) is not { } derived)
+            {
+                return Build();
+            }
+            if (derived.Length == 0)
+            {
+                naming.Remove(component);
+            }
+            else
+            {
+                naming[component] = derived;
+            }
+        }
+        return SnapshotLineage.Checked(naming, Build, (a, b) => a.Count == b.Count
+            && a.All(p => b.TryGetValue(p.Key, out var other) && IncidentOrder.SameRecords(p.Value, other)), "incidents-by-component index");
+    }
+}

@@ -1,0 +1,135 @@
+using System.Collections.Immutable;
+using StatusPage.Client.Contracts;
+using StatusPage.Server.History;
+using StatusPage.Server.HttpCache;
+
+namespace StatusPage.Tests.Unit;
+
+// After a post, the read model's indexes over every incident and the pages' versions are brought from the previous snapshot's
+// (SnapshotLineage), not rebuilt over the history. Each kind of write is followed here by a comparison of every derived index
+// with the same snapshot's indexes built from scratch (a copy of it has no lineage), including the writes that make a
+// derivation inexact (a reopened incident, a component's status or name), which must rebuild; and the windows of incidents
+// reaching a time are compared with a filter over every incident.
+public sealed class DerivedIndexTests : IDisposable
+{
+    private static readonly TimeZoneInfo Paris = TimeZoneInfo.FindSystemTimeZoneById("Europe/Paris");
+
+    private readonly TestLedger _t = TestLedger.Create();
+
+    public void Dispose() => _t.Dispose();
+
+    private static ImmutableSortedDictionary<string, ComponentStatus> Components(params (string Id, ComponentStatus Status)[] changes) =>
+        changes.ToImmutableSortedDictionary(c => c.Id, c => c.Status, StringComparer.Ordinal);
+
+    [Fact]
+    public void Every_index_derived_after_each_kind_of_write_equals_the_one_built_over_the_whole_history()
+    {
+        _t.Ok(new DeclareProvider("brightwave", "Brightwave Edge", null));
+        Read();
+        var steps = new (string Write, Action Do)[]
+        {
+            ("an incident opened 40 days ago", () => _t.Ok(new OpenIncident("net-1", "Private network down", Impact.Major,
+                IncidentStatus.Investigating, "Looking.", Components(("private-network", ComponentStatus.MajorOutage)),
+                new CauseInput(CauseKind.Upstream, "halden"), StartedAt: TestLedger.Start.AddDays(-40)))),
+            ("an update", () => _t.Ok(new PostUpdate("net-1", IncidentStatus.Identified, "Found it."))),
+            ("its resolution", () => _t.Ok(new PostUpdate("net-1", IncidentStatus.Resolved, "Fixed.",
+                Components(("private-network", ComponentStatus.Operational))))),
+            ("a second incident", () => _t.Ok(new OpenIncident("api-1", "Slow writes", Impact.Minor, IncidentStatus.Investigating,
+                "Looking.", Components(("ingestion-api", ComponentStatus.PartialOutage))))),
+            ("another component named", () => _t.Ok(new PostUpdate("api-1", IncidentStatus.Identified, "Reads too.",
+                Components(("query-api", ComponentStatus.PartialOutage))))),
+            ("a provider's cause", () => _t.Ok(new AttributeCause("api-1", new CauseInput(CauseKind.Upstream, "brightwave", "BW-1")))),
+            ("a provider's status observed", () => _t.Ok(new RecordProviderStatus("api-1", "halden", "minor", "Degraded", [],
+                TestLedger.Start, "https://status.halden.example"))),
+            ("the second resolved", () => _t.Ok(new PostUpdate("api-1", IncidentStatus.Resolved, "Fixed.",
+                Components(("ingestion-api", ComponentStatus.Operational), ("query-api", ComponentStatus.Operational))))),
+            ("the first reopened (its months shrink to its start)", () => _t.Ok(new ReopenIncident("net-1", IncidentStatus.Investigating,
+                "Back."))),
+            ("a correction", () => _t.Ok(new CorrectPost(_t.State.Incidents["net-1"].AllPosts[0].Id, "Looking, again.", "Typo."))),
+            ("a redaction", () => _t.Ok(new RedactPost(_t.State.Incidents["api-1"].AllPosts[1].Id, "A customer's name."))),
+            ("a maintenance", () => _t.Ok(new ScheduleMaintenance("mnt-1", "Switch upgrade", ["private-network"], TestLedger.Start.AddDays(20),
+                TestLedger.Start.AddDays(20).AddHours(2), "Planned."))),
+            ("its update", () => _t.Ok(new PostMaintenanceUpdate("mnt-1", MaintenanceStatus.Scheduled, "Still planned."))),
+            ("a cause no longer a provider's", () => _t.Ok(new AttributeCause("api-1", new CauseInput(CauseKind.Internal)))),
+            ("a component's own status", () => _t.Ok(new SetComponentStatus("query-api", ComponentStatus.UnderMaintenance))),
+            ("a component renamed", () => _t.Ok(new DeclareComponent("query-api", "Read API", "Reads", "api", 99.9m, 2))),
+            ("the first resolved next month", () =>
+            {
+                _t.Time.Advance(TimeSpan.FromDays(10));
+                _t.Ok(new PostUpdate("net-1", IncidentStatus.Resolved, "Fixed for good."));
+            }),
+            ("a third incident, started earlier than the second", () => _t.Ok(new OpenIncident("api-0", "Earlier writes", Impact.Minor,
+                IncidentStatus.Resolved, "Found later.", Components(("ingestion-api", ComponentStatus.Operational)),
+                StartedAt: TestLedger.Start.AddDays(-1)))),
+        };
+        foreach (var (write, step) in steps)
+        {
+            step();
+            Assert.True(Read(), $"after {write}: the derived indexes differ from the rebuilt ones");
+        }
+    }
+
+    // Reads every index of the current snapshot (so the next snapshot derives from it) and compares each with a rebuilt one.
+    private bool Read()
+    {
+        var derived = _t.State;
+        var rebuilt = derived with { };
+        var now = _t.Time.GetUtcNow();
+        var same = Same(derived.IncidentsNewestFirst, rebuilt.IncidentsNewestFirst)
+            && Same(derived.IncidentsOldestFirst, rebuilt.IncidentsOldestFirst)
+            && Same(derived.UnresolvedIncidents, rebuilt.UnresolvedIncidents)
+            && derived.Components.Keys.All(c => Same(derived.IncidentsNaming(c), rebuilt.IncidentsNaming(c)))
+            && derived.LatestIncidentUpdate == rebuilt.LatestIncidentUpdate;
+        // The window the uptime bars and month pages read: the same incidents as a filter over every one of them.
+        foreach (var from in new[] { now.AddDays(-90), now.AddDays(-30), now.AddDays(-1), now, TestLedger.Start.AddDays(-41) })
+        {
+            foreach (var component in derived.Components.Keys.Append(null))
+            {
+                var all = component is null ? derived.IncidentsNewestFirst.AsEnumerable() : derived.IncidentsNaming(component);
+                same &= Same(derived.IncidentsReaching(from, component),
+                    all.Where(i => i.StartedAt >= from || i.ResolvedAt is not { } resolved || resolved >= from));
+            }
+        }
+        var (versions, fresh) = (ContentVersions.Of(derived).Prepare(), ContentVersions.Of(rebuilt).Prepare());
+        foreach (var zone in new[] { TimeZoneInfo.Utc, Paris })
+        {
+            foreach (var path in Addresses(derived))
+            {
+                same &= versions.VersionOf(path, zone, now) == fresh.VersionOf(path, zone, now);
+            }
+        }
+        return same;
+    }
+
+    private static bool Same(IEnumerable<Incident> derived, IEnumerable<Incident> rebuilt) =>
+        derived.SequenceEqual(rebuilt, ReferenceEqualityComparer.Instance);
+
+    private static IEnumerable<string> Addresses(StatusSnapshot snapshot)
+    {
+        foreach (var id in snapshot.Incidents.Keys)
+        {
+            yield return $"/incidents/{id}";
+        }
+        foreach (var id in snapshot.Maintenances.Keys)
+        {
+            yield return $"/maintenance/{id}";
+        }
+        foreach (var id in snapshot.Components.Keys)
+        {
+            yield return $"/components/{id}";
+        }
+        for (var month = new DateOnly(2026, 9, 1); month <= new DateOnly(2027, 1, 1); month = month.AddMonths(1))
+        {
+            yield return $"/history/{month:yyyy}/{month:MM}";
+            yield return $"/sla/{month:yyyy}/{month:MM}";
+        }
+        foreach (var id in snapshot.Providers.Keys)
+        {
+            yield return $"/providers/{id}";
+            yield return $"/providers/{id}/2026";
+            yield return $"/providers/{id}/2025";
+        }
+        yield return "/maintenance.ics";
+        yield return "/history.atom";
+    }
+}
