@@ -72,7 +72,7 @@ public sealed record ProviderAccount(
         return [.. providers.Select(provider =>
         {
             // Only the downtime of each attributed incident: its attributions, tickets and observations are the account's.
-            var downtime = period.AttributedTo(provider).Select(i => DowntimeOf(period.Snapshot, i, period.BySource[i.Id])).ToList();
+            var downtime = period.AttributedTo(provider).Select(i => DowntimeOf(period.Snapshot, i, period.SlicesOf(i.Id))).ToList();
             return new ProviderTotals(provider, downtime.Count, ByComponent(downtime).Sum(d => d.Minutes));
         })];
     }
@@ -83,22 +83,51 @@ public sealed record ProviderAccount(
         public PeriodFacts(StatusSnapshot snapshot, DateTimeOffset from, DateTimeOffset to)
         {
             (Snapshot, From, To) = (snapshot, from, to);
+            InPeriod = StartedWithin(snapshot.IncidentsOldestFirst, from, to);
+            if (from == DateTimeOffset.MinValue && AllTimeDowntime.Until(snapshot, to) is { } allTime)
+            {
+                // An all-time account up to now: the slices between changes are cut once, not again for every page after a post.
+                _slicesOf = allTime.Of;
+                _all = new(allTime.ByComponent);
+                return;
+            }
             var slices = DowntimeSlices.In(snapshot, from, to).ToList();
-            InPeriod = [.. snapshot.IncidentsOldestFirst.Where(i => i.StartedAt >= from && i.StartedAt < to)];
             // By incident once: a lookup per attributed incident instead of a scan of every slice (quadratic over a long history).
-            BySource = slices.Where(s => s.SourceId is not null).ToLookup(s => s.SourceId!, StringComparer.Ordinal);
+            var bySource = slices.Where(s => s.SourceId is not null).ToLookup(s => s.SourceId!, StringComparer.Ordinal);
+            _slicesOf = id => bySource[id];
             // Only an account shows the share of all downtime; the providers page's totals do not read it.
             _all = new(() => slices.GroupBy(s => s.ComponentId).ToImmutableDictionary(g => g.Key, g => g.Sum(s => s.Minutes)));
         }
 
+        private readonly Func<string, IEnumerable<DowntimeSlice>> _slicesOf;
         private readonly Lazy<ImmutableDictionary<string, double>> _all;
 
         public StatusSnapshot Snapshot { get; }
         public DateTimeOffset From { get; }
         public DateTimeOffset To { get; }
         public List<Incident> InPeriod { get; }
-        public ILookup<string, DowntimeSlice> BySource { get; }
         public ImmutableDictionary<string, double> All => _all.Value;
+
+        // The downtime slices an incident's updates set in the period.
+        public IEnumerable<DowntimeSlice> SlicesOf(string incidentId) => _slicesOf(incidentId);
+
+        // The incidents that began in [from, to), oldest first: a range of the oldest-first index, found by binary search.
+        private static List<Incident> StartedWithin(ImmutableArray<Incident> oldestFirst, DateTimeOffset from, DateTimeOffset to)
+        {
+            var (first, end) = (FirstAtOrAfter(oldestFirst, from), FirstAtOrAfter(oldestFirst, to));
+            return first < end ? [.. oldestFirst.AsSpan()[first..end]] : [];
+        }
+
+        private static int FirstAtOrAfter(ImmutableArray<Incident> oldestFirst, DateTimeOffset time)
+        {
+            var (low, high) = (0, oldestFirst.Length);
+            while (low < high)
+            {
+                var middle = (low + high) / 2;
+                (low, high) = oldestFirst[middle].StartedAt < time ? (middle + 1, high) : (low, middle);
+            }
+            return low;
+        }
 
         // The period's incidents whose current cause names the provider.
         public IEnumerable<Incident> AttributedTo(UpstreamProvider provider) => InPeriod.Where(i => Names(i.Cause, provider));
@@ -107,7 +136,7 @@ public sealed record ProviderAccount(
     private static ProviderAccount Of(PeriodFacts period, UpstreamProvider provider, TimeZoneInfo zone)
     {
         var attributed = period.AttributedTo(provider)
-            .Select(i => Account(period.Snapshot, provider, i, period.BySource[i.Id], period.To))
+            .Select(i => Account(period.Snapshot, provider, i, period.SlicesOf(i.Id), period.To))
             .ToImmutableArray();
         var byComponent = ByComponent(attributed.Select(i => i.Downtime));
         var former = period.InPeriod.Where(i => !Names(i.Cause, provider) && i.Causes.Any(a => Names(a.Cause, provider)))

@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using StatusPage.Client.Contracts;
 using StatusPage.Server.History;
 using StatusPage.Server.HttpCache;
+using StatusPage.Server.Uptime;
 
 namespace StatusPage.Tests.Unit;
 
@@ -9,7 +10,8 @@ namespace StatusPage.Tests.Unit;
 // (SnapshotLineage), not rebuilt over the history. Each kind of write is followed here by a comparison of every derived index
 // with the same snapshot's indexes built from scratch (a copy of it has no lineage), including the writes that make a
 // derivation inexact (a reopened incident, a component's status or name), which must rebuild; and the windows of incidents
-// reaching a time are compared with a filter over every incident.
+// reaching a time are compared with a filter over every incident, and an all-time account's downtime with the slices cut over
+// the whole history.
 public sealed class DerivedIndexTests : IDisposable
 {
     private static readonly TimeZoneInfo Paris = TimeZoneInfo.FindSystemTimeZoneById("Europe/Paris");
@@ -89,6 +91,15 @@ public sealed class DerivedIndexTests : IDisposable
                 same &= Same(derived.IncidentsReaching(from, component),
                     all.Where(i => i.StartedAt >= from || i.ResolvedAt is not { } resolved || resolved >= from));
             }
+        }
+        // An all-time account's downtime: the same slices, in the same order, as cut over the whole history.
+        foreach (var to in new[] { now, now.AddMinutes(1), now.AddDays(3) })
+        {
+            var allTime = AllTimeDowntime.Until(derived, to)!;
+            var cut = DowntimeSlices.In(derived, DateTimeOffset.MinValue, to).ToList();
+            same &= derived.Incidents.Keys.Concat(derived.Maintenances.Keys).All(id => allTime.Of(id).SequenceEqual(cut.Where(s => s.SourceId == id)))
+                && allTime.ByComponent().OrderBy(p => p.Key).SequenceEqual(
+                    cut.GroupBy(s => s.ComponentId).ToDictionary(g => g.Key, g => g.Sum(s => s.Minutes)).OrderBy(p => p.Key));
         }
         var (versions, fresh) = (ContentVersions.Of(derived).Prepare(), ContentVersions.Of(rebuilt).Prepare());
         foreach (var zone in new[] { TimeZoneInfo.Utc, Paris })
