@@ -65,4 +65,11 @@ internal sealed class KnownChanges
 
     // Backfilled and not imported history: known only from its recorded time.
     public static bool IsKnownLate(StatusChange change) => change.IsBackfilled && !change.IsImported;
+
+    // The 50 changes recorded late most recently (latest recorded first, ties by seq), once per list: a component's page lists
+    // them in every language after every post, and a component's status changes run to thousands on a long history.
+    public StatusChange[] LatestKnownLate => _latestKnownLate ??=
+        [.. All.Where(IsKnownLate).OrderByDescending(c => c.RecordedAt).ThenByDescending(c => c.Seq).Take(50)];
+
+    private StatusChange[]? _latestKnownLate;
 }
