@@ -68,6 +68,9 @@ public sealed partial record StatusSnapshot
         }
     }
 
+    // The incidents without a resolution time (open), newest first, once per snapshot: the open incidents' reach of every month.
+    public IReadOnlyList<Incident> IncidentsWithoutResolution => Spans.GetValue(this, s => s.SpanIndexOf()).Open;
+
     // The longest span of a resolved incident (after a post: at least that, an upper bound is all IncidentsReaching needs) and
     // the incidents without a resolution time, newest first.
     private sealed record SpanIndex(TimeSpan Longest, Incident[] Open);

@@ -33,7 +33,6 @@ internal sealed partial class ContentVersions
     private readonly Lazy<long> _namesSeq;
     private readonly Lazy<long> _earliestSeq;
     private readonly Lazy<List<(long Redacted, long Bump)>> _redactions;
-    private readonly Lazy<List<Incident>> _open;
     private readonly Lazy<long> _maintenances;
     private readonly Lazy<DateTimeOffset> _earliestUnresolved;
     private MonthIndex? _months;
@@ -62,7 +61,6 @@ internal sealed partial class ContentVersions
         _namesSeq = new(() => snapshot.Components.Values.Select(NameSeq).DefaultIfEmpty(0).Max());
         _earliestSeq = new(EarliestSeq);
         _redactions = new(Redactions);
-        _open = new(() => [.. snapshot.IncidentsNewestFirst.Where(i => i.ResolvedAt is null)]);
         _maintenances = new(() => snapshot.Maintenances.Values.Select(Of).DefaultIfEmpty(0).Max());
         _earliestUnresolved = new(() => snapshot.UnresolvedIncidents.Select(i => i.StartedAt).DefaultIfEmpty(DateTimeOffset.MaxValue).Min());
     }
@@ -279,7 +277,7 @@ internal sealed partial class ContentVersions
         var seq = Math.Max(Math.Max(_namesSeq.Value, _earliestSeq.Value), Months(zone).GetValueOrDefault(month));
         var (from, to) = Bounds(month, zone);
         // An open incident reaches every month from its start until now.
-        foreach (var incident in _open.Value)
+        foreach (var incident in _snapshot.IncidentsWithoutResolution)
         {
             if (incident.StartedAt < to && now >= from)
             {
