@@ -44,8 +44,8 @@ internal static class DowntimeSlices
 
 // All downtime recorded up to `to`, read by source and by component as an all-time account reads it (the providers page and
 // every provider's page, after each post): the slices between a component's changes are cut once per list of changes (a post
-// that changes one component's status cuts that one's again), and only each last change's slice is cut at `to`. The same
-// slices in the same order as DowntimeSlices.In(snapshot, MinValue, to), so the same sums to the last bit.
+// that changes one component's status cuts and sums that one's again), and only each last change's slice is cut at `to`. The
+// same slices, summed in the same order as DowntimeSlices.In(snapshot, MinValue, to) gives them, so the same sums to the last bit.
 internal sealed class AllTimeDowntime
 {
     private readonly List<(ClosedSlices Closed, DowntimeSlice? Tail)> _components;
@@ -75,18 +75,20 @@ internal sealed class AllTimeDowntime
         return new AllTimeDowntime(components);
     }
 
-    // The slices an incident's or maintenance's updates set, component by component in the snapshot's order.
-    public IEnumerable<DowntimeSlice> Of(string sourceId)
+    // The minutes an incident's or maintenance's updates set, by component in the snapshot's order: the same sums, to the bit, as
+    // its slices cut over the whole history summed by component (each in slice order, the last change's slice last).
+    public IEnumerable<(string ComponentId, double Minutes)> MinutesOf(string sourceId)
     {
         foreach (var (closed, tail) in _components)
         {
-            foreach (var slice in closed.BySource.GetValueOrDefault(sourceId, []))
-            {
-                yield return slice;
-            }
+            var found = closed.MinutesBySource.TryGetValue(sourceId, out var minutes);
             if (tail is not null && tail.SourceId == sourceId)
             {
-                yield return tail;
+                (found, minutes) = (true, minutes + tail.Minutes);
+            }
+            if (found)
+            {
+                yield return (closed.ComponentId, minutes);
             }
         }
     }
@@ -106,8 +108,10 @@ internal sealed class AllTimeDowntime
     }
 
     // A component's slices but the last change's, once per list of changes.
-    private sealed record ClosedSlices(string ComponentId, Dictionary<string, DowntimeSlice[]> BySource, int Count, double Minutes)
+    // MinutesBySource: each source's slices summed in order, as Enumerable.Sum adds them (from zero, one by one).
+    private sealed record ClosedSlices(string ComponentId, Dictionary<string, double> MinutesBySource, int Count, double Minutes)
     {
+
         private static readonly ConditionalWeakTable<ImmutableList<StatusChange>, ClosedSlices> ByList = [];
 
         public static ClosedSlices Of(ServiceComponent component) =>
@@ -130,7 +134,7 @@ internal sealed class AllTimeDowntime
                 }
             }
             var bySource = slices.Where(s => s.SourceId is not null).GroupBy(s => s.SourceId!, StringComparer.Ordinal)
-                .ToDictionary(g => g.Key, g => g.ToArray(), StringComparer.Ordinal);
+                .ToDictionary(g => g.Key, g => g.Sum(s => s.Minutes), StringComparer.Ordinal);
             return new ClosedSlices(component.Id, bySource, slices.Count, minutes);
         }
     }

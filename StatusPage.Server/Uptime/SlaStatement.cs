@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Runtime.CompilerServices;
 using StatusPage.Client.Contracts;
 using StatusPage.Server.History;
 using StatusPage.Server.Site;
@@ -60,7 +61,12 @@ internal static class SlaStatement
         return [.. Enumerable.Range(0, count).Select(i => current.AddMonths(-i)).Where(m => m >= since)];
     }
 
-    private static DateTimeOffset? FirstRecord(StatusSnapshot snapshot) =>
+    // Once per snapshot: every component page, the /sla page and its files ask, and the maintenances are the whole history's.
+    private static DateTimeOffset? FirstRecord(StatusSnapshot snapshot) => FirstRecords.GetValue(snapshot, s => new(FirstRecordOf(s))).Value;
+
+    private static readonly ConditionalWeakTable<StatusSnapshot, StrongBox<DateTimeOffset?>> FirstRecords = [];
+
+    private static DateTimeOffset? FirstRecordOf(StatusSnapshot snapshot) =>
         snapshot.Components.Values.SelectMany(c => c.Changes.Take(1).Select(x => x.At).Append(c.CreatedAt))
             // The earliest incident start is the newest-first list's last.
             .Concat(snapshot.IncidentsNewestFirst is [.., var earliest] ? [earliest.StartedAt] : Array.Empty<DateTimeOffset>())

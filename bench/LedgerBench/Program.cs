@@ -16,6 +16,7 @@ namespace StatusPage.Bench;
 //   profile --data PATH                           splits the same work into phases, to see where the time goes
 //   read-litedb --data PATH                       reads every document through LiteDB alone: time and allocation by type
 //   read-snapshot --data PATH                     reads the read-model snapshot beside PATH (a server with snapshots on wrote it)
+//   reads --data PATH                             times each reader a page calls over the whole history (Reads.cs)
 // Each mode ends with one "RESULT key=value ..." line that bench/startup.sh parses.
 internal static class Program
 {
@@ -40,6 +41,7 @@ internal static class Program
                 "read-litedb" => ReadLiteDb(options.Data),
                 "transparency" => Transparency(options.Data),
                 "read-snapshot" => await ReadSnapshotAsync(options.Data),
+                "reads" => Reads.Run(options.Data, BenchLog(options.Data)),
                 _ => Usage(),
             };
         }
@@ -85,6 +87,7 @@ internal static class Program
         Console.Error.WriteLine("       LedgerBench read-litedb --data PATH");
         Console.Error.WriteLine("       LedgerBench transparency --data PATH   (tree build, signing, proof sizes)");
         Console.Error.WriteLine("       LedgerBench read-snapshot --data PATH  (the read-model snapshot beside PATH: time and memory)");
+        Console.Error.WriteLine("       LedgerBench reads --data PATH          (each all-history reader a page calls, timed on one snapshot)");
         return 2;
     }
 

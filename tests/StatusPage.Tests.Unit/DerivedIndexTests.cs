@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using StatusPage.Client.Contracts;
 using StatusPage.Server.History;
 using StatusPage.Server.HttpCache;
+using StatusPage.Server.Providers;
 using StatusPage.Server.Uptime;
 
 namespace StatusPage.Tests.Unit;
@@ -43,6 +44,11 @@ public sealed class DerivedIndexTests : IDisposable
             ("a provider's cause", () => _t.Ok(new AttributeCause("api-1", new CauseInput(CauseKind.Upstream, "brightwave", "BW-1")))),
             ("a provider's status observed", () => _t.Ok(new RecordProviderStatus("api-1", "halden", "minor", "Degraded", [],
                 TestLedger.Start, "https://status.halden.example"))),
+            ("the same component made worse by the same incident (a closed slice and the last one)", () =>
+            {
+                _t.Time.Advance(TimeSpan.FromMinutes(30));
+                _t.Ok(new PostUpdate("api-1", IncidentStatus.Identified, "Worse.", Components(("ingestion-api", ComponentStatus.MajorOutage))));
+            }),
             ("the second resolved", () => _t.Ok(new PostUpdate("api-1", IncidentStatus.Resolved, "Fixed.",
                 Components(("ingestion-api", ComponentStatus.Operational), ("query-api", ComponentStatus.Operational))))),
             ("the first reopened (its months shrink to its start)", () => _t.Ok(new ReopenIncident("net-1", IncidentStatus.Investigating,
@@ -92,14 +98,28 @@ public sealed class DerivedIndexTests : IDisposable
                     all.Where(i => i.StartedAt >= from || i.ResolvedAt is not { } resolved || resolved >= from));
             }
         }
-        // An all-time account's downtime: the same slices, in the same order, as cut over the whole history.
+        // An all-time account's downtime: the same sums, by source and by component, as the slices cut over the whole history.
         foreach (var to in new[] { now, now.AddMinutes(1), now.AddDays(3) })
         {
             var allTime = AllTimeDowntime.Until(derived, to)!;
             var cut = DowntimeSlices.In(derived, DateTimeOffset.MinValue, to).ToList();
-            same &= derived.Incidents.Keys.Concat(derived.Maintenances.Keys).All(id => allTime.Of(id).SequenceEqual(cut.Where(s => s.SourceId == id)))
+            same &= derived.Incidents.Keys.Concat(derived.Maintenances.Keys).All(id => allTime.MinutesOf(id).SequenceEqual(
+                    cut.Where(s => s.SourceId == id).GroupBy(s => s.ComponentId).Select(g => (g.Key, g.Sum(s => s.Minutes)))))
                 && allTime.ByComponent().OrderBy(p => p.Key).SequenceEqual(
                     cut.GroupBy(s => s.ComponentId).ToDictionary(g => g.Key, g => g.Sum(s => s.Minutes)).OrderBy(p => p.Key));
+            // Each provider's all-time account and total read those sums: the same figures as a window from the first tick,
+            // which cuts every slice again (DowntimeSlices.In).
+            var providers = derived.Providers.Values.ToList();
+            var totals = ProviderAccount.TotalsForEach(derived, providers, DateTimeOffset.MinValue, to);
+            foreach (var (provider, total) in providers.Zip(totals))
+            {
+                var (account, windowed) = (ProviderAccount.For(derived, provider, DateTimeOffset.MinValue, to, Paris),
+                    ProviderAccount.For(derived, provider, DateTimeOffset.MinValue.AddTicks(1), to, Paris));
+                same &= account.Incidents.Select(i => i.Downtime).SequenceEqual(windowed.Incidents.Select(i => i.Downtime), DowntimeRows)
+                    && account.DowntimeByComponent.SequenceEqual(windowed.DowntimeByComponent)
+                    && account.AllDowntimeByComponent.OrderBy(p => p.Key).SequenceEqual(windowed.AllDowntimeByComponent.OrderBy(p => p.Key))
+                    && total.Incidents == account.Incidents.Length && total.DowntimeMinutes == account.DowntimeMinutes;
+            }
         }
         var (versions, fresh) = (ContentVersions.Of(derived).Prepare(), ContentVersions.Of(rebuilt).Prepare());
         foreach (var zone in new[] { TimeZoneInfo.Utc, Paris })
@@ -111,6 +131,9 @@ public sealed class DerivedIndexTests : IDisposable
         }
         return same;
     }
+
+    private static readonly EqualityComparer<ImmutableArray<ComponentDowntime>> DowntimeRows =
+        EqualityComparer<ImmutableArray<ComponentDowntime>>.Create((a, b) => a.SequenceEqual(b), a => a.Length);
 
     private static bool Same(IEnumerable<Incident> derived, IEnumerable<Incident> rebuilt) =>
         derived.SequenceEqual(rebuilt, ReferenceEqualityComparer.Instance);
