@@ -90,6 +90,23 @@ public sealed class ExportManifestTests : IDisposable
         Assert.Throws<InvalidDataException>(() => Reread(path));
     }
 
+    [Fact]
+    public void A_part_assembled_from_each_entrys_kept_object_has_the_bytes_the_writer_gives()
+    {
+        ExportManifest.Entry[] entries =
+        [
+            Entry("incidents/b/index.html", "bb"),
+            new("incidents/b/index.html.br", "/incidents/b/", 7, "cc", "text/html; charset=utf-8", "br", "short", "12@2026-12-05T10:00:00Z"),
+            new("fr/composants/é\"<x>.json", null, 1234567890123, "dd", "application/json", null, "immutable"),
+            Entry("a.atom", "aa"),
+        ];
+        Assert.Equal(ExportManifest.Write(entries), ExportManifest.WritePart(entries));
+        Assert.Equal(ExportManifest.Write(entries.Reverse()), ExportManifest.WritePart(entries.Reverse()));
+        // Kept objects are read again: the same bytes a second time, and for one entry alone.
+        Assert.Equal(ExportManifest.Write(entries), ExportManifest.WritePart(entries));
+        Assert.Equal(ExportManifest.Write(entries[1..2]), ExportManifest.WritePart(entries[1..2]));
+    }
+
     // The parts' files, relative to the folder.
     private List<string> PartFiles() => [.. Directory.EnumerateFiles(Path.Combine(_dir, ExportManifest.PartsFolder))
         .Select(f => Path.GetRelativePath(_dir, f).Replace('\\', '/')).Order(StringComparer.Ordinal)];
