@@ -28,10 +28,12 @@ internal sealed class SnapshotLineage
     public static void Record(StatusSnapshot parent, StatusSnapshot child, IEnumerable<LedgerEntry> entries) =>
         ByChild.AddOrUpdate(child, new SnapshotLineage(parent, [.. entries.Select(e => e.Subject)]));
 
-    // The nearest ancestor of `child` for which `has` holds, and every subject appended since it; false if there is none alive
-    // within MaxGenerations, or an entry between them removed a record (nothing does today: then every index is rebuilt).
-    public static bool TryAncestor(StatusSnapshot child, Func<StatusSnapshot, bool> has, [NotNullWhen(true)] out StatusSnapshot? ancestor,
-        out ImmutableHashSet<string> subjects)
+    // The nearest ancestor of `child` that has an index in `table` (one `usable` accepts, when given), that index, and every
+    // subject appended since; false if there is none alive within MaxGenerations, or an entry between them removed a record
+    // (nothing does today: then every index is rebuilt).
+    public static bool TryAncestor<T>(StatusSnapshot child, ConditionalWeakTable<StatusSnapshot, T> table,
+        [NotNullWhen(true)] out StatusSnapshot? ancestor, [NotNullWhen(true)] out T? index, out ImmutableHashSet<string> subjects,
+        Func<T, bool>? usable = null) where T : class
     {
         subjects = ImmutableHashSet<string>.Empty.WithComparer(StringComparer.Ordinal);
         var current = child;
@@ -46,14 +48,14 @@ internal sealed class SnapshotLineage
             {
                 break;
             }
-            if (has(parent))
+            if (table.TryGetValue(parent, out var found) && (usable is null || usable(found)))
             {
-                ancestor = parent;
+                (ancestor, index) = (parent, found);
                 return true;
             }
             current = parent;
         }
-        ancestor = null;
+        (ancestor, index) = (null, null);
         return false;
     }
 

@@ -84,8 +84,7 @@ public sealed partial record StatusSnapshot
     {
         SpanIndex Build() => new(IncidentsNewestFirst.Select(SpanOf).DefaultIfEmpty(TimeSpan.Zero).Max(),
             [.. IncidentsNewestFirst.Where(i => i.ResolvedAt is null)]);
-        if (!SnapshotLineage.TryAncestor(this, a => Spans.TryGetValue(a, out _), out var ancestor, out var subjects)
-            || !Spans.TryGetValue(ancestor, out var before)
+        if (!SnapshotLineage.TryAncestor(this, Spans, out var ancestor, out var before, out var subjects)
             || IncidentOrder.Replace(before.Open, ancestor, this, subjects, IncidentOrder.NewestFirst, i => i.ResolvedAt is null) is not { } open)
         {
             return Build();
@@ -104,8 +103,7 @@ public sealed partial record StatusSnapshot
     private DateTimeOffset? LatestUpdateOf()
     {
         DateTimeOffset? Build() => IncidentsNewestFirst.IsEmpty ? null : IncidentsNewestFirst.Max(i => i.UpdatedAt);
-        if (!SnapshotLineage.TryAncestor(this, a => LatestUpdates.TryGetValue(a, out _), out var ancestor, out var subjects)
-            || !LatestUpdates.TryGetValue(ancestor, out var before))
+        if (!SnapshotLineage.TryAncestor(this, LatestUpdates, out var ancestor, out var before, out var subjects))
         {
             return Build();
         }
@@ -128,8 +126,7 @@ public sealed partial record StatusSnapshot
     private Incident[] Ordered(ConditionalWeakTable<StatusSnapshot, Incident[]> table, IComparer<Incident> order, Func<Incident, bool> belongs,
         Func<Incident[]> build)
     {
-        if (SnapshotLineage.TryAncestor(this, a => table.TryGetValue(a, out _), out var ancestor, out var subjects)
-            && table.TryGetValue(ancestor, out var before)
+        if (SnapshotLineage.TryAncestor(this, table, out var ancestor, out var before, out var subjects)
             && IncidentOrder.Replace(before, ancestor, this, subjects, order, belongs) is { } derived)
         {
             return SnapshotLineage.Checked(derived, build, IncidentOrder.SameRecords, "incident index");
@@ -143,8 +140,7 @@ public sealed partial record StatusSnapshot
             .SelectMany(i => i.ComponentIds.Distinct(StringComparer.Ordinal).Select(c => (Component: c, Incident: i)))
             .GroupBy(p => p.Component, StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => g.Select(p => p.Incident).ToArray(), StringComparer.Ordinal);
-        if (!SnapshotLineage.TryAncestor(this, a => ByComponent.TryGetValue(a, out _), out var ancestor, out var subjects)
-            || !ByComponent.TryGetValue(ancestor, out var before))
+        if (!SnapshotLineage.TryAncestor(this, ByComponent, out var ancestor, out var before, out var subjects))
         {
             return Build();
         }

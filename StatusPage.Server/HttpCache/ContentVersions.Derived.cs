@@ -15,11 +15,9 @@ internal sealed partial class ContentVersions
     // The nearest ancestor's versions that hold the index `has` asks for, when only incidents and maintenances were appended to.
     private bool TryNarrow(Func<ContentVersions, bool> has, out ContentVersions ancestor, out ImmutableHashSet<string> subjects)
     {
-        ancestor = this;
-        if (!SnapshotLineage.TryAncestor(_snapshot, s => BySnapshot.TryGetValue(s, out var versions) && has(versions), out var snapshot,
-                out subjects)
-            || !BySnapshot.TryGetValue(snapshot, out var found))
+        if (!SnapshotLineage.TryAncestor(_snapshot, BySnapshot, out _, out var found, out subjects, has))
         {
+            ancestor = this;
             return false;
         }
         ancestor = found;
