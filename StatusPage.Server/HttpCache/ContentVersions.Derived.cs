@@ -62,6 +62,27 @@ internal sealed partial class ContentVersions
         return SnapshotLineage.Checked(table, MaintenanceTable, SameEntries, "maintenance version table");
     }
 
+    // The ancestor's redactions with the appended records' read again (a redaction, or a later entry that raises its record's seq).
+    private Dictionary<string, (long Redacted, long Bump)[]> DerivedOrBuiltRedactions()
+    {
+        if (!TryNarrow(v => v._redactions.IsValueCreated, out var ancestor, out var subjects))
+        {
+            return Redactions();
+        }
+        var redactions = new Dictionary<string, (long Redacted, long Bump)[]>(ancestor._redactions.Value, StringComparer.Ordinal);
+        var appended = AppendedIncidents(ancestor, subjects).Select(a => (a.After.Id, RedactionsOf(a.After)))
+            .Concat(AppendedMaintenances(ancestor, subjects).Select(a => (a.After.Id, RedactionsOf(a.After))));
+        foreach (var (id, ofRecord) in appended)
+        {
+            if (ofRecord.Length > 0)
+            {
+                redactions[id] = ofRecord;
+            }
+        }
+        return SnapshotLineage.Checked(redactions, Redactions,
+            (a, b) => a.Count == b.Count && a.All(p => b.TryGetValue(p.Key, out var other) && p.Value.SequenceEqual(other)), "redactions");
+    }
+
     private Dictionary<string, long> DerivedOrBuiltComponentSeqs()
     {
         if (!TryNarrow(v => v._byComponent.IsValueCreated, out var ancestor, out var subjects))

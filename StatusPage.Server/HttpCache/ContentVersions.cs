@@ -32,7 +32,7 @@ internal sealed partial class ContentVersions
     private readonly Lazy<Dictionary<string, long>> _byComponent;
     private readonly Lazy<long> _namesSeq;
     private readonly Lazy<long> _earliestSeq;
-    private readonly Lazy<List<(long Redacted, long Bump)>> _redactions;
+    private readonly Lazy<Dictionary<string, (long Redacted, long Bump)[]>> _redactions;
     private readonly Lazy<long> _maintenances;
     private readonly Lazy<DateTimeOffset> _earliestUnresolved;
     private MonthIndex? _months;
@@ -60,7 +60,7 @@ internal sealed partial class ContentVersions
         _byComponent = new(DerivedOrBuiltComponentSeqs);
         _namesSeq = new(() => snapshot.Components.Values.Select(NameSeq).DefaultIfEmpty(0).Max());
         _earliestSeq = new(EarliestSeq);
-        _redactions = new(Redactions);
+        _redactions = new(DerivedOrBuiltRedactions);
         _maintenances = new(() => snapshot.Maintenances.Values.Select(Of).DefaultIfEmpty(0).Max());
         _earliestUnresolved = new(() => snapshot.UnresolvedIncidents.Select(i => i.StartedAt).DefaultIfEmpty(DateTimeOffset.MaxValue).Min());
     }
@@ -144,18 +144,26 @@ internal sealed partial class ContentVersions
     private long OfEntries(long start, long end)
     {
         var seq = Math.Min(_snapshot.Head.Seq, end);
-        foreach (var (redacted, bump) in _redactions.Value)
+        foreach (var redactions in _redactions.Value.Values)
         {
-            seq = redacted > start && redacted <= end ? Math.Max(seq, bump) : seq;
+            foreach (var (redacted, bump) in redactions)
+            {
+                seq = redacted > start && redacted <= end ? Math.Max(seq, bump) : seq;
+            }
         }
         return seq;
     }
 
-    private List<(long Redacted, long Bump)> Redactions() =>
-    [
-        .. _snapshot.IncidentsNewestFirst.SelectMany(i => Facts(i).Redacted.Select(seq => (seq, _snapshot.LastSeqOf(i.Id)))),
-        .. _snapshot.Maintenances.Values.SelectMany(m => m.Posts.Where(p => p.Redaction is not null).Select(p => (p.Seq, _snapshot.LastSeqOf(m.Id)))),
-    ];
+    // Every redacted post's seq with the last seq of its record (the redaction, or a later entry), by incident or maintenance.
+    private Dictionary<string, (long Redacted, long Bump)[]> Redactions() => _snapshot.IncidentsNewestFirst.Select(i => (i.Id, RedactionsOf(i)))
+        .Concat(_snapshot.Maintenances.Values.Select(m => (m.Id, RedactionsOf(m))))
+        .Where(r => r.Item2.Length > 0).ToDictionary(r => r.Id, r => r.Item2, StringComparer.Ordinal);
+
+    private (long Redacted, long Bump)[] RedactionsOf(Incident incident) =>
+        [.. Facts(incident).Redacted.Select(seq => (seq, _snapshot.LastSeqOf(incident.Id)))];
+
+    private (long Redacted, long Bump)[] RedactionsOf(Maintenance maintenance) =>
+        [.. maintenance.Posts.Where(p => p.Redaction is not null).Select(p => (p.Seq, _snapshot.LastSeqOf(maintenance.Id)))];
 
     private IncidentVersion? IncidentVersionOf(string id)
     {
@@ -477,7 +485,8 @@ internal sealed partial class ContentVersions
     // The earliest start decides the archive's first month, so the pager of every month page.
     private long EarliestSeq()
     {
-        var incident = _snapshot.IncidentsNewestFirst.MinBy(i => i.StartedAt);
+        // The oldest-first index's first: the earliest start, the lowest id among equals (as MinBy over every incident gave).
+        var incident = _snapshot.IncidentsOldestFirst.FirstOrDefault();
         var maintenance = _snapshot.Maintenances.Values.MinBy(m => m.ScheduledFor);
         return Math.Max(incident is null ? 0 : _snapshot.LastSeqOf(incident.Id), maintenance is null ? 0 : _snapshot.LastSeqOf(maintenance.Id));
     }
