@@ -62,7 +62,8 @@ internal sealed partial class ContentVersions
         return SnapshotLineage.Checked(table, MaintenanceTable, SameEntries, "maintenance version table");
     }
 
-    // The ancestor's redactions with the appended records' read again (a redaction, or a later entry that raises its record's seq).
+    // The ancestor's redactions with the appended records' read again (a redaction, or a later entry that raises its record's seq);
+    // a redaction is never undone, so a record that had some still has them.
     private Dictionary<string, (long Redacted, long Bump)[]> DerivedOrBuiltRedactions()
     {
         if (!TryNarrow(v => v._redactions.IsValueCreated, out var ancestor, out var subjects))

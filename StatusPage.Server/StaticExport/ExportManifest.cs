@@ -313,7 +313,14 @@ public static class ExportManifest
     {
         var sorted = entries.ToArray();
         Array.Sort(sorted, static (a, b) => string.CompareOrdinal(a.Path, b.Path));
-        var objects = Array.ConvertAll(sorted, e => Objects.GetValue(e, ObjectOf));
+        var objects = new byte[sorted.Length][];
+        for (var i = 0; i < sorted.Length; i++)
+        {
+            if (!Objects.TryGetValue(sorted[i], out objects[i]!))
+            {
+                return WriteKeepingObjects(sorted);
+            }
+        }
         var bytes = new byte[PartStart.Length + objects.Sum(o => o.Length) + Math.Max(0, objects.Length - 1) + PartEnd.Length];
         PartStart.CopyTo(bytes, 0);
         var at = PartStart.Length;
@@ -332,18 +339,40 @@ public static class ExportManifest
 
     private static readonly ConditionalWeakTable<Entry, byte[]> Objects = [];
 
-    // A one-entry manifest split where the writer put it: before its object (the list's start), the object (with the line
-    // break and indent before it), after it (the list's end). The writer's own bytes, so escaping and layout are its own.
-    private static (byte[] Start, byte[] Object, byte[] End) Split(Entry entry)
+    // A part whose entries' objects are not all kept: written as Write writes it, each object kept on the way (the writer's
+    // bytes between its positions before and after the entry, without the comma it puts before every object but the first).
+    private static byte[] WriteKeepingObjects(Entry[] sorted)
     {
-        var bytes = Write([entry]);
-        var start = Array.IndexOf(bytes, (byte)'[') + 1;
-        var end = Array.LastIndexOf(bytes, (byte)'}', Array.LastIndexOf(bytes, (byte)']')) + 1;
-        return (bytes[..start], bytes[start..end], bytes[end..]);
+        using var stream = new MemoryStream();
+        var spans = new (int Start, int End)[sorted.Length];
+        using (var writer = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true, SkipValidation = true }))
+        {
+            StartManifest(writer, 1, null, "files");
+            for (var i = 0; i < sorted.Length; i++)
+            {
+                var start = (int)(writer.BytesCommitted + writer.BytesPending) + (i > 0 ? 1 : 0);
+                WriteEntry(writer, sorted[i]);
+                spans[i] = (start, (int)(writer.BytesCommitted + writer.BytesPending));
+            }
+            writer.WriteEndArray();
+            writer.WriteEndObject();
+        }
+        stream.WriteByte((byte)'\n');
+        var bytes = stream.ToArray();
+        for (var i = 0; i < sorted.Length; i++)
+        {
+            Objects.AddOrUpdate(sorted[i], bytes[spans[i].Start..spans[i].End]);
+        }
+        return bytes;
     }
 
-    private static byte[] ObjectOf(Entry entry) => Split(entry).Object;
+    // Where a one-entry part's object begins and where it ends: the bytes before it (the list's start) and after (its end).
+    private static readonly (byte[] Start, byte[] End) PartEdges = EdgesOf(Write([new Entry("", null, 0, "", "", null, "")]));
 
-    private static readonly byte[] PartStart = Split(new Entry("", null, 0, "", "", null, "")).Start;
-    private static readonly byte[] PartEnd = Split(new Entry("", null, 0, "", "", null, "")).End;
+    private static (byte[] Start, byte[] End) EdgesOf(byte[] part) =>
+        (part[..(Array.IndexOf(part, (byte)'[') + 1)], part[(Array.LastIndexOf(part, (byte)'}', Array.LastIndexOf(part, (byte)']')) + 1)..]);
+
+    private static byte[] PartStart => PartEdges.Start;
+
+    private static byte[] PartEnd => PartEdges.End;
 }

@@ -102,9 +102,13 @@ public sealed class ExportManifestTests : IDisposable
         ];
         Assert.Equal(ExportManifest.Write(entries), ExportManifest.WritePart(entries));
         Assert.Equal(ExportManifest.Write(entries.Reverse()), ExportManifest.WritePart(entries.Reverse()));
-        // Kept objects are read again: the same bytes a second time, and for one entry alone.
+        // The first write keeps each entry's object; later ones assemble them: the same bytes, also for one entry alone.
         Assert.Equal(ExportManifest.Write(entries), ExportManifest.WritePart(entries));
         Assert.Equal(ExportManifest.Write(entries[1..2]), ExportManifest.WritePart(entries[1..2]));
+        // A part with one entry not seen yet is written whole again, its objects kept.
+        ExportManifest.Entry[] grown = [.. entries, Entry("b.html", "ee")];
+        Assert.Equal(ExportManifest.Write(grown), ExportManifest.WritePart(grown));
+        Assert.Equal(ExportManifest.Write(grown), ExportManifest.WritePart(grown));
     }
 
     // The parts' files, relative to the folder.
