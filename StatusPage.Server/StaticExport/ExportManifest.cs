@@ -314,11 +314,20 @@ public static class ExportManifest
         var sorted = entries.ToArray();
         Array.Sort(sorted, static (a, b) => string.CompareOrdinal(a.Path, b.Path));
         var objects = new byte[sorted.Length][];
+        var missing = new List<int>();
         for (var i = 0; i < sorted.Length; i++)
         {
             if (!Objects.TryGetValue(sorted[i], out objects[i]!))
             {
-                return WriteKeepingObjects(sorted);
+                missing.Add(i);
+            }
+        }
+        if (missing.Count > 0)
+        {
+            var written = ObjectsOf([.. missing.Select(i => sorted[i])]);
+            for (var m = 0; m < missing.Count; m++)
+            {
+                objects[missing[m]] = written[m];
             }
         }
         var bytes = new byte[PartStart.Length + objects.Sum(o => o.Length) + Math.Max(0, objects.Length - 1) + PartEnd.Length];
@@ -339,31 +348,30 @@ public static class ExportManifest
 
     private static readonly ConditionalWeakTable<Entry, byte[]> Objects = [];
 
-    // A part whose entries' objects are not all kept: written as Write writes it, each object kept on the way (the writer's
-    // bytes between its positions before and after the entry, without the comma it puts before every object but the first).
-    private static byte[] WriteKeepingObjects(Entry[] sorted)
+    // The objects of entries not kept yet, written by one writer as one list (as Write writes a part) and each kept: the writer's
+    // bytes between its positions before and after the entry, without the comma it puts before every object but the first.
+    private static byte[][] ObjectsOf(Entry[] entries)
     {
         using var stream = new MemoryStream();
-        var spans = new (int Start, int End)[sorted.Length];
+        var spans = new (int Start, int End)[entries.Length];
         using (var writer = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true, SkipValidation = true }))
         {
             StartManifest(writer, 1, null, "files");
-            for (var i = 0; i < sorted.Length; i++)
+            for (var i = 0; i < entries.Length; i++)
             {
                 var start = (int)(writer.BytesCommitted + writer.BytesPending) + (i > 0 ? 1 : 0);
-                WriteEntry(writer, sorted[i]);
+                WriteEntry(writer, entries[i]);
                 spans[i] = (start, (int)(writer.BytesCommitted + writer.BytesPending));
             }
-            writer.WriteEndArray();
-            writer.WriteEndObject();
         }
-        stream.WriteByte((byte)'\n');
         var bytes = stream.ToArray();
-        for (var i = 0; i < sorted.Length; i++)
+        var objects = new byte[entries.Length][];
+        for (var i = 0; i < entries.Length; i++)
         {
-            Objects.AddOrUpdate(sorted[i], bytes[spans[i].Start..spans[i].End]);
+            objects[i] = bytes[spans[i].Start..spans[i].End];
+            Objects.AddOrUpdate(entries[i], objects[i]);
         }
-        return bytes;
+        return objects;
     }
 
     // Where a one-entry part's object begins and where it ends: the bytes before it (the list's start) and after (its end).

@@ -105,7 +105,7 @@ public sealed class ExportManifestTests : IDisposable
         // The first write keeps each entry's object; later ones assemble them: the same bytes, also for one entry alone.
         Assert.Equal(ExportManifest.Write(entries), ExportManifest.WritePart(entries));
         Assert.Equal(ExportManifest.Write(entries[1..2]), ExportManifest.WritePart(entries[1..2]));
-        // A part with one entry not seen yet is written whole again, its objects kept.
+        // A part with one entry not seen yet: that entry's object is written, the others' read.
         ExportManifest.Entry[] grown = [.. entries, Entry("b.html", "ee")];
         Assert.Equal(ExportManifest.Write(grown), ExportManifest.WritePart(grown));
         Assert.Equal(ExportManifest.Write(grown), ExportManifest.WritePart(grown));
