@@ -266,7 +266,7 @@ public static class ExportManifest
     {
         var sorted = entries.ToArray();
         Array.Sort(sorted, static (a, b) => string.CompareOrdinal(a.Path, b.Path));
-        using (var writer = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true, SkipValidation = true }))
+        using (var writer = new Utf8JsonWriter(stream, ListWriting))
         {
             StartManifest(writer, 1, renderer, "files");
             foreach (var entry in sorted)
@@ -348,13 +348,16 @@ public static class ExportManifest
 
     private static readonly ConditionalWeakTable<Entry, byte[]> Objects = [];
 
+    // How a list of entries is written, by Write and by ObjectsOf alike: WritePart's bytes equal Write's only if both use these.
+    private static readonly JsonWriterOptions ListWriting = new() { Indented = true, SkipValidation = true };
+
     // The objects of entries not kept yet, written by one writer as one list (as Write writes a part) and each kept: the writer's
     // bytes between its positions before and after the entry, without the comma it puts before every object but the first.
     private static byte[][] ObjectsOf(Entry[] entries)
     {
         using var stream = new MemoryStream();
         var spans = new (int Start, int End)[entries.Length];
-        using (var writer = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true, SkipValidation = true }))
+        using (var writer = new Utf8JsonWriter(stream, ListWriting))
         {
             StartManifest(writer, 1, null, "files");
             for (var i = 0; i < entries.Length; i++)
