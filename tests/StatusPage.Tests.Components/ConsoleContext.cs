@@ -16,7 +16,19 @@ public sealed class FakeApi : HttpMessageHandler
 {
     private readonly Dictionary<(HttpMethod, string), Func<string, (HttpStatusCode, string, string)>> _answers = [];
 
-    public List<SentRequest> Sent { get; } = [];
+    private readonly List<SentRequest> _sent = [];
+
+    // A copy under the lock: requests arrive on pool threads while a test's wait reads the list.
+    public IReadOnlyList<SentRequest> Sent
+    {
+        get
+        {
+            lock (_sent)
+            {
+                return [.. _sent];
+            }
+        }
+    }
 
     public FakeApi Answer(HttpMethod method, string path, HttpStatusCode status, string json, string mediaType = "application/json")
     {
@@ -34,7 +46,11 @@ public sealed class FakeApi : HttpMessageHandler
     {
         var body = request.Content is null ? "" : await request.Content.ReadAsStringAsync(cancellationToken);
         var path = request.RequestUri!.PathAndQuery;
-        Sent.Add(new SentRequest(request.Method, path, body));
+        lock (_sent)
+        {
+            _sent.Add(new SentRequest(request.Method, path, body));
+        }
+
         var (status, json, mediaType) = _answers.TryGetValue((request.Method, path.Split('?')[0]), out var answer)
             ? answer(body)
             : (HttpStatusCode.OK, "[]", "application/json");

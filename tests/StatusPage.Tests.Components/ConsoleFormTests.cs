@@ -30,52 +30,52 @@ public sealed class ConsoleFormTests : IAsyncLifetime
     public async Task DisposeAsync() => await _context.DisposeAsync();
 
     [Fact]
-    public void An_empty_new_incident_shows_the_shared_validators_messages_and_sends_nothing()
+    public async Task An_empty_new_incident_shows_the_shared_validators_messages_and_sends_nothing()
     {
         _context.Render<MudPopoverProvider>();
         var form = _context.Render<NewIncident>();
 
         form.Find("[data-testid=submit]").Click();
 
-        form.WaitForAssertion(() => Assert.Contains("The title must not be empty.", form.Markup, StringComparison.Ordinal));
+        await form.WaitForAssertionAsync(() => Assert.Contains("The title must not be empty.", form.Markup, StringComparison.Ordinal));
         Assert.Contains("The body must not be empty.", form.Markup, StringComparison.Ordinal);
         Assert.DoesNotContain(_api.Sent, r => r.Method == HttpMethod.Post && r.PathAndQuery == "/api/v1/incidents");
     }
 
     [Fact]
-    public void A_refusal_from_the_server_is_shown_beside_the_field_it_names()
+    public async Task A_refusal_from_the_server_is_shown_beside_the_field_it_names()
     {
         _api.Answer(HttpMethod.Post, "/api/v1/incidents", HttpStatusCode.BadRequest,
             """{"title":"The request has invalid fields.","status":400,"errors":{"title":["Server says this title is taken."]}}""",
             "application/problem+json");
         _context.Render<MudPopoverProvider>();
         var form = _context.Render<NewIncident>();
-        form.WaitForAssertion(() => Assert.Contains(_api.Sent, r => r.PathAndQuery == "/api/v1/templates"));
+        await form.WaitForAssertionAsync(() => Assert.Contains(_api.Sent, r => r.PathAndQuery == "/api/v1/templates"));
 
         form.Find("input").Input("Ingestion errors");
         form.Find("textarea").Input("We are looking.");
         form.Find("[data-testid=submit]").Click();
 
-        form.WaitForAssertion(() => Assert.Contains("Server says this title is taken.", form.Markup, StringComparison.Ordinal));
+        await form.WaitForAssertionAsync(() => Assert.Contains("Server says this title is taken.", form.Markup, StringComparison.Ordinal));
         var sent = Assert.Single(_api.Sent, r => r.Method == HttpMethod.Post && r.PathAndQuery == "/api/v1/incidents");
         Assert.Contains("\"title\":\"Ingestion errors\"", sent.Body, StringComparison.Ordinal);
         Assert.Contains("\"body\":\"We are looking.\"", sent.Body, StringComparison.Ordinal);
     }
 
     [Fact]
-    public void The_preview_shows_the_html_the_server_rendered_for_the_body()
+    public async Task The_preview_shows_the_html_the_server_rendered_for_the_body()
     {
         var body = _context.Render<MarkdownBody>(p => p.Add(b => b.PreviewDelay, TimeSpan.Zero));
 
         body.Find("textarea").Input("Some **bold** text");
 
-        body.WaitForAssertion(() => Assert.NotNull(body.Find("[data-testid=preview] strong")));
+        await body.WaitForAssertionAsync(() => Assert.NotNull(body.Find("[data-testid=preview] strong")));
         Assert.Equal("bold", body.Find("[data-testid=preview] strong").TextContent);
         Assert.Contains(_api.Sent, r => r.PathAndQuery == "/api/v1/preview" && r.Body.Contains("Some **bold** text", StringComparison.Ordinal));
     }
 
     [Fact]
-    public void Choosing_a_template_fills_the_body_with_its_text()
+    public async Task Choosing_a_template_fills_the_body_with_its_text()
     {
         var popovers = _context.Render<MudPopoverProvider>();
         string? value = null;
@@ -86,10 +86,10 @@ public sealed class ConsoleFormTests : IAsyncLifetime
             .Add(b => b.ValueChanged, v => value = v));
 
         body.Find("button").Click();
-        popovers.WaitForAssertion(() => Assert.Contains("Investigating", popovers.Markup, StringComparison.Ordinal));
+        await popovers.WaitForAssertionAsync(() => Assert.Contains("Investigating", popovers.Markup, StringComparison.Ordinal));
         popovers.FindAll(".mud-menu-item").Single(i => i.TextContent.Contains("Investigating", StringComparison.Ordinal)).Click();
 
-        body.WaitForAssertion(() => Assert.Equal("We are investigating _symptom_.", value));
+        await body.WaitForAssertionAsync(() => Assert.Equal("We are investigating _symptom_.", value));
         Assert.Equal("We are investigating _symptom_.", body.Find("textarea").GetAttribute("value") ?? body.Find("textarea").TextContent);
     }
 
@@ -102,10 +102,10 @@ public sealed class ConsoleFormTests : IAsyncLifetime
         await dialogs.InvokeAsync(() => service.ShowAsync<CorrectDialog>("Correct this update",
             new DialogParameters<CorrectDialog> { { d => d.Post, Post() }, { d => d.SubjectPath, "api/v1/incidents/i" } }));
 
-        dialogs.WaitForAssertion(() => Assert.Contains("The original stays visible, marked corrected",
+        await dialogs.WaitForAssertionAsync(() => Assert.Contains("The original stays visible, marked corrected",
             dialogs.Find("[data-testid=consequence]").TextContent, StringComparison.Ordinal));
         dialogs.Find("[data-testid=confirm-correction]").Click();
-        dialogs.WaitForAssertion(() => Assert.Contains("The reason must not be empty.", dialogs.Markup, StringComparison.Ordinal));
+        await dialogs.WaitForAssertionAsync(() => Assert.Contains("The reason must not be empty.", dialogs.Markup, StringComparison.Ordinal));
         Assert.DoesNotContain(_api.Sent, r => r.PathAndQuery.Contains("/corrections", StringComparison.Ordinal));
     }
 
@@ -118,7 +118,7 @@ public sealed class ConsoleFormTests : IAsyncLifetime
 
         var reference = await dialogs.InvokeAsync(() => service.ShowAsync<RedactDialog>("Redact this update",
             new DialogParameters<RedactDialog> { { d => d.Post, Post() }, { d => d.SubjectPath, "api/v1/incidents/i" } }));
-        dialogs.WaitForAssertion(() => Assert.Contains(
+        await dialogs.WaitForAssertionAsync(() => Assert.Contains(
             "The text is hidden behind a visible redaction notice; the entry stays in the ledger",
             dialogs.Find("[data-testid=consequence]").TextContent, StringComparison.Ordinal));
         dialogs.Find("input").Input("pasted a password");

@@ -31,7 +31,7 @@ public sealed class ConsoleRecurrenceTests : IAsyncLifetime
     public async Task DisposeAsync() => await _context.DisposeAsync();
 
     [Fact]
-    public void Opening_an_incident_that_falls_on_a_pattern_says_which_one_its_occurrence_and_the_odds()
+    public async Task Opening_an_incident_that_falls_on_a_pattern_says_which_one_its_occurrence_and_the_odds()
     {
         _api.Answer(HttpMethod.Get, "/api/v1/incidents/net-18", HttpStatusCode.OK, """
             {"id":"net-18","title":"Private network down","impact":"major","status":"investigating","started_at":"2026-11-24T08:56:30Z",
@@ -43,7 +43,7 @@ public sealed class ConsoleRecurrenceTests : IAsyncLifetime
 
         var view = _context.Render<IncidentDetail>(p => p.Add(d => d.Id, "net-18"));
 
-        view.WaitForAssertion(() => Assert.Equal(2, view.FindAll("[data-testid=recurrence-hint]").Count));
+        await view.WaitForAssertionAsync(() => Assert.Equal(2, view.FindAll("[data-testid=recurrence-hint]").Count));
         var hints = view.FindAll("[data-testid=recurrence-hint]").Select(h => h.TextContent.Trim()).ToList();
         Assert.Equal("This matches the :56 pattern on Private network between data centers: 18th occurrence (by chance: less than 1 in 10¹⁵)",
             hints[0]);
@@ -53,7 +53,7 @@ public sealed class ConsoleRecurrenceTests : IAsyncLifetime
     }
 
     [Fact]
-    public void An_incident_off_every_pattern_shows_no_hint()
+    public async Task An_incident_off_every_pattern_shows_no_hint()
     {
         _api.Answer(HttpMethod.Get, "/api/v1/incidents/db-1", HttpStatusCode.OK, """
             {"id":"db-1","title":"Query latency","impact":"minor","status":"identified","started_at":"2026-11-24T10:13:00Z",
@@ -65,12 +65,12 @@ public sealed class ConsoleRecurrenceTests : IAsyncLifetime
 
         var view = _context.Render<IncidentDetail>(p => p.Add(d => d.Id, "db-1"));
 
-        view.WaitForAssertion(() => Assert.Contains("Query latency", view.Markup, StringComparison.Ordinal));
+        await view.WaitForAssertionAsync(() => Assert.Contains("Query latency", view.Markup, StringComparison.Ordinal));
         Assert.Empty(view.FindAll("[data-testid=recurrence-hint]"));
     }
 
     [Fact]
-    public void The_dashboard_lists_the_patterns_and_marks_the_open_incident_that_falls_on_one()
+    public async Task The_dashboard_lists_the_patterns_and_marks_the_open_incident_that_falls_on_one()
     {
         // The dashboard's own clock (ConsoleContext's fixed one): the incidents are 9 and 30 minutes old by it.
         var now = ConsoleContext.Now;
@@ -84,7 +84,7 @@ public sealed class ConsoleRecurrenceTests : IAsyncLifetime
 
         var dashboard = _context.Render<Dashboard>();
 
-        dashboard.WaitForAssertion(() => Assert.Single(dashboard.FindAll("[data-testid=recurrence-finding]")));
+        await dashboard.WaitForAssertionAsync(() => Assert.Single(dashboard.FindAll("[data-testid=recurrence-finding]")));
         Assert.StartsWith("18 of 19 incidents on Private network between data centers began on the :56 pattern (by chance: less than 1 in 10¹⁵)",
             dashboard.Find("[data-testid=recurrence-finding]").TextContent.Trim(), StringComparison.Ordinal);
         Assert.Equal("/components/private-network", dashboard.Find("[data-testid=recurrence-finding] a").GetAttribute("href"));

@@ -20,7 +20,7 @@ public sealed class ConsoleScreenTests : IAsyncLifetime
     private static string Json(DateTimeOffset time) => time.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture);
 
     [Fact]
-    public void The_dashboard_warns_when_a_promised_next_update_has_passed()
+    public async Task The_dashboard_warns_when_a_promised_next_update_has_passed()
     {
         var now = ConsoleContext.Now;
         _api.Answer(HttpMethod.Get, "/api/v1/incidents", HttpStatusCode.OK, $$"""
@@ -32,7 +32,7 @@ public sealed class ConsoleScreenTests : IAsyncLifetime
 
         var dashboard = _context.Render<Dashboard>();
 
-        dashboard.WaitForAssertion(() => Assert.Equal(2, dashboard.FindAll("[data-testid=open-incident]").Count));
+        await dashboard.WaitForAssertionAsync(() => Assert.Equal(2, dashboard.FindAll("[data-testid=open-incident]").Count));
         var overdue = Assert.Single(dashboard.FindAll("[data-testid=overdue]"));
         Assert.Contains("overdue by 20 min", overdue.TextContent, StringComparison.Ordinal);
         Assert.Contains("Last update 50 min ago", dashboard.FindAll("[data-testid=open-incident]")[0].TextContent, StringComparison.Ordinal);
@@ -55,16 +55,16 @@ public sealed class ConsoleScreenTests : IAsyncLifetime
             """);
         _context.Render<MudPopoverProvider>();
         var screen = _context.Render<Webhooks>();
-        screen.WaitForAssertion(() => Assert.Contains("https://hooks.example/a", screen.Markup, StringComparison.Ordinal));
+        await screen.WaitForAssertionAsync(() => Assert.Contains("https://hooks.example/a", screen.Markup, StringComparison.Ordinal));
 
         screen.Find("input").Input("https://hooks.example/b");
         // Find and click inside the renderer's context: the list re-renders when its reload answers, replacing the buttons.
         await screen.InvokeAsync(() => screen.FindAll("button").Single(b => b.TextContent.Contains("Register", StringComparison.Ordinal)).Click());
-        screen.WaitForAssertion(() => Assert.Contains("whsec_shown_once", screen.Markup, StringComparison.Ordinal));
-        screen.WaitForAssertion(() => Assert.Equal(2, _api.Sent.Count(r => r.Method == HttpMethod.Get && r.PathAndQuery == "/api/v1/webhooks")));
+        await screen.WaitForAssertionAsync(() => Assert.Contains("whsec_shown_once", screen.Markup, StringComparison.Ordinal));
+        await screen.WaitForAssertionAsync(() => Assert.Equal(2, _api.Sent.Count(r => r.Method == HttpMethod.Get && r.PathAndQuery == "/api/v1/webhooks")));
         await screen.InvokeAsync(() => screen.FindAll("button").First(b => b.TextContent.Contains("Deliveries", StringComparison.Ordinal)).Click());
 
-        screen.WaitForAssertion(() => Assert.Contains("incident.update_posted", screen.Markup, StringComparison.Ordinal));
+        await screen.WaitForAssertionAsync(() => Assert.Contains("incident.update_posted", screen.Markup, StringComparison.Ordinal));
         Assert.Contains("gave up", screen.Markup, StringComparison.Ordinal);
         Assert.Contains("server error", screen.Markup, StringComparison.Ordinal);
         var register = Assert.Single(_api.Sent, r => r.Method == HttpMethod.Post && r.PathAndQuery == "/api/v1/webhooks");
