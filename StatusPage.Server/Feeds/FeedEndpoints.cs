@@ -83,7 +83,7 @@ internal static class FeedEndpoints
         var body = cache.GetOrRender(snapshot, $"feed/component/{id}/{format}/{etag}", s => Render(ledger.Transparency, anchor, site, format, new FeedHeader(
             $"{component.Name} — {site.Name} status history", site.Name, $"Every update about {component.Name}, newest first.", page,
             new Uri(page.AbsoluteUri + (format == Format.Atom ? "/history.atom" : "/history.rss"))),
-            FeedItems.LatestFirst(FeedItems.ForComponent(s, site, id))));
+            FeedItems.LatestForComponent(s, site, id)));
         return new CachedResult(body, etag, MaxAge);
     }
 

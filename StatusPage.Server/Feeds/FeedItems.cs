@@ -36,44 +36,54 @@ internal static class FeedItems
         return ReferenceEquals(chosen.Site, site) ? chosen.Items.Value : ChooseForSite(snapshot, site);
     }
 
-    // The site's items (every incident's, newest first, then every maintenance's) as LatestFirst chooses them, without making
-    // the items of an incident whose newest item would not enter the latest 50 (most of the history, whose items cost two
-    // allocations each): the same items, in the same order (a skipped item could only tie with the 50th kept on time and seq,
-    // and then loses on its later place).
-    private static List<FeedItem> ChooseForSite(StatusSnapshot snapshot, SiteSettings site)
+    private static List<FeedItem> ChooseForSite(StatusSnapshot snapshot, SiteSettings site) =>
+        Choose(snapshot, site, snapshot.IncidentsNewestFirst, snapshot.Maintenances.Values);
+
+    // A component's items: those of the incidents that name it or whose posts changed it, newest first, then those of the
+    // maintenances that name it.
+    public static List<FeedItem> LatestForComponent(StatusSnapshot snapshot, SiteSettings site, string componentId) =>
+        Choose(snapshot, site, snapshot.IncidentsConcerning(componentId),
+            snapshot.Maintenances.Values.Where(m => m.ComponentIds.Contains(componentId, StringComparer.Ordinal)));
+
+    // The items of `incidents`, then of `maintenances`, as LatestFirst chooses them, without making the items of a record whose
+    // newest item would not enter the latest 50 (most of the history, whose items cost two allocations each): the same items,
+    // in the same order (a skipped item could only tie with the 50th kept on time and seq, and then loses on its later place).
+    private static List<FeedItem> Choose(StatusSnapshot snapshot, SiteSettings site, IEnumerable<Incident> incidents,
+        IEnumerable<Maintenance> maintenances)
     {
         var kept = new LatestKept();
-        foreach (var incident in snapshot.IncidentsNewestFirst)
+        foreach (var incident in incidents)
         {
             if (kept.CouldTake(NewestOf(incident)))
             {
                 kept.Offer(OfIncident(snapshot, site, incident));
             }
         }
-        kept.Offer(snapshot.Maintenances.Values.SelectMany(m => OfMaintenance(snapshot, site, m)));
+        foreach (var maintenance in maintenances)
+        {
+            if (kept.CouldTake(NewestOf(maintenance)))
+            {
+                kept.Offer(OfMaintenance(snapshot, site, maintenance));
+            }
+        }
         return kept.Made();
     }
 
-    // An incident's newest item on (time, seq), read once per incident record. Taken from OfIncident itself, so the two cannot
-    // disagree; an item's time and seq do not depend on the snapshot or site (only its text does, made later).
-    private static (DateTimeOffset Published, long Seq) NewestOf(Incident incident) =>
-        Newest.GetValue(incident, i => new StrongBox<(DateTimeOffset, long)>(
-            OfIncident(StatusSnapshot.Empty, SiteSettings.Default, i).Select(item => (item.Published, item.Seq)).DefaultIfEmpty().Max())).Value;
+    // An incident's or maintenance's newest item on (time, seq), read once per record. Taken from OfIncident and OfMaintenance
+    // themselves, so they cannot disagree; an item's time and seq do not depend on the snapshot or site (only its text does).
+    private static (DateTimeOffset Published, long Seq) NewestOf(object record) =>
+        Newest.GetValue(record, static r => new StrongBox<(DateTimeOffset, long)>((r switch
+        {
+            Incident incident => OfIncident(StatusSnapshot.Empty, SiteSettings.Default, incident),
+            Maintenance maintenance => OfMaintenance(StatusSnapshot.Empty, SiteSettings.Default, maintenance),
+            _ => throw new ArgumentException("An incident or a maintenance.", nameof(record)),
+        }).Select(item => (item.Published, item.Seq)).DefaultIfEmpty().Max())).Value;
 
-    private static readonly ConditionalWeakTable<Incident, StrongBox<(DateTimeOffset, long)>> Newest = [];
+    private static readonly ConditionalWeakTable<object, StrongBox<(DateTimeOffset, long)>> Newest = [];
 
     private sealed record ChosenItems(SiteSettings Site, Lazy<List<FeedItem>> Items);
 
     private static readonly ConditionalWeakTable<StatusSnapshot, ChosenItems> SiteLatest = [];
-
-    // An incident belongs to a component's feed if it names the component or any of its posts changed it.
-    public static IEnumerable<PendingItem> ForComponent(StatusSnapshot snapshot, SiteSettings site, string componentId) =>
-        snapshot.IncidentsNewestFirst
-            .Where(i => i.ComponentIds.Contains(componentId)
-                || i.AllPosts.Any(p => p.ComponentChanges.Any(c => c.ComponentId == componentId)))
-            .SelectMany(i => OfIncident(snapshot, site, i))
-            .Concat(snapshot.Maintenances.Values.Where(m => m.ComponentIds.Contains(componentId))
-                .SelectMany(m => OfMaintenance(snapshot, site, m)));
 
     public static IEnumerable<PendingItem> OfIncident(StatusSnapshot snapshot, SiteSettings site, Incident incident) =>
         incident.AllPosts.Select(post => new PendingItem(post.StatedAt, post.Seq,

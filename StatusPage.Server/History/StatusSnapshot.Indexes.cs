@@ -39,9 +39,22 @@ public sealed partial record StatusSnapshot
 
     // The incidents that name a component, once per snapshot: uptime bars, component pages and their feeds would otherwise each
     // read every incident of the history for every component.
-    public IReadOnlyList<Incident> IncidentsNaming(string componentId) => ByComponent.GetValue(this, s => s.Naming()).GetValueOrDefault(componentId, []);
+    public IReadOnlyList<Incident> IncidentsNaming(string componentId) =>
+        ByComponent.GetValue(this, static s => s.IndexByComponent(ByComponent, static i => i.ComponentIds, "incidents-by-component index"))
+            .GetValueOrDefault(componentId, []);
 
     private static readonly ConditionalWeakTable<StatusSnapshot, Dictionary<string, Incident[]>> ByComponent = [];
+
+    // The incidents that name a component or whose posts changed its status, newest first, once per snapshot: a component's
+    // feeds list both, and finding the second kind otherwise reads every post of the history.
+    public IReadOnlyList<Incident> IncidentsConcerning(string componentId) =>
+        Concerning.GetValue(this, static s => s.IndexByComponent(Concerning, ConcernedComponents, "incidents-concerning-component index"))
+            .GetValueOrDefault(componentId, []);
+
+    private static readonly ConditionalWeakTable<StatusSnapshot, Dictionary<string, Incident[]>> Concerning = [];
+
+    private static IEnumerable<string> ConcernedComponents(Incident incident) =>
+        incident.ComponentIds.Concat(incident.AllPosts.SelectMany(p => p.ComponentChanges.Select(c => c.ComponentId)));
 
     // The incidents whose span reaches `from` or later (started since, resolved since, or still open), newest start first, of
     // all of them or of those naming a component: the uptime bars and a month's history read a window of the history, not all
@@ -134,36 +147,39 @@ public sealed partial record StatusSnapshot
         return build();
     }
 
-    private Dictionary<string, Incident[]> Naming()
+    // For each component, the incidents `componentsOf` gives it for, newest first: the ancestor's lists with the post's incidents
+    // moved, for the components they had or have, or built.
+    private Dictionary<string, Incident[]> IndexByComponent(ConditionalWeakTable<StatusSnapshot, Dictionary<string, Incident[]>> table,
+        Func<Incident, IEnumerable<string>> componentsOf, string name)
     {
         Dictionary<string, Incident[]> Build() => IncidentsNewestFirst
-            .SelectMany(i => i.ComponentIds.Distinct(StringComparer.Ordinal).Select(c => (Component: c, Incident: i)))
+            .SelectMany(i => componentsOf(i).Distinct(StringComparer.Ordinal).Select(c => (Component: c, Incident: i)))
             .GroupBy(p => p.Component, StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => g.Select(p => p.Incident).ToArray(), StringComparer.Ordinal);
-        if (!SnapshotLineage.TryAncestor(this, ByComponent, out var ancestor, out var before, out var subjects))
+        if (!SnapshotLineage.TryAncestor(this, table, out var ancestor, out var before, out var subjects))
         {
             return Build();
         }
-        var naming = new Dictionary<string, Incident[]>(before, StringComparer.Ordinal);
-        var named = subjects.SelectMany(id => (ancestor.Incidents.GetValueOrDefault(id)?.ComponentIds ?? [])
-            .Concat(Incidents.GetValueOrDefault(id)?.ComponentIds ?? [])).ToHashSet(StringComparer.Ordinal);
-        foreach (var component in named)
+        var index = new Dictionary<string, Incident[]>(before, StringComparer.Ordinal);
+        var touched = subjects.SelectMany(id => (ancestor.Incidents.TryGetValue(id, out var old) ? componentsOf(old) : [])
+            .Concat(Incidents.TryGetValue(id, out var current) ? componentsOf(current) : [])).ToHashSet(StringComparer.Ordinal);
+        foreach (var component in touched)
         {
-            if (IncidentOrder.Replace(naming.GetValueOrDefault(component, []), ancestor, this, subjects, IncidentOrder.NewestFirst,
-                    i => i.ComponentIds.Contains(component, StringComparer.Ordinal)) is not { } derived)
+            if (IncidentOrder.Replace(index.GetValueOrDefault(component, []), ancestor, this, subjects, IncidentOrder.NewestFirst,
+                    i => componentsOf(i).Contains(component, StringComparer.Ordinal)) is not { } derived)
             {
                 return Build();
             }
             if (derived.Length == 0)
             {
-                naming.Remove(component);
+                index.Remove(component);
             }
             else
             {
-                naming[component] = derived;
+                index[component] = derived;
             }
         }
-        return SnapshotLineage.Checked(naming, Build, (a, b) => a.Count == b.Count
-            && a.All(p => b.TryGetValue(p.Key, out var other) && IncidentOrder.SameRecords(p.Value, other)), "incidents-by-component index");
+        return SnapshotLineage.Checked(index, Build, (a, b) => a.Count == b.Count
+            && a.All(p => b.TryGetValue(p.Key, out var other) && IncidentOrder.SameRecords(p.Value, other)), name);
     }
 }

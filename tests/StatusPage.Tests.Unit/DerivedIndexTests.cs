@@ -109,6 +109,9 @@ public sealed class DerivedIndexTests : IDisposable
             && Same(derived.IncidentsOldestFirst, rebuilt.IncidentsOldestFirst)
             && Same(derived.UnresolvedIncidents, rebuilt.UnresolvedIncidents)
             && derived.Components.Keys.All(c => Same(derived.IncidentsNaming(c), rebuilt.IncidentsNaming(c)))
+            && derived.Components.Keys.All(c => Same(derived.IncidentsConcerning(c), rebuilt.IncidentsConcerning(c))
+                && Same(derived.IncidentsConcerning(c), derived.IncidentsNewestFirst.Where(i => i.ComponentIds.Contains(c)
+                    || i.AllPosts.Any(p => p.ComponentChanges.Any(change => change.ComponentId == c)))))
             && derived.LatestIncidentUpdate == rebuilt.LatestIncidentUpdate;
         // The window the uptime bars and month pages read: the same incidents as a filter over every one of them.
         foreach (var from in new[] { now.AddDays(-90), now.AddDays(-30), now.AddDays(-1), now, TestLedger.Start.AddDays(-41) })
