@@ -210,7 +210,7 @@ public sealed class StaticExportTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_page_removed_from_the_folder_by_hand_is_written_again_by_the_next_export_that_reads_the_manifest_from_its_file()
+    public async Task A_page_or_tile_removed_from_the_folder_by_hand_is_written_again_by_the_next_export_that_reads_the_manifest_from_its_file()
     {
         var dir = Path.Combine(_root, "site");
         await Export(dir);
@@ -220,17 +220,23 @@ public sealed class StaticExportTests : IAsyncLifetime
         var page = Path.Combine(dir, resolved.Path);
         var bytes = File.ReadAllBytes(page);
         File.Delete(page);
+        // And one of the log's tiles (kept, as the ledger has not grown since).
+        var tile = Path.Combine(dir, Manifest(dir).Keys.First(p => p.StartsWith("ledger/tile/0/", StringComparison.Ordinal)));
+        var tileBytes = File.ReadAllBytes(tile);
+        File.Delete(tile);
 
-        // This process wrote the manifest and it is unchanged: its files are taken as written (no stat of every kept page).
+        // This process wrote the manifest and it is unchanged: its files are taken as written (no stat of every kept page or tile).
         await Export(dir);
         Assert.False(File.Exists(page));
+        Assert.False(File.Exists(tile));
 
         // Read from its file (a restart, the export-site verb, here a manifest touched by another writer): every kept page is checked.
         var manifest = Path.Combine(dir, SiteExporter.ManifestName);
         File.SetLastWriteTimeUtc(manifest, File.GetLastWriteTimeUtc(manifest).AddMinutes(1));
         var again = await Export(dir);
         Assert.Equal(bytes, File.ReadAllBytes(page));
-        Assert.Equal(1, again.Written);
+        Assert.Equal(tileBytes, File.ReadAllBytes(tile));
+        Assert.Equal(2, again.Written);
         await AssertSameAsFullExport(dir);
     }
 
