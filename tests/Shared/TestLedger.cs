@@ -1,5 +1,7 @@
+using System.Collections.Immutable;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
+using StatusPage.Client.Contracts;
 using StatusPage.Server.History;
 using StatusPage.Server.Ledger;
 using StatusPage.Server.Transparency;
@@ -10,6 +12,10 @@ namespace StatusPage.Tests;
 public sealed class TestLedger : IDisposable
 {
     public static readonly DateTimeOffset Start = new(2026, 11, 24, 12, 0, 0, TimeSpan.Zero);
+
+    // A post's component changes, as the commands take them.
+    public static ImmutableSortedDictionary<string, ComponentStatus> Components(params (string Id, ComponentStatus Status)[] changes) =>
+        changes.ToImmutableSortedDictionary(c => c.Id, c => c.Status, StringComparer.Ordinal);
 
     private TestLedger(string dir)
     {

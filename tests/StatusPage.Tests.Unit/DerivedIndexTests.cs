@@ -21,9 +21,6 @@ public sealed class DerivedIndexTests : IDisposable
 
     public void Dispose() => _t.Dispose();
 
-    private static ImmutableSortedDictionary<string, ComponentStatus> Components(params (string Id, ComponentStatus Status)[] changes) =>
-        changes.ToImmutableSortedDictionary(c => c.Id, c => c.Status, StringComparer.Ordinal);
-
     [Fact]
     public void Every_index_derived_after_each_kind_of_write_equals_the_one_built_over_the_whole_history()
     {
@@ -56,28 +53,28 @@ public sealed class DerivedIndexTests : IDisposable
     private (string Write, Action Do)[] Steps() =>
         [
             ("an incident opened 40 days ago", () => _t.Ok(new OpenIncident("net-1", "Private network down", Impact.Major,
-                IncidentStatus.Investigating, "Looking.", Components(("private-network", ComponentStatus.MajorOutage)),
+                IncidentStatus.Investigating, "Looking.", TestLedger.Components(("private-network", ComponentStatus.MajorOutage)),
                 new CauseInput(CauseKind.Upstream, "halden"), StartedAt: TestLedger.Start.AddDays(-40)))),
             ("an update", () => _t.Ok(new PostUpdate("net-1", IncidentStatus.Identified, "Found it."))),
             ("an incident at a month's edge (October in UTC, November in Paris)", () => _t.Ok(new OpenIncident("edge-1", "Night errors",
-                Impact.Minor, IncidentStatus.Resolved, "Found later.", Components(("ingestion-api", ComponentStatus.Operational)),
+                Impact.Minor, IncidentStatus.Resolved, "Found later.", TestLedger.Components(("ingestion-api", ComponentStatus.Operational)),
                 StartedAt: new DateTimeOffset(2026, 10, 31, 23, 30, 0, TimeSpan.Zero)))),
             ("its resolution", () => _t.Ok(new PostUpdate("net-1", IncidentStatus.Resolved, "Fixed.",
-                Components(("private-network", ComponentStatus.Operational))))),
+                TestLedger.Components(("private-network", ComponentStatus.Operational))))),
             ("a second incident", () => _t.Ok(new OpenIncident("api-1", "Slow writes", Impact.Minor, IncidentStatus.Investigating,
-                "Looking.", Components(("ingestion-api", ComponentStatus.PartialOutage))))),
+                "Looking.", TestLedger.Components(("ingestion-api", ComponentStatus.PartialOutage))))),
             ("another component named", () => _t.Ok(new PostUpdate("api-1", IncidentStatus.Identified, "Reads too.",
-                Components(("query-api", ComponentStatus.PartialOutage))))),
+                TestLedger.Components(("query-api", ComponentStatus.PartialOutage))))),
             ("a provider's cause", () => _t.Ok(new AttributeCause("api-1", new CauseInput(CauseKind.Upstream, "brightwave", "BW-1")))),
             ("a provider's status observed", () => _t.Ok(new RecordProviderStatus("api-1", "halden", "minor", "Degraded", [],
                 TestLedger.Start, "https://status.halden.example"))),
             ("the same component made worse by the same incident (a closed slice and the last one)", () =>
             {
                 _t.Time.Advance(TimeSpan.FromMinutes(30));
-                _t.Ok(new PostUpdate("api-1", IncidentStatus.Identified, "Worse.", Components(("ingestion-api", ComponentStatus.MajorOutage))));
+                _t.Ok(new PostUpdate("api-1", IncidentStatus.Identified, "Worse.", TestLedger.Components(("ingestion-api", ComponentStatus.MajorOutage))));
             }),
             ("the second resolved", () => _t.Ok(new PostUpdate("api-1", IncidentStatus.Resolved, "Fixed.",
-                Components(("ingestion-api", ComponentStatus.Operational), ("query-api", ComponentStatus.Operational))))),
+                TestLedger.Components(("ingestion-api", ComponentStatus.Operational), ("query-api", ComponentStatus.Operational))))),
             ("the first reopened (its months shrink to its start)", () => _t.Ok(new ReopenIncident("net-1", IncidentStatus.Investigating,
                 "Back."))),
             ("a correction", () => _t.Ok(new CorrectPost(_t.State.Incidents["net-1"].AllPosts[0].Id, "Looking, again.", "Typo."))),
@@ -94,7 +91,7 @@ public sealed class DerivedIndexTests : IDisposable
                 _t.Ok(new PostUpdate("net-1", IncidentStatus.Resolved, "Fixed for good."));
             }),
             ("a third incident, started earlier than the second", () => _t.Ok(new OpenIncident("api-0", "Earlier writes", Impact.Minor,
-                IncidentStatus.Resolved, "Found later.", Components(("ingestion-api", ComponentStatus.Operational)),
+                IncidentStatus.Resolved, "Found later.", TestLedger.Components(("ingestion-api", ComponentStatus.Operational)),
                 StartedAt: TestLedger.Start.AddDays(-1)))),
         ];
 

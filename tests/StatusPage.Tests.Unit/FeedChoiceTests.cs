@@ -1,4 +1,3 @@
-using System.Collections.Immutable;
 using StatusPage.Client.Contracts;
 using StatusPage.Server.Feeds;
 using StatusPage.Server.History;
@@ -16,9 +15,6 @@ public sealed class FeedChoiceTests : IDisposable
     private readonly TestLedger _t = TestLedger.Create();
 
     public void Dispose() => _t.Dispose();
-
-    private static ImmutableSortedDictionary<string, ComponentStatus> Components(params (string Id, ComponentStatus Status)[] changes) =>
-        changes.ToImmutableSortedDictionary(c => c.Id, c => c.Status, StringComparer.Ordinal);
 
     [Fact]
     public void Every_feed_holds_the_latest_50_of_all_its_items_after_each_write()
@@ -58,7 +54,7 @@ public sealed class FeedChoiceTests : IDisposable
         {
             var id = $"writes-{n}";
             yield return ($"incident {id} opened in the past", () => _t.Ok(new OpenIncident(id, "Slow writes", Impact.Minor,
-                IncidentStatus.Investigating, "Looking.", Components(("ingestion-api", ComponentStatus.PartialOutage)),
+                IncidentStatus.Investigating, "Looking.", TestLedger.Components(("ingestion-api", ComponentStatus.PartialOutage)),
                 StartedAt: StartOf(n), StatedAt: StartOf(n))));
         }
         // Resolved when the next one started (tied on time with its opening, later in the ledger), or every third one at the
@@ -67,7 +63,7 @@ public sealed class FeedChoiceTests : IDisposable
         {
             var (id, resolved) = ($"writes-{n}", n % 3 == 0 && n > 15 ? (DateTimeOffset?)null : StartOf(n + 1));
             yield return ($"incident {id} resolved", () => _t.Ok(new PostUpdate(id, IncidentStatus.Resolved, "Fixed.",
-                Components(("ingestion-api", ComponentStatus.Operational)), StatedAt: resolved)));
+                TestLedger.Components(("ingestion-api", ComponentStatus.Operational)), StatedAt: resolved)));
         }
         // Each a newer item, moving the 50th item back one place at a time across the ties above.
         for (var n = 29; n > 23; n--)
@@ -76,9 +72,9 @@ public sealed class FeedChoiceTests : IDisposable
             yield return ($"a postmortem on {id}", () => _t.Ok(new PublishPostmortem(id, "Written up.")));
         }
         yield return ("an incident on reads", () => _t.Ok(new OpenIncident("reads-1", "Slow reads", Impact.Minor,
-            IncidentStatus.Investigating, "Looking.", Components(("query-api", ComponentStatus.PartialOutage)))));
+            IncidentStatus.Investigating, "Looking.", TestLedger.Components(("query-api", ComponentStatus.PartialOutage)))));
         yield return ("its post changing writes, which it does not name", () => _t.Ok(new PostUpdate("reads-1",
-            IncidentStatus.Identified, "Writes too.", Components(("ingestion-api", ComponentStatus.PartialOutage)))));
+            IncidentStatus.Identified, "Writes too.", TestLedger.Components(("ingestion-api", ComponentStatus.PartialOutage)))));
         yield return ("a postmortem on an old incident, stated in the past", () => _t.Ok(new PublishPostmortem("writes-20",
             "Written up.", StatedAt: TestLedger.Start.AddHours(-17))));
         yield return ("a postmortem on the oldest incident, now", () => _t.Ok(new PublishPostmortem("writes-0", "Written up late.")));
@@ -92,7 +88,7 @@ public sealed class FeedChoiceTests : IDisposable
         {
             _t.Time.Advance(TimeSpan.FromHours(1));
             _t.Ok(new PostUpdate("reads-1", IncidentStatus.Resolved, "Fixed.",
-                Components(("ingestion-api", ComponentStatus.Operational), ("query-api", ComponentStatus.Operational))));
+                TestLedger.Components(("ingestion-api", ComponentStatus.Operational), ("query-api", ComponentStatus.Operational))));
         });
     }
 }
