@@ -12,11 +12,16 @@ namespace StatusPage.Server.StaticExport;
 // the pages it owns (an incident's folder, a component's, the site-wide pages...), named by its SHA-256; manifest.json lists
 // them. One post changes a handful of owners, so an increment writes those parts, not 230,000 entries (67 MB) at 100,000
 // ledger entries. Parts are written before the list that names them and never overwritten, so a reader (or a crash) sees the
-// old set or the new one, whole. Version 1 (one file) is still read.
+// old set or the new one, whole. Version 1 (one file) is still read. "part_scheme" says how PartOf grouped the files (absent:
+// 1, when the log's files were all one owner); a part listed under another scheme is never reused, only read.
 public static class ExportManifest
 {
     public const string PartsFolder = "manifest";
     public const int PartCount = 256;
+
+    // How PartOf groups files; raised whenever it changes, so parts grouped otherwise are rewritten, not kept by their count.
+    // 2: the log's full tiles and chunks are owned by their folder, its partial ones and checkpoint by "ledger".
+    public const int PartScheme = 2;
 
     public sealed record Entry(string Path, string? Url, long Size, string Sha256, string ContentType, string? Encoding, string Cache,
         string? Version = null);
@@ -28,7 +33,7 @@ public static class ExportManifest
     // Remembered: what this process itself wrote last, answered from memory because the file has not changed since (so its files
     // are the ones this process wrote).
     public sealed record Loaded(string? Renderer, IReadOnlyDictionary<string, Entry> Files, bool Remembered = false,
-        IReadOnlyDictionary<int, Part>? Parts = null);
+        IReadOnlyDictionary<int, Part>? Parts = null, int PartScheme = PartScheme);
 
     private sealed record Remembered(long Length, long Written, Loaded Manifest);
 
@@ -82,8 +87,8 @@ public static class ExportManifest
         var folder = Path.GetDirectoryName(Path.GetFullPath(path))!;
         // An increment's files come parted already (SiteExporter); others are grouped here.
         var parted = files as PartedFileDictionary ?? PartedFileDictionary.From(files.Values);
-        bool Reused(int number) => previous?.Parts?.GetValueOrDefault(number) is { } old && old.Files == parted.Part(number).Count
-            && File.Exists(Path.Combine(folder, old.Path));
+        bool Reused(int number) => previous is { PartScheme: PartScheme } && previous.Parts?.GetValueOrDefault(number) is { } old
+            && old.Files == parted.Part(number).Count && File.Exists(Path.Combine(folder, old.Path));
         var parts = new SortedDictionary<int, Part>();
         long written = 0;
         for (var number = 0; number < PartCount; number++)
@@ -138,7 +143,28 @@ public static class ExportManifest
     // Spans, no split: every entry of the export is placed after every post.
     public static int PartOf(string path)
     {
+        var hash = 2166136261u;
+        foreach (var c in OwnerOf(path))
+        {
+            hash = (hash ^ c) * 16777619u;
+        }
+        return (int)(hash % PartCount);
+    }
+
+    // The page or folder that owns a file. The log's files under ledger/ are ~2,000 at 100,000 entries, and a post changes its
+    // checkpoint and partial tiles: those are owned by "ledger", each full tile or chunk by its folder, so the part every post
+    // rewrites does not list the whole log. A file an address can be saved as (SiteExporter.FileFor adds "/index.html") has its
+    // address's owner.
+    public static ReadOnlySpan<char> OwnerOf(string path)
+    {
         var rest = path.AsSpan();
+        if (rest.StartsWith(LedgerFolder, StringComparison.Ordinal))
+        {
+            var last = rest.LastIndexOf('/');
+            var file = rest[(last + 1)..].StartsWith("index.", StringComparison.Ordinal) ? rest[..last] : rest;
+            var folder = file[..file.LastIndexOf('/')];
+            return file.Contains(".p/", StringComparison.Ordinal) || folder.Length < LedgerFolder.Length ? LedgerFolder.AsSpan()[..^1] : folder;
+        }
         if (rest.IndexOf('/') is > 0 and var end && IsLanguageFolder(rest[..end]))
         {
             rest = rest[(end + 1)..];
@@ -151,13 +177,10 @@ public static class ExportManifest
             var second = rest[(slash + 1)..].IndexOf('/');
             owner = second >= 0 && first is "incidents" or "maintenance" or "components" or "providers" ? rest[..(slash + 1 + second)] : first;
         }
-        var hash = 2166136261u;
-        foreach (var c in owner)
-        {
-            hash = (hash ^ c) * 16777619u;
-        }
-        return (int)(hash % PartCount);
+        return owner;
     }
+
+    private const string LedgerFolder = "ledger/";
 
     private static readonly string[] LanguageFolders = [.. LanguagePaths.Prefixes.Select(p => p[1..])];
 
@@ -174,13 +197,17 @@ public static class ExportManifest
     }
 
     // Both versions open alike: the version, the renderer when known, then the list (version 1 its files, version 2 its parts).
-    private static void StartManifest(Utf8JsonWriter writer, int version, string? renderer, string list)
+    private static void StartManifest(Utf8JsonWriter writer, int version, string? renderer, string list, int? partScheme = null)
     {
         writer.WriteStartObject();
         writer.WriteNumber("version", version);
         if (renderer is not null)
         {
             writer.WriteString("renderer", renderer);
+        }
+        if (partScheme is { } scheme)
+        {
+            writer.WriteNumber("part_scheme", scheme);
         }
         writer.WriteStartArray(list);
     }
@@ -190,7 +217,7 @@ public static class ExportManifest
         using var stream = new MemoryStream();
         using (var writer = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
         {
-            StartManifest(writer, 2, renderer, "parts");
+            StartManifest(writer, 2, renderer, "parts", PartScheme);
             foreach (var part in parts)
             {
                 writer.WriteStartObject();
@@ -235,7 +262,8 @@ public static class ExportManifest
             parts[part.Number] = part;
         }
         // Grouped by PartOf again, not trusted to the part that listed them (a lookup by path goes to PartOf's part).
-        return new Loaded(renderer, PartedFileDictionary.From(files), Parts: parts);
+        var scheme = root.TryGetProperty("part_scheme", out var s) ? s.GetInt32() : 1;
+        return new Loaded(renderer, PartedFileDictionary.From(files), Parts: parts, PartScheme: scheme);
     }
 
     // The SHA-256 the manifest gives a file (and a part), as lowercase hex.

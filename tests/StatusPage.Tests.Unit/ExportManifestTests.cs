@@ -1,4 +1,5 @@
 using StatusPage.Server.StaticExport;
+using StatusPage.Server.Transparency;
 
 namespace StatusPage.Tests.Unit;
 
@@ -88,6 +89,54 @@ public sealed class ExportManifestTests : IDisposable
         Assert.Throws<InvalidDataException>(() => Reread(path));
         File.Delete(Path.Combine(_dir, after[0]));
         Assert.Throws<InvalidDataException>(() => Reread(path));
+    }
+
+    [Fact]
+    public void The_logs_checkpoint_and_partial_tiles_are_owned_by_the_ledger_and_each_full_tile_or_chunk_by_its_folder()
+    {
+        // What every post changes: the checkpoint and the partial tiles and chunk, one owner (one part rewritten, not the log).
+        foreach (var path in new[] { "ledger/checkpoint", "ledger/checkpoint.gz", "ledger/tile/0/390.p/160", "ledger/tile/2/000.p/1",
+            "ledger/tile/entries/390.p/160", "ledger/ndjson/390.p/160.ndjson", "ledger/ndjson/390.p/160.ndjson.br" })
+        {
+            Assert.Equal("ledger", ExportManifest.OwnerOf(path).ToString());
+        }
+        Assert.Equal("ledger/tile/0", ExportManifest.OwnerOf("ledger/tile/0/389").ToString());
+        Assert.Equal("ledger/tile/0/x001", ExportManifest.OwnerOf("ledger/tile/0/x001/234").ToString());
+        Assert.Equal("ledger/tile/entries", ExportManifest.OwnerOf("ledger/tile/entries/389").ToString());
+        Assert.Equal("ledger/ndjson", ExportManifest.OwnerOf("ledger/ndjson/389.ndjson.gz").ToString());
+        // Any file an address can be saved as (SiteExporter.FileFor) has the owner of the file the log saves it as.
+        foreach (var url in new[] { "/ledger/checkpoint", "/ledger/tile/0/389", "/ledger/tile/0/390.p/160", "/ledger/ndjson/389.ndjson" })
+        {
+            Assert.Equal(ExportManifest.PartOf(SiteExporter.LedgerFile(url[TileLayout.Prefix.Length..])),
+                ExportManifest.PartOf(SiteExporter.FileFor(url)("text/html")));
+        }
+        Assert.Equal("incidents/inc-1", ExportManifest.OwnerOf("fr/incidents/inc-1/index.html").ToString());
+    }
+
+    [Fact]
+    public void Parts_listed_under_another_part_scheme_are_rewritten_not_kept_on_their_count()
+    {
+        var path = Path.Combine(_dir, SiteExporter.ManifestName);
+        List<ExportManifest.Entry> entries = [.. Enumerable.Range(0, 40).Select(n => Entry($"incidents/inc-{n}/index.html", "a"))];
+        ExportManifest.Store(path, entries.ToDictionary(e => e.Path), "r1", previous: null);
+        Assert.Contains($"\"part_scheme\": {ExportManifest.PartScheme}", File.ReadAllText(path), StringComparison.Ordinal);
+        var stored = Reread(path);
+        Assert.Equal(ExportManifest.PartScheme, stored.PartScheme);
+        // A part file as an older grouping could have left it: as many entries as the part holds now, but other ones.
+        var part = stored.Parts!.Values.First();
+        var others = ExportManifest.Write(Enumerable.Range(0, part.Files).Select(n => Entry($"old/{n}.html", "o")));
+        var stale = part with { Path = $"{ExportManifest.PartsFolder}/stale.json", Sha256 = ExportManifest.Sha256(others) };
+        File.WriteAllBytes(Path.Combine(_dir, stale.Path), others);
+        var parts = stored.Parts!.ToDictionary(p => p.Key, p => p.Key == part.Number ? stale : p.Value);
+
+        // Listed under scheme 1, that part is written again from the entries, though no part is named as touched.
+        ExportManifest.Store(path, entries.ToDictionary(e => e.Path), "r1", stored with { Parts = parts, PartScheme = 1 },
+            touched: new HashSet<int>());
+        Assert.Equal(entries.ToDictionary(e => e.Path), Reread(path).Files.ToDictionary());
+        // Under the current scheme the same listing is trusted on its count (what an increment relies on): the stale part stays.
+        File.WriteAllBytes(Path.Combine(_dir, stale.Path), others);
+        ExportManifest.Store(path, entries.ToDictionary(e => e.Path), "r1", stored with { Parts = parts }, touched: new HashSet<int>());
+        Assert.Contains("old/0.html", Reread(path).Files.Keys);
     }
 
     [Fact]
