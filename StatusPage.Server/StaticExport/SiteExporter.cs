@@ -176,7 +176,7 @@ internal sealed partial class SiteExporter(HttpClient client, string directory, 
             CandidatesOnly = _candidatesOnly,
             // The process's collections meanwhile (the bench's question: how much of an increment is the collector's).
             Phases = $"manifest read {readMs} ms{(_candidatesOnly ? $" ({level0} candidates)" : "")}, pages {pagesMs - readMs} ms (versions {decideMs} ms, renders {renderMs} ms, slowest "
-                + $"{slowest}), ledger {ledgerMs - pagesMs} ms, write {clock.ElapsedMilliseconds - ledgerMs} ms; "
+                + $"{slowest}), ledger {ledgerMs - pagesMs} ms, write {clock.ElapsedMilliseconds - ledgerMs} ms ({result.ManifestBytes / 1024} KB of manifest); "
                 + $"GC paused {(GC.GetTotalPauseDuration() - paused).TotalMilliseconds:F0} ms, {GC.CollectionCount(2) - fullCollections} gen2",
         };
     }
