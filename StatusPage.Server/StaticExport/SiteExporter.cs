@@ -49,8 +49,8 @@ internal sealed partial class SiteExporter(HttpClient client, string directory, 
     // The previous manifest is the one this process wrote and the file is unchanged since: the pages kept without fetching are
     // taken as written, not checked one by one (a stat of each of 77,000 kept pages at 100,000 ledger entries). A page removed
     // by hand from the folder meanwhile comes back at the next export that reads the manifest from its file (a restart, the
-    // export-site verb). So are the log's kept tiles and chunks (1,200 stats per post at 100,000 entries, 12-25 ms); fetched
-    // files are still checked.
+    // export-site verb). So are the log's kept tiles and chunks (~1,200 stats per post at 100,000 entries); fetched files are
+    // still checked.
     private bool _writtenHere;
 
     // The previous manifest as read (its parts: those whose entries did not change are not written again).
@@ -176,7 +176,8 @@ internal sealed partial class SiteExporter(HttpClient client, string directory, 
             CandidatesOnly = _candidatesOnly,
             // The process's collections meanwhile (the bench's question: how much of an increment is the collector's).
             Phases = $"manifest read {readMs} ms{(_candidatesOnly ? $" ({level0} candidates)" : "")}, pages {pagesMs - readMs} ms (versions {decideMs} ms, renders {renderMs} ms, slowest "
-                + $"{slowest}), ledger {ledgerMs - pagesMs} ms, write {clock.ElapsedMilliseconds - ledgerMs} ms ({result.ManifestBytes / 1024} KB of manifest); "
+                + $"{slowest}), ledger {ledgerMs - pagesMs} ms, write {clock.ElapsedMilliseconds - ledgerMs} ms "
+                + $"({result.ManifestBytes / 1024} KB of manifest); "
                 + $"GC paused {(GC.GetTotalPauseDuration() - paused).TotalMilliseconds:F0} ms, {GC.CollectionCount(2) - fullCollections} gen2",
         };
     }
