@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Text.Json;
+using StatusPage.Server.Transparency;
 
 namespace StatusPage.Server.StaticExport;
 
@@ -180,7 +181,8 @@ public static class ExportManifest
         return owner;
     }
 
-    private const string LedgerFolder = "ledger/";
+    // The log's folder in the export, as SiteExporter.LedgerFile places it.
+    private static readonly string LedgerFolder = TileLayout.Prefix[1..];
 
     private static readonly string[] LanguageFolders = [.. LanguagePaths.Prefixes.Select(p => p[1..])];
 
