@@ -4,9 +4,10 @@ using System.Runtime.CompilerServices;
 
 namespace StatusPage.Server.StaticExport;
 
-// A version-2 manifest's files held as its parts hold them (ExportManifest.PartOf): one dictionary per part, so an increment
-// builds new dictionaries for the parts it touched and shares every other one with the previous manifest, instead of copying
-// 230,000 entries at 100,000 ledger entries. Read like one dictionary by path (a lookup finds its part from the path).
+// A manifest's files held as its parts hold them (ExportManifest.PartOf, with this many parts per group): one dictionary per
+// part, so an increment builds new dictionaries for the parts it touched and shares every other one with the previous manifest,
+// instead of copying 230,000 entries at 100,000 ledger entries. Read like one dictionary by path (a lookup finds its part
+// from the path).
 public sealed class PartedFileDictionary : IReadOnlyDictionary<string, ExportManifest.Entry>
 {
     private static readonly Dictionary<string, ExportManifest.Entry> None = new(StringComparer.Ordinal);
@@ -15,8 +16,9 @@ public sealed class PartedFileDictionary : IReadOnlyDictionary<string, ExportMan
     private readonly int[] _baseFiles;
     private readonly long[] _bytes;
 
-    private PartedFileDictionary(IReadOnlyDictionary<string, ExportManifest.Entry>[] parts, int[] baseFiles, long[] bytes)
+    private PartedFileDictionary(int subparts, IReadOnlyDictionary<string, ExportManifest.Entry>[] parts, int[] baseFiles, long[] bytes)
     {
+        Subparts = subparts;
         _parts = parts;
         _baseFiles = baseFiles;
         _bytes = bytes;
@@ -24,15 +26,21 @@ public sealed class PartedFileDictionary : IReadOnlyDictionary<string, ExportMan
         Bytes = bytes.Sum();
     }
 
-    // Grouped by part (a later entry of one path replaces an earlier one, as a manifest read into a dictionary does).
-    public static PartedFileDictionary From(IEnumerable<ExportManifest.Entry> entries)
+    // Grouped by part, `subparts` per group (0: as many as their count calls for, ExportManifest.SubpartsFor). A later entry of
+    // one path replaces an earlier one, as a manifest read into a dictionary does.
+    public static PartedFileDictionary From(IEnumerable<ExportManifest.Entry> entries, int subparts = 0)
     {
-        var parts = new Dictionary<string, ExportManifest.Entry>?[ExportManifest.PartCount];
+        if (subparts == 0)
+        {
+            var list = entries as IReadOnlyCollection<ExportManifest.Entry> ?? [.. entries];
+            (entries, subparts) = (list, ExportManifest.SubpartsFor(list.Count, 0));
+        }
+        var parts = new Dictionary<string, ExportManifest.Entry>?[ExportManifest.GroupCount * subparts];
         foreach (var entry in entries)
         {
-            (parts[ExportManifest.PartOf(entry.Path)] ??= new(StringComparer.Ordinal))[entry.Path] = entry;
+            (parts[ExportManifest.PartOf(entry.Path, subparts)] ??= new(StringComparer.Ordinal))[entry.Path] = entry;
         }
-        return new PartedFileDictionary([.. parts.Select(p => (IReadOnlyDictionary<string, ExportManifest.Entry>?)p ?? None)],
+        return new PartedFileDictionary(subparts, [.. parts.Select(p => (IReadOnlyDictionary<string, ExportManifest.Entry>?)p ?? None)],
             [.. parts.Select(p => p is null ? 0 : BaseFiles(p.Values))], [.. parts.Select(p => p is null ? 0 : p.Values.Sum(e => e.Size))]);
     }
 
@@ -48,12 +56,20 @@ public sealed class PartedFileDictionary : IReadOnlyDictionary<string, ExportMan
             baseFiles[number] = BaseFiles(files.Values);
             bytes[number] = files.Values.Sum(e => e.Size);
         }
-        return new PartedFileDictionary(parts, baseFiles, bytes);
+        return new PartedFileDictionary(Subparts, parts, baseFiles, bytes);
     }
+
+    // How many parts each of the manifest's groups holds, and so how many parts there are.
+    public int Subparts { get; }
+
+    public int PartCount => _parts.Length;
+
+    // The part that lists (or would list) a file.
+    public int PartOf(string path) => ExportManifest.PartOf(path, Subparts);
 
     public IReadOnlyDictionary<string, ExportManifest.Entry> Part(int number) => _parts[number];
 
-    public static readonly PartedFileDictionary Empty = From([]);
+    public static readonly PartedFileDictionary Empty = From([], 1);
 
     // A part's files that have an address and are not a compressed sibling (pages, feeds, JSON...), by address. Built once per
     // part: an increment shares every untouched part with the previous manifest, and so its index (at 100,000 ledger entries
@@ -70,7 +86,7 @@ public sealed class PartedFileDictionary : IReadOnlyDictionary<string, ExportMan
     public ExportManifest.Entry? AtAddress(string url)
     {
         var file = SiteExporter.FileFor(url)("text/html");
-        return AddressesOf(ExportManifest.PartOf(file)).GetValueOrDefault(url);
+        return AddressesOf(PartOf(file)).GetValueOrDefault(url);
     }
 
     // How many files of a part are not a compressed sibling (.br, .gz) of another: pages, feeds, JSON, tiles...
@@ -89,10 +105,10 @@ public sealed class PartedFileDictionary : IReadOnlyDictionary<string, ExportMan
 
     public IEnumerable<ExportManifest.Entry> Values => _parts.SelectMany(p => p.Values);
 
-    public bool ContainsKey(string key) => _parts[ExportManifest.PartOf(key)].ContainsKey(key);
+    public bool ContainsKey(string key) => _parts[PartOf(key)].ContainsKey(key);
 
     public bool TryGetValue(string key, [MaybeNullWhen(false)] out ExportManifest.Entry value) =>
-        _parts[ExportManifest.PartOf(key)].TryGetValue(key, out value);
+        _parts[PartOf(key)].TryGetValue(key, out value);
 
     public IEnumerator<KeyValuePair<string, ExportManifest.Entry>> GetEnumerator() => _parts.SelectMany(p => p).GetEnumerator();
 

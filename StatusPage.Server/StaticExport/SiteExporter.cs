@@ -60,9 +60,9 @@ internal sealed partial class SiteExporter(HttpClient client, string directory, 
 
     // Pages kept from the previous export without fetching them (their version did not move), by manifest part. Each previous
     // entry is kept at most once (one per URL, tile or language), so queues: a dictionary's node per entry, inserted from four
-    // workers into a table the size of the site, cost ~30 ms per 10,000 pages at 100,000 entries.
-    private readonly ConcurrentQueue<ExportManifest.Entry>[] _keptByPart =
-        [.. Enumerable.Range(0, ExportManifest.PartCount).Select(_ => new ConcurrentQueue<ExportManifest.Entry>())];
+    // workers into a table the size of the site, cost ~30 ms per 10,000 pages at 100,000 entries. One per part of the previous
+    // manifest (thousands at 100,000 entries), made when a page of it is kept.
+    private ConcurrentQueue<ExportManifest.Entry>?[] _keptByPart = [];
 
     private sealed record Fetched(string? Url, string File, byte[] Bytes, string ContentType, string Cache, string? Version = null);
 
@@ -79,7 +79,7 @@ internal sealed partial class SiteExporter(HttpClient client, string directory, 
     // Only candidates were decided (the previous pages not visited are kept as they are), and which previous pages were visited.
     private bool _candidatesOnly;
     private readonly ConcurrentDictionary<string, bool> _visited = new(StringComparer.Ordinal);
-    private readonly int[] _visitedByPart = new int[ExportManifest.PartCount];
+    private int[] _visitedByPart = [];
     private readonly ConcurrentBag<string> _volatile = [];
     private int _decided;
 
@@ -99,6 +99,7 @@ internal sealed partial class SiteExporter(HttpClient client, string directory, 
         var (paused, fullCollections) = (GC.GetTotalPauseDuration(), GC.CollectionCount(2));
         var skipped = new ConcurrentBag<string>();
         _previous = Previous();
+        (_keptByPart, _visitedByPart) = (new ConcurrentQueue<ExportManifest.Entry>?[_previous.PartCount], new int[_previous.PartCount]);
         // Pages the previous export made are visited again (kept or fetched); new ones are found by following the links of the
         // pages fetched (a page that links a new one has changed). A previous page no longer answered is deleted.
         ExportManifest.Entry? Earlier(string url) => _previous.AtAddress(url) is { } entry && IsPage(entry) ? entry : null;
@@ -111,7 +112,7 @@ internal sealed partial class SiteExporter(HttpClient client, string directory, 
         List<(string Url, ExportManifest.Entry? Before)> level =
         [
             .. roots.Where(FirstSeen).Select(url => (url, (ExportManifest.Entry?)null)),
-            .. (candidates ?? Enumerable.Range(0, ExportManifest.PartCount).SelectMany(n => _previous.AddressesOf(n).Values).Where(IsPage))
+            .. (candidates ?? Enumerable.Range(0, _previous.PartCount).SelectMany(n => _previous.AddressesOf(n).Values).Where(IsPage))
                 .Select(e => (e.Url!, (ExportManifest.Entry?)e)),
         ];
         var (readMs, level0) = (clock.ElapsedMilliseconds, level.Count);
@@ -172,7 +173,7 @@ internal sealed partial class SiteExporter(HttpClient client, string directory, 
         RememberBasis();
         return result with
         {
-            Rendered = rendered + ledgerFetched, Kept = _keptByPart.Sum(q => q.Count) + Undecided(), LedgerFetched = ledgerFetched, Decided = _decided,
+            Rendered = rendered + ledgerFetched, Kept = _keptByPart.Sum(q => q?.Count ?? 0) + Undecided(), LedgerFetched = ledgerFetched, Decided = _decided,
             CandidatesOnly = _candidatesOnly,
             // The process's collections meanwhile (the bench's question: how much of an increment is the collector's).
             Phases = $"manifest read {readMs} ms{(_candidatesOnly ? $" ({level0} candidates)" : "")}, pages {pagesMs - readMs} ms (versions {decideMs} ms, renders {renderMs} ms, slowest "
@@ -198,7 +199,7 @@ internal sealed partial class SiteExporter(HttpClient client, string directory, 
         Interlocked.Increment(ref _decided);
         if (before is not null && _visited.TryAdd(url, true))
         {
-            Interlocked.Increment(ref _visitedByPart[ExportManifest.PartOf(before.Path)]);
+            Interlocked.Increment(ref _visitedByPart[_previous.PartOf(before.Path)]);
         }
         if (version is not null && versions!.IsVolatile(version))
         {
@@ -225,7 +226,7 @@ internal sealed partial class SiteExporter(HttpClient client, string directory, 
 
     // How many previous pages were kept without being decided (only when candidates alone were).
     private int Undecided() => _candidatesOnly
-        ? Enumerable.Range(0, ExportManifest.PartCount).Sum(n => PagesOf(_previous.Part(n)) - _visitedByPart[n])
+        ? Enumerable.Range(0, _previous.PartCount).Sum(n => PagesOf(_previous.Part(n)) - _visitedByPart[n])
         : 0;
 
     // The pages of a manifest part (not its not-found pages, ledger files or compressed siblings), counted once per part.
@@ -237,7 +238,7 @@ internal sealed partial class SiteExporter(HttpClient client, string directory, 
     // The check mode's proof that the candidates were enough: every page not decided has the version it had, and not a volatile one.
     private void CheckUndecided()
     {
-        for (var number = 0; number < ExportManifest.PartCount; number++)
+        for (var number = 0; number < _previous.PartCount; number++)
         {
             foreach (var entry in _previous.Part(number).Values.Where(e => IsPageFile(e) && !_visited.ContainsKey(e.Url!)))
             {
@@ -514,11 +515,11 @@ internal sealed partial class SiteExporter(HttpClient client, string directory, 
     // part is rebuilt from its kept pages (with their .br/.gz siblings) and what was saved into it; what it held besides is gone.
     private (PartedFileDictionary Current, List<string> Gone, HashSet<int> Touched) Carried(PartedFileDictionary previous, List<ExportManifest.Entry> saved)
     {
-        var savedByPart = saved.ToLookup(e => ExportManifest.PartOf(e.Path));
+        var savedByPart = saved.ToLookup(e => previous.PartOf(e.Path));
         var touched = new HashSet<int>(savedByPart.Select(g => g.Key));
-        for (var number = 0; number < ExportManifest.PartCount; number++)
+        for (var number = 0; number < previous.PartCount; number++)
         {
-            if (_keptByPart[number].Count + UndecidedIn(number) != previous.BaseFilesOf(number))
+            if (KeptIn(number).Count + UndecidedIn(number) != previous.BaseFilesOf(number))
             {
                 touched.Add(number);
             }
@@ -533,7 +534,7 @@ internal sealed partial class SiteExporter(HttpClient client, string directory, 
         {
             var before = previous.Part(number);
             var files = new Dictionary<string, ExportManifest.Entry>(before.Count + 8, StringComparer.Ordinal);
-            var kept = _candidatesOnly ? _keptByPart[number].Concat(UndecidedPages(before)) : _keptByPart[number];
+            var kept = _candidatesOnly ? KeptIn(number).Concat(UndecidedPages(before)) : KeptIn(number);
             foreach (var entry in kept.SelectMany(page => WithSiblings(page, before)).Concat(savedByPart[number]))
             {
                 files.Add(entry.Path, entry); // a file listed twice is a defect: it throws
@@ -569,7 +570,8 @@ internal sealed partial class SiteExporter(HttpClient client, string directory, 
     private (PartedFileDictionary Current, List<string> Gone, HashSet<int>? Touched) Whole(List<ExportManifest.Entry> saved)
     {
         var entries = new List<ExportManifest.Entry>(_previous.Count + saved.Count);
-        entries.AddRange(_keptByPart.SelectMany(q => q).SelectMany(kept => WithSiblings(kept, _previous)));
+        entries.AddRange(_keptByPart.OfType<ConcurrentQueue<ExportManifest.Entry>>().SelectMany(q => q)
+            .SelectMany(kept => WithSiblings(kept, _previous)));
         entries.AddRange(saved);
         var paths = new HashSet<string>(entries.Count, StringComparer.Ordinal);
         foreach (var entry in entries)
@@ -579,7 +581,9 @@ internal sealed partial class SiteExporter(HttpClient client, string directory, 
                 throw new InvalidOperationException($"{entry.Path} is listed twice"); // a defect, never a manifest with it
             }
         }
-        return (PartedFileDictionary.From(entries), [.. _previous.Keys.Where(p => !paths.Contains(p))], null);
+        // Grouped as the previous manifest was if the site's size allows it, so its parts can still be reused as they are.
+        var current = PartedFileDictionary.From(entries, ExportManifest.SubpartsFor(entries.Count, _previous.Subparts));
+        return (current, [.. _previous.Keys.Where(p => !paths.Contains(p))], null);
     }
 
     // A page the previous export wrote whose version has not moved, still whole on disk: kept without fetching it.
@@ -593,7 +597,12 @@ internal sealed partial class SiteExporter(HttpClient client, string directory, 
         return true;
     }
 
-    private void KeepEntry(ExportManifest.Entry entry) => _keptByPart[ExportManifest.PartOf(entry.Path)].Enqueue(entry);
+    private void KeepEntry(ExportManifest.Entry entry) =>
+        LazyInitializer.EnsureInitialized(ref _keptByPart[_previous.PartOf(entry.Path)], () => new ConcurrentQueue<ExportManifest.Entry>()).Enqueue(entry);
+
+    private ConcurrentQueue<ExportManifest.Entry> KeptIn(int number) => _keptByPart[number] ?? NoneKept;
+
+    private static readonly ConcurrentQueue<ExportManifest.Entry> NoneKept = new(); // read only: KeepEntry makes a part's own
 
     private bool Exists(ExportManifest.Entry entry)
     {

@@ -1,3 +1,4 @@
+using System.Text;
 using StatusPage.Server.StaticExport;
 using StatusPage.Server.Transparency;
 
@@ -50,9 +51,9 @@ public sealed class ExportManifestTests : IDisposable
     {
         var path = Path.Combine(_dir, SiteExporter.ManifestName);
         // An incident's page, feeds and siblings in both languages share one part; the site-wide files at the root share another.
-        Assert.Equal(ExportManifest.PartOf("incidents/inc-1/index.html"), ExportManifest.PartOf("fr/incidents/inc-1/index.html.br"));
-        Assert.Equal(ExportManifest.PartOf("incidents/inc-1/index.html"), ExportManifest.PartOf("incidents/inc-1/history.atom"));
-        Assert.Equal(ExportManifest.PartOf("index.html"), ExportManifest.PartOf("fr/history.atom.gz"));
+        Assert.Equal(ExportManifest.PartOf("incidents/inc-1/index.html", 4), ExportManifest.PartOf("fr/incidents/inc-1/index.html.br", 4));
+        Assert.Equal(ExportManifest.PartOf("incidents/inc-1/index.html", 4), ExportManifest.PartOf("incidents/inc-1/history.atom", 4));
+        Assert.Equal(ExportManifest.PartOf("index.html", 4), ExportManifest.PartOf("fr/history.atom.gz", 4));
         List<ExportManifest.Entry> entries = [.. Enumerable.Range(0, 300).SelectMany(n => new[]
             { Entry($"incidents/inc-{n}/index.html", "a"), Entry($"fr/incidents/inc-{n}/index.html", "b") }), Entry("index.html", "c")];
         var first = ExportManifest.Store(path, entries.ToDictionary(e => e.Path), "r1", previous: null);
@@ -65,10 +66,11 @@ public sealed class ExportManifestTests : IDisposable
         // (the exporter names the parts it touched; the others are kept on their count).
         entries[10] = entries[10] with { Sha256 = "z" };
         var written = ExportManifest.Store(path, entries.ToDictionary(e => e.Path), "r1", ExportManifest.Load(path),
-            touched: new HashSet<int> { ExportManifest.PartOf(entries[10].Path) });
+            touched: new HashSet<int> { ExportManifest.PartOf(entries[10].Path, Reread(path).Subparts) });
+        // One part and the group that lists it.
         var after = PartFiles();
-        Assert.Single(after.Except(parts));
-        Assert.Single(parts.Except(after));
+        Assert.Equal(2, after.Except(parts).Count());
+        Assert.Equal(2, parts.Except(after).Count());
         var index = new FileInfo(path).Length;
         Assert.True(written - index < (first - index) / 20, $"{written - index} bytes of parts written of {first - index}");
         Assert.Equal("z", Reread(path).Files[entries[10].Path].Sha256);
@@ -107,10 +109,14 @@ public sealed class ExportManifestTests : IDisposable
         // Any file an address can be saved as (SiteExporter.FileFor) has the owner of the file the log saves it as.
         foreach (var url in new[] { "/ledger/checkpoint", "/ledger/tile/0/389", "/ledger/tile/0/390.p/160", "/ledger/ndjson/389.ndjson" })
         {
-            Assert.Equal(ExportManifest.PartOf(SiteExporter.LedgerFile(url[TileLayout.Prefix.Length..])),
-                ExportManifest.PartOf(SiteExporter.FileFor(url)("text/html")));
+            Assert.Equal(ExportManifest.OwnerOf(SiteExporter.LedgerFile(url[TileLayout.Prefix.Length..])).ToString(),
+                ExportManifest.OwnerOf(SiteExporter.FileFor(url)("text/html")).ToString());
         }
         Assert.Equal("incidents/inc-1", ExportManifest.OwnerOf("fr/incidents/inc-1/index.html").ToString());
+        // A year of history or SLA statements is an owner (a post changes the current month's pages and the index, not every year's).
+        Assert.Equal("history/2026", ExportManifest.OwnerOf(SiteExporter.FileFor("/fr/history/2026/12")("text/html")).ToString());
+        Assert.Equal("sla/2025", ExportManifest.OwnerOf(SiteExporter.FileFor("/sla/2025/01")("text/html") + ".br").ToString());
+        Assert.Equal("history", ExportManifest.OwnerOf(SiteExporter.FileFor("/history")("text/html")).ToString());
     }
 
     [Fact]
@@ -122,21 +128,90 @@ public sealed class ExportManifestTests : IDisposable
         Assert.Contains($"\"part_scheme\": {ExportManifest.PartScheme}", File.ReadAllText(path), StringComparison.Ordinal);
         var stored = Reread(path);
         Assert.Equal(ExportManifest.PartScheme, stored.PartScheme);
-        // A part file as an older grouping could have left it: as many entries as the part holds now, but other ones.
+        // A part file as an older grouping could have left it, and its group: as many entries as the part holds now, but other ones.
         var part = stored.Parts!.Values.First();
         var others = ExportManifest.Write(Enumerable.Range(0, part.Files).Select(n => Entry($"old/{n}.html", "o")));
         var stale = part with { Path = $"{ExportManifest.PartsFolder}/stale.json", Sha256 = ExportManifest.Sha256(others) };
-        File.WriteAllBytes(Path.Combine(_dir, stale.Path), others);
-        var parts = stored.Parts!.ToDictionary(p => p.Key, p => p.Key == part.Number ? stale : p.Value);
+        var group = stored.Groups!.Values.Single(g => File.ReadAllText(Path.Combine(_dir, g.Path)).Contains(part.Path, StringComparison.Ordinal));
+        var groupBytes = File.ReadAllText(Path.Combine(_dir, group.Path)).Replace(part.Path, stale.Path, StringComparison.Ordinal)
+            .Replace(part.Sha256, stale.Sha256, StringComparison.Ordinal);
+        var staleGroup = group with { Path = $"{ExportManifest.PartsFolder}/stale-group.json", Sha256 = ExportManifest.Sha256(Encoding.UTF8.GetBytes(groupBytes)) };
+        void WriteStale()
+        {
+            File.WriteAllBytes(Path.Combine(_dir, stale.Path), others);
+            File.WriteAllText(Path.Combine(_dir, staleGroup.Path), groupBytes);
+        }
+        WriteStale();
+        var listing = stored with
+        {
+            Parts = stored.Parts!.ToDictionary(p => p.Key, p => p.Key == part.Number ? stale : p.Value),
+            Groups = stored.Groups!.ToDictionary(g => g.Key, g => g.Key == group.Number ? staleGroup : g.Value),
+        };
 
         // Listed under scheme 1, that part is written again from the entries, though no part is named as touched.
-        ExportManifest.Store(path, entries.ToDictionary(e => e.Path), "r1", stored with { Parts = parts, PartScheme = 1 },
-            touched: new HashSet<int>());
+        ExportManifest.Store(path, entries.ToDictionary(e => e.Path), "r1", listing with { PartScheme = 1 }, touched: new HashSet<int>());
         Assert.Equal(entries.ToDictionary(e => e.Path), Reread(path).Files.ToDictionary());
         // Under the current scheme the same listing is trusted on its count (what an increment relies on): the stale part stays.
-        File.WriteAllBytes(Path.Combine(_dir, stale.Path), others);
-        ExportManifest.Store(path, entries.ToDictionary(e => e.Path), "r1", stored with { Parts = parts }, touched: new HashSet<int>());
+        WriteStale();
+        ExportManifest.Store(path, entries.ToDictionary(e => e.Path), "r1", listing, touched: new HashSet<int>());
         Assert.Contains("old/0.html", Reread(path).Files.Keys);
+    }
+
+    [Fact]
+    public void A_site_past_the_bound_is_listed_in_more_parts_per_group_and_an_increment_writes_one_part_and_its_group()
+    {
+        // Parts per group: the fewest that keep a part at FilesPerPart files on average; kept until a part would hold a quarter.
+        var bound = ExportManifest.GroupCount * ExportManifest.FilesPerPart;
+        Assert.Equal(1, ExportManifest.SubpartsFor(bound, 0));
+        Assert.Equal(2, ExportManifest.SubpartsFor(bound + 1, 0));
+        Assert.Equal(8, ExportManifest.SubpartsFor(4 * bound + 1, 1));
+        Assert.Equal(2, ExportManifest.SubpartsFor(bound / 2, 2));
+        Assert.Equal(1, ExportManifest.SubpartsFor(bound / 2 - 1, 2));
+        Assert.Equal(1, ExportManifest.SubpartsFor(0, 0));
+
+        var path = Path.Combine(_dir, SiteExporter.ManifestName);
+        List<ExportManifest.Entry> entries = [.. Enumerable.Range(0, 3 * bound).Select(n => Entry($"incidents/inc-{n}/index.html", "a"))];
+        var first = ExportManifest.Store(path, entries.ToDictionary(e => e.Path), "r1", previous: null);
+        var stored = Reread(path);
+        Assert.Equal(4, stored.Subparts);
+        Assert.Equal(entries.ToDictionary(e => e.Path), stored.Files.ToDictionary());
+        Assert.Contains("\"version\": 3", File.ReadAllText(path), StringComparison.Ordinal);
+        Assert.Equal(entries.Select(e => ExportManifest.PartOf(e.Path, 1)).Distinct().Count(), stored.Groups!.Count);
+        Assert.True(stored.Parts!.Count > ExportManifest.GroupCount, $"{stored.Parts.Count} parts");
+        Assert.Equal(PartFiles().Count, stored.Parts.Count + stored.Groups.Count);
+        // An owner stays in its group whatever the parts per group: the hash's low byte picks the group.
+        Assert.All(entries, e => Assert.Equal(ExportManifest.PartOf(e.Path, 1), ExportManifest.PartOf(e.Path, 4) / 4));
+        Assert.All(entries, e => Assert.Equal(ExportManifest.PartOf(e.Path, 1), ExportManifest.PartOf(e.Path, 8) / 8));
+
+        // One entry changed: its part and the group listing it are written, every other group kept (manifest.json lists 256).
+        var parts = PartFiles();
+        entries[10] = entries[10] with { Sha256 = "z" };
+        var written = ExportManifest.Store(path, entries.ToDictionary(e => e.Path), "r1", ExportManifest.Load(path),
+            touched: new HashSet<int> { ExportManifest.PartOf(entries[10].Path, 4) });
+        Assert.Equal(2, PartFiles().Except(parts).Count());
+        Assert.Equal(2, parts.Except(PartFiles()).Count());
+        var index = new FileInfo(path).Length;
+        Assert.True(written - index < (first - index) / 50, $"{written - index} bytes of parts and groups written of {first - index}");
+        Assert.Equal("z", Reread(path).Files[entries[10].Path].Sha256);
+
+        // Grown past the bound: grouped anew, every part written (none named as touched), read back whole.
+        parts = PartFiles();
+        entries.AddRange(Enumerable.Range(0, 2 * bound).Select(n => Entry($"components/c-{n}/index.html", "c")));
+        ExportManifest.Store(path, entries.ToDictionary(e => e.Path), "r1", ExportManifest.Load(path), touched: new HashSet<int>());
+        var grown = Reread(path);
+        Assert.Equal(8, grown.Subparts);
+        Assert.Equal(entries.ToDictionary(e => e.Path), grown.Files.ToDictionary());
+        Assert.All(grown.Parts!.Values, part => Assert.All(ExportManifest.Read(File.ReadAllBytes(Path.Combine(_dir, part.Path))).Keys,
+            file => Assert.Equal(part.Number, ExportManifest.PartOf(file, 8))));
+        Assert.True(PartFiles().Except(parts).Count() > parts.Count / 2, "regrouped, the parts are written anew");
+
+        // Shrunk a little: kept in eight parts per group, and a file left in the folder by another process is swept.
+        entries.RemoveRange(entries.Count - bound, bound);
+        File.WriteAllText(Path.Combine(_dir, ExportManifest.PartsFolder, "left-by-a-stopped-store.json"), "{}");
+        ExportManifest.Store(path, entries.ToDictionary(e => e.Path), "r1", grown);
+        Assert.Equal(8, Reread(path).Subparts);
+        Assert.Equal(entries.ToDictionary(e => e.Path), Reread(path).Files.ToDictionary());
+        Assert.Equal(PartFiles().Count, Reread(path).Parts!.Count + Reread(path).Groups!.Count);
     }
 
     [Fact]
