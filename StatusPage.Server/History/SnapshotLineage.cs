@@ -59,6 +59,24 @@ internal sealed class SnapshotLineage
         return false;
     }
 
+    // The subjects of every entry appended from `ancestor` to `child` (none when they are the same snapshot); null when `ancestor`
+    // is not within MaxGenerations of `child`'s recorded lineage (a restart, a reload, too many posts between the two).
+    public static ImmutableHashSet<string>? SubjectsSince(StatusSnapshot child, StatusSnapshot ancestor)
+    {
+        var subjects = ImmutableHashSet<string>.Empty.WithComparer(StringComparer.Ordinal);
+        var current = child;
+        for (var generation = 0; generation < MaxGenerations && !ReferenceEquals(current, ancestor); generation++)
+        {
+            if (!ByChild.TryGetValue(current, out var lineage) || !lineage._parent.TryGetTarget(out var parent))
+            {
+                return null;
+            }
+            subjects = subjects.Union(lineage._subjects);
+            current = parent;
+        }
+        return ReferenceEquals(current, ancestor) ? subjects : null;
+    }
+
     // In check mode: a derived index must equal the one rebuilt from scratch.
     public static T Checked<T>(T derived, Func<T> rebuild, Func<T, T, bool> same, string index)
     {

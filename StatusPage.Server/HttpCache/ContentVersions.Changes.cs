@@ -21,12 +21,8 @@ internal sealed partial class ContentVersions
         }
         var changed = new HashSet<string>(StringComparer.Ordinal);
         var componentWritten = false;
-        foreach (var (subject, seq) in current.LastSeqBySubject)
+        foreach (var subject in WrittenSince(old, current))
         {
-            if (seq <= old.Head.Seq)
-            {
-                continue;
-            }
             if (current.Incidents.TryGetValue(subject, out var incident))
             {
                 IncidentChanged(changed, old.Incidents.GetValueOrDefault(subject), incident, before, zone, now);
@@ -91,6 +87,19 @@ internal sealed partial class ContentVersions
             }
         }
         return changed;
+    }
+
+    // The subjects of the entries appended since `old`: from the lineage of live appends when `old` is a recent ancestor (the
+    // increment's case: a few subjects), otherwise read off every subject's last seq (at 100,000 entries ~9 ms after each post).
+    private static IEnumerable<string> WrittenSince(StatusSnapshot old, StatusSnapshot current)
+    {
+        IEnumerable<string> All() => current.LastSeqBySubject.Where(s => s.Value > old.Head.Seq).Select(s => s.Key);
+        if (SnapshotLineage.SubjectsSince(current, old) is not { } subjects)
+        {
+            return All();
+        }
+        var written = subjects.Where(s => current.LastSeqOf(s) > old.Head.Seq).ToHashSet(StringComparer.Ordinal);
+        return SnapshotLineage.Checked(written, () => All().ToHashSet(StringComparer.Ordinal), (a, b) => a.SetEquals(b), "subjects written since");
     }
 
     // An incident's pages, its components', the months it spans and its providers' (and their year), as it was and as it is.
