@@ -40,7 +40,7 @@ public sealed partial record StatusSnapshot
     // The incidents that name a component, once per snapshot: uptime bars, component pages and their feeds would otherwise each
     // read every incident of the history for every component.
     public IReadOnlyList<Incident> IncidentsNaming(string componentId) =>
-        ByComponent.GetValue(this, static s => s.IndexByComponent(ByComponent, static i => i.ComponentIds, "incidents-by-component index"))
+        ByComponent.GetValue(this, static s => s.IndexBy(ByComponent, static i => i.ComponentIds, "incidents-by-component index"))
             .GetValueOrDefault(componentId, []);
 
     private static readonly ConditionalWeakTable<StatusSnapshot, Dictionary<string, Incident[]>> ByComponent = [];
@@ -48,13 +48,24 @@ public sealed partial record StatusSnapshot
     // The incidents that name a component or whose posts changed its status, newest first, once per snapshot: a component's
     // feeds list both, and finding the second kind otherwise reads every post of the history.
     public IReadOnlyList<Incident> IncidentsConcerning(string componentId) =>
-        Concerning.GetValue(this, static s => s.IndexByComponent(Concerning, ConcernedComponents, "incidents-concerning-component index"))
+        Concerning.GetValue(this, static s => s.IndexBy(Concerning, ConcernedComponents, "incidents-concerning-component index"))
             .GetValueOrDefault(componentId, []);
 
     private static readonly ConditionalWeakTable<StatusSnapshot, Dictionary<string, Incident[]>> Concerning = [];
 
     private static IEnumerable<string> ConcernedComponents(Incident incident) =>
         incident.ComponentIds.Concat(incident.AllPosts.SelectMany(p => p.ComponentChanges.Select(c => c.ComponentId)));
+
+    // The incidents whose cause names a provider now or did once, oldest start first, once per snapshot: the providers page and
+    // every provider's pages read a provider's incidents, not every incident of the history, after each post.
+    public IReadOnlyList<Incident> IncidentsEverAttributedTo(string providerId) =>
+        EverAttributed.GetValue(this, static s => s.IndexBy(EverAttributed, ProvidersNamed, "incidents-attributed-to-provider index",
+            oldestFirst: true)).GetValueOrDefault(providerId, []);
+
+    private static readonly ConditionalWeakTable<StatusSnapshot, Dictionary<string, Incident[]>> EverAttributed = [];
+
+    private static IEnumerable<string> ProvidersNamed(Incident incident) => incident.Causes.Select(a => a.Cause).Append(incident.Cause)
+        .Where(c => c.Kind == CauseKind.Upstream).Select(c => c.ProviderId).OfType<string>();
 
     // The incidents whose span reaches `from` or later (started since, resolved since, or still open), newest start first, of
     // all of them or of those naming a component: the uptime bars and a month's history read a window of the history, not all
@@ -147,12 +158,13 @@ public sealed partial record StatusSnapshot
         return build();
     }
 
-    // For each component, the incidents `componentsOf` gives it for, newest first: the ancestor's lists with the post's incidents
-    // moved, for the components they had or have, or built.
-    private Dictionary<string, Incident[]> IndexByComponent(ConditionalWeakTable<StatusSnapshot, Dictionary<string, Incident[]>> table,
-        Func<Incident, IEnumerable<string>> componentsOf, string name)
+    // For each key (a component, a provider), the incidents `componentsOf` gives it for, newest first (or oldest first): the
+    // ancestor's lists with the post's incidents moved, for the keys they had or have, or built.
+    private Dictionary<string, Incident[]> IndexBy(ConditionalWeakTable<StatusSnapshot, Dictionary<string, Incident[]>> table,
+        Func<Incident, IEnumerable<string>> componentsOf, string name, bool oldestFirst = false)
     {
-        Dictionary<string, Incident[]> Build() => IncidentsNewestFirst
+        var (all, order) = oldestFirst ? (IncidentsOldestFirst, IncidentOrder.OldestFirst) : (IncidentsNewestFirst, IncidentOrder.NewestFirst);
+        Dictionary<string, Incident[]> Build() => all
             .SelectMany(i => componentsOf(i).Distinct(StringComparer.Ordinal).Select(c => (Component: c, Incident: i)))
             .GroupBy(p => p.Component, StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => g.Select(p => p.Incident).ToArray(), StringComparer.Ordinal);
@@ -165,7 +177,7 @@ public sealed partial record StatusSnapshot
             .Concat(Incidents.TryGetValue(id, out var current) ? componentsOf(current) : [])).ToHashSet(StringComparer.Ordinal);
         foreach (var component in touched)
         {
-            if (IncidentOrder.Replace(index.GetValueOrDefault(component, []), ancestor, this, subjects, IncidentOrder.NewestFirst,
+            if (IncidentOrder.Replace(index.GetValueOrDefault(component, []), ancestor, this, subjects, order,
                     i => componentsOf(i).Contains(component, StringComparer.Ordinal)) is not { } derived)
             {
                 return Build();

@@ -88,13 +88,12 @@ public sealed record ProviderAccount(
         })];
     }
 
-    // What every provider's account of a period shares: the downtime slices, by incident, and the incidents started in it.
+    // What every provider's account of a period shares: the downtime slices, by incident; and each provider's incidents in it.
     private sealed class PeriodFacts
     {
         public PeriodFacts(StatusSnapshot snapshot, DateTimeOffset from, DateTimeOffset to)
         {
             (Snapshot, From, To) = (snapshot, from, to);
-            InPeriod = StartedWithin(snapshot.IncidentsOldestFirst, from, to);
             if (from == DateTimeOffset.MinValue && AllTimeDowntime.Until(snapshot, to) is { } allTime)
             {
                 // An all-time account up to now: the slices between changes are cut and summed once, not again for every page
@@ -117,22 +116,21 @@ public sealed record ProviderAccount(
         public StatusSnapshot Snapshot { get; }
         public DateTimeOffset From { get; }
         public DateTimeOffset To { get; }
-        public List<Incident> InPeriod { get; }
         public ImmutableDictionary<string, double> All => _all.Value;
 
         // The downtime minutes an incident's updates set in the period, summed by component in the snapshot's component order.
         public IEnumerable<(string ComponentId, double Minutes)> MinutesOf(string incidentId) => _minutesOf(incidentId);
 
-        // The incidents that began in [from, to), oldest first: a range of the oldest-first index, found by binary search.
-        private static List<Incident> StartedWithin(ImmutableArray<Incident> oldestFirst, DateTimeOffset from, DateTimeOffset to)
+        // The incidents of `oldestFirst` that began in [from, to), oldest first: a range found by binary search.
+        private static List<Incident> StartedWithin(IReadOnlyList<Incident> oldestFirst, DateTimeOffset from, DateTimeOffset to)
         {
             var (first, end) = (FirstAtOrAfter(oldestFirst, from), FirstAtOrAfter(oldestFirst, to));
-            return first < end ? [.. oldestFirst.AsSpan()[first..end]] : [];
+            return first < end ? [.. oldestFirst.Skip(first).Take(end - first)] : [];
         }
 
-        private static int FirstAtOrAfter(ImmutableArray<Incident> oldestFirst, DateTimeOffset time)
+        private static int FirstAtOrAfter(IReadOnlyList<Incident> oldestFirst, DateTimeOffset time)
         {
-            var (low, high) = (0, oldestFirst.Length);
+            var (low, high) = (0, oldestFirst.Count);
             while (low < high)
             {
                 var middle = (low + high) / 2;
@@ -142,7 +140,15 @@ public sealed record ProviderAccount(
         }
 
         // The period's incidents whose current cause names the provider.
-        public IEnumerable<Incident> AttributedTo(UpstreamProvider provider) => InPeriod.Where(i => Names(i.Cause, provider));
+        public IEnumerable<Incident> AttributedTo(UpstreamProvider provider) => EverAttributedTo(provider).Where(i => Names(i.Cause, provider));
+
+        // The period's incidents once attributed to the provider and no longer.
+        public IEnumerable<Incident> FormerlyAttributedTo(UpstreamProvider provider) =>
+            EverAttributedTo(provider).Where(i => !Names(i.Cause, provider) && i.Causes.Any(a => Names(a.Cause, provider)));
+
+        // The incidents that began in the period whose cause names the provider now or did once, oldest first (ties by id, as
+        // every incident is ordered): a range of the snapshot's index of the provider's incidents, not a filter of the history.
+        private List<Incident> EverAttributedTo(UpstreamProvider provider) => StartedWithin(Snapshot.IncidentsEverAttributedTo(provider.Id), From, To);
     }
 
     private static ProviderAccount Of(PeriodFacts period, UpstreamProvider provider, TimeZoneInfo zone)
@@ -151,7 +157,7 @@ public sealed record ProviderAccount(
             .Select(i => Account(period.Snapshot, provider, i, period.MinutesOf(i.Id), period.To))
             .ToImmutableArray();
         var byComponent = ByComponent(attributed.Select(i => i.Downtime));
-        var former = period.InPeriod.Where(i => !Names(i.Cause, provider) && i.Causes.Any(a => Names(a.Cause, provider)))
+        var former = period.FormerlyAttributedTo(provider)
             .Select(i => Account(period.Snapshot, provider, i, [], period.To))
             .ToImmutableArray();
         var recurrence = RecurrenceDetector.Detect(provider.Name,

@@ -93,6 +93,16 @@ public sealed class DerivedIndexTests : IDisposable
             ("a third incident, started earlier than the second", () => _t.Ok(new OpenIncident("api-0", "Earlier writes", Impact.Minor,
                 IncidentStatus.Resolved, "Found later.", TestLedger.Components(("ingestion-api", ComponentStatus.Operational)),
                 StartedAt: TestLedger.Start.AddDays(-1)))),
+            ("an older incident a provider caused", () => _t.Ok(new OpenIncident("old-1", "Old tunnel drops", Impact.Minor,
+                IncidentStatus.Resolved, "Found later.", TestLedger.Components(("private-network", ComponentStatus.Operational)),
+                new CauseInput(CauseKind.Upstream, "halden"), StartedAt: TestLedger.Start.AddDays(-50)))),
+            ("a newer one", () => _t.Ok(new OpenIncident("new-1", "New tunnel drops", Impact.Minor, IncidentStatus.Investigating,
+                "Looking.", TestLedger.Components(("private-network", ComponentStatus.PartialOutage)),
+                new CauseInput(CauseKind.Upstream, "halden"), StartedAt: TestLedger.Start.AddDays(-2)))),
+            ("the middle one's cause confirmed (moved within its provider's list)", () => _t.Ok(new AttributeCause("net-1",
+                new CauseInput(CauseKind.Upstream, "halden", "HD-7")))),
+            ("the newer one resolved", () => _t.Ok(new PostUpdate("new-1", IncidentStatus.Resolved, "Fixed.",
+                TestLedger.Components(("private-network", ComponentStatus.Operational))))),
         ];
 
     // Reads every index of the current snapshot (so the next snapshot derives from it), the pages' versions in `zones` (UTC and
@@ -109,6 +119,10 @@ public sealed class DerivedIndexTests : IDisposable
             && derived.Components.Keys.All(c => Same(derived.IncidentsConcerning(c), rebuilt.IncidentsConcerning(c))
                 && Same(derived.IncidentsConcerning(c), derived.IncidentsNewestFirst.Where(i => i.ComponentIds.Contains(c)
                     || i.AllPosts.Any(p => p.ComponentChanges.Any(change => change.ComponentId == c)))))
+            // A provider's incidents: those any of whose causes named it, oldest first, as the providers' accounts read them.
+            && derived.Providers.Keys.All(p => Same(derived.IncidentsEverAttributedTo(p), rebuilt.IncidentsEverAttributedTo(p))
+                && Same(derived.IncidentsEverAttributedTo(p), derived.IncidentsOldestFirst.Where(i => i.Causes.Any(a => a.Cause.Kind == CauseKind.Upstream
+                    && a.Cause.ProviderId == p))))
             && derived.LatestIncidentUpdate == rebuilt.LatestIncidentUpdate;
         // The window the uptime bars and month pages read: the same incidents as a filter over every one of them.
         foreach (var from in new[] { now.AddDays(-90), now.AddDays(-30), now.AddDays(-1), now, TestLedger.Start.AddDays(-41) })
