@@ -118,32 +118,41 @@ public sealed partial record StatusSnapshot
             (derived, rebuilt) => derived.Longest >= rebuilt.Longest && IncidentOrder.SameRecords(derived.Open, rebuilt.Open), "incident spans");
     }
 
-    // The latest UpdatedAt of any incident (the v2 API's page updated_at, in every one of its files), once per snapshot: after a
-    // post the previous one's raised by the incidents appended to, unless one of them went back (then every incident is read).
-    public DateTimeOffset? LatestIncidentUpdate => LatestUpdates.GetValue(this, s => new(s.LatestUpdateOf())).Value;
+    // The latest UpdatedAt of any incident, and of any maintenance (the v2 API's page updated_at, in every one of its files), once
+    // per snapshot: after a post the previous one's raised by the records appended to, unless one of them went back (then every
+    // record is read).
+    public DateTimeOffset? LatestIncidentUpdate => LatestUpdates.GetValue(this, static s => new(s.LatestUpdateOf(LatestUpdates,
+        static s => s.Incidents, static s => s.IncidentsNewestFirst, static i => i.UpdatedAt, "latest incident update"))).Value;
+
+    public DateTimeOffset? LatestMaintenanceUpdate => LatestMaintenanceUpdates.GetValue(this, static s => new(s.LatestUpdateOf(
+        LatestMaintenanceUpdates, static s => s.Maintenances, static s => s.Maintenances.Values, static m => m.UpdatedAt,
+        "latest maintenance update"))).Value;
 
     private static readonly ConditionalWeakTable<StatusSnapshot, StrongBox<DateTimeOffset?>> LatestUpdates = [];
+    private static readonly ConditionalWeakTable<StatusSnapshot, StrongBox<DateTimeOffset?>> LatestMaintenanceUpdates = [];
 
-    private DateTimeOffset? LatestUpdateOf()
+    private DateTimeOffset? LatestUpdateOf<T>(ConditionalWeakTable<StatusSnapshot, StrongBox<DateTimeOffset?>> table,
+        Func<StatusSnapshot, IReadOnlyDictionary<string, T>> records, Func<StatusSnapshot, IEnumerable<T>> all, Func<T, DateTimeOffset> updatedAt,
+        string name)
     {
-        DateTimeOffset? Build() => IncidentsNewestFirst.IsEmpty ? null : IncidentsNewestFirst.Max(i => i.UpdatedAt);
-        if (!SnapshotLineage.TryAncestor(this, LatestUpdates, out var ancestor, out var before, out var subjects))
+        DateTimeOffset? Build() => all(this).Select(updatedAt).Select(t => (DateTimeOffset?)t).Max();
+        if (!SnapshotLineage.TryAncestor(this, table, out var ancestor, out var before, out var subjects))
         {
             return Build();
         }
         var latest = before.Value;
         foreach (var id in subjects)
         {
-            if (Incidents.TryGetValue(id, out var incident))
+            if (records(this).TryGetValue(id, out var record))
             {
-                if (ancestor.Incidents.TryGetValue(id, out var old) && incident.UpdatedAt < old.UpdatedAt)
+                if (records(ancestor).TryGetValue(id, out var old) && updatedAt(record) < updatedAt(old))
                 {
                     return Build();
                 }
-                latest = latest is { } l && l >= incident.UpdatedAt ? l : incident.UpdatedAt;
+                latest = latest is { } l && l >= updatedAt(record) ? l : updatedAt(record);
             }
         }
-        return SnapshotLineage.Checked(latest, Build, (a, b) => a == b, "latest incident update");
+        return SnapshotLineage.Checked(latest, Build, (a, b) => a == b, name);
     }
 
     // An index in `order` of the incidents `belongs` holds for: the nearest ancestor's brought up to this snapshot, or built.

@@ -106,7 +106,8 @@ public static class ExportManifest
             (parted, touched) = (PartedFileDictionary.From(parted.Values, subparts), null);
         }
         var comparable = previous is { PartScheme: PartScheme, Parts: not null } && previous.Subparts == subparts;
-        bool Counted(int number) => previous!.Parts!.GetValueOrDefault(number) is { } old && old.Files == parted.Part(number).Count;
+        // A part listed with as many files as it holds now (a part listed by neither holds none).
+        bool Counted(int number) => (previous!.Parts!.GetValueOrDefault(number)?.Files ?? 0) == parted.Part(number).Count;
         bool Exists(Part listed) => File.Exists(Path.Combine(folder, listed.Path));
         var (parts, groups) = (new SortedDictionary<int, Part>(), new SortedDictionary<int, Part>());
         long written = 0;
@@ -114,7 +115,7 @@ public static class ExportManifest
         {
             var numbers = Enumerable.Range(group * subparts, subparts);
             if (touched is not null && comparable && previous!.Groups?.GetValueOrDefault(group) is { } kept && !numbers.Any(touched.Contains)
-                && numbers.All(n => parted.Part(n).Count == 0 || Counted(n)) && Exists(kept))
+                && numbers.All(Counted) && Exists(kept))
             {
                 groups[group] = kept;
                 foreach (var number in numbers.Where(n => parted.Part(n).Count > 0))
@@ -287,7 +288,7 @@ public static class ExportManifest
         return false;
     }
 
-    // Every version opens alike: the version, the renderer when known, then its list (version 1 its files, 3 its groups).
+    // Every version opens alike: the version, then the renderer when known.
     private static void StartManifest(Utf8JsonWriter writer, int version, string? renderer)
     {
         writer.WriteNumber("version", version);
@@ -341,6 +342,10 @@ public static class ExportManifest
         if (root.TryGetProperty("groups", out var groupList))
         {
             var subparts = root.GetProperty("subparts").GetInt32();
+            if (subparts < 1 || !int.IsPow2(subparts))
+            {
+                throw new InvalidDataException($"manifest subparts {subparts} is not a power of two");
+            }
             var groups = Listed(groupList, "group").ToDictionary(g => g.Number);
             var inGroups = groups.Values.SelectMany(g => ReadListed(folder, g, document => Listed(document.RootElement.GetProperty("parts"), "part")));
             var (parts, files) = PartsAndFiles(folder, inGroups);

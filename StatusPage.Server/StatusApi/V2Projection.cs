@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using System.Text;
 using StatusPage.Client.Contracts;
@@ -93,16 +94,21 @@ internal sealed class V2Projection(StatusSnapshot snapshot, SiteSettings site)
         return string.Concat(hash.Take(12).Select(Base32.Of));
     }
 
+    // Of the maintenances not yet completed or cancelled (every status these lists ask for), in schedule order.
     private IReadOnlyList<V2Incident> Maintenances(params MaintenanceStatus[] statuses) => snapshot.IsReadOnly ? [] :
-        [.. snapshot.Maintenances.Values.Where(m => statuses.Contains(m.Status))
-            .OrderBy(m => m.ScheduledFor).ThenBy(m => m.Id, StringComparer.Ordinal).Select(MaintenanceOf)];
+        [.. NotDone.GetValue(snapshot, static s => [.. s.Maintenances.Values
+                .Where(m => m.Status is MaintenanceStatus.Scheduled or MaintenanceStatus.InProgress or MaintenanceStatus.Verifying)
+                .OrderBy(m => m.ScheduledFor).ThenBy(m => m.Id, StringComparer.Ordinal)])
+            .Where(m => statuses.Contains(m.Status)).Select(MaintenanceOf)];
+
+    // Once per snapshot: three of the v2 files list maintenances not done, and each reads the status of every maintenance.
+    private static readonly ConditionalWeakTable<StatusSnapshot, Maintenance[]> NotDone = [];
 
     public DateTimeOffset LastChange()
     {
         var times = snapshot.Components.Values.Select(c => c.Changes.IsEmpty ? c.UpdatedAt : Max(c.UpdatedAt, c.Changes[^1].At))
             .Concat(snapshot.Groups.Values.Select(g => g.UpdatedAt))
-            .Concat(snapshot.LatestIncidentUpdate is { } incidents ? [incidents] : Array.Empty<DateTimeOffset>())
-            .Concat(snapshot.Maintenances.Values.Select(m => m.UpdatedAt));
+            .Concat(new[] { snapshot.LatestIncidentUpdate, snapshot.LatestMaintenanceUpdate }.OfType<DateTimeOffset>());
         return times.DefaultIfEmpty(DateTimeOffset.UnixEpoch).Max();
     }
 

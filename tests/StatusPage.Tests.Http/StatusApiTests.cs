@@ -292,6 +292,29 @@ public sealed class StatusApiTests(StatusApiTests.Server server) : IClassFixture
         Assert.Equal("Service Under Maintenance", summary.RootElement.GetProperty("status").GetProperty("description").GetString());
     }
 
+    [Fact]
+    public async Task The_pages_updated_at_is_the_latest_change_it_shows_a_maintenance_update_included()
+    {
+        await using var factory = new StatusPageFactory();
+        var client = factory.CreateClient();
+        var ledger = factory.Services.GetRequiredService<LedgerService>();
+        static string? UpdatedAt(JsonDocument json) => json.RootElement.GetProperty("page").GetProperty("updated_at").GetString();
+        using var before = await GetJson(client, "/api/v2/status.json");
+
+        // No component changes: only the maintenance's own time can move the page's.
+        var posted = await ledger.AppendAsync(new PostMaintenanceUpdate("2027-04-18-ams2-storage-hardware-refresh",
+            MaintenanceStatus.Scheduled, "Still on for the 18th."), "tester");
+        using var after = await GetJson(client, "/api/v2/status.json");
+        using var maintenances = await GetJson(client, "/api/v2/scheduled-maintenances.json");
+
+        Assert.True(posted.Succeeded, posted.Violation?.Message);
+        var maintenance = maintenances.RootElement.GetProperty("scheduled_maintenances").EnumerateArray()
+            .Single(m => m.GetProperty("id").GetString() == "2027-04-18-ams2-storage-hardware-refresh");
+        Assert.NotEqual(UpdatedAt(before), UpdatedAt(after));
+        Assert.Equal(maintenance.GetProperty("updated_at").GetString(), UpdatedAt(after));
+        Assert.Equal(UpdatedAt(after), UpdatedAt(maintenances));
+    }
+
     private Task<JsonDocument> GetJson(string path) => GetJson(_client, path);
 
     private static async Task<JsonDocument> GetJson(HttpClient client, string path)

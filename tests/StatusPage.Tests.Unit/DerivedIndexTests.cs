@@ -123,7 +123,9 @@ public sealed class DerivedIndexTests : IDisposable
             && derived.Providers.Keys.All(p => Same(derived.IncidentsEverAttributedTo(p), rebuilt.IncidentsEverAttributedTo(p))
                 && Same(derived.IncidentsEverAttributedTo(p), derived.IncidentsOldestFirst.Where(i => i.Causes.Any(a => a.Cause.Kind == CauseKind.Upstream
                     && a.Cause.ProviderId == p))))
-            && derived.LatestIncidentUpdate == rebuilt.LatestIncidentUpdate;
+            && derived.LatestIncidentUpdate == rebuilt.LatestIncidentUpdate
+            && derived.LatestMaintenanceUpdate == rebuilt.LatestMaintenanceUpdate
+            && derived.LatestMaintenanceUpdate == derived.Maintenances.Values.Select(m => (DateTimeOffset?)m.UpdatedAt).Max();
         // The window the uptime bars and month pages read: the same incidents as a filter over every one of them.
         foreach (var from in new[] { now.AddDays(-90), now.AddDays(-30), now.AddDays(-1), now, TestLedger.Start.AddDays(-41) })
         {
