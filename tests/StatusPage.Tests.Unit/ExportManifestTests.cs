@@ -86,7 +86,11 @@ public sealed class ExportManifestTests : IDisposable
         Assert.Equal(list.Length, ExportManifest.Store(path, entries.ToDictionary(e => e.Path), "r1", Reread(path)));
         Assert.Equal(list, File.ReadAllBytes(path));
 
-        // A part altered or missing is not taken for the export's content.
+        // A list that does not say how its parts are grouped, a part altered or missing: not taken for the export's content.
+        var listText = File.ReadAllText(path);
+        File.WriteAllText(path, listText.Replace($"\"subparts\": {Reread(path).Subparts}", "\"subparts\": 3", StringComparison.Ordinal));
+        Assert.Throws<InvalidDataException>(() => Reread(path));
+        File.WriteAllText(path, listText);
         File.AppendAllText(Path.Combine(_dir, after[0]), " ");
         Assert.Throws<InvalidDataException>(() => Reread(path));
         File.Delete(Path.Combine(_dir, after[0]));
