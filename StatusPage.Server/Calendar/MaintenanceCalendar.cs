@@ -46,7 +46,7 @@ internal static class MaintenanceCalendar
         var calendar = new Ical.Net.Calendar { ProductId = $"-//StatusPage//{name} maintenance//EN" };
         calendar.AddProperty("X-WR-CALNAME", $"{name} maintenance");
         calendar.AddProperty("X-PUBLISHED-TTL", "PT1H");
-        foreach (var m in snapshot.Maintenances.Values.OrderBy(m => m.ScheduledFor).ThenBy(m => m.Id, StringComparer.Ordinal))
+        foreach (var m in snapshot.MaintenancesByStart)
         {
             calendar.Events.Add(EventOf(snapshot, site, m));
         }

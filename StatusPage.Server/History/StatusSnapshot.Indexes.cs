@@ -28,6 +28,42 @@ public sealed partial record StatusSnapshot
 
     private static readonly ConditionalWeakTable<StatusSnapshot, Incident[]> OldestFirst = [];
 
+    // Every maintenance, earliest scheduled start first (ties by id), once per snapshot: the history pages find a month's windows
+    // and the earliest start by binary search, and the calendar lists them in this order, instead of walking the dictionary's tree
+    // in every page and language after each post.
+    public ImmutableArray<Maintenance> MaintenancesByStart => ImmutableCollectionsMarshal.AsImmutableArray(ByStartArray());
+
+    private Maintenance[] ByStartArray() =>
+        ByStart.GetValue(this, static s => [.. s.Maintenances.Values.OrderBy(m => m.ScheduledFor).ThenBy(m => m.Id, StringComparer.Ordinal)]);
+
+    private static readonly ConditionalWeakTable<StatusSnapshot, Maintenance[]> ByStart = [];
+
+    // The maintenances scheduled to start in [from, to), earliest first.
+    public ArraySegment<Maintenance> MaintenancesStartingWithin(DateTimeOffset from, DateTimeOffset to)
+    {
+        var all = ByStartArray();
+        int FirstAtOrAfter(DateTimeOffset time)
+        {
+            var (low, high) = (0, all.Length);
+            while (low < high)
+            {
+                var middle = (low + high) / 2;
+                (low, high) = all[middle].ScheduledFor < time ? (middle + 1, high) : (low, middle);
+            }
+            return low;
+        }
+        var (first, end) = (FirstAtOrAfter(from), FirstAtOrAfter(to));
+        return first < end ? new(all, first, end - first) : ArraySegment<Maintenance>.Empty;
+    }
+
+    // The maintenances not completed or cancelled (scheduled, in progress, verifying), earliest start first, once per snapshot:
+    // the home page and three v2 files list them after each post.
+    public ImmutableArray<Maintenance> MaintenancesNotDone => ImmutableCollectionsMarshal.AsImmutableArray(NotDone.GetValue(this,
+        static s => [.. s.MaintenancesByStart.Where(m => m.Status is MaintenanceStatus.Scheduled or MaintenanceStatus.InProgress
+            or MaintenanceStatus.Verifying)]));
+
+    private static readonly ConditionalWeakTable<StatusSnapshot, Maintenance[]> NotDone = [];
+
     // Once per snapshot: an incident's Status reads its posts, and the home page, the feeds' versions and the month pages all ask
     // for the open ones of the whole history.
     public IEnumerable<Incident> UnresolvedIncidents => Unresolved.GetValue(this,

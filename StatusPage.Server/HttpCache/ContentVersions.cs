@@ -487,7 +487,7 @@ internal sealed partial class ContentVersions
     {
         // The oldest-first index's first: the earliest start, the lowest id among equals (as MinBy over every incident gave).
         var incident = _snapshot.IncidentsOldestFirst.FirstOrDefault();
-        var maintenance = _snapshot.Maintenances.Values.MinBy(m => m.ScheduledFor);
+        var maintenance = _snapshot.MaintenancesByStart.FirstOrDefault(); // the earliest start, the lowest id among equals
         return Math.Max(incident is null ? 0 : _snapshot.LastSeqOf(incident.Id), maintenance is null ? 0 : _snapshot.LastSeqOf(maintenance.Id));
     }
 

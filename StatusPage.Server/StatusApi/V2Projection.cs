@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using System.Text;
 using StatusPage.Client.Contracts;
@@ -96,13 +95,7 @@ internal sealed class V2Projection(StatusSnapshot snapshot, SiteSettings site)
 
     // Of the maintenances not yet completed or cancelled (every status these lists ask for), in schedule order.
     private IReadOnlyList<V2Incident> Maintenances(params MaintenanceStatus[] statuses) => snapshot.IsReadOnly ? [] :
-        [.. NotDone.GetValue(snapshot, static s => [.. s.Maintenances.Values
-                .Where(m => m.Status is MaintenanceStatus.Scheduled or MaintenanceStatus.InProgress or MaintenanceStatus.Verifying)
-                .OrderBy(m => m.ScheduledFor).ThenBy(m => m.Id, StringComparer.Ordinal)])
-            .Where(m => statuses.Contains(m.Status)).Select(MaintenanceOf)];
-
-    // Once per snapshot: three of the v2 files list maintenances not done, and each reads the status of every maintenance.
-    private static readonly ConditionalWeakTable<StatusSnapshot, Maintenance[]> NotDone = [];
+        [.. snapshot.MaintenancesNotDone.Where(m => statuses.Contains(m.Status)).Select(MaintenanceOf)];
 
     public DateTimeOffset LastChange()
     {

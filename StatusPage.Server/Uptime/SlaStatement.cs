@@ -70,7 +70,7 @@ internal static class SlaStatement
         snapshot.Components.Values.SelectMany(c => c.Changes.Take(1).Select(x => x.At).Append(c.CreatedAt))
             // The earliest incident start is the newest-first list's last.
             .Concat(snapshot.IncidentsNewestFirst is [.., var earliest] ? [earliest.StartedAt] : Array.Empty<DateTimeOffset>())
-            .Concat(snapshot.Maintenances.Values.Select(m => m.ScheduledFor))
+            .Concat(snapshot.MaintenancesByStart is [var earliestWindow, ..] ? [earliestWindow.ScheduledFor] : Array.Empty<DateTimeOffset>())
             .Cast<DateTimeOffset?>().Min();
 
     public static ImmutableArray<SlaMonth> For(StatusSnapshot snapshot, DateOnly month, SiteSettings site, DateTimeOffset now)

@@ -82,6 +82,9 @@ public sealed class DerivedIndexTests : IDisposable
             ("a maintenance", () => _t.Ok(new ScheduleMaintenance("mnt-1", "Switch upgrade", ["private-network"], TestLedger.Start.AddDays(20),
                 TestLedger.Start.AddDays(20).AddHours(2), "Planned."))),
             ("its update", () => _t.Ok(new PostMaintenanceUpdate("mnt-1", MaintenanceStatus.Scheduled, "Still planned."))),
+            ("a second maintenance at the same start", () => _t.Ok(new ScheduleMaintenance("mnt-0", "Router upgrade", ["private-network"],
+                TestLedger.Start.AddDays(20), TestLedger.Start.AddDays(20).AddHours(1), "Planned."))),
+            ("it cancelled", () => _t.Ok(new PostMaintenanceUpdate("mnt-0", MaintenanceStatus.Cancelled, "Not needed."))),
             ("a cause no longer a provider's", () => _t.Ok(new AttributeCause("api-1", new CauseInput(CauseKind.Internal)))),
             ("a component's own status", () => _t.Ok(new SetComponentStatus("query-api", ComponentStatus.UnderMaintenance))),
             ("a component renamed", () => _t.Ok(new DeclareComponent("query-api", "Read API", "Reads", "api", 99.9m, 2))),
@@ -135,6 +138,15 @@ public sealed class DerivedIndexTests : IDisposable
                 same &= Same(derived.IncidentsReaching(from, component),
                     all.Where(i => i.StartedAt >= from || i.ResolvedAt is not { } resolved || resolved >= from));
             }
+        }
+        // The maintenances by start, a window of them, and those not done: the same as filters over every one of them.
+        var byStart = derived.Maintenances.Values.OrderBy(m => m.ScheduledFor).ThenBy(m => m.Id, StringComparer.Ordinal).ToList();
+        same &= derived.MaintenancesByStart.SequenceEqual(byStart)
+            && derived.MaintenancesNotDone.SequenceEqual(byStart.Where(m => m.Status is not (MaintenanceStatus.Completed or MaintenanceStatus.Cancelled)));
+        foreach (var (from, to) in new[] { (now, now.AddDays(30)), (TestLedger.Start.AddDays(20), TestLedger.Start.AddDays(20).AddTicks(1)),
+            (TestLedger.Start.AddDays(21), TestLedger.Start.AddDays(22)), (DateTimeOffset.MinValue, DateTimeOffset.MaxValue) })
+        {
+            same &= derived.MaintenancesStartingWithin(from, to).SequenceEqual(byStart.Where(m => m.ScheduledFor >= from && m.ScheduledFor < to));
         }
         // An all-time account's downtime: the same sums, by source and by component, as the slices cut over the whole history.
         foreach (var to in new[] { now, now.AddMinutes(1), now.AddDays(3) })
