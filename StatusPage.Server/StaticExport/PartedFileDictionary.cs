@@ -4,10 +4,10 @@ using System.Runtime.CompilerServices;
 
 namespace StatusPage.Server.StaticExport;
 
-// A manifest's files held as its parts hold them (ExportManifest.PartOf, with this many parts per group): one dictionary per
-// part, so an increment builds new dictionaries for the parts it touched and shares every other one with the previous manifest,
-// instead of copying 230,000 entries at 100,000 ledger entries. Read like one dictionary by path (a lookup finds its part
-// from the path).
+// A manifest's files held as its parts hold them (ExportManifest.PartOf: Subparts parts in each of the 256 groups): one
+// dictionary per part, so an increment builds new dictionaries for the parts it touched and shares every other one with the
+// previous manifest, instead of copying 230,000 entries at 100,000 ledger entries. Read like one dictionary by path (a lookup
+// finds its part from the path).
 public sealed class PartedFileDictionary : IReadOnlyDictionary<string, ExportManifest.Entry>
 {
     private static readonly Dictionary<string, ExportManifest.Entry> None = new(StringComparer.Ordinal);

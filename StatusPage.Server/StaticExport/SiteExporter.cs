@@ -289,7 +289,7 @@ internal sealed partial class SiteExporter(HttpClient client, string directory, 
         _writtenHere = manifest.Remembered;
         if (versions is null || manifest.Renderer != versions.Renderer)
         {
-            return PartedFileDictionary.From(manifest.Files.Values.Select(e => e with { Version = null }));
+            return PartedFileDictionary.From(manifest.Files.Values.Select(e => e with { Version = null }), manifest.Subparts);
         }
         return manifest.Files as PartedFileDictionary ?? PartedFileDictionary.From(manifest.Files.Values);
     }
