@@ -203,37 +203,37 @@ public sealed partial record StatusSnapshot
         return build();
     }
 
-    // For each key (a component, a provider), the incidents `componentsOf` gives it for, newest first (or oldest first): the
+    // For each key (a component, a provider), the incidents `keysOf` gives it for, newest first (or oldest first): the
     // ancestor's lists with the post's incidents moved, for the keys they had or have, or built.
     private Dictionary<string, Incident[]> IndexBy(ConditionalWeakTable<StatusSnapshot, Dictionary<string, Incident[]>> table,
-        Func<Incident, IEnumerable<string>> componentsOf, string name, bool oldestFirst = false)
+        Func<Incident, IEnumerable<string>> keysOf, string name, bool oldestFirst = false)
     {
         var (all, order) = oldestFirst ? (IncidentsOldestFirst, IncidentOrder.OldestFirst) : (IncidentsNewestFirst, IncidentOrder.NewestFirst);
         Dictionary<string, Incident[]> Build() => all
-            .SelectMany(i => componentsOf(i).Distinct(StringComparer.Ordinal).Select(c => (Component: c, Incident: i)))
-            .GroupBy(p => p.Component, StringComparer.Ordinal)
+            .SelectMany(i => keysOf(i).Distinct(StringComparer.Ordinal).Select(c => (Key: c, Incident: i)))
+            .GroupBy(p => p.Key, StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => g.Select(p => p.Incident).ToArray(), StringComparer.Ordinal);
         if (!SnapshotLineage.TryAncestor(this, table, out var ancestor, out var before, out var subjects))
         {
             return Build();
         }
         var index = new Dictionary<string, Incident[]>(before, StringComparer.Ordinal);
-        var touched = subjects.SelectMany(id => (ancestor.Incidents.TryGetValue(id, out var old) ? componentsOf(old) : [])
-            .Concat(Incidents.TryGetValue(id, out var current) ? componentsOf(current) : [])).ToHashSet(StringComparer.Ordinal);
-        foreach (var component in touched)
+        var touched = subjects.SelectMany(id => (ancestor.Incidents.TryGetValue(id, out var old) ? keysOf(old) : [])
+            .Concat(Incidents.TryGetValue(id, out var current) ? keysOf(current) : [])).ToHashSet(StringComparer.Ordinal);
+        foreach (var key in touched)
         {
-            if (IncidentOrder.Replace(index.GetValueOrDefault(component, []), ancestor, this, subjects, order,
-                    i => componentsOf(i).Contains(component, StringComparer.Ordinal)) is not { } derived)
+            if (IncidentOrder.Replace(index.GetValueOrDefault(key, []), ancestor, this, subjects, order,
+                    i => keysOf(i).Contains(key, StringComparer.Ordinal)) is not { } derived)
             {
                 return Build();
             }
             if (derived.Length == 0)
             {
-                index.Remove(component);
+                index.Remove(key);
             }
             else
             {
-                index[component] = derived;
+                index[key] = derived;
             }
         }
         return SnapshotLineage.Checked(index, Build, (a, b) => a.Count == b.Count

@@ -139,7 +139,10 @@ public sealed class ExportManifestTests : IDisposable
         var group = stored.Groups!.Values.Single(g => File.ReadAllText(Path.Combine(_dir, g.Path)).Contains(part.Path, StringComparison.Ordinal));
         var groupBytes = File.ReadAllText(Path.Combine(_dir, group.Path)).Replace(part.Path, stale.Path, StringComparison.Ordinal)
             .Replace(part.Sha256, stale.Sha256, StringComparison.Ordinal);
-        var staleGroup = group with { Path = $"{ExportManifest.PartsFolder}/stale-group.json", Sha256 = ExportManifest.Sha256(Encoding.UTF8.GetBytes(groupBytes)) };
+        var staleGroup = group with
+        {
+            Path = $"{ExportManifest.PartsFolder}/stale-group.json", Sha256 = ExportManifest.Sha256(Encoding.UTF8.GetBytes(groupBytes)),
+        };
         void WriteStale()
         {
             File.WriteAllBytes(Path.Combine(_dir, stale.Path), others);
