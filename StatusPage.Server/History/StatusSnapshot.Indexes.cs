@@ -39,22 +39,8 @@ public sealed partial record StatusSnapshot
     private static readonly ConditionalWeakTable<StatusSnapshot, Maintenance[]> ByStart = [];
 
     // The maintenances scheduled to start in [from, to), earliest first.
-    public ArraySegment<Maintenance> MaintenancesStartingWithin(DateTimeOffset from, DateTimeOffset to)
-    {
-        var all = ByStartArray();
-        int FirstAtOrAfter(DateTimeOffset time)
-        {
-            var (low, high) = (0, all.Length);
-            while (low < high)
-            {
-                var middle = (low + high) / 2;
-                (low, high) = all[middle].ScheduledFor < time ? (middle + 1, high) : (low, middle);
-            }
-            return low;
-        }
-        var (first, end) = (FirstAtOrAfter(from), FirstAtOrAfter(to));
-        return first < end ? new(all, first, end - first) : ArraySegment<Maintenance>.Empty;
-    }
+    public IEnumerable<Maintenance> MaintenancesStartingWithin(DateTimeOffset from, DateTimeOffset to) =>
+        TimeRange.Within(ByStartArray(), static m => m.ScheduledFor, from, to);
 
     // The maintenances not completed or cancelled (scheduled, in progress, verifying), earliest start first, once per snapshot:
     // the home page and three v2 files list them after each post.

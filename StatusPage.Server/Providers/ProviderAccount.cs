@@ -121,24 +121,6 @@ public sealed record ProviderAccount(
         // The downtime minutes an incident's updates set in the period, summed by component in the snapshot's component order.
         public IEnumerable<(string ComponentId, double Minutes)> MinutesOf(string incidentId) => _minutesOf(incidentId);
 
-        // The incidents of `oldestFirst` that began in [from, to), oldest first: a range found by binary search.
-        private static List<Incident> StartedWithin(IReadOnlyList<Incident> oldestFirst, DateTimeOffset from, DateTimeOffset to)
-        {
-            var (first, end) = (FirstAtOrAfter(oldestFirst, from), FirstAtOrAfter(oldestFirst, to));
-            return first < end ? [.. oldestFirst.Skip(first).Take(end - first)] : [];
-        }
-
-        private static int FirstAtOrAfter(IReadOnlyList<Incident> oldestFirst, DateTimeOffset time)
-        {
-            var (low, high) = (0, oldestFirst.Count);
-            while (low < high)
-            {
-                var middle = (low + high) / 2;
-                (low, high) = oldestFirst[middle].StartedAt < time ? (middle + 1, high) : (low, middle);
-            }
-            return low;
-        }
-
         // The period's incidents whose current cause names the provider.
         public IEnumerable<Incident> AttributedTo(UpstreamProvider provider) => EverAttributedTo(provider).Where(i => Names(i.Cause, provider));
 
@@ -147,8 +129,9 @@ public sealed record ProviderAccount(
             EverAttributedTo(provider).Where(i => !Names(i.Cause, provider) && i.Causes.Any(a => Names(a.Cause, provider)));
 
         // The incidents that began in the period whose cause names the provider now or did once, oldest first (ties by id, as
-        // every incident is ordered): a range of the snapshot's index of the provider's incidents, not a filter of the history.
-        private List<Incident> EverAttributedTo(UpstreamProvider provider) => StartedWithin(Snapshot.IncidentsEverAttributedTo(provider.Id), From, To);
+        // every incident is ordered): a range of the snapshot's index of the provider's incidents, found by binary search.
+        private IEnumerable<Incident> EverAttributedTo(UpstreamProvider provider) =>
+            TimeRange.Within(Snapshot.IncidentsEverAttributedTo(provider.Id), static i => i.StartedAt, From, To);
     }
 
     private static ProviderAccount Of(PeriodFacts period, UpstreamProvider provider, TimeZoneInfo zone)
